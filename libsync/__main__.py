@@ -1,0 +1,3 @@
+from libsync.cli import main
+
+main()

@@ -1,0 +1,115 @@
+"""Atomic writes: one file (temp file + rename) or several files all-or-nothing.
+
+``Transaction`` stages every write and delete, writes all new contents to temporary
+files beside their targets first, then swaps them in; if anything fails the originals
+are put back, so a command that changes several files changes all of them or none.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from libsync.errors import LibsyncError
+
+
+def _temp_beside(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".libsync-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+    path = Path(path)
+    try:
+        tmp = _temp_beside(path, _bytes(data))
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise LibsyncError("file.write_failed", path=str(path), reason=exc.strerror or str(exc)) from exc
+
+
+class Transaction:
+    """Stage writes and deletes; ``commit`` applies all or none.
+
+    Use as a context manager: leaving the block normally commits, an exception discards.
+    """
+
+    def __init__(self) -> None:
+        self._writes: dict[Path, bytes] = {}
+        self._deletes: set[Path] = set()
+
+    def write(self, path: str | os.PathLike, data: bytes | str) -> None:
+        path = Path(path)
+        self._deletes.discard(path)
+        self._writes[path] = _bytes(data)
+
+    def delete(self, path: str | os.PathLike) -> None:
+        path = Path(path)
+        self._writes.pop(path, None)
+        self._deletes.add(path)
+
+    @property
+    def paths(self) -> list[Path]:
+        return sorted(set(self._writes) | self._deletes)
+
+    def __len__(self) -> int:
+        return len(self._writes) + len(self._deletes)
+
+    def commit(self) -> list[Path]:
+        temps: dict[Path, Path] = {}
+        backups: dict[Path, Path | None] = {}
+        current = None
+        try:
+            for path, data in self._writes.items():
+                current = path
+                temps[path] = _temp_beside(path, data)
+            for path in list(self._writes) + sorted(self._deletes):
+                current = path
+                if path.exists():
+                    backup = path.with_name(f".{path.name}.libsync-bak")
+                    os.replace(path, backup)
+                    backups[path] = backup
+                else:
+                    backups[path] = None
+                if path in temps:
+                    os.replace(temps.pop(path), path)
+        except OSError as exc:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+            for path, backup in backups.items():
+                if path in self._writes:
+                    path.unlink(missing_ok=True)
+                if backup is not None:
+                    os.replace(backup, path)
+            raise LibsyncError("file.write_failed", path=str(current), reason=exc.strerror or str(exc)) from exc
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        done = self.paths
+        self._writes.clear()
+        self._deletes.clear()
+        return done
+
+    def __enter__(self) -> "Transaction":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self._writes.clear()
+            self._deletes.clear()

@@ -1,0 +1,106 @@
+"""The `libsync` command line: argument parsing and rendering only.
+
+Each command group lives in its own module here (``validate``, ``fmt``, ``init`` …) with a
+``register(app)`` function; the work itself is done by the library modules.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+import typer
+import typer.core
+
+from libsync import __version__
+from libsync.errors import LibsyncError
+from libsync.i18n import LANGUAGES, set_language, t
+
+COMMAND_MODULES = (
+    "validate", "fmt", "init", "imports", "export", "merge", "search",
+    "schedule", "exchange", "inventory", "site",
+)
+
+
+class LibsyncGroup(typer.core.TyperGroup):
+    """Turns a ``LibsyncError`` into its message and exit code — never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LibsyncError as exc:
+            typer.echo(f"libsync: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo(t("cli.interrupted"), err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug, not a user error: say so plainly, trace only on request
+            if os.environ.get("LIBSYNC_DEBUG"):
+                traceback.print_exc()
+            if exc.__class__.__module__.startswith("click"):
+                raise
+            typer.echo(f"libsync: {t('cli.internal_error', error=f'{type(exc).__name__}: {exc}')}", err=True)
+            raise typer.Exit(2) from None
+
+
+def _language_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def create_app() -> typer.Typer:
+    """Build the app; help texts come from the catalogue in the language selected now."""
+    app = typer.Typer(
+        name="libsync",
+        cls=LibsyncGroup,
+        help=t("help.app"),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def _global(
+        ctx: typer.Context,
+        repo: str = typer.Option(None, "--repo", metavar="PATH", help=t("help.opt.repo")),
+        lang: str = typer.Option(None, "--lang", metavar="vi|en", help=t("help.opt.lang")),
+        version: bool = typer.Option(False, "--version", help=t("help.opt.version"), is_eager=True),
+    ) -> None:
+        if version:
+            typer.echo(f"libsync {__version__}")
+            raise typer.Exit(0)
+        if lang:
+            if lang.lower() not in LANGUAGES:
+                raise LibsyncError("cli.bad_lang", lang=lang)
+            set_language(lang)
+        from libsync.cli.common import State
+
+        ctx.obj = State(repo=repo)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from_argv(argv)
+    if lang and lang.lower() in LANGUAGES:
+        set_language(lang)
+    app = create_app()
+    app(args=argv, prog_name="libsync")

@@ -1,0 +1,51 @@
+"""What every command shares: the repository from --repo, output formats, JSON, consoles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+import typer
+from rich.console import Console
+
+from libsync.errors import LibsyncError
+from libsync.repository import Repository
+
+
+@dataclass
+class State:
+    repo: str | None = None
+    _repository: Repository | None = None
+
+    def repository(self) -> Repository:
+        if self._repository is None:
+            self._repository = Repository.discover(self.repo)
+        return self._repository
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = State()
+    return root.obj
+
+
+def repository(ctx: typer.Context) -> Repository:
+    return state(ctx).repository()
+
+
+def check_format(value: str, choices: tuple[str, ...]) -> str:
+    value = value.lower()
+    if value not in choices:
+        raise LibsyncError("cli.bad_format", fmt=value, choices="|".join(choices))
+    return value
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_json(data) -> None:
+    """One JSON document on stdout, UTF-8 and readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")

@@ -1,0 +1,139 @@
+"""The network repository on disk: where things are, reading them, writing them canonically.
+
+Layout (see docs/data-model.md)::
+
+    network.yaml
+    schema/                                  (JSON Schemas, shipped by the package)
+    records/<LIB>/<record-id>.yaml            one bibliographic record with its copies
+    exchanges/<school-year>/<term>/<id>.yaml  rotation manifests
+    inventories/<LIB>/<id>.yaml               stocktake snapshots (raw scans under raw/)
+    catalog/overrides.yaml                    merge decisions of the union catalogue
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from libsync import schemas, yamlio
+from libsync.atomic import Transaction, write_atomic
+from libsync.errors import LibsyncError
+from libsync.network import Network
+
+NETWORK_FILE = "network.yaml"
+DATA_DIRS = ("records", "exchanges", "inventories", "catalog")
+
+
+def find_root(start: Path | None = None, explicit: str | os.PathLike | None = None) -> Path:
+    """``--repo`` if given, else ``LIBSYNC_REPO``, else the nearest folder upward holding network.yaml."""
+    chosen = explicit or os.environ.get("LIBSYNC_REPO")
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / NETWORK_FILE).is_file():
+            raise LibsyncError("repo.no_network", path=str(root))
+        return root
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / NETWORK_FILE).is_file():
+            return folder
+    raise LibsyncError("repo.not_found", start=str(start))
+
+
+class Repository:
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root).resolve()
+
+    @classmethod
+    def discover(cls, explicit: str | os.PathLike | None = None, start: Path | None = None) -> "Repository":
+        return cls(find_root(start, explicit))
+
+    # --- paths ------------------------------------------------------------------------------
+    def path(self, relpath: str) -> Path:
+        return self.root / relpath
+
+    def relpath(self, path: str | os.PathLike) -> str:
+        return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+
+    @staticmethod
+    def record_relpath(library: str, record_id: str) -> str:
+        return f"records/{library}/{record_id}.yaml"
+
+    @staticmethod
+    def exchange_relpath(term: str, exchange_id: str) -> str:
+        return f"exchanges/{term}/{exchange_id}.yaml"
+
+    @staticmethod
+    def inventory_relpath(library: str, snapshot_id: str) -> str:
+        return f"inventories/{library}/{snapshot_id}.yaml"
+
+    # --- network ----------------------------------------------------------------------------
+    @cached_property
+    def network(self) -> Network:
+        loaded = yamlio.load_file(self.root / NETWORK_FILE, NETWORK_FILE)
+        if not loaded.ok or not isinstance(loaded.data, dict):
+            raise LibsyncError("repo.bad_network")
+        return Network(loaded.data)
+
+    # --- listing ----------------------------------------------------------------------------
+    def data_files(self, kinds: tuple[str, ...] | None = None) -> list[str]:
+        """Relative paths of every YAML data file that a schema governs, sorted."""
+        found: list[str] = []
+        if (kinds is None or "network" in kinds) and (self.root / NETWORK_FILE).is_file():
+            found.append(NETWORK_FILE)
+        for top in DATA_DIRS:
+            base = self.root / top
+            if not base.is_dir():
+                continue
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                rel_dir = Path(dirpath).relative_to(self.root).as_posix()
+                for name in filenames:
+                    if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                        continue
+                    rel = f"{rel_dir}/{name}"
+                    kind = schemas.kind_of(rel)
+                    if kind and (kinds is None or kind in kinds):
+                        found.append(rel)
+        found.sort()
+        return found
+
+    def record_files(self, library: str | None = None) -> list[str]:
+        files = self.data_files(("record",))
+        if library:
+            prefix = f"records/{library}/"
+            files = [f for f in files if f.startswith(prefix)]
+        return files
+
+    # --- reading ----------------------------------------------------------------------------
+    def load(self, relpath: str) -> dict:
+        """One data file, strictly; a file that cannot be read raises with file and line."""
+        loaded = yamlio.load_file(self.root / relpath, relpath)
+        if not loaded.ok or not isinstance(loaded.data, dict):
+            first = next((p for p in loaded.problems if p.severity == "error"), None)
+            reason = first.message if first else "?"
+            where = f"{relpath}:{first.line}" if first and first.line else relpath
+            raise LibsyncError("file.unreadable", path=where, reason=reason)
+        return loaded.data
+
+    def load_many(self, relpaths: list[str]) -> list[dict]:
+        return [self.load(p) for p in relpaths]
+
+    def records(self, library: str | None = None) -> list[dict]:
+        return self.load_many(self.record_files(library))
+
+    def exchanges(self) -> list[dict]:
+        return self.load_many(self.data_files(("exchange",)))
+
+    # --- writing ----------------------------------------------------------------------------
+    def render(self, kind: str, data: dict) -> str:
+        return yamlio.dump(data, schemas.load_schema(kind))
+
+    def save(self, relpath: str, data: dict, kind: str | None = None, tx: Transaction | None = None) -> None:
+        """Write ``data`` canonically; inside ``tx`` it lands with the rest or not at all."""
+        kind = kind or schemas.kind_of(relpath)
+        text = self.render(kind, data) if kind else yamlio.dump(data)
+        if tx is not None:
+            tx.write(self.root / relpath, text)
+        else:
+            write_atomic(self.root / relpath, text)

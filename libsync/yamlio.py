@@ -1,0 +1,311 @@
+"""Reading and writing the repository's YAML: safe, strict and canonical.
+
+* Reading uses libyaml's CSafeLoader (never object construction from data), with three
+  changes: dates stay strings (the schemas check them), a mapping key given twice is
+  recorded instead of silently keeping the last one, and anchors/aliases are refused
+  before anything is built (no alias bombs).
+* ``check_bytes`` gives each classic accident its own message: BOM, non-UTF-8 bytes,
+  Git conflict markers, tabs used for indentation, an empty or huge file, a truncated one.
+* ``locate`` maps a JSON pointer back to the line and column of the YAML node, so a
+  schema error points at the right place.
+* ``dump`` writes canonical YAML: NFC text, schema key order, readable UTF-8 (no \\u
+  escapes), no line folding, so diffs in pull requests stay small.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from libsync.problems import ERROR, WARNING, Problem
+from libsync.text import nfc
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+_TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Loader(yaml.CSafeLoader):
+    """CSafeLoader that keeps dates as text and records duplicate mapping keys."""
+
+    yaml_implicit_resolvers = {
+        first: [pair for pair in resolvers if pair[0] != _TIMESTAMP]
+        for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[object, yaml.Mark]] = []
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        mapping = {}
+        construct = self.construct_object
+        for key_node, value_node in node.value:
+            key = construct(key_node, deep=deep)
+            try:
+                seen = key in mapping
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                ) from None
+            if seen:
+                self.duplicates.append((key, key_node.start_mark))
+            mapping[key] = construct(value_node, deep=deep)
+        return mapping
+
+
+Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The outcome of reading one file: its data (if any), text and the problems found."""
+
+    data: object = None
+    text: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def check_bytes(data: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
+    """Decode ``data`` and report the accidents that stop a YAML file being read at all."""
+    problems: list[Problem] = []
+
+    def add(rule, msg, line=None, column=None, severity=ERROR, **params):
+        problems.append(Problem(relpath, line, column, rule, msg, params, severity))
+
+    size = len(data)
+    if size > MAX_FILE_BYTES:
+        add("file-too-large", "yaml.too_large", 1, 1, size=f"{size / 1048576:.1f}", limit=MAX_FILE_BYTES // 1048576)
+        return None, problems
+    if not data.strip():
+        add("empty-file", "yaml.empty", 1, 1)
+        return None, problems
+    if data.startswith(codecs.BOM_UTF8):
+        add("bom", "yaml.bom", 1, 1)
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        add("encoding", "yaml.not_utf8", line, col, byte=f"0x{data[exc.start]:02X}")
+        return None, problems
+    if b"<<<<<<<" in data or b">>>>>>>" in data:
+        for match in _CONFLICT.finditer(data):
+            line, col = _line_col(data, match.start())
+            add("merge-conflict", "yaml.conflict_marker", line, col, marker=match.group(1).decode()[:1] * 7)
+            break
+    if b"\t" in data:
+        match = _TAB_INDENT.search(data)
+        if match:
+            line, col = _line_col(data, match.end() - 1)
+            add("tab-indent", "yaml.tab", line, col)
+    if "\x00" in text or _CONTROL.search(text):
+        match = _CONTROL.search(text) or re.search("\x00", text)
+        line = text.count("\n", 0, match.start()) + 1
+        add("control-character", "yaml.control_char", line, match.start() - text.rfind("\n", 0, match.start()),
+            code=f"U+{ord(match.group(0)):04X}")
+    if not problems or all(p.severity == WARNING for p in problems):
+        return text, problems
+    return None, problems
+
+
+def _has_alias(text: str) -> yaml.Mark | None:
+    """The mark of the first anchor or alias, using libyaml's event stream (nothing is built)."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return event.start_mark
+    return None
+
+
+def load_text(text: str, relpath: str, problems: list[Problem] | None = None) -> Loaded:
+    """Parse YAML ``text`` (already decoded) strictly; never raises for bad input."""
+    problems = problems if problems is not None else []
+    result = Loaded(text=text, problems=problems)
+
+    def add(rule, msg, mark=None, severity=ERROR, **params):
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        problems.append(Problem(relpath, line, col, rule, msg, params, severity))
+
+    try:
+        if "&" in text or "*" in text:
+            mark = _has_alias(text)
+            if mark is not None:
+                add("yaml-alias", "yaml.alias", mark)
+                return result
+        loader = Loader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at_end = mark is not None and mark.index >= len(text.rstrip()) - 1
+        if at_end and not text.endswith("\n"):
+            add("truncated", "yaml.truncated", mark, reason=exc.problem or "")
+        else:
+            add("yaml-syntax", "yaml.syntax", mark, reason=exc.problem or str(exc))
+        return result
+    except yaml.YAMLError as exc:
+        add("yaml-syntax", "yaml.syntax", None, reason=str(exc))
+        return result
+    except RecursionError:
+        add("yaml-syntax", "yaml.too_deep", None)
+        return result
+    for key, mark in loader.duplicates:
+        add("duplicate-key", "yaml.duplicate_key", mark, key=key)
+    if data is None:
+        add("empty-file", "yaml.empty", None)
+        return result
+    if not text.endswith("\n"):
+        last_line = text.count("\n") + 1
+        problems.append(Problem(relpath, last_line, None, "truncated", "yaml.no_final_newline", {}, WARNING))
+    result.data = data
+    return result
+
+
+def load_bytes(data: bytes, relpath: str) -> Loaded:
+    text, problems = check_bytes(data, relpath)
+    if text is None:
+        return Loaded(problems=problems)
+    return load_text(text, relpath, problems)
+
+
+def load_file(path: Path, relpath: str | None = None) -> Loaded:
+    relpath = relpath or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Loaded(problems=[Problem(relpath, None, None, "unreadable", "file.unreadable",
+                                        {"path": relpath, "reason": exc.strerror or str(exc)})])
+    return load_bytes(data, relpath)
+
+
+def safe_load(text: str):
+    """Plain strict load for trusted-shape text (raises ``yaml.YAMLError`` on bad input)."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+# --- locating a JSON pointer in the YAML source ------------------------------------------
+
+def locate(text: str, path: list | tuple, key: bool = False) -> tuple[int | None, int | None]:
+    """1-based (line, column) of the node at JSON path ``path`` in ``text``.
+
+    Walks as far as the path exists, so a missing property points at its parent mapping.
+    With ``key=True`` the last step points at the mapping key rather than its value.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None, None
+    if node is None:
+        return 1, 1
+    mark = node.start_mark
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == str(step):
+                    mark = key_node.start_mark if (last and key) else value_node.start_mark
+                    node = value_node
+                    break
+            else:
+                break
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
+
+
+def pointer(path) -> str:
+    """RFC 6901 JSON pointer for a path of keys and indexes."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+# --- canonical writing ---------------------------------------------------------------------
+
+class Dumper(yaml.CSafeDumper):
+    pass
+
+
+def _represent_str(dumper, value: str):
+    value = nfc(value)
+    style = "|" if "\n" in value.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _represent_str)
+
+
+def _resolve(schema: dict, node: dict | None) -> dict | None:
+    seen = 0
+    while node and "$ref" in node and seen < 16:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            return None
+        target = schema
+        for part in ref[2:].split("/"):
+            target = target.get(part, {})
+        node = target
+        seen += 1
+    return node
+
+
+def canonical(value, schema: dict | None, node: dict | None = None):
+    """``value`` with mapping keys in the schema's property order (unknown keys after, sorted)
+    and every string in NFC."""
+    if node is None and schema is not None:
+        node = schema
+    node = _resolve(schema, node) if schema is not None else None
+    if isinstance(value, dict):
+        props = (node or {}).get("properties", {})
+        extra = (node or {}).get("additionalProperties")
+        extra = extra if isinstance(extra, dict) else None
+        known = [k for k in props if k in value]
+        rest = sorted((k for k in value if k not in props), key=str)
+        return {
+            (nfc(k) if isinstance(k, str) else k): canonical(value[k], schema, props.get(k, extra))
+            for k in known + rest
+        }
+    if isinstance(value, list):
+        items = (node or {}).get("items")
+        return [canonical(v, schema, items if isinstance(items, dict) else None) for v in value]
+    if isinstance(value, str):
+        return nfc(value)
+    return value
+
+
+def dump(value, schema: dict | None = None) -> str:
+    """Canonical YAML text for ``value`` (see module docstring)."""
+    data = canonical(value, schema) if schema is not None else canonical(value, None)
+    return yaml.dump(
+        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+        width=1 << 16, indent=2,
+    )
