@@ -1,0 +1,1 @@
+"""Rendering of generated documents (official minutes) to .docx, .md and .html."""
