@@ -1,0 +1,1 @@
+"""Stocktakes (kiểm kê): scans, snapshots, before/after diffs, shelf checks and minutes."""
