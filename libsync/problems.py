@@ -14,6 +14,21 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def msg(key: str, **params) -> dict:
+    """A parameter that is itself a catalogue message, rendered when the problem is shown
+    (so a cached problem still speaks the language of the run that shows it)."""
+    return {"$t": key, **params}
+
+
+def render_param(value):
+    if isinstance(value, dict) and "$t" in value:
+        params = {k: render_param(v) for k, v in value.items() if k != "$t"}
+        return t(value["$t"], **params)
+    if isinstance(value, list):
+        return ", ".join(str(render_param(v)) for v in value)
+    return value
+
+
 @dataclass(slots=True)
 class Problem:
     file: str
@@ -27,7 +42,7 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return t(self.key, **self.params)
+        return t(self.key, **{k: render_param(v) for k, v in self.params.items()})
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.pointer)

@@ -19,7 +19,7 @@ MESSAGES = {
     "key.not_text": ("Khóa {key} phải là chữ.", "Key {key} must be text."),
     # schema
     "schema.required": ("Thiếu trường bắt buộc '{field}'.", "Missing required field '{field}'."),
-    "schema.additional": ("Trường không được phép: '{field}'{hint}.", "Unknown field: '{field}'{hint}."),
+    "schema.additional": ("Trường không được phép: '{field}'{hint}", "Unknown field: '{field}'{hint}"),
     "schema.type": ("'{field}' phải là {expected}, không phải {actual}{hint}.", "'{field}' must be {expected}, not {actual}{hint}."),
     "schema.enum": ("'{field}' = {value} không hợp lệ; chọn một trong: {choices}.", "'{field}' = {value} is not allowed; choose one of: {choices}."),
     "schema.pattern": ("'{field}' = {value} sai định dạng{hint}.", "'{field}' = {value} has the wrong form{hint}."),
@@ -82,3 +82,26 @@ MESSAGES = {
     "fmt.summary": ("Đã định dạng lại {count} tệp; {same} tệp đã chuẩn.", "Reformatted {count} files; {same} already canonical."),
     "fmt.skipped": ("bỏ qua (không đọc được): {path}: {reason}", "skipped (unreadable): {path}: {reason}"),
 }
+
+MESSAGES.update({
+    "rule.history_status": ("Trạng thái '{status}' không khớp với bước cuối của lịch sử ('{last}').", "Status '{status}' does not match the last history entry ('{last}')."),
+    "rule.unknown_group": ("Nhóm liên thông '{group}' không có trong network.yaml.", "Interlinking group '{group}' is not in network.yaml."),
+    "rule.exchange_copy_state": ("Phiếu {exchange} đang ở trạng thái {status} nhưng bản '{barcode}' có trạng thái {copy_status}, nơi giữ {holder} (cần at-partner/in-transit ở {to}).", "Exchange {exchange} is {status} but copy '{barcode}' has status {copy_status}, holder {holder} (expected at-partner/in-transit at {to})."),
+    "rule.duplicate_exchange": ("Mã phiếu luân chuyển '{id}' trùng với {other}.", "Exchange id '{id}' duplicates {other}."),
+})
+
+MESSAGES.update({
+    "validate.not_governed": ("{path} không thuộc bố cục kho dữ liệu (records/, exchanges/, inventories/, network.yaml); bỏ qua.", "{path} is not part of the repository layout (records/, exchanges/, inventories/, network.yaml); skipped."),
+})
+
+MESSAGES.update({
+    "help.validate": (
+        "Kiểm tra kho dữ liệu: JSON Schema và các quy tắc liên tệp (mã trùng, số ĐKCB trùng, ISBN, phiếu luân chuyển…). Mã thoát: 0 hợp lệ, 1 có lỗi, 2 lỗi sử dụng.",
+        "Validate the repository: JSON Schema plus cross-file rules (duplicate ids and barcodes, ISBNs, manifests…). Exit 0 valid, 1 problems, 2 usage error.",
+    ),
+    "help.validate.paths": ("Chỉ kiểm tra các tệp/thư mục này (quy tắc liên tệp vẫn xét cả kho).", "Check only these files/folders (cross-file rules still see the whole repository)."),
+    "help.validate.changed_since": ("Chỉ kiểm tra các tệp đã đổi kể từ phiên bản Git REF (dùng cho kiểm tra pull request).", "Check only files changed since Git revision REF (what the pull-request check runs)."),
+    "help.validate.no_cache": ("Không dùng bộ nhớ đệm; đọc lại mọi tệp.", "Bypass the cache; re-read every file."),
+    "help.validate.strict": ("Coi cảnh báo là lỗi (mã thoát 1).", "Treat warnings as errors (exit 1)."),
+    "help.validate.jobs": ("Số tiến trình song song (mặc định: số nhân CPU).", "Number of parallel processes (default: CPU cores)."),
+})

@@ -1,0 +1,38 @@
+"""`libsync validate`: check the repository (or some files) and report."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from libsync.cli.common import check_format, repository
+from libsync.i18n import t
+from libsync.validation import report, validate
+
+FORMATS = ("text", "json", "github")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate", help=t("help.validate"))
+    def validate_cmd(
+        ctx: typer.Context,
+        paths: Optional[List[str]] = typer.Argument(None, metavar="[PATH]...", help=t("help.validate.paths")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json|github")),
+        changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF", help=t("help.validate.changed_since")),
+        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.validate.no_cache")),
+        strict: bool = typer.Option(False, "--strict", help=t("help.validate.strict")),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=t("help.validate.jobs")),
+    ) -> None:
+        fmt = check_format(fmt, FORMATS)
+        repo = repository(ctx)
+        result = validate(repo.root, paths=paths or None, changed_since=changed_since,
+                          use_cache=not no_cache, workers=jobs)
+        if fmt == "json":
+            typer.echo(report.to_json(result))
+        elif fmt == "github":
+            typer.echo("\n".join(report.github_lines(result)))
+        else:
+            typer.echo("\n".join(report.text_lines(result)))
+        failed = not result.ok or (strict and result.warnings)
+        raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,150 @@
+"""Rules that span files, run on the facts each file left (see ``rules.py``).
+
+Library codes, terms and groups exist in network.yaml; record ids are unique per library
+(case-insensitively, for Windows and macOS checkouts); barcodes are unique across the
+network; manifests point at records and copies that exist; a copy is in at most one active
+exchange at a time; copies of dispatched exchanges are where the manifest says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from libsync import yamlio
+from libsync.network import parse_date
+from libsync.problems import ERROR, Problem
+from libsync.validation.rules import ACTIVE_STATUSES, AWAY_STATUSES
+
+
+class _Reporter:
+    def __init__(self, root: Path, check_set: set[str]) -> None:
+        self.root = root
+        self.check_set = check_set
+        self.problems: list[Problem] = []
+        self._texts: dict[str, str] = {}
+
+    def _text(self, relpath: str) -> str:
+        if relpath not in self._texts:
+            try:
+                self._texts[relpath] = (self.root / relpath).read_bytes().decode("utf-8", "replace")
+            except OSError:
+                self._texts[relpath] = ""
+        return self._texts[relpath]
+
+    def error(self, relpath: str, path: list, rule: str, key: str, **params) -> None:
+        if relpath not in self.check_set:
+            return
+        line, col = yamlio.locate(self._text(relpath), path)
+        self.problems.append(Problem(relpath, line, col, rule, key, params, ERROR, yamlio.pointer(path)))
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    a0, a1 = parse_date(a[0]), parse_date(a[1])
+    b0, b1 = parse_date(b[0]), parse_date(b[1])
+    if not (a0 and a1 and b0 and b1):
+        return True
+    return a0 <= b1 and b0 <= a1
+
+
+def check(root: Path, results: dict, check_set: set[str]) -> list[Problem]:
+    report = _Reporter(root, check_set)
+    network = results.get("network.yaml")
+    net = network.facts if network is not None and network.facts else None
+    codes = set(net["libraries"]) if net else None
+    terms = set(net["terms"]) if net else None
+    groups = set(net["groups"]) if net else None
+
+    records: dict[tuple, str] = {}
+    ids_folded: dict[tuple, str] = {}
+    barcodes: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    copy_state: dict[str, tuple] = {}
+    for rel, result in sorted(results.items()):
+        facts = result.facts
+        if not facts or result.kind != "record":
+            continue
+        lib, rid = facts.get("library"), facts.get("id")
+        if codes is not None and isinstance(lib, str) and lib not in codes:
+            report.error(rel, ["library"], "unknown-library", "rule.unknown_library", code=lib)
+        if isinstance(lib, str) and isinstance(rid, str):
+            records[(lib, rid)] = rel
+            folded = (lib, rid.casefold())
+            if folded in ids_folded:
+                report.error(rel, ["id"], "duplicate-id", "rule.duplicate_id", id=rid, other=ids_folded[folded], library=lib)
+            else:
+                ids_folded[folded] = rel
+        for barcode, status, holder, index in facts.get("items", []):
+            barcodes[barcode].append((rel, index))
+            copy_state[barcode] = (lib, rid, status, holder, rel, index)
+            if codes is not None and holder and holder not in codes:
+                report.error(rel, ["items", index, "holder"], "unknown-library", "rule.unknown_library", code=holder)
+
+    for barcode, places in barcodes.items():
+        files = sorted({rel for rel, _ in places})
+        if len(files) < 2:      # repeats inside one record are reported by that record's own rules
+            continue
+        reported = set()
+        for rel, index in places:
+            if rel in reported:
+                continue
+            reported.add(rel)
+            other_rel = next(f for f in files if f != rel)
+            report.error(rel, ["items", index, "barcode"], "duplicate-barcode", "rule.duplicate_barcode",
+                         barcode=barcode, other=other_rel)
+
+    exchange_ids: dict[str, str] = {}
+    active: dict[str, list[tuple]] = defaultdict(list)
+    for rel, result in sorted(results.items()):
+        facts = result.facts
+        if not facts:
+            continue
+        if result.kind == "inventory":
+            lib = facts.get("library")
+            if codes is not None and isinstance(lib, str) and lib not in codes:
+                report.error(rel, ["library"], "unknown-library", "rule.unknown_library", code=lib)
+            continue
+        if result.kind != "exchange":
+            continue
+        eid = facts.get("id")
+        if isinstance(eid, str):
+            if eid in exchange_ids:
+                report.error(rel, ["id"], "duplicate-id", "rule.duplicate_exchange", id=eid, other=exchange_ids[eid])
+            exchange_ids.setdefault(eid, rel)
+        for field in ("from", "to"):
+            code = facts.get(field)
+            if codes is not None and isinstance(code, str) and code not in codes:
+                report.error(rel, [field], "unknown-library", "rule.unknown_library", code=code)
+        if terms is not None and isinstance(facts.get("term"), str) and facts["term"] not in terms:
+            report.error(rel, ["term"], "unknown-term", "rule.unknown_term", term=facts["term"])
+        if groups is not None and facts.get("group") and facts["group"] not in groups:
+            report.error(rel, ["group"], "unknown-group", "rule.unknown_group", group=facts["group"])
+        sender, status = facts.get("from"), facts.get("status")
+        for barcode, record, index, outcome in facts.get("copies", []):
+            if (sender, record) not in records:
+                report.error(rel, ["copies", index, "record"], "unknown-record", "rule.unknown_record",
+                             record=record, library=sender)
+                continue
+            state = copy_state.get(barcode)
+            if state is None or (state[0], state[1]) != (sender, record):
+                report.error(rel, ["copies", index, "barcode"], "unknown-copy", "rule.unknown_copy",
+                             barcode=barcode, record=record, library=sender)
+                continue
+            if status in ACTIVE_STATUSES:
+                active[barcode].append((rel, index, eid, (facts.get("handover"), facts.get("return_due"))))
+            if status in AWAY_STATUSES and outcome is None:
+                _, _, copy_status, holder, _, _ = state
+                if copy_status not in ("at-partner", "in-transit") or holder != facts.get("to"):
+                    report.error(rel, ["copies", index, "barcode"], "exchange-copy-state", "rule.exchange_copy_state",
+                                 exchange=eid, status=status, barcode=barcode, copy_status=copy_status,
+                                 holder=holder or sender, to=facts.get("to"))
+
+    for barcode, uses in active.items():
+        if len(uses) < 2:
+            continue
+        for i, (rel, index, eid, span) in enumerate(uses):
+            for other_rel, _, other_id, other_span in uses[:i] + uses[i + 1:]:
+                if _overlap(span, other_span):
+                    report.error(rel, ["copies", index, "barcode"], "copy-in-two-exchanges",
+                                 "rule.copy_in_two_exchanges", barcode=barcode, other=other_id or other_rel)
+                    break
+    return report.problems

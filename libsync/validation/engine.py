@@ -1,0 +1,248 @@
+"""`libsync validate`: read every data file (in parallel, through a cache), check each one,
+then run the rules that span files on the small facts each file left behind.
+
+Pipeline, each stage replaceable (as in check-jsonschema): discover files → load + check one
+file (``check_file``, in worker processes) → cross-file rules (``crossfile``) → a ``Result``
+that the reporters in ``report.py`` render. Nothing in the repository is ever written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from libsync import schemas, yamlio
+from libsync.errors import LibsyncError
+from libsync.problems import ERROR, WARNING, Problem, msg
+from libsync.validation import crossfile
+from libsync.validation.cache import Cache
+from libsync.validation.rules import CHECKERS, Found
+from libsync.validation.schema_errors import explain
+
+PARALLEL_THRESHOLD = 400
+CHUNK = 256
+
+
+@dataclass(slots=True)
+class FileResult:
+    relpath: str
+    kind: str
+    digest: str
+    problems: list          # problem states (see Problem.to_state)
+    facts: dict | None
+    stat: tuple | None = None
+    checked: bool = True    # False: parsed for facts only (outside the check set)
+
+
+@dataclass
+class Result:
+    files_checked: int
+    problems: list[Problem] = field(default_factory=list)
+    parsed: int = 0
+    reused: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "files_checked": self.files_checked,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+
+
+def _nfd_warning(text: str, relpath: str) -> Problem | None:
+    import unicodedata
+
+    if unicodedata.is_normalized("NFC", text):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not unicodedata.is_normalized("NFC", line):
+            col = next((i + 1 for i, ch in enumerate(line) if unicodedata.combining(ch)), 1)
+            return Problem(relpath, number, col, "text-nfc", "text.nfd", {}, WARNING)
+    return None
+
+
+def _keys_are_text(value) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) for k in value) and all(_keys_are_text(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_keys_are_text(v) for v in value)
+    return True
+
+
+def _non_text_key(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return list(path), k
+            found = _non_text_key(v, path + (k,))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _non_text_key(v, path + (i,))
+            if found:
+                return found
+    return None
+
+
+def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) -> tuple[list[Problem], dict | None]:
+    """All single-file checks of one file's bytes: reading, schema, rules. Returns (problems, facts)."""
+    loaded = yamlio.load_bytes(data, relpath)
+    problems = list(loaded.problems)
+    doc = loaded.data
+    if doc is None:
+        return problems, None
+    if not isinstance(doc, dict):
+        actual = {list: "array", str: "string", int: "integer", float: "number", bool: "boolean"}.get(type(doc), "string")
+        problems.append(Problem(relpath, 1, 1, "schema-type", "schema.type", {
+            "field": "(tệp)", "expected": msg("type.object"), "actual": msg(f"type.{actual}"), "hint": ""}))
+        return problems, None
+    if facts_only:
+        found = Found()
+        facts = CHECKERS[kind](relpath, doc, found)
+        return [], facts
+    warning = _nfd_warning(loaded.text, relpath)
+    if warning:
+        problems.append(warning)
+    try:
+        valid = schemas.fast_validator(kind).is_valid(doc)
+    except (ValueError, TypeError, OverflowError):
+        valid = False
+        bad = _non_text_key(doc)
+        if bad is not None:
+            path, key = bad
+            line, col = yamlio.locate(loaded.text, path)
+            problems.append(Problem(relpath, line, col, "key-not-text", "key.not_text", {"key": repr(key)}, ERROR,
+                                    yamlio.pointer(path)))
+            return problems, None
+    if not valid:
+        problems.extend(explain(kind, doc, loaded.text, relpath))
+    found = Found()
+    facts = CHECKERS[kind](relpath, doc, found)
+    for rule, key, params, path, severity in found.items:
+        line, col = yamlio.locate(loaded.text, path) if path else (1, 1)
+        problems.append(Problem(relpath, line, col, rule, key, params, severity, yamlio.pointer(path)))
+    return problems, facts
+
+
+def check_file(root: str, relpath: str, facts_only: bool = False) -> FileResult:
+    kind = schemas.kind_of(relpath)
+    path = os.path.join(root, relpath)
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        problem = Problem(relpath, None, None, "unreadable", "file.unreadable", {"path": relpath, "reason": exc.strerror or str(exc)})
+        return FileResult(relpath, kind, "", [problem.to_state()], None)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    problems, facts = check_bytes(kind, relpath, data, facts_only)
+    return FileResult(relpath, kind, digest, [p.to_state() for p in problems], facts,
+                      (st.st_size, st.st_mtime_ns), not facts_only)
+
+
+def _worker(args: tuple[str, list[tuple[str, bool]]]) -> list[FileResult]:
+    root, jobs = args
+    return [check_file(root, relpath, facts_only) for relpath, facts_only in jobs]
+
+
+def _run(root: Path, jobs: list[tuple[str, bool]], workers: int) -> list[FileResult]:
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [check_file(str(root), rel, facts_only) for rel, facts_only in jobs]
+    for kind in schemas.KINDS:            # compile once, before forking
+        if schemas.schema_path(kind).exists():
+            schemas.fast_validator(kind)
+    chunks = [(str(root), jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers) as pool:
+        results: list[FileResult] = []
+        for part in pool.imap_unordered(_worker, chunks):
+            results.extend(part)
+    return results
+
+
+def _selected(root: Path, all_files: list[str], paths: list[str] | None, changed: set[str] | None) -> set[str]:
+    selected = set(all_files)
+    if paths:
+        chosen = set()
+        for raw in paths:
+            target = Path(raw)
+            if not target.is_absolute():
+                here = (Path.cwd() / target).resolve()
+                target = here if here.exists() else (root / target).resolve()
+            try:
+                rel = target.relative_to(root).as_posix()
+            except ValueError:
+                raise LibsyncError("validate.path_outside", path=str(raw), root=str(root)) from None
+            if not target.exists():
+                raise LibsyncError("validate.path_missing", path=str(raw))
+            if target.is_dir():
+                prefix = "" if rel == "." else rel + "/"
+                chosen |= {f for f in all_files if f.startswith(prefix)}
+            elif rel in selected:
+                chosen.add(rel)
+            else:
+                chosen.add(rel)  # a YAML file outside the layout: reported below as not governed
+        selected = chosen
+    if changed is not None:
+        selected &= changed
+    return selected
+
+
+def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_since: str | None = None,
+             use_cache: bool = True, workers: int | None = None) -> Result:
+    """Validate the repository at ``root``; ``paths`` or ``changed_since`` narrow which files are
+    checked, while the cross-file rules always see the whole repository."""
+    from libsync.repository import Repository
+
+    root = Path(root).resolve()
+    repo = Repository(root)
+    all_files = repo.data_files()
+    changed = None
+    if changed_since:
+        from libsync.gitops import changed_since as git_changed
+
+        changed = git_changed(root, changed_since)
+    check_set = _selected(root, all_files, paths, changed)
+    ungoverned = sorted(f for f in check_set if f not in set(all_files))
+    check_set -= set(ungoverned)
+
+    cache = Cache.open(root) if use_cache else Cache.disabled()
+    results: dict[str, FileResult] = {}
+    jobs: list[tuple[str, bool]] = []
+    for rel in all_files:
+        hit = cache.get(root, rel, need_problems=rel in check_set)
+        if hit is not None:
+            results[rel] = hit
+        else:
+            jobs.append((rel, rel not in check_set))
+    for result in _run(root, jobs, workers or os.cpu_count() or 1):
+        results[result.relpath] = result
+        cache.put(result)
+    cache.save(root, set(all_files))
+
+    problems: list[Problem] = []
+    for rel in sorted(check_set):
+        problems.extend(Problem.from_state(s) for s in results[rel].problems)
+    for rel in ungoverned:
+        problems.append(Problem(rel, None, None, "not-governed", "validate.not_governed", {"path": rel}, WARNING))
+    problems.extend(crossfile.check(root, results, check_set))
+    problems.sort(key=Problem.sort_key)
+    return Result(files_checked=len(check_set), problems=problems,
+                  parsed=len(jobs), reused=len(all_files) - len(jobs))

@@ -1,0 +1,56 @@
+"""Reporters for a validation ``Result``: text for people, JSON for programs, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+
+from libsync.i18n import t
+from libsync.problems import Problem
+
+
+def _where(p: Problem) -> str:
+    if p.line is None:
+        return p.file
+    return f"{p.file}:{p.line}" + (f":{p.column}" if p.column else "")
+
+
+def text_lines(result, show_cache: bool = False) -> list[str]:
+    lines = []
+    for p in result.problems:
+        label = t("report.error") if p.severity == "error" else t("report.warning")
+        lines.append(f"{_where(p)}: {label} [{p.rule}] {p.message}")
+    if result.problems:
+        lines.append(t("report.summary", files=result.files_checked, errors=len(result.errors), warnings=len(result.warnings)))
+    else:
+        lines.append(t("report.ok", files=result.files_checked))
+    if show_cache:
+        lines.append(t("report.cache", parsed=result.parsed, reused=result.reused))
+    return lines
+
+
+def to_json(result) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(result) -> list[str]:
+    """GitHub Actions workflow commands (escaped as the Actions toolkit escapes them),
+    followed by the full text report, since GitHub shows only the first annotations."""
+    lines = []
+    for p in result.problems:
+        command = "error" if p.severity == "error" else "warning"
+        props = [f"file={_escape_property(p.file)}"]
+        if p.line is not None:
+            props.append(f"line={p.line}")
+        if p.column is not None:
+            props.append(f"col={p.column}")
+        props.append(f"title={_escape_property(p.rule)}")
+        lines.append(f"::{command} {','.join(props)}::{_escape_data(p.message)}")
+    return lines + text_lines(result)

@@ -1,0 +1,276 @@
+"""Rules a schema cannot express, one document at a time, and the facts for cross-file rules.
+
+``check_document(kind, relpath, data)`` returns ``(problems, facts)``. Problems carry a JSON
+path in ``pointer_path`` (located to a line later, only when there is a problem); facts are
+the small plain values the cross-file rules need (ids, barcodes, exchange copies), so that a
+cached file never has to be parsed again for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+from libsync.network import parse_date
+from libsync.problems import msg
+from libsync.text.identifiers import isbn_valid, issn_valid
+
+# Non-terminal manifest states: copies in them are spoken for.
+ACTIVE_STATUSES = ("proposed", "approved", "dispatched", "received")
+AWAY_STATUSES = ("dispatched", "received")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+class Found:
+    """Collects (rule, key, params, path, severity) tuples for one document."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
+
+    def error(self, rule: str, key: str, path: list, **params) -> None:
+        self.items.append((rule, key, params, path, "error"))
+
+    def warning(self, rule: str, key: str, path: list, **params) -> None:
+        self.items.append((rule, key, params, path, "warning"))
+
+
+def unsafe_id(value: str) -> bool:
+    return (
+        ".." in value or "/" in value or "\\" in value or value.startswith(".")
+        or any(ord(c) < 32 for c in value) or value.split(".")[0].lower() in _WINDOWS_RESERVED
+    )
+
+
+def _check_dates(found: Found, obj: dict, fields: tuple[str, ...], path: list) -> None:
+    for name in fields:
+        value = obj.get(name)
+        if isinstance(value, str) and parse_date(value) is None:
+            found.error("date-invalid", "rule.date_invalid", path + [name], value=value)
+
+
+def _order(found: Found, first: tuple, second: tuple, path: list) -> None:
+    """``first``/``second`` are (field label, value, json path)."""
+    a, b = parse_date(first[1]), parse_date(second[1])
+    if a and b and a > b:
+        found.error("date-order", "rule.date_order", second[2], first=first[0], first_value=first[1],
+                    second=second[0], second_value=second[1])
+
+
+def _path_parts(relpath: str) -> tuple[str, ...]:
+    return PurePosixPath(relpath).parts
+
+
+# --- records ---------------------------------------------------------------------------------
+
+ART28_REQUIRED = ("title", "authors", "publication", "subjects", "call_number")
+
+
+def check_record(relpath: str, data: dict, found: Found) -> dict:
+    parts = _path_parts(relpath)
+    stem = PurePosixPath(relpath).stem
+    rid, lib = data.get("id"), data.get("library")
+    if isinstance(rid, str):
+        if unsafe_id(rid):
+            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=rid)
+        elif rid != stem:
+            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=rid, expected=relpath)
+    if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
+        found.error("path-mismatch", "rule.path_mismatch", ["library"], field="library", value=lib, expected=relpath)
+    isbn = data.get("isbn")
+    if isinstance(isbn, str) and not isbn_valid(isbn):
+        found.error("isbn-checksum", "rule.isbn", ["isbn"], value=isbn)
+    issn = data.get("issn")
+    if isinstance(issn, str) and not issn_valid(issn):
+        found.error("issn-checksum", "rule.issn", ["issn"], value=issn)
+    _check_dates(found, data, ("created", "updated"), [])
+    if isinstance(data.get("provenance"), dict):
+        _check_dates(found, data["provenance"], ("imported",), ["provenance"])
+
+    share = data.get("share", "internal")
+    if share in ("network", "public"):
+        missing = []
+        if not data.get("title"):
+            missing.append(msg("field.title"))
+        if not data.get("authors") and not (data.get("type") in ("periodical", "picture") and data.get("publisher")):
+            missing.append(msg("field.authors"))
+        if not data.get("publisher") or not data.get("year"):
+            missing.append(msg("field.publication"))
+        if not data.get("subjects") and not data.get("keywords"):
+            missing.append(msg("field.subjects"))
+        if not data.get("call_number"):
+            missing.append(msg("field.call_number"))
+        if missing:
+            found.error("art28-incomplete", "rule.art28_missing", ["share"], share=share, fields=missing)
+
+    items_facts = []
+    seen: dict[str, int] = {}
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        barcode, status, holder = item.get("barcode"), item.get("status"), item.get("holder")
+        _check_dates(found, item, ("acquired", "status_date"), ["items", i])
+        if isinstance(barcode, str):
+            if barcode in seen:
+                found.error("duplicate-barcode", "rule.duplicate_barcode_in_file", ["items", i, "barcode"], barcode=barcode)
+            seen[barcode] = i
+            items_facts.append([barcode, status, holder, i])
+        if status in ("at-partner", "in-transit") and (not holder or holder == lib) and status == "at-partner":
+            found.error("holder-status", "rule.holder_status", ["items", i, "status"], barcode=barcode,
+                        status=status, holder=holder or lib)
+    return {"id": rid, "library": lib, "share": share, "items": items_facts}
+
+
+# --- exchange manifests ----------------------------------------------------------------------
+
+def check_exchange(relpath: str, data: dict, found: Found) -> dict:
+    parts = _path_parts(relpath)
+    stem = PurePosixPath(relpath).stem
+    eid, term = data.get("id"), data.get("term")
+    if isinstance(eid, str):
+        if unsafe_id(eid):
+            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=eid)
+        elif eid != stem:
+            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=eid, expected=relpath)
+    if isinstance(term, str) and len(parts) == 4 and term != f"{parts[1]}/{parts[2]}":
+        found.error("term-path", "rule.term_mismatch_path", ["term"], term=term, folder=f"{parts[1]}/{parts[2]}")
+    if data.get("from") and data.get("from") == data.get("to"):
+        found.error("same-library", "rule.same_library", ["to"], code=data["to"])
+    planned = data.get("planned") if isinstance(data.get("planned"), dict) else {}
+    _check_dates(found, planned, ("handover", "return_due"), ["planned"])
+    _order(found, ("planned.handover", planned.get("handover"), ["planned", "handover"]),
+           ("planned.return_due", planned.get("return_due"), ["planned", "return_due"]), [])
+    history = data.get("history") if isinstance(data.get("history"), list) else []
+    previous = None
+    for i, entry in enumerate(history):
+        if not isinstance(entry, dict):
+            continue
+        _check_dates(found, entry, ("date",), ["history", i])
+        if previous is not None:
+            _order(found, (f"history[{previous[0] + 1}].date", previous[1], ["history", previous[0], "date"]),
+                   (f"history[{i + 1}].date", entry.get("date"), ["history", i, "date"]), [])
+        previous = (i, entry.get("date"))
+    if history and isinstance(history[-1], dict) and history[-1].get("status") not in (None, data.get("status")):
+        found.error("history-status", "rule.history_status", ["status"], status=data.get("status"),
+                    last=history[-1].get("status"))
+    for name in ("received", "returned"):
+        if isinstance(data.get(name), dict):
+            _check_dates(found, data[name], ("date",), [name])
+    copies_facts = []
+    seen = set()
+    copies = data.get("copies") if isinstance(data.get("copies"), list) else []
+    for i, copy in enumerate(copies):
+        if not isinstance(copy, dict):
+            continue
+        barcode = copy.get("barcode")
+        if barcode in seen:
+            found.error("copy-twice", "rule.copy_twice_in_manifest", ["copies", i, "barcode"], barcode=barcode)
+        seen.add(barcode)
+        copies_facts.append([barcode, copy.get("record"), i, copy.get("outcome")])
+    return {
+        "id": eid, "term": term, "from": data.get("from"), "to": data.get("to"), "group": data.get("group"),
+        "status": data.get("status"), "handover": planned.get("handover"), "return_due": planned.get("return_due"),
+        "copies": copies_facts,
+    }
+
+
+# --- inventory snapshots ---------------------------------------------------------------------
+
+def check_inventory(relpath: str, data: dict, found: Found) -> dict:
+    parts = _path_parts(relpath)
+    stem = PurePosixPath(relpath).stem
+    sid, lib = data.get("id"), data.get("library")
+    if isinstance(sid, str):
+        if unsafe_id(sid):
+            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=sid)
+        elif sid != stem:
+            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=sid, expected=relpath)
+    if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
+        found.error("path-mismatch", "rule.path_mismatch", ["library"], field="library", value=lib, expected=relpath)
+    _check_dates(found, data, ("date",), [])
+    total = len(data.get("barcodes") or [])
+    for i, section in enumerate(data.get("sections") or []):
+        if isinstance(section, dict) and isinstance(section.get("start"), int) and isinstance(section.get("count"), int):
+            if section["start"] + section["count"] > total:
+                found.error("snapshot-sections", "rule.snapshot_sections", ["sections", i])
+    return {"id": sid, "library": lib, "exchange": data.get("exchange")}
+
+
+# --- network.yaml ----------------------------------------------------------------------------
+
+def check_network(relpath: str, data: dict, found: Found) -> dict:
+    codes: dict[str, int] = {}
+    for i, lib in enumerate(data.get("libraries") or []):
+        code = lib.get("code") if isinstance(lib, dict) else None
+        if code in codes:
+            found.error("duplicate-code", "rule.duplicate_code", ["libraries", i, "code"], code=code)
+        codes.setdefault(code, i)
+    lead = (data.get("network") or {}).get("lead")
+    if lead and lead not in codes:
+        found.error("unknown-library", "rule.unknown_library", ["network", "lead"], code=lead)
+    group_ids = set()
+    for i, group in enumerate(data.get("groups") or []):
+        if not isinstance(group, dict):
+            continue
+        if group.get("id") in group_ids:
+            found.error("duplicate-code", "rule.duplicate_code", ["groups", i, "id"], code=group.get("id"))
+        group_ids.add(group.get("id"))
+        members = group.get("members") or []
+        for j, member in enumerate(members):
+            if member not in codes:
+                found.error("unknown-library", "rule.unknown_library", ["groups", i, "members", j], code=member)
+        if group.get("lead") and group["lead"] not in members:
+            found.error("lead-not-member", "rule.lead_not_member", ["groups", i, "lead"], code=group["lead"])
+    term_ids = set()
+    for y, year in enumerate((data.get("calendar") or {}).get("school_years") or []):
+        if not isinstance(year, dict):
+            continue
+        for k, term in enumerate(year.get("terms") or []):
+            if not isinstance(term, dict):
+                continue
+            tid = term.get("id")
+            if tid in term_ids:
+                found.error("duplicate-code", "rule.duplicate_code", ["calendar", "school_years", y, "terms", k, "id"], code=tid)
+            term_ids.add(tid)
+            if isinstance(tid, str) and year.get("id") and not tid.startswith(f"{year['id']}/"):
+                found.error("term-year", "rule.term_outside_year", ["calendar", "school_years", y, "terms", k, "id"],
+                            term=tid, year=year["id"])
+            base = ["calendar", "school_years", y, "terms", k]
+            _check_dates(found, term, ("start", "end"), base)
+            _order(found, (f"{tid}.start", term.get("start"), base + ["start"]), (f"{tid}.end", term.get("end"), base + ["end"]), [])
+        for k, period in enumerate(year.get("blackouts") or []):
+            if not isinstance(period, dict):
+                continue
+            base = ["calendar", "school_years", y, "blackouts", k]
+            _check_dates(found, period, ("start", "end"), base)
+            _order(found, ("start", period.get("start"), base + ["start"]), ("end", period.get("end"), base + ["end"]), [])
+    batch_ids = set()
+    for i, batch in enumerate((data.get("rotation") or {}).get("batches") or []):
+        if not isinstance(batch, dict):
+            continue
+        if batch.get("id") in batch_ids:
+            found.error("duplicate-code", "rule.duplicate_code", ["rotation", "batches", i, "id"], code=batch.get("id"))
+        batch_ids.add(batch.get("id"))
+        if batch.get("library") not in codes:
+            found.error("unknown-library", "rule.unknown_library", ["rotation", "batches", i, "library"], code=batch.get("library"))
+        if batch.get("group") and batch["group"] not in group_ids:
+            found.error("unknown-group", "rule.unknown_group", ["rotation", "batches", i, "group"], group=batch["group"])
+    return {"libraries": sorted(c for c in codes if c), "terms": sorted(t for t in term_ids if t),
+            "groups": sorted(g for g in group_ids if g)}
+
+
+def check_overrides(relpath: str, data: dict, found: Found) -> dict:
+    return {}
+
+
+CHECKERS = {
+    "record": check_record,
+    "exchange": check_exchange,
+    "inventory": check_inventory,
+    "network": check_network,
+    "overrides": check_overrides,
+}
+
+
+def today() -> dt.date:
+    return dt.date.today()
