@@ -1,0 +1,305 @@
+"""Matching records that describe the same edition: keys, blocking, pair scoring, guards.
+
+Order of evidence, as a cataloguer would weigh it:
+
+1. identifiers — ISBN-10 and ISBN-13 of one book meet at the same ISBN-13 (hyphens, spaces,
+   qualifiers such as "(tập 1)" ignored); ISSN likewise for periodicals;
+2. without identifiers — candidate blocks from the folded title key and the first author,
+   then rapidfuzz similarity of titles and authors, tolerant of typos, NFC/NFD, đ/d and the
+   i/y spelling variants of Vietnamese (kí/ký, lí/lý, mĩ/mỹ);
+3. guards that no similarity can overrule: a different volume or part, grade, textbook
+   series, edition or year, a different ISBN, teacher's book vs pupil's book, print vs digital.
+
+Everything here works on plain record dicts; ``Features`` is computed once per record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from libsync.text import fold
+from libsync.text.identifiers import compact_issn, isbn13
+
+# --- thresholds (pairwise; see docs/catalog.md) -------------------------------------------
+MERGE_TITLE = 90        # title similarity at or above which a pair may merge
+UNCERTAIN_TITLE = 80    # … at or above which an unmerged pair goes to a person
+AUTHOR_OK = 80          # first-author similarity that counts as "same author"
+AUTHOR_UNSURE = 60      # … below which the authors clearly differ
+ISBN_TITLE_MIN = 70     # a shared ISBN with titles less similar than this is a data error
+PUBLISHER_OK = 70
+
+_Y_WORD = re.compile(r"\b([bcdghklmnpqrstvx]+)y\b")
+_VOLUME = re.compile(
+    r"\b(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})|t\s*(\d+))\b"
+)
+_NUMBER = re.compile(r"\b\d+\b")
+_GRADE = re.compile(r"\blop\s*(\d{1,2})\b")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_NUMBER_WORDS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6,
+                 "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+# Textbook series of GDPT 2018 (folded, i/y-normalised phrase → short key); longest first.
+SERIES_ALIASES = (
+    ("ket noi tri thuc voi cuoc song", "kntt"),
+    ("ket noi tri thuc", "kntt"),
+    ("chan troi sang tao", "ctst"),
+    ("canh dieu", "cd"),
+    ("cung hoc de phat trien nang luc", "chdptnl"),
+    ("vi su binh dang va dan chu trong giao duc", "vsbd"),
+)
+_PUBLISHER_NOISE = re.compile(
+    r"\b(?:nxb|nha xuat ban|cong ti|co phan|ctcp|tnhh|publishing|publisher|press|house|jsc)\b"
+)
+ACCESS_ORDER = {"catalog": 0, "read": 1, "download": 2}
+
+
+def normalise_iy(folded: str) -> str:
+    """i/y variants meet: a syllable of consonants + final y is spelt with i (ký → ki, lý → li)."""
+    return _Y_WORD.sub(r"\1i", folded)
+
+
+def key_text(text: str | None) -> str:
+    """Folded, i/y-normalised text: the form every similarity works on."""
+    return normalise_iy(fold(text)) if text else ""
+
+
+def _number(token: str | None) -> int | None:
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    return _ROMAN.get(token) or _NUMBER_WORDS.get(token)
+
+
+def volume_key(value) -> str | None:
+    """"Tập 2", "T.2", "2", "Quyển II", "Số 560" → "2" / "560"; other text folded; None if empty."""
+    if value is None or value == "":
+        return None
+    folded = key_text(str(value))
+    match = _VOLUME.search(folded)
+    if match:
+        n = _number(match.group(1) or match.group(2))
+        if n is not None:
+            return str(n)
+    digits = _NUMBER.search(folded)
+    if digits:
+        return str(int(digits.group(0)))
+    words = folded.split()
+    if len(words) == 1 and _number(words[0]) is not None:
+        return str(_number(words[0]))
+    return folded or None
+
+
+def edition_key(value) -> str | None:
+    """"Tái bản lần thứ 2", "Lần thứ hai", "2nd ed." → "2"; "1" and missing are the same."""
+    if value is None or value == "":
+        return None
+    folded = key_text(str(value))
+    digits = _NUMBER.search(folded)
+    n = int(digits.group(0)) if digits else None
+    if n is None:
+        for word in folded.split():
+            if word in _NUMBER_WORDS:
+                n = _NUMBER_WORDS[word]
+                break
+    if n is not None:
+        return None if n == 1 else str(n)
+    return folded or None
+
+
+def series_key(value: str | None) -> str | None:
+    if not value:
+        return None
+    folded = key_text(value)
+    for phrase, short in SERIES_ALIASES:
+        if phrase in folded:
+            return short
+    return folded or None
+
+
+def publisher_key(value: str | None) -> str:
+    if not value:
+        return ""
+    return " ".join(_PUBLISHER_NOISE.sub(" ", key_text(value)).split())
+
+
+def author_key(value: str) -> str:
+    return key_text(_PAREN.sub(" ", value))
+
+
+@dataclass(slots=True)
+class Features:
+    """What matching needs from one record, computed once."""
+
+    key: str                 # "LIB/record-id"
+    library: str
+    title: str               # folded title key without volume and series phrases
+    full: str                # title + subtitle key
+    words: tuple[str, ...]
+    numbers: frozenset | None
+    authors: tuple[str, ...]
+    first_author: str
+    publisher: str
+    isbn: str | None
+    issn: str | None
+    volume: str | None
+    grade: int | None
+    series: str | None
+    edition: str | None
+    year: int | None
+    form: str                # print | teacher | digital
+    signature: tuple = ()
+
+    def attrs(self) -> dict:
+        """Attributes that must agree across a whole cluster (None = unknown)."""
+        return {
+            "volume": self.volume, "grade": self.grade, "series": self.series, "edition": self.edition,
+            "year": self.year, "numbers": self.numbers, "isbn": self.isbn, "issn": self.issn, "form": self.form,
+        }
+
+
+def features(record: dict) -> Features:
+    title_raw = str(record.get("title", ""))
+    folded = key_text(title_raw)
+    volume = volume_key(record.get("volume"))
+    match = _VOLUME.search(folded)
+    if match:
+        title_volume = _number(match.group(1) or match.group(2))
+        if volume is None and title_volume is not None:
+            volume = str(title_volume)
+        folded = (folded[: match.start()] + " " + folded[match.end():]).strip()
+    curriculum = record.get("curriculum") or {}
+    series = series_key(record.get("series") or curriculum.get("series"))
+    for phrase, short in SERIES_ALIASES:
+        if phrase in folded:
+            series = series or short
+            folded = folded.replace(phrase, " ")
+            break
+    folded = " ".join(folded.split())
+    words = tuple(folded.split())
+    numbers = frozenset(w for w in words if w.isdigit()) or None
+    grade = curriculum.get("grade")
+    if grade is None:
+        g = _GRADE.search(folded)
+        if g:
+            grade = int(g.group(1))
+        elif record.get("type") in ("textbook", "teacher-book") and numbers:
+            small = sorted(int(n) for n in numbers if 1 <= int(n) <= 12)
+            if len(small) == 1:
+                grade = small[0]
+    subtitle = key_text(record.get("subtitle"))
+    authors = tuple(a for a in (author_key(str(x)) for x in record.get("authors") or []) if a)
+    if not authors:
+        authors = tuple(a for a in (author_key(str(c.get("name", ""))) for c in record.get("contributors") or []
+                                    if isinstance(c, dict)) if a)
+    year = record.get("year")
+    rtype = record.get("type")
+    form = "teacher" if rtype == "teacher-book" else "digital" if rtype == "digital" else "print"
+    isbn = isbn13(str(record["isbn"])) if record.get("isbn") else None
+    issn = compact_issn(str(record["issn"])) if record.get("issn") else None
+    f = Features(
+        key=f"{record.get('library', '')}/{record.get('id', '')}",
+        library=str(record.get("library", "")),
+        title=folded,
+        full=f"{folded} {subtitle}".strip(),
+        words=words,
+        numbers=numbers,
+        authors=authors,
+        first_author=authors[0] if authors else "",
+        publisher=publisher_key(record.get("publisher")),
+        isbn=isbn,
+        issn=issn or None,
+        volume=volume,
+        grade=int(grade) if isinstance(grade, int) else None,
+        series=series,
+        edition=edition_key(record.get("edition")),
+        year=year if isinstance(year, int) else None,
+        form=form,
+    )
+    f.signature = (f.full, f.authors[:3], f.publisher, f.isbn, f.issn, f.volume, f.grade, f.series,
+                   f.edition, f.year, f.numbers, f.form)
+    return f
+
+
+def blocking_keys(f: Features) -> list[tuple]:
+    """Candidate blocks: a typo in one word still leaves another block in common."""
+    keys = []
+    w = f.words
+    if w:
+        keys.append(("head", w[:2]))
+        if len(w) > 2:
+            keys.append(("tail", w[-2:]))
+        if f.first_author:
+            keys.append(("author", f.first_author, f.title[:3]))
+    return keys
+
+
+# --- comparing two records ------------------------------------------------------------------
+
+def guard_differences(a: dict, b: dict) -> list[str]:
+    """Attributes known on both sides that differ: each one forbids an automatic merge."""
+    return [name for name, va in a.items() if va is not None and b.get(name) is not None and va != b[name]]
+
+
+def title_similarity(a: Features, b: Features) -> float:
+    return max(fuzz.ratio(a.title, b.title), fuzz.token_sort_ratio(a.full, b.full))
+
+
+def author_similarity(a: Features, b: Features) -> float | None:
+    """Best similarity among the first three authors of each; None if one side has none."""
+    if not a.authors or not b.authors:
+        return None
+    return max(fuzz.token_sort_ratio(x, y) for x in a.authors[:3] for y in b.authors[:3])
+
+
+@dataclass(slots=True)
+class Decision:
+    outcome: str            # merge | uncertain | conflict | none
+    rule: str               # isbn | issn | fuzzy | exact
+    score: float
+    title: float
+    author: float | None
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        out = {"rule": self.rule, "score": round(self.score, 1), "title_similarity": round(self.title, 1)}
+        if self.author is not None:
+            out["author_similarity"] = round(self.author, 1)
+        if self.reasons:
+            out["reasons"] = list(self.reasons)
+        return out
+
+
+def compare(a: Features, b: Features) -> Decision:
+    """Should records ``a`` and ``b`` be one cluster?"""
+    tsim = title_similarity(a, b)
+    asim = author_similarity(a, b)
+    diffs = guard_differences(a.attrs(), b.attrs())
+    if a.isbn and a.isbn == b.isbn or a.issn and a.issn == b.issn and not (a.isbn and b.isbn):
+        rule = "isbn" if a.isbn and a.isbn == b.isbn else "issn"
+        set_sim = fuzz.token_set_ratio(a.full, b.full)
+        if max(tsim, set_sim) < ISBN_TITLE_MIN:
+            return Decision("conflict", rule, tsim, tsim, asim, ("title",))
+        if diffs:
+            return Decision("conflict", rule, tsim, tsim, asim, tuple(diffs))
+        return Decision("merge", rule, 100.0, tsim, asim)
+    if diffs:
+        return Decision("none", "fuzzy", tsim, tsim, asim, tuple(diffs))
+    reasons: list[str] = []
+    if (a.volume is None) != (b.volume is None):
+        reasons.append("volume-missing")
+    if asim is not None and asim < AUTHOR_OK:
+        reasons.append("author")
+    if a.publisher and b.publisher and fuzz.token_set_ratio(a.publisher, b.publisher) < PUBLISHER_OK:
+        reasons.append("publisher")
+    if asim is None and (a.authors or b.authors) and tsim < 95:
+        reasons.append("author-missing")
+    score = tsim if asim is None else (0.7 * tsim + 0.3 * asim)
+    if tsim >= MERGE_TITLE and not reasons:
+        return Decision("merge", "fuzzy", score, tsim, asim)
+    if tsim >= UNCERTAIN_TITLE and (asim is None or asim >= AUTHOR_UNSURE):
+        return Decision("uncertain", "fuzzy", score, tsim, asim, tuple(reasons) or ("title",))
+    return Decision("none", "fuzzy", score, tsim, asim, tuple(reasons))
