@@ -14,10 +14,26 @@ from pathlib import Path
 from libsync.errors import LibsyncError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def _temp_beside(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``path``, with the mode ``path`` has (or
+    would get from ``open``), flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".libsync-tmp", dir=path.parent)
     try:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_UMASK
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -32,11 +32,19 @@ _TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_REPLACED = {_TIMESTAMP, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
 class Loader(yaml.CSafeLoader):
-    """CSafeLoader that keeps dates as text and records duplicate mapping keys."""
+    """CSafeLoader with YAML 1.2-style plain scalars, dates kept as text, duplicate keys recorded.
+
+    YAML 1.1 turns ``00123`` into the octal number 83, ``1:20`` into 80 and ``no`` into
+    false — fatal for barcodes, call numbers and language codes. Here only ``true``/``false``
+    are booleans, integers have no leading zero (``00123`` stays text), and dates stay text.
+    """
 
     yaml_implicit_resolvers = {
-        first: [pair for pair in resolvers if pair[0] != _TIMESTAMP]
+        first: [pair for pair in resolvers if pair[0] not in _REPLACED]
         for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -66,6 +74,24 @@ class Loader(yaml.CSafeLoader):
 
 
 Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+|0o[0-7]+)$"),
+                             list("-+0123456789"))
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader, node):
+    value = loader.construct_scalar(node)
+    if value.startswith("0o"):
+        return int(value[2:], 8)
+    return int(value, 0) if value.startswith("0x") else int(value)
+
+
+Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass(slots=True)

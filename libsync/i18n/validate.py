@@ -105,3 +105,12 @@ MESSAGES.update({
     "help.validate.strict": ("Coi cảnh báo là lỗi (mã thoát 1).", "Treat warnings as errors (exit 1)."),
     "help.validate.jobs": ("Số tiến trình song song (mặc định: số nhân CPU).", "Number of parallel processes (default: CPU cores)."),
 })
+
+MESSAGES.update({
+    "help.fmt": (
+        "Định dạng chuẩn các tệp YAML (NFC, thứ tự trường cố định, chữ Việt dễ đọc) để diff trong pull request gọn nhất.",
+        "Write the YAML files canonically (NFC, fixed key order, readable Vietnamese) so pull-request diffs stay small.",
+    ),
+    "help.fmt.paths": ("Chỉ định dạng các tệp/thư mục này (mặc định: cả kho).", "Format only these files/folders (default: the whole repository)."),
+    "help.fmt.check": ("Không sửa; liệt kê tệp cần định dạng và thoát với mã 1 nếu có.", "Change nothing; list files that would change and exit 1 if any."),
+})

@@ -1,0 +1,237 @@
+"""`libsync init` and `libsync codeowners`: a new network repository and who reviews what.
+
+A new repository gets a network.yaml template (valid as it is, to be edited), the JSON
+Schemas (for editors; libsync itself validates with the schemas it ships), empty data
+folders, CI workflows (validation of every pull request, the public web catalogue on
+GitHub Pages), CODEOWNERS generated from network.yaml, a pre-commit configuration, and a
+first Git commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from libsync import schemas, yamlio
+from libsync.atomic import write_atomic
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.network import Network
+
+LIBSYNC_PIP_SPEC = "libsync"
+PRE_COMMIT_REPO = "https://github.com/libsync/libsync"
+CODEOWNERS_PATH = ".github/CODEOWNERS"
+
+
+def school_year_for(day: dt.date) -> tuple[int, int]:
+    start = day.year if day.month >= 8 else day.year - 1
+    return start, start + 1
+
+
+def network_template(network_id: str, name: str, libraries: list[tuple[str, str]], lead: str | None,
+                     today: dt.date | None = None) -> dict:
+    """A valid network.yaml to edit: the given libraries (or two placeholders) and this school year."""
+    if not libraries:
+        libraries = [("TV1", t("init.placeholder_library", n=1)), ("TV2", t("init.placeholder_library", n=2))]
+    codes = [code for code, _ in libraries]
+    lead = lead or codes[0]
+    if lead not in codes:
+        raise LibsyncError("repo.unknown_library", code=lead, known=", ".join(codes))
+    y1, y2 = school_year_for(today or dt.date.today())
+    year = f"{y1}-{y2}"
+    return {
+        "network": {"id": network_id, "name": name, "lead": lead},
+        "libraries": [{"code": code, "name": lib_name, "level": "THCS", "librarians": []} for code, lib_name in libraries],
+        "groups": ([{
+            "id": network_id, "name": name, "mode": "geography", "lead": lead, "members": codes,
+            "shares": ["textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital"],
+            "rotation": True,
+        }] if len(codes) >= 2 else []),
+        "calendar": {
+            "school_days": ["mon", "tue", "wed", "thu", "fri"],
+            "school_years": [{
+                "id": year,
+                "terms": [
+                    {"id": f"{year}/HK1", "name": t("init.term_name", n="I", year=year), "start": f"{y1}-09-05", "end": f"{y2}-01-17"},
+                    {"id": f"{year}/HK2", "name": t("init.term_name", n="II", year=year), "start": f"{y2}-01-19", "end": f"{y2}-05-31"},
+                ],
+                "blackouts": [],
+            }],
+        },
+        "rotation": {"max_stay_days": 183, "batches": []},
+    }
+
+
+def _handles(people: list[dict]) -> list[str]:
+    return [f"@{p['github']}" for p in people if p.get("github")]
+
+
+def codeowners_text(network: Network) -> str:
+    """CODEOWNERS: each library's folders owned by its librarians; network.yaml and anything
+    not otherwise owned by the lead library; an exchange between two libraries by both."""
+    lead_handles = _handles(network.libraries.get(network.lead, {}).get("librarians", []))
+    lines = [t("codeowners.header"), ""]
+    if lead_handles:
+        lines.append(f"*  {' '.join(lead_handles)}")
+        lines.append(f"/network.yaml  {' '.join(lead_handles)}")
+        lines.append(f"/.github/  {' '.join(lead_handles)}")
+        lines.append(f"/catalog/  {' '.join(lead_handles)}")
+    for code in sorted(network.libraries):
+        handles = _handles(network.libraries[code].get("librarians", []))
+        if not handles:
+            continue
+        lines.append(f"/records/{code}/  {' '.join(handles)}")
+        lines.append(f"/inventories/{code}/  {' '.join(handles)}")
+    pairs = set()
+    for group in network.groups:
+        members = group.get("members", [])
+        pairs |= {(a, b) for a in members for b in members if a != b}
+    for sender, receiver in sorted(pairs):
+        handles = _handles(network.libraries.get(receiver, {}).get("librarians", [])) + \
+            _handles(network.libraries.get(sender, {}).get("librarians", []))
+        if handles:
+            lines.append(f"/exchanges/**/*-{sender}-{receiver}-*  {' '.join(dict.fromkeys(handles))}")
+    return "\n".join(lines) + "\n"
+
+
+def _workflow_validate(pip_spec: str) -> str:
+    return f"""name: Kiểm tra dữ liệu thư viện
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Cài libsync
+        run: python -m pip install "{pip_spec}"
+      - name: Bộ nhớ đệm kiểm tra
+        uses: actions/cache@v4
+        with:
+          path: ~/.cache/libsync
+          key: libsync-validate-${{{{ github.sha }}}}
+          restore-keys: libsync-validate-
+      - name: Kiểm tra các tệp đã thay đổi (pull request)
+        if: github.event_name == 'pull_request'
+        run: libsync validate --format github --changed-since "origin/${{{{ github.base_ref }}}}"
+      - name: Kiểm tra toàn bộ kho (nhánh main)
+        if: github.event_name != 'pull_request'
+        run: libsync validate --format github
+      - name: Định dạng chuẩn
+        run: libsync fmt --check
+"""
+
+
+def _workflow_pages(pip_spec: str) -> str:
+    return f"""name: Mục lục trực tuyến (GitHub Pages)
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: true
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Cài libsync
+        run: python -m pip install "{pip_spec}"
+      - name: Tạo mục lục công khai
+        run: libsync site build -o _site --audience public
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: _site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def _pre_commit_config(rev: str) -> str:
+    return f"""repos:
+  - repo: {PRE_COMMIT_REPO}
+    rev: v{rev}
+    hooks:
+      - id: libsync-validate
+      - id: libsync-fmt
+"""
+
+
+def init_network(target: Path, network_id: str, name: str, libraries: list[tuple[str, str]],
+                 lead: str | None = None, pip_spec: str = LIBSYNC_PIP_SPEC, commit: bool = True) -> list[str]:
+    """Create a new network repository in ``target`` (empty or missing); returns the files written."""
+    from libsync import __version__
+    from libsync.gitops import init_repo
+
+    target = Path(target)
+    if target.exists() and any(target.iterdir()):
+        raise LibsyncError("init.not_empty", path=str(target))
+    data = network_template(network_id, name, libraries, lead)
+    network = Network(data)
+    files: dict[str, str | bytes] = {
+        "network.yaml": yamlio.dump(data, schemas.load_schema("network")),
+        CODEOWNERS_PATH: codeowners_text(network),
+        ".github/workflows/validate.yml": _workflow_validate(pip_spec),
+        ".github/workflows/pages.yml": _workflow_pages(pip_spec),
+        ".pre-commit-config.yaml": _pre_commit_config(__version__),
+        ".gitignore": "/_site/\n.libsync-cache/\n__pycache__/\n",
+        "README.md": t("init.readme", name=name),
+        "records/.gitkeep": "",
+        "exchanges/.gitkeep": "",
+        "inventories/.gitkeep": "",
+        "catalog/.gitkeep": "",
+    }
+    for path in sorted(schemas.schema_dir().glob("*.schema.json")):
+        files[f"schema/{path.name}"] = path.read_bytes()
+    created_root = not target.exists()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for rel, content in files.items():
+            write_atomic(target / rel, content)
+        if commit:
+            init_repo(target, t("init.commit_message", name=name))
+    except BaseException:
+        if created_root:
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            for child in list(target.iterdir()):
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+        raise
+    return sorted(files)
+
+
+def write_codeowners(root: Path, network: Network, check: bool = False) -> bool:
+    """Regenerate CODEOWNERS; returns whether it changed (with ``check``, nothing is written)."""
+    path = Path(root) / CODEOWNERS_PATH
+    text = codeowners_text(network)
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if old == text:
+        return False
+    if not check:
+        write_atomic(path, text)
+    return True
