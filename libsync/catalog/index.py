@@ -1,0 +1,137 @@
+"""The search index: SQLite FTS5 (standard library), one file per audience, rebuilt on change.
+
+``.libsync-cache/catalog-index-<audience>.sqlite`` holds the union catalogue *as that audience
+sees it* (built by ``build_union``), so a public index cannot contain an internal record.
+Its ``meta.stamp`` hashes the record files' sizes and modification times, the overrides,
+network.yaml and the index format; when the stamp differs the index is rebuilt into a temporary
+file and swapped in with ``os.replace`` (readers see the old or the new index, never half).
+Text is stored folded (``match.key_text``: lower case, no diacritics, đ→d, i/y unified) and
+queries are folded the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from libsync.catalog import match
+from libsync.catalog import overrides as _overrides
+from libsync.catalog.recordcache import CACHE_DIR, records_stamp
+
+INDEX_VERSION = "3"
+# BM25 column weights: title, people (authors, series, publisher), subjects, other
+WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+
+
+def index_path(root: Path, audience: str) -> Path:
+    return Path(root) / CACHE_DIR / f"catalog-index-{audience}.sqlite"
+
+
+def current_stamp(repository, audience: str) -> str:
+    parts = [INDEX_VERSION, audience, records_stamp(repository)]
+    for rel in ("network.yaml", _overrides.RELPATH):
+        path = repository.root / rel
+        try:
+            st = path.stat()
+            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{rel}:-")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _stored_stamp(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def cluster_grade(cluster: dict) -> int | None:
+    grade = (cluster.get("curriculum") or {}).get("grade")
+    if isinstance(grade, int):
+        return grade
+    return match.features(cluster).grade
+
+
+def _joined(values) -> str:
+    return " ".join(match.key_text(str(v)) for v in values if v)
+
+
+def write_index(path: Path, union: dict, stamp: str) -> int:
+    """Write the index for ``union`` to ``path`` atomically; returns the number of clusters."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".libsync-tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE clusters (
+                rowid INTEGER PRIMARY KEY, id TEXT, type TEXT, grade INTEGER, subjects TEXT,
+                libraries TEXT, available_at TEXT, available INTEGER, sort TEXT, data TEXT);
+            CREATE VIRTUAL TABLE fts USING fts5(
+                title, people, subjects, other, tokenize = 'unicode61 remove_diacritics 2');
+            """
+        )
+        rows, fts_rows = [], []
+        for n, c in enumerate(union["clusters"], start=1):
+            curriculum = c.get("curriculum") or {}
+            subjects = [*(c.get("subjects") or []), curriculum.get("subject")]
+            holdings = c.get("holdings") or []
+            libs = " " + " ".join(h["library"] for h in holdings) + " "
+            avail = " " + " ".join(h["library"] for h in holdings if h.get("available")) + " "
+            data = {k: v for k, v in c.items() if k != "evidence"}
+            rows.append((n, c["id"], c.get("type"), cluster_grade(c),
+                         "|" + "|".join(match.key_text(str(s)) for s in subjects if s) + "|",
+                         libs, avail, sum(h.get("available", 0) for h in holdings),
+                         match.key_text(c.get("title", "")), json.dumps(data, ensure_ascii=False)))
+            fts_rows.append((
+                n,
+                _joined([c.get("title"), c.get("subtitle"), c.get("volume") and f"tap {c.get('volume')}"]),
+                _joined([*(c.get("authors") or []), c.get("series"), curriculum.get("series"), c.get("publisher")]),
+                _joined(subjects + list(c.get("keywords") or [])),
+                _joined([c.get("isbn"), c.get("isbn") and match.isbn13(str(c["isbn"])), c.get("issn"),
+                         c.get("summary"), *(c.get("classification") or {}).values()]),
+            ))
+        con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        con.executemany("INSERT INTO fts (rowid, title, people, subjects, other) VALUES (?,?,?,?,?)", fts_rows)
+        con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("stamp", stamp), ("audience", union["audience"]), ("network", json.dumps(union.get("network", {}))),
+            ("libraries", json.dumps(union.get("libraries", []), ensure_ascii=False)),
+        ])
+        con.commit()
+        con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+def ensure_index(repository, audience: str) -> tuple[Path, bool]:
+    """The up-to-date index for ``audience``: (path, rebuilt?)."""
+    from libsync.catalog import build_union
+
+    path = index_path(repository.root, audience)
+    stamp = current_stamp(repository, audience)
+    if _stored_stamp(path) == stamp:
+        return path, False
+    union = build_union(repository, audience)
+    write_index(path, union, stamp)
+    return path, True

@@ -1,0 +1,88 @@
+"""Searching the union catalogue: folded full-text query, filters, ranked hits with holdings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from libsync.catalog import match
+from libsync.catalog.index import WEIGHTS, ensure_index
+
+DEFAULT_LIMIT = 20
+
+
+def fts_query(query: str) -> str:
+    """FTS5 MATCH text for a user's query: every folded word must occur; the last word may be
+    a prefix (search as you type) when it is a word of three letters or more."""
+    words = match.key_text(query).split()
+    terms = []
+    for n, word in enumerate(words):
+        term = '"' + word.replace('"', "") + '"'
+        if n == len(words) - 1 and len(word) >= 3 and not word.isdigit():
+            term += "*"
+        terms.append(term)
+    return " ".join(terms)
+
+
+def search_index(path: Path, query: str, library: str | None = None, type_: str | None = None,
+                 grade: int | None = None, subject: str | None = None, available: bool = False,
+                 limit: int = DEFAULT_LIMIT) -> dict:
+    """Query the index file at ``path``: {"query", "audience", "count", "results": [cluster + score]}."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
+        where, params = [], []
+        match_text = fts_query(query)
+        if library:
+            where.append("c.libraries LIKE ?")
+            params.append(f"% {library} %")
+        if type_:
+            where.append("c.type = ?")
+            params.append(type_)
+        if grade is not None:
+            where.append("c.grade = ?")
+            params.append(int(grade))
+        if subject:
+            where.append("c.subjects LIKE ?")
+            params.append("%" + match.key_text(subject) + "%")
+        if available:
+            if library:
+                where.append("c.available_at LIKE ?")
+                params.append(f"% {library} %")
+            else:
+                where.append("c.available > 0")
+        if match_text:
+            sql_from = "FROM fts JOIN clusters c ON c.rowid = fts.rowid WHERE fts MATCH ?"
+            params = [match_text, *params]
+            score = "bm25(fts, {}, {}, {}, {})".format(*WEIGHTS)
+            order = "score, c.sort, c.id"
+        else:
+            sql_from = "FROM clusters c WHERE 1"
+            score = "0.0"
+            order = "c.sort, c.id"
+        cond = "".join(" AND " + w for w in where)
+        count = con.execute(f"SELECT count(*) {sql_from}{cond}", params).fetchone()[0]
+        rows = con.execute(f"SELECT c.data, {score} AS score {sql_from}{cond} ORDER BY {order} LIMIT ?",
+                           [*params, int(limit)]).fetchall()
+    finally:
+        con.close()
+    results = []
+    for data, sc in rows:
+        hit = json.loads(data)
+        hit["score"] = round(-float(sc), 3) if match_text else 0.0
+        results.append(hit)
+    return {"query": query, "audience": audience, "count": count, "results": results}
+
+
+def search(repository, query: str, audience: str = "network", **filters) -> dict:
+    """Search the union catalogue of ``repository`` as ``audience`` sees it (index kept fresh)."""
+    from libsync.catalog import check_audience
+
+    audience = check_audience(repository, audience)
+    if filters.get("library"):
+        filters["library"] = repository.network.library(str(filters["library"]).upper())["code"]
+    path, rebuilt = ensure_index(repository, audience)
+    result = search_index(path, query, **filters)
+    result["rebuilt"] = rebuilt
+    return result

@@ -1,0 +1,58 @@
+"""`libsync search`: find titles in the union catalogue, with who holds them."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from libsync.catalog.search import DEFAULT_LIMIT, search
+from libsync.cli.common import check_format, print_json, repository
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+
+FORMATS = ("text", "json")
+
+
+def hit_lines(n: int, hit: dict) -> list[str]:
+    title = hit.get("title", "")
+    if hit.get("volume"):
+        title += f" — {hit['volume']}"
+    extra = ", ".join(str(x) for x in (", ".join(hit.get("authors", [])[:2]), hit.get("publisher"), hit.get("year")) if x)
+    head = f"{n}. {title}" + (f" ({extra})" if extra else "")
+    holdings = " · ".join(t("catalog.search.holding", library=h["library"], available=h["available"], copies=h["copies"])
+                          for h in hit.get("holdings", []))
+    access = t(f"catalog.access.{hit.get('access', 'catalog')}")
+    return [head, f"   {holdings} · {access} · {hit['id']}"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("search", help=t("help.search"))
+    def search_cmd(
+        ctx: typer.Context,
+        query: str = typer.Argument(..., metavar="QUERY", help=t("help.search.query")),
+        library: Optional[str] = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.search.library")),
+        type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
+        grade: Optional[int] = typer.Option(None, "--grade", metavar="N", help=t("help.search.grade")),
+        subject: Optional[str] = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
+        available: bool = typer.Option(False, "--available", help=t("help.search.available")),
+        audience: str = typer.Option("network", "--audience", "-a", metavar="public|network|CODE",
+                                     help=t("help.opt.audience")),
+        limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N", help=t("help.search.limit")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+    ) -> None:
+        fmt = check_format(fmt, FORMATS)
+        if not 1 <= limit <= 1000:
+            raise LibsyncError("catalog.bad_limit")
+        repo = repository(ctx)
+        result = search(repo, query, audience, library=library, type_=type_, grade=grade, subject=subject,
+                        available=available, limit=limit)
+        if fmt == "json":
+            print_json(result)
+            return
+        if not result["results"]:
+            typer.echo(t("catalog.search.none", query=query))
+            return
+        typer.echo(t("catalog.search.count", count=result["count"], query=query, audience=result["audience"]))
+        for n, hit in enumerate(result["results"], start=1):
+            typer.echo("\n".join(hit_lines(n, hit)))
