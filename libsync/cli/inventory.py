@@ -1,0 +1,217 @@
+"""`libsync inventory …`: record, diff, check, list and show stocktake snapshots."""
+
+from __future__ import annotations
+
+
+from typing import Optional
+
+import typer
+from rich.table import Table as RichTable
+
+from libsync.cli.common import check_format, console, print_json, repository
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.inventory import report as rep
+from libsync.inventory.check import catalog_snapshot, check
+from libsync.inventory.diff import CATEGORIES, diff, failing
+from libsync.inventory.index import CopyIndex, movements
+from libsync.inventory.scan import read_scan
+from libsync.inventory.snapshot import CATALOG_REFS, check_date, load_snapshot, record_snapshot, snapshot_files
+
+FORMATS = ("text", "json", "csv")
+
+
+def _fail_on(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    chosen = {v.strip().lower() for v in value.split(",") if v.strip()}
+    for v in chosen:
+        if v not in CATEGORIES:
+            raise LibsyncError("inventory.bad_fail_on", value=v, choices=",".join(CATEGORIES))
+    return chosen
+
+
+def _print_warnings(scan) -> None:
+    err = console(stderr=True)
+    for p in scan.warnings:
+        err.print(t("inventory.warning_line", path=p.file, line=p.line, message=p.message), markup=False)
+
+
+def _emit(report: dict, fmt: str, title: str) -> None:
+    if fmt == "json":
+        print_json(report)
+        return
+    if fmt == "csv":
+        typer.echo(rep.to_csv(report), nl=False)
+        return
+    out = console()
+    out.print(title, markup=False)
+    table = RichTable(*rep.header(), show_lines=False)
+    for row in rep.rows(report):
+        if row[0] != rep.category_label("present", report.get("kind", "diff")):
+            table.add_row(*row)
+    if table.row_count:
+        out.print(table)
+    summary = RichTable(t("inventory.summary"), t("inventory.col.count"))
+    for row in rep.summary_rows(report):
+        summary.add_row(*row)
+    out.print(summary)
+
+
+def _finish(report: dict, network, fail_on: set[str], minutes: str | None) -> None:
+    if minutes:
+        from libsync.inventory.minutes import write_minutes
+
+        write_minutes(report, network, minutes)
+        console(stderr=True).print(t("inventory.minutes_written", path=minutes), markup=False)
+    hits = failing(report, fail_on)
+    if hits:
+        console(stderr=True).print(t("inventory.fail", categories=", ".join(hits)), markup=False)
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(name="inventory", help=t("help.inventory"), no_args_is_help=True)
+    app.add_typer(sub, name="inventory")
+
+    @sub.command("record", help=t("help.inventory.record"))
+    def record_cmd(
+        ctx: typer.Context,
+        library: str = typer.Argument(..., metavar="LIB", help=t("help.opt.library")),
+        scanfile: str = typer.Argument(..., metavar="SCANFILE", help=t("help.inventory.scanfile")),
+        label: str = typer.Option(..., "--label", "-l", help=t("help.inventory.label")),
+        date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.date")),
+        location: Optional[str] = typer.Option(None, "--location", help=t("help.inventory.location")),
+        taken_by: Optional[str] = typer.Option(None, "--by", help=t("help.inventory.by")),
+        exchange: Optional[str] = typer.Option(None, "--exchange", help=t("help.inventory.exchange")),
+        snapshot_id: Optional[str] = typer.Option(None, "--id", help=t("help.inventory.id")),
+        encoding: Optional[str] = typer.Option(None, "--encoding", help=t("help.inventory.encoding")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+    ) -> None:
+        fmt = check_format(fmt, ("text", "json"))
+        repo = repository(ctx)
+        result = record_snapshot(repo, library, scanfile, label=label, date=date, location=location,
+                                 taken_by=taken_by, exchange=exchange, snapshot_id=snapshot_id, encoding=encoding)
+        scan = result["scan"]
+        if fmt == "json":
+            print_json({"snapshot": result["snapshot"], "raw": result["raw"], "id": result["data"]["id"],
+                        "library": library, "date": result["data"]["date"], "count": len(scan.barcodes),
+                        "unique": len(set(scan.barcodes)), "sections": scan.sections,
+                        "warnings": [p.to_dict() for p in scan.warnings]})
+            return
+        _print_warnings(scan)
+        typer.echo(t("inventory.recorded", id=result["data"]["id"], library=library, count=len(scan.barcodes),
+                     unique=len(set(scan.barcodes)), path=result["snapshot"], raw=result["raw"]))
+
+    @sub.command("diff", help=t("help.inventory.diff"))
+    def diff_cmd(
+        ctx: typer.Context,
+        before: str = typer.Argument(..., metavar="BEFORE", help=t("help.inventory.before")),
+        after: str = typer.Argument(..., metavar="AFTER", help=t("help.inventory.after")),
+        library: Optional[str] = typer.Option(None, "--library", help=t("help.inventory.diff_library")),
+        date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.catalog_date")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
+        minutes: Optional[str] = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
+        fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
+        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.inventory.no_cache")),
+    ) -> None:
+        fmt = check_format(fmt, FORMATS)
+        fails = _fail_on(fail_on)
+        repo = repository(ctx)
+        sides: list[tuple[str | None, dict | None]] = []
+        for ref in (before, after):
+            sides.append((None, None) if ref.lower() in CATALOG_REFS else load_snapshot(repo, ref))
+        lib = library or next((d["library"] for _, d in sides if d), None)
+        if lib is None:
+            raise LibsyncError("inventory.catalog_library")
+        repo.network.library(lib)
+        index = CopyIndex.build(repo.root, use_cache=not no_cache)
+        moves = movements(repo)
+        day = check_date(date)
+        resolved = [(rel, data) if data else ("catalog", catalog_snapshot(index, moves, lib, day)) for rel, data in sides]
+        (b_rel, b_data), (a_rel, a_data) = resolved
+        result = diff(b_data, a_data, index, moves, b_rel, a_rel)
+        title = t("inventory.diff.title", library=lib, before=b_data["id"], before_date=b_data["date"],
+                  after=a_data["id"], after_date=a_data["date"])
+        _emit(result, fmt, title)
+        _finish(result, repo.network, fails, minutes)
+
+    @sub.command("check", help=t("help.inventory.check"))
+    def check_cmd(
+        ctx: typer.Context,
+        library: str = typer.Argument(..., metavar="LIB", help=t("help.opt.library")),
+        scanfile: str = typer.Argument(..., metavar="SCANFILE", help=t("help.inventory.scanfile")),
+        date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.catalog_date")),
+        encoding: Optional[str] = typer.Option(None, "--encoding", help=t("help.inventory.encoding")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
+        minutes: Optional[str] = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
+        fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
+        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.inventory.no_cache")),
+    ) -> None:
+        fmt = check_format(fmt, FORMATS)
+        fails = _fail_on(fail_on)
+        repo = repository(ctx)
+        repo.network.library(library)
+        day = check_date(date)
+        scan = read_scan(scanfile, encoding=encoding)
+        _print_warnings(scan)
+        index = CopyIndex.build(repo.root, use_cache=not no_cache)
+        result = check(scan.barcodes, library, index, movements(repo), day, scan_file=scanfile, lines=scan.lines)
+        title = t("inventory.check.title", library=library, date=day.isoformat(), count=len(scan.barcodes),
+                  expected=result["scan"]["expected"])
+        _emit(result, fmt, title)
+        _finish(result, repo.network, fails, minutes)
+
+    @sub.command("list", help=t("help.inventory.list"))
+    def list_cmd(
+        ctx: typer.Context,
+        library: Optional[str] = typer.Argument(None, metavar="[LIB]", help=t("help.opt.library")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+    ) -> None:
+        fmt = check_format(fmt, ("text", "json"))
+        repo = repository(ctx)
+        if library:
+            repo.network.library(library)
+        items = []
+        for rel in snapshot_files(repo, library):
+            data = repo.load(rel)
+            codes = data.get("barcodes") or []
+            items.append({"id": data.get("id"), "library": data.get("library"), "date": data.get("date"),
+                          "label": data.get("label"), "count": len(codes), "file": rel})
+        items.sort(key=lambda i: (i["library"] or "", i["date"] or "", i["id"] or ""))
+        if fmt == "json":
+            print_json(items)
+            return
+        if not items:
+            typer.echo(t("inventory.none"))
+            return
+        table = RichTable(t("inventory.col.library"), t("inventory.col.id"), t("inventory.col.date"),
+                          t("inventory.col.label"), t("inventory.col.barcodes"), t("inventory.col.file"))
+        for i in items:
+            table.add_row(i["library"], i["id"], i["date"], i["label"], str(i["count"]), i["file"])
+        console().print(table)
+
+    @sub.command("show", help=t("help.inventory.show"))
+    def show_cmd(
+        ctx: typer.Context,
+        ref: str = typer.Argument(..., metavar="SNAPSHOT", help=t("help.inventory.snapshot")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+    ) -> None:
+        fmt = check_format(fmt, ("text", "json"))
+        repo = repository(ctx)
+        rel, data = load_snapshot(repo, ref)
+        if fmt == "json":
+            print_json({"file": rel, **data})
+            return
+        codes = data.get("barcodes") or []
+        out = console()
+        out.print(t("inventory.show.title", id=data["id"], library=data["library"], date=data["date"],
+                    label=data["label"]), markup=False)
+        out.print(t("inventory.show.count", count=len(codes), unique=len(set(codes)),
+                    taken_by=data.get("taken_by") or t("inventory.unknown_person")), markup=False)
+        for section in data.get("sections") or []:
+            out.print(t("inventory.show.section", location=section["location"], count=section["count"]), markup=False)
+        typer.echo("\n".join(codes))
+
+
+
