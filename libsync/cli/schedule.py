@@ -1,0 +1,104 @@
+"""`libsync schedule TERM`: plan a term's rotation; table, JSON, .ics, proposed manifests."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from libsync.cli.common import check_format, console, print_json, repository
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.network import parse_date
+
+
+def parse_day(value: str | None, required: bool = False):
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise LibsyncError("rotation.bad_date", value=value)
+    return day
+
+
+def reason_text(entry: dict) -> str:
+    params = {k: v for k, v in entry.items() if k not in ("reason",)}
+    params.setdefault("ref", "—")
+    params["ref"] = params["ref"] or "—"
+    return t(f"rotation.reason.{entry['reason']}", **params)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("schedule", help=t("help.schedule"))
+    def schedule_cmd(
+        ctx: typer.Context,
+        term: str = typer.Argument(..., metavar="TERM", help=t("help.schedule.term")),
+        group: Optional[str] = typer.Option(None, "--group", "-g", help=t("help.schedule.group")),
+        max_stay_days: Optional[int] = typer.Option(None, "--max-stay-days", help=t("help.schedule.max_stay")),
+        earliest: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help=t("help.schedule.from")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        ics: Optional[str] = typer.Option(None, "--ics", metavar="FILE", help=t("help.schedule.ics")),
+        write: bool = typer.Option(False, "--write", help=t("help.schedule.write")),
+        commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
+        by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
+    ) -> None:
+        from libsync.atomic import write_atomic
+        from libsync.rotation.batches import CopyIndex
+        from libsync.rotation.calendar import plan_to_ics
+        from libsync.rotation.exchanges import create_from_plan
+        from libsync.rotation.schedule import plan_term
+
+        fmt = check_format(fmt, ("text", "json"))
+        repo = repository(ctx)
+        network = repo.network
+        network.term(term)
+        index = CopyIndex.from_repository(repo)
+        plan = plan_term(network, index, term, group, max_stay_days, parse_day(earliest))
+        written = None
+        if ics:
+            write_atomic(ics, plan_to_ics(plan, network))
+        if write:
+            written = create_from_plan(repo, plan, by=by, commit=commit)
+        if fmt == "json":
+            data = plan.to_dict()
+            data["left_out"] = {b: r.left_out for b, r in plan.batches.items() if r.left_out}
+            if written is not None:
+                data["written"] = written
+            if ics:
+                data["ics"] = ics
+            print_json(data)
+            return
+        out = console()
+        table = Table(title=t("rotation.schedule.title", term=plan.term, name=plan.term_name))
+        for key in ("handover", "return_due", "batch", "from", "to", "copies", "days", "exchange"):
+            table.add_column(t(f"rotation.schedule.col.{key}"), justify="right" if key in ("copies", "days") else "left",
+                             no_wrap=key != "batch")
+        for s in plan.stages:
+            table.add_row(s.handover.isoformat(), s.return_due.isoformat(), s.batch, s.sender, s.receiver,
+                          str(s.copies), str(s.stay_days), s.exchange_id)
+        if plan.stages:
+            out.print(table)
+        else:
+            out.print(t("rotation.schedule.empty", term=plan.term))
+        balance = plan.balance()
+        if balance:
+            out.print(t("rotation.schedule.balance"))
+            bt = Table()
+            for key in ("library", "sent", "received"):
+                bt.add_column(t(f"rotation.schedule.col.{key}"), justify="left" if key == "library" else "right")
+            for lib, row in balance.items():
+                bt.add_row(lib, str(row["sent"]), str(row["received"]))
+            out.print(bt)
+        for u in plan.unplaced:
+            out.print(t("rotation.schedule.unplaced", batch=u.batch, library=u.library,
+                        reason=t(f"rotation.unplaced.{u.reason}", **u.params)))
+        placed = {s.batch for s in plan.stages}
+        for batch, result in plan.batches.items():
+            if result.left_out and batch in placed:
+                details = "; ".join(f"{e['barcode']}: {reason_text(e)}" for e in result.left_out[:20])
+                out.print(t("rotation.schedule.left_out", batch=batch, count=len(result.left_out), details=details))
+        if ics:
+            out.print(t("rotation.schedule.ics_written", path=ics, count=2 * len(plan.stages)))
+        if written is not None:
+            out.print(t("rotation.schedule.written", count=len(written["written"]), skipped=len(written["skipped"])))

@@ -1,0 +1,1 @@
+"""Rotation of printed materials: batches, term schedules, exchange manifests, minutes, calendar."""

@@ -1,0 +1,587 @@
+"""Exchange manifests (phiếu luân chuyển) and their lifecycle.
+
+    proposed → approved → dispatched → received → returned → closed
+    proposed | approved → cancelled
+
+Every step checks its preconditions and refuses illegal ones with a ``LibsyncError``
+(nothing written); the manifest and the copies' records change in one ``Transaction``;
+every transition is appended to ``history``. With ``commit=True`` the step is one Git
+commit of exactly those files with a structured message.
+
+* ``propose(repo, ...)`` writes a new manifest on a new branch ``exchange/<id>`` and
+  commits it; ``push=True`` pushes the branch (the remote is checked first, so a missing
+  remote leaves the repository untouched; a failed push is rolled back).
+* ``advance(repo, exchange_id, action, ...)`` runs approve / dispatch / receive / return /
+  close / cancel. Dispatch: the sender holds every copy, each is available and in no other
+  active exchange → copies ``at-partner`` with ``holder`` = receiver. Receive / return take
+  an optional scan (``libsync.inventory.scan.read_scan``) compared with the manifest.
+  Return: copies scanned back become ``available`` again at the owner; the others are
+  ``missing-on-return``. Close records each such copy as ``lost`` (status_date,
+  status_ref = exchange id) — only with ``confirm_losses=True``; ``pending_losses`` lists
+  them first so the librarian can see and confirm.
+* ``list_exchanges`` / ``find`` / ``summary`` read manifests; ``check_state`` finds
+  manifests edited by hand into an impossible state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from libsync import gitops, schemas, yamlio
+from libsync.atomic import Transaction
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.network import parse_date
+from libsync.rotation.batches import ACTIVE_STATUSES, CopyIndex, find_batch, resolve_batch
+
+STATUSES = ("proposed", "approved", "dispatched", "received", "returned", "closed", "cancelled")
+ACTIONS = {
+    # action: (allowed current statuses, new status)
+    "approve": (("proposed",), "approved"),
+    "dispatch": (("approved",), "dispatched"),
+    "receive": (("dispatched",), "received"),
+    "return": (("received",), "returned"),
+    "close": (("returned",), "closed"),
+    "cancel": (("proposed", "approved"), "cancelled"),
+}
+OUT_STATUSES = ("dispatched", "received")  # copies are at the partner
+
+
+@dataclass
+class Outcome:
+    """What a step did: plain data for the CLI to render (``to_dict`` for JSON)."""
+
+    exchange: str
+    relpath: str
+    status: str
+    action: str
+    files: list[str] = field(default_factory=list)
+    commit: str | None = None
+    branch: str | None = None
+    pushed: str | None = None
+    check: dict | None = None
+    losses: list[dict] = field(default_factory=list)
+    left_out: list[dict] = field(default_factory=list)
+    count: int = 0
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def find(repo, exchange_id: str) -> tuple[str, dict]:
+    """The manifest ``exchange_id`` (relative path, data); unknown id → LibsyncError."""
+    files = repo.data_files(("exchange",))
+    for rel in files:
+        if Path(rel).stem == exchange_id:
+            return rel, repo.load(rel)
+    raise LibsyncError("rotation.unknown_exchange", exchange=exchange_id)
+
+
+def list_exchanges(repo, term: str | None = None, library: str | None = None, status: str | None = None,
+                   today: dt.date | None = None) -> list[dict]:
+    """One summary row per manifest, filtered; ``overdue`` when out past its return date."""
+    if library:
+        repo.network.library(library)
+    if term:
+        repo.network.term(term)
+    if status and status not in STATUSES:
+        raise LibsyncError("rotation.bad_status", status=status, known=", ".join(STATUSES))
+    today = today or dt.date.today()
+    rows = []
+    for rel in repo.data_files(("exchange",)):
+        data = repo.load(rel)
+        if term and data.get("term") != term:
+            continue
+        if library and library not in (data.get("from"), data.get("to")):
+            continue
+        if status and data.get("status") != status:
+            continue
+        rows.append(summary(data, rel, today))
+    rows.sort(key=lambda r: (r["term"], r["handover"] or "", r["id"]))
+    return rows
+
+
+def summary(data: dict, relpath: str | None = None, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    planned = data.get("planned") or {}
+    due = parse_date(planned.get("return_due"))
+    overdue = bool(due and data.get("status") in OUT_STATUSES and due < today)
+    return {
+        "id": data.get("id"), "term": data.get("term"), "from": data.get("from"), "to": data.get("to"),
+        "batch": data.get("batch"), "status": data.get("status"), "copies": len(data.get("copies") or []),
+        "handover": planned.get("handover"), "return_due": planned.get("return_due"),
+        "overdue": overdue, "overdue_days": (today - due).days if overdue else 0, "path": relpath,
+    }
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+def _schema_check(repo, relpath: str, data: dict) -> None:
+    if schemas.fast_validator("exchange").is_valid(data):
+        return
+    error = min(schemas.explainer("exchange").iter_errors(data), key=lambda e: len(e.absolute_path))
+    path = list(error.absolute_path)
+    line = None
+    try:
+        line, _ = yamlio.locate(repo.path(relpath).read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError):
+        pass
+    where = f"{relpath}:{line}" if line else relpath
+    raise LibsyncError("rotation.manifest_invalid", exit_code=1, path=where,
+                       pointer=yamlio.pointer(path) or "/", reason=error.message)
+
+
+def _impossible(relpath: str, reason_key: str, **params) -> LibsyncError:
+    return LibsyncError("rotation.impossible_state", exit_code=1, path=relpath, reason=t(reason_key, **params))
+
+
+def load_copies(repo, manifest: dict) -> dict[str, tuple[str, dict, dict]]:
+    """The manifest's copies in the sender's records: barcode → (relpath, record, item).
+
+    Only the records the manifest names are read, so large networks stay fast.
+    """
+    sender = manifest.get("from", "")
+    out: dict[str, tuple[str, dict, dict]] = {}
+    cache: dict[str, dict | None] = {}
+    for copy in manifest.get("copies") or []:
+        rid = copy.get("record")
+        rel = repo.record_relpath(sender, rid)
+        if rel not in cache:
+            cache[rel] = repo.load(rel) if repo.path(rel).is_file() else None
+        record = cache[rel]
+        if record is None:
+            continue
+        for item in record.get("items") or []:
+            if item.get("barcode") == copy.get("barcode"):
+                out[copy["barcode"]] = (rel, record, item)
+                break
+    return out
+
+
+def check_state(repo, relpath: str, data: dict, copies: dict | None = None) -> dict:
+    """Refuse a manifest that cannot be true: schema, libraries, term, history, copies' records.
+
+    Returns the copies map of ``load_copies`` for reuse.
+    """
+    _schema_check(repo, relpath, data)
+    network = repo.network
+    for side in ("from", "to"):
+        if data[side] not in network.libraries:
+            raise _impossible(relpath, "rotation.why.unknown_library", code=data[side])
+    if data["from"] == data["to"]:
+        raise _impossible(relpath, "rotation.why.same_library", code=data["to"])
+    if data["term"] not in network.terms:
+        raise _impossible(relpath, "rotation.why.unknown_term", term=data["term"])
+    if Path(relpath).stem != data["id"]:
+        raise _impossible(relpath, "rotation.why.id_path", id=data["id"])
+    history = data.get("history") or []
+    if history and history[-1]["status"] != data["status"]:
+        raise _impossible(relpath, "rotation.why.history_status", status=data["status"], last=history[-1]["status"])
+    dates = [h["date"] for h in history]
+    if dates != sorted(dates):
+        raise _impossible(relpath, "rotation.why.history_order")
+    seen = set()
+    for copy in data["copies"]:
+        if copy["barcode"] in seen:
+            raise _impossible(relpath, "rotation.why.copy_twice", barcode=copy["barcode"])
+        seen.add(copy["barcode"])
+    copies = copies if copies is not None else load_copies(repo, data)
+    status = data["status"]
+    for copy in data["copies"]:
+        code = copy["barcode"]
+        if code not in copies:
+            if status in ("closed", "cancelled"):
+                continue
+            raise _impossible(relpath, "rotation.why.copy_not_in_records", barcode=code, record=copy["record"],
+                              library=data["from"])
+        _, _, item = copies[code]
+        if status in OUT_STATUSES and copy.get("outcome") is None:
+            if item.get("status") != "at-partner" or item.get("holder") != data["to"]:
+                raise _impossible(relpath, "rotation.why.copy_not_out", barcode=code, status=item.get("status"),
+                                  holder=item.get("holder") or data["from"], receiver=data["to"])
+    return copies
+
+
+# --- writing helpers ---------------------------------------------------------------------------
+
+def _commit_message(data: dict, action: str, by: str | None, extra: dict | None = None) -> str:
+    subject = t("rotation.commit.subject", id=data["id"], status=data["status"], sender=data["from"],
+                receiver=data["to"], count=len(data.get("copies") or []))
+    trailers = [f"Exchange: {data['id']}", f"Action: {action}", f"Status: {data['status']}",
+                f"Term: {data['term']}", f"From: {data['from']}", f"To: {data['to']}",
+                f"Copies: {len(data.get('copies') or [])}"]
+    if by:
+        trailers.append(f"By: {by}")
+    for key, value in (extra or {}).items():
+        trailers.append(f"{key}: {value}")
+    return subject + "\n\n" + "\n".join(trailers) + "\n"
+
+
+def _history(data: dict, status: str, date: dt.date, by: str | None, note: str | None) -> None:
+    entry = {"status": status, "date": date.isoformat()}
+    if by:
+        entry["by"] = by
+    if note:
+        entry["note"] = note
+    data.setdefault("history", []).append(entry)
+
+
+def _check_date(data: dict, date: dt.date) -> None:
+    history = data.get("history") or []
+    if history:
+        last = parse_date(history[-1].get("date"))
+        if last and date < last:
+            raise LibsyncError("rotation.date_before_history", date=date.isoformat(), last=last.isoformat(),
+                               exchange=data["id"])
+
+
+def _scan_check(repo, data: dict, scan_path, date: dt.date, by: str | None, index: CopyIndex | None = None) -> tuple[dict, dict]:
+    """Read a scan, compare it with the manifest; unknown barcodes are refused."""
+    from libsync.inventory.scan import compare_with_manifest, read_scan
+
+    scan = read_scan(scan_path)
+    comparison = compare_with_manifest(scan.barcodes, data)
+    if comparison["extra"]:
+        index = index or CopyIndex.from_repository(repo)
+        unknown = [code for code in comparison["extra"] if code not in index.copies]
+        if unknown:
+            lines = scan.line_numbers
+            shown = ", ".join(f"{code} ({t('rotation.line')} {lines[code][0]})" for code in unknown[:20])
+            raise LibsyncError("rotation.scan_unknown", exit_code=1, path=str(scan_path), count=len(unknown),
+                               barcodes=shown)
+    check = {"date": date.isoformat()}
+    if by:
+        check["by"] = by
+    try:
+        check["snapshot"] = repo.relpath(scan_path)
+    except ValueError:
+        check["snapshot"] = os.path.basename(str(scan_path))
+    check["missing"] = list(comparison["missing"])
+    check["extra"] = list(comparison["extra"])
+    return check, comparison
+
+
+def _set_item(item: dict, status: str, date: dt.date, ref: str, holder: str | None) -> None:
+    item["status"] = status
+    if holder:
+        item["holder"] = holder
+    else:
+        item.pop("holder", None)
+    item["status_date"] = date.isoformat()
+    item["status_ref"] = ref
+
+
+def _apply(repo, relpath: str, data: dict, touched: dict[str, dict], commit: bool, message: str) -> tuple[list[str], str | None]:
+    """Write the manifest and the touched records together; optionally one commit."""
+    paths = [relpath, *sorted(touched)]
+    if commit:
+        dirty = gitops.dirty_paths(repo.root, paths)
+        if dirty:
+            raise LibsyncError("git.dirty", paths=", ".join(dirty))
+    before = {p: repo.path(p).read_bytes() if repo.path(p).is_file() else None for p in paths}
+    with Transaction() as tx:
+        repo.save(relpath, data, tx=tx)
+        for rel, record in touched.items():
+            repo.save(rel, record, tx=tx)
+    sha = None
+    if commit:
+        try:
+            sha = gitops.commit_paths(repo.root, paths, message)
+        except LibsyncError:
+            with Transaction() as tx:  # put the files back as they were: all or nothing
+                for p, content in before.items():
+                    if content is None:
+                        tx.delete(repo.path(p))
+                    else:
+                        tx.write(repo.path(p), content)
+            raise
+    return paths, sha
+
+
+# --- propose -----------------------------------------------------------------------------------
+
+def new_manifest(repo, *, term: str, sender: str, receiver: str, handover: dt.date, return_due: dt.date,
+                 batch: str | None = None, barcodes: list[str] | None = None, exchange_id: str | None = None,
+                 by: str | None = None, date: dt.date | None = None, title: str | None = None,
+                 group: str | None = None, note: str | None = None, index: CopyIndex | None = None,
+                 max_stay_days: int | None = None) -> tuple[dict, list[dict]]:
+    """A proposed manifest (not written) and the batch copies left out with reasons."""
+    network = repo.network
+    network.library(sender)
+    network.library(receiver)
+    term_obj = network.term(term)
+    if sender == receiver:
+        raise LibsyncError("rotation.same_library", code=sender)
+    if not term_obj.start <= handover <= term_obj.end:
+        raise LibsyncError("rotation.handover_outside_term", date=handover.isoformat(), term=term,
+                           start=term_obj.start.isoformat(), end=term_obj.end.isoformat())
+    if not network.is_school_day(handover, term_obj):
+        raise LibsyncError("rotation.handover_not_school_day", date=handover.isoformat(), term=term)
+    if return_due <= handover:
+        raise LibsyncError("rotation.return_before_handover", handover=handover.isoformat(),
+                           return_due=return_due.isoformat())
+    max_stay = max_stay_days or network.max_stay_days
+    if (return_due - handover).days > max_stay:
+        raise LibsyncError("rotation.stay_too_long", days=(return_due - handover).days, max=max_stay)
+    index = index or CopyIndex.from_repository(repo)
+    left_out: list[dict] = []
+    if batch:
+        spec = find_batch(network, batch)
+        if spec.get("library") != sender:
+            raise LibsyncError("rotation.batch_other_library", batch=batch, library=spec.get("library"), sender=sender)
+        resolved = resolve_batch(spec, index)
+        rows, left_out = resolved.copies, resolved.left_out
+        title = title or resolved.name
+        group = group or spec.get("group")
+    else:
+        rows = []
+        if not barcodes:
+            raise LibsyncError("rotation.no_copies_given")
+        from libsync.rotation.batches import copy_row, why_not_available
+
+        unknown = [c for c in barcodes if c not in index.copies or index.copies[c].owner != sender]
+        if unknown:
+            raise LibsyncError("rotation.copies_not_owned", exit_code=1, library=sender, barcodes=", ".join(unknown))
+        for code in dict.fromkeys(barcodes):
+            ref = index.copies[code]
+            why = why_not_available(ref, index)
+            if why:
+                key = "rotation.overlap" if why["reason"] == "in-exchange" else "rotation.copy_unavailable"
+                raise LibsyncError(key, exit_code=1, barcode=code, status=why.get("status"), ref=why.get("ref") or "—")
+            rows.append(copy_row(ref))
+    if not rows:
+        raise LibsyncError("rotation.batch_empty", exit_code=1, batch=batch or "—", left_out=len(left_out))
+    if not group:
+        shared = [g for g in network.groups if g.get("rotation") and sender in g.get("members", [])
+                  and receiver in g.get("members", [])]
+        group = shared[0]["id"] if shared else None
+    from libsync.rotation.schedule import exchange_id as make_id
+
+    eid = exchange_id or make_id(term, batch or "ds", receiver)
+    data: dict = {"id": eid, "term": term}
+    if group:
+        data["group"] = group
+    data.update({"from": sender, "to": receiver})
+    if batch:
+        data["batch"] = batch
+    if title:
+        data["title"] = title
+    data["status"] = "proposed"
+    data["planned"] = {"handover": handover.isoformat(), "return_due": return_due.isoformat()}
+    people = {}
+    for side, code in (("sender", sender), ("receiver", receiver)):
+        librarians = network.libraries[code].get("librarians") or []
+        if librarians:
+            people[side] = {"name": librarians[0]["name"]}
+            if librarians[0].get("role"):
+                people[side]["position"] = librarians[0]["role"]
+    if people:
+        data["people"] = people
+    data["copies"] = [{"barcode": r["barcode"], "record": r["record"]} for r in rows]
+    _history(data, "proposed", date or dt.date.today(), by, note)
+    return data, left_out
+
+
+def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "origin", **kwargs) -> Outcome:
+    """Write a new manifest on branch ``exchange/<id>`` and commit it; optionally push."""
+    data, left_out = new_manifest(repo, **kwargs)
+    relpath = repo.exchange_relpath(data["term"], data["id"])
+    if repo.path(relpath).exists() or any(Path(p).stem == data["id"] for p in repo.data_files(("exchange",))):
+        raise LibsyncError("rotation.exchange_exists", exchange=data["id"], path=relpath)
+    outcome = Outcome(data["id"], relpath, "proposed", "propose", [relpath], left_out=left_out,
+                      count=len(data["copies"]))
+    if not branch:
+        repo.save(relpath, data)
+        return outcome
+    git_repo = gitops.open_repo(repo.root)
+    if push and remote not in [r.name for r in git_repo.remotes]:
+        raise LibsyncError("git.no_remote", remote=remote)
+    name = f"exchange/{data['id']}"
+    if name in [h.name for h in git_repo.heads]:
+        raise LibsyncError("rotation.branch_exists", branch=name)
+    original = git_repo.head.commit.hexsha if git_repo.head.is_detached else git_repo.active_branch.name
+    import git as gitmodule
+
+    try:
+        git_repo.git.checkout("-b", name)
+    except gitmodule.GitCommandError as exc:
+        raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
+    try:
+        repo.save(relpath, data)
+        outcome.commit = gitops.commit_paths(repo.root, [relpath], _commit_message(data, "propose", kwargs.get("by")))
+        outcome.branch = name
+        if push:
+            try:
+                git_repo.git.push("--set-upstream", remote, name)
+            except gitmodule.GitCommandError as exc:
+                raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
+            outcome.pushed = remote
+    except BaseException:
+        git_repo.git.checkout(original)  # never -f: other uncommitted work stays
+        git_repo.git.branch("-D", name)
+        repo.path(relpath).unlink(missing_ok=True)
+        raise
+    return outcome
+
+
+# --- the steps after propose -------------------------------------------------------------------
+
+def pending_losses(repo, exchange_id: str) -> list[dict]:
+    """Copies that ``close`` would record as lost (not back from the partner)."""
+    relpath, data = find(repo, exchange_id)
+    return _losses(data)
+
+
+def _losses(data: dict) -> list[dict]:
+    return [{"barcode": c["barcode"], "record": c["record"], "outcome": c.get("outcome")}
+            for c in data.get("copies") or [] if c.get("outcome") in ("missing-on-return", "missing-on-receipt")]
+
+
+def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None, by: str | None = None,
+            note: str | None = None, scan: str | os.PathLike | None = None, confirm_losses: bool = False,
+            commit: bool = False) -> Outcome:
+    """Run one lifecycle step; see the module docstring."""
+    if action not in ACTIONS:
+        raise LibsyncError("rotation.bad_action", action=action, known=", ".join(ACTIONS))
+    relpath, data = find(repo, exchange_id)
+    allowed, new_status = ACTIONS[action]
+    if data.get("status") not in allowed:
+        raise LibsyncError("rotation.illegal_transition", exchange=exchange_id, status=data.get("status"),
+                           action=action, allowed=", ".join(allowed))
+    copies = check_state(repo, relpath, data)
+    date = date or dt.date.today()
+    _check_date(data, date)
+    outcome = Outcome(data["id"], relpath, new_status, action, count=len(data["copies"]))
+    touched: dict[str, dict] = {}
+    extra_trailers: dict = {}
+
+    if action == "dispatch":
+        index = None
+        others = _other_active(repo, data)
+        problems = []
+        for copy in data["copies"]:
+            code = copy["barcode"]
+            rel, record, item = copies[code]
+            if code in others:
+                problems.append(t("rotation.why.in_exchange", barcode=code, ref=", ".join(others[code])))
+            elif item.get("status") != "available":
+                problems.append(t("rotation.why.not_available", barcode=code, status=item.get("status"),
+                                  ref=item.get("status_ref") or "—"))
+            elif item.get("holder") not in (None, data["from"]):
+                problems.append(t("rotation.why.held_elsewhere", barcode=code, holder=item.get("holder")))
+        if problems:
+            raise LibsyncError("rotation.cannot_dispatch", exit_code=1, exchange=exchange_id, count=len(problems),
+                               details="; ".join(problems[:30]))
+        if scan is not None:
+            check, comparison = _scan_check(repo, data, scan, date, by, index)
+            outcome.check = comparison
+            if check["missing"] or check["extra"]:
+                raise LibsyncError("rotation.dispatch_scan_mismatch", exit_code=1, exchange=exchange_id,
+                                   missing=", ".join(check["missing"]) or "—", extra=", ".join(check["extra"]) or "—")
+            data["dispatched"] = check
+        for copy in data["copies"]:
+            rel, record, item = copies[copy["barcode"]]
+            _set_item(item, "at-partner", date, data["id"], data["to"])
+            touched[rel] = record
+
+    elif action == "receive":
+        if scan is not None:
+            check, comparison = _scan_check(repo, data, scan, date, by)
+            outcome.check = comparison
+            missing = set(check["missing"])
+            for copy in data["copies"]:
+                if copy["barcode"] in missing:
+                    copy["outcome"] = "missing-on-receipt"
+        else:
+            check = {"date": date.isoformat(), **({"by": by} if by else {})}
+        data["received"] = check
+
+    elif action == "return":
+        if scan is not None:
+            check, comparison = _scan_check(repo, data, scan, date, by)
+            outcome.check = comparison
+            missing = set(check["missing"])
+        else:
+            check, missing = {"date": date.isoformat(), **({"by": by} if by else {})}, set()
+        data["returned"] = check
+        for copy in data["copies"]:
+            code = copy["barcode"]
+            if code in missing:
+                copy["outcome"] = "missing-on-return"
+                continue
+            copy["outcome"] = "returned"
+            rel, record, item = copies[code]
+            _set_item(item, "available", date, data["id"], None)
+            touched[rel] = record
+        extra_trailers["Missing"] = len(missing)
+
+    elif action == "close":
+        losses = _losses(data)
+        outcome.losses = losses
+        if losses and not confirm_losses:
+            raise LibsyncError("rotation.losses_unconfirmed", exit_code=1, exchange=exchange_id, count=len(losses),
+                               barcodes=", ".join(x["barcode"] for x in losses))
+        lost = {x["barcode"] for x in losses}
+        for copy in data["copies"]:
+            if copy["barcode"] in lost:
+                copy["outcome"] = "lost"
+                if copy["barcode"] in copies:
+                    rel, record, item = copies[copy["barcode"]]
+                    _set_item(item, "lost", date, data["id"], None)
+                    touched[rel] = record
+        extra_trailers["Lost"] = len(lost)
+
+    data["status"] = new_status
+    _history(data, new_status, date, by, note)
+    message = _commit_message(data, action, by, extra_trailers)
+    outcome.files, outcome.commit = _apply(repo, relpath, data, touched, commit, message)
+    return outcome
+
+
+def _other_active(repo, data: dict) -> dict[str, list[str]]:
+    mine = {c["barcode"] for c in data["copies"]}
+    out: dict[str, list[str]] = {}
+    for rel in repo.data_files(("exchange",)):
+        if Path(rel).stem == data["id"]:
+            continue
+        other = repo.load(rel)
+        if other.get("status") not in ACTIVE_STATUSES:
+            continue
+        for copy in other.get("copies") or []:
+            if copy.get("barcode") in mine and copy.get("outcome") not in ("returned", "lost"):
+                out.setdefault(copy["barcode"], []).append(other.get("id", rel))
+    return out
+
+
+def create_from_plan(repo, plan, *, by: str | None = None, date: dt.date | None = None,
+                     commit: bool = False) -> dict:
+    """Write the proposed manifests of a schedule ``Plan`` together (one Transaction)."""
+    index = CopyIndex.from_repository(repo)
+    written, skipped, manifests = [], [], []
+    for stage in plan.stages:
+        relpath = repo.exchange_relpath(stage.term, stage.exchange_id)
+        if repo.path(relpath).exists():
+            skipped.append({"exchange": stage.exchange_id, "reason": "exists"})
+            continue
+        data, _ = new_manifest(repo, term=stage.term, sender=stage.sender, receiver=stage.receiver,
+                               handover=stage.handover, return_due=stage.return_due, batch=stage.batch,
+                               exchange_id=stage.exchange_id, by=by, date=date, group=stage.group,
+                               index=index, max_stay_days=plan.max_stay_days)
+        manifests.append((relpath, data))
+        written.append(relpath)
+    if commit and written:
+        dirty = gitops.dirty_paths(repo.root, written)
+        if dirty:
+            raise LibsyncError("git.dirty", paths=", ".join(dirty))
+    with Transaction() as tx:
+        for relpath, data in manifests:
+            repo.save(relpath, data, tx=tx)
+    sha = None
+    if commit and written:
+        sha = gitops.commit_paths(repo.root, written, t("rotation.commit.schedule", term=plan.term, count=len(written)))
+    return {"written": written, "skipped": skipped, "commit": sha}

@@ -1,0 +1,162 @@
+"""Handover minutes (biên bản bàn giao) of an exchange, as a ``render.document.Document``.
+
+``build_minutes(repo, exchange_id, kind="dispatch"|"return", lang=None) -> Document``
+
+* dispatch: the sending school hands the batch to the receiving school (date: the
+  dispatched step, else the planned handover);
+* return: the partner hands the batch back (date: the returned step, else the return
+  due); each copy shows whether it came back or is missing/lost, and the losses are
+  listed under the table.
+
+People and positions come from the manifest ``people``, else the first librarian of each
+library in network.yaml; the principals (Hiệu trưởng) of both schools sign too.
+Write with ``libsync.render.document.write(doc, path)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.network import parse_date
+from libsync.render.document import Document, Paragraph, Signature, Table, date_line
+from libsync.rotation.exchanges import find, load_copies
+
+KINDS = ("dispatch", "return")
+_PLACE_PREFIX = re.compile(r"^(phường|xã|thị trấn|thị xã|thành phố|huyện|quận)\s+", re.IGNORECASE)
+
+
+def _place(lib: dict) -> str:
+    for key in ("commune", "district", "province"):
+        if lib.get(key):
+            return _PLACE_PREFIX.sub("", lib[key]).strip()
+    return ""
+
+
+def _step_date(data: dict, status: str) -> dt.date | None:
+    for entry in reversed(data.get("history") or []):
+        if entry.get("status") == status:
+            return parse_date(entry.get("date"))
+    return None
+
+
+def _person(data: dict, side: str, lib: dict) -> dict:
+    person = (data.get("people") or {}).get(side)
+    if person:
+        return person
+    librarians = lib.get("librarians") or []
+    if librarians:
+        return {"name": librarians[0].get("name", ""), "position": librarians[0].get("role", "")}
+    return {"name": "", "position": ""}
+
+
+def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | None = None) -> Document:
+    if kind not in KINDS:
+        raise LibsyncError("rotation.bad_kind", kind=kind)
+    relpath, data = find(repo, exchange_id)
+    network = repo.network
+    sender_lib, receiver_lib = network.library(data["from"]), network.library(data["to"])
+    status_order = ("proposed", "approved", "dispatched", "received", "returned", "closed")
+    status = data.get("status")
+    if kind == "return" and status not in ("returned", "closed"):
+        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.status.returned", lang))
+    if status == "cancelled":
+        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.status.dispatched", lang))
+    planned = data.get("planned") or {}
+    if kind == "dispatch":
+        date = _step_date(data, "dispatched") or parse_date(planned.get("handover"))
+        giver_lib, taker_lib = sender_lib, receiver_lib
+        giver, taker = _person(data, "sender", sender_lib), _person(data, "receiver", receiver_lib)
+        title = t("rotation.minutes.title_dispatch", lang)
+    else:
+        date = _step_date(data, "returned") or parse_date(planned.get("return_due"))
+        giver_lib, taker_lib = receiver_lib, sender_lib
+        giver, taker = _person(data, "receiver", receiver_lib), _person(data, "sender", sender_lib)
+        title = t("rotation.minutes.title_return", lang)
+    del status_order
+
+    copies = load_copies(repo, data)
+    rows, lost, missing = [], [], []
+    for n, copy in enumerate(data.get("copies") or [], start=1):
+        found = copies.get(copy["barcode"])
+        record = found[1] if found else {}
+        item = found[2] if found else {}
+        cond = copy.get("condition") or item.get("condition") or t("rotation.minutes.condition_ok", lang)
+        note = copy.get("note") or ""
+        outcome = copy.get("outcome")
+        if kind == "return":
+            if outcome == "lost":
+                cond = t("rotation.minutes.outcome_lost", lang)
+                lost.append(copy["barcode"])
+            elif outcome in ("missing-on-return", "missing-on-receipt"):
+                cond = t("rotation.minutes.outcome_missing", lang)
+                missing.append(copy["barcode"])
+        elif outcome == "missing-on-receipt":
+            note = "; ".join(x for x in (note, t("rotation.minutes.outcome_missing_receipt", lang)) if x)
+        title_text = record.get("title", copy.get("record", ""))
+        if record.get("volume"):
+            title_text = f"{title_text}. {record['volume']}"
+        rows.append([str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), "1", cond, note])
+    total = len(rows)
+    back = total - len(lost) - len(missing)
+    header = [t(f"rotation.minutes.col.{c}", lang) for c in ("no", "barcode", "title", "author", "qty", "condition", "note")]
+    totals = ["", t("rotation.minutes.total", lang), "", "", str(total if kind == "dispatch" else back), "", ""]
+    table = Table(header, rows, totals=totals, align=["center", "left", "left", "left", "center", "left", "left"],
+                  widths=[1.0, 2.4, 5.2, 3.0, 1.3, 2.0, 2.1])
+
+    term = network.terms.get(data["term"])
+    term_name = term.name if term else data["term"]
+    batch_name = data.get("title") or data.get("batch") or data["id"]
+    when = date_line("", date, lang) if date else ""
+    body = [
+        Paragraph(t("rotation.minutes.basis", lang, network=network.name or network.id)),
+        Paragraph(t("rotation.minutes.intro", lang, when=when, place=giver_lib.get("name", giver_lib["code"]))),
+        Paragraph(giver_lib.get("name", giver_lib["code"]), lead=t("rotation.minutes.giver", lang), style="heading"),
+        Paragraph(t("rotation.minutes.person", lang, name=giver.get("name", ""), position=giver.get("position", ""))),
+        Paragraph(taker_lib.get("name", taker_lib["code"]), lead=t("rotation.minutes.taker", lang), style="heading"),
+        Paragraph(t("rotation.minutes.person", lang, name=taker.get("name", ""), position=taker.get("position", ""))),
+        Paragraph(t(f"rotation.minutes.agree_{kind}", lang, count=total, batch=batch_name, term=term_name,
+                    exchange=data["id"], return_due=planned.get("return_due", ""))),
+        table,
+    ]
+    if kind == "dispatch":
+        body.append(Paragraph(t("rotation.minutes.dispatch_terms", lang, return_due=_vn_date(planned.get("return_due"), lang))))
+    else:
+        body.append(Paragraph(t("rotation.minutes.return_summary", lang, total=total, back=back,
+                                lost=len(lost), missing=len(missing))))
+        if lost:
+            body.append(Paragraph(", ".join(lost), lead=t("rotation.minutes.lost_list", lang, exchange=data["id"])))
+        if missing:
+            body.append(Paragraph(", ".join(missing), lead=t("rotation.minutes.missing_list", lang)))
+    body.append(Paragraph(t("rotation.minutes.copies_made", lang)))
+
+    def principal(lib: dict) -> Signature:
+        p = lib.get("principal") or {}
+        return Signature(t("rotation.minutes.sign_principal", lang, school=lib.get("name", lib["code"]).upper()),
+                         name=p.get("name", ""))
+
+    district = sender_lib.get("district") or ""
+    issuer = [t("rotation.minutes.issuer_office", lang, district=district.upper())] if district else []
+    issuer.append(sender_lib.get("name", sender_lib["code"]).upper())
+    return Document(
+        title=title,
+        issuer=issuer,
+        number=t("rotation.minutes.number", lang),
+        place=_place(giver_lib),
+        date=date,
+        subtitle=t("rotation.minutes.subtitle", lang, exchange=data["id"], term=term_name),
+        body=body,
+        signatures=[
+            [Signature(t("rotation.minutes.sign_giver", lang), name=giver.get("name", ""), position=giver.get("position", "")),
+             Signature(t("rotation.minutes.sign_taker", lang), name=taker.get("name", ""), position=taker.get("position", ""))],
+            [principal(giver_lib), principal(taker_lib)],
+        ],
+        lang=lang,
+    )
+
+
+def _vn_date(value: str | None, lang: str | None) -> str:
+    date = parse_date(value)
+    return date_line("", date, lang).strip() if date else (value or "")
