@@ -1,0 +1,55 @@
+"""`libsync site build|serve`: the static web catalogue (argument parsing and rendering only)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from libsync.cli.common import check_format, print_json, repository
+from libsync.i18n import t
+
+FORMATS = ("text", "json")
+
+
+def register(app: typer.Typer) -> None:
+    site = typer.Typer(help=t("help.site"), no_args_is_help=True, add_completion=False)
+
+    @site.command("build", help=t("help.site.build"))
+    def build_cmd(
+        ctx: typer.Context,
+        out: str = typer.Option(..., "--out", "-o", metavar="DIR", help=t("help.site.build.out")),
+        audience: str = typer.Option("public", "--audience", "-a", metavar="public|network|CODE", help=t("help.site.build.audience")),
+        term: Optional[str] = typer.Option(None, "--term", metavar="TERM", help=t("help.site.build.term")),
+        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+    ) -> None:
+        from libsync.site import build
+
+        fmt = check_format(fmt, FORMATS)
+        summary = build(repository(ctx), out, audience=audience, term=term)
+        if fmt == "json":
+            print_json(summary)
+            return
+        typer.echo(t(
+            "site.built", audience=summary["audience"], output=summary["output"], titles=summary["titles"],
+            libraries=summary["libraries"], exchanges=summary["exchanges"], term=summary["term"] or "—",
+            index_kb=round(summary["index_bytes"] / 1024), gzip_kb=round(summary["index_gzip_bytes"] / 1024),
+        ))
+
+    @site.command("serve", help=t("help.site.serve"))
+    def serve_cmd(
+        directory: str = typer.Argument(..., metavar="DIR", help=t("help.site.serve.dir")),
+        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help=t("help.site.serve.port")),
+    ) -> None:
+        from libsync.site.serve import make_server, url_of
+
+        server = make_server(directory, port)
+        typer.echo(t("site.serve.started", url=url_of(server)))
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+    app.add_typer(site, name="site", help=t("help.site"))

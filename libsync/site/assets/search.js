@@ -1,0 +1,278 @@
+/* libsync web catalogue: search with the union catalogue's semantics.
+   Every query word must match (AND); a word matches a folded index word exactly or as its
+   beginning (one-letter words only exactly); title words weigh most, then authors/series/
+   school subject, then the rest; ties keep the catalogue order (more libraries, more copies
+   available first). Index shards and display chunks load on demand as <script> files. */
+(function () {
+  "use strict";
+  var LSD = window.LSD, LS = window.LS, store = LSD.store;
+  var meta = store.meta;
+  var PAGE = 20;
+  var EXACT = [10, 6, 3], PREFIX = [6, 4, 2];
+  var keys = new Set(meta.shards);
+  var form = document.getElementById("search");
+  var input = document.getElementById("q");
+  var statusEl = document.getElementById("status");
+  var list = document.getElementById("results");
+  var more = document.getElementById("more");
+  var filters = { lib: form.elements.lib, type: form.elements.type, grade: form.elements.grade, subject: form.elements.subject, avail: form.elements.avail };
+  var state = { token: 0, hits: [], shown: 0, status: null };
+  window.LS_LAST = null;
+
+  function hex(text) {
+    var bytes = new TextEncoder().encode(text), out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return out;
+  }
+
+  function shardsFor(word, prefix) {
+    var out = [];
+    for (var k = Math.min(word.length, 6); k >= 1; k--) {
+      var p = word.slice(0, k);
+      if (keys.has(p)) { out.push(p); break; }
+    }
+    if (prefix) {
+      for (var i = 0; i < meta.shards.length; i++) {
+        var key = meta.shards[i];
+        if (key.length > word.length && key.lastIndexOf(word, 0) === 0) out.push(key);
+      }
+    }
+    return out;
+  }
+
+  function queryWords(q) {
+    var compact = q.replace(/[\s-]/g, "");
+    if (/^(\d{9}[\dXx]|\d{13}|\d{7}[\dXx])$/.test(compact)) return [compact.toLowerCase()];
+    var folded = LS.fold(q);
+    if (!folded) return [];
+    var seen = {}, words = [];
+    folded.split(" ").forEach(function (w) { if (!seen[w]) { seen[w] = 1; words.push(w); } });
+    return words;
+  }
+
+  function filterValues() {
+    return {
+      lib: filters.lib.value, type: filters.type.value, grade: filters.grade.value,
+      subject: filters.subject.value, avail: filters.avail.checked
+    };
+  }
+
+  function anyFilter(f) { return !!(f.lib || f.type || f.grade || f.subject || f.avail); }
+
+  function makeFilter(f) {
+    var F = store.facets;
+    var lib = f.lib ? meta.libraries.findIndex(function (l) { return l.code === f.lib; }) : -1;
+    var type = f.type ? ["textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other"].indexOf(f.type) : -1;
+    var grade = f.grade ? parseInt(f.grade, 10) : 0;
+    var subject = f.subject ? meta.subjects.indexOf(f.subject) + 1 : 0;
+    return function (n) {
+      if (type >= 0 && F.ty[n] !== type) return false;
+      if (grade && F.gr[n] !== grade) return false;
+      if (subject && F.su[n] !== subject) return false;
+      if (lib >= 0 && F.lm[n].indexOf(lib) < 0) return false;
+      if (f.avail && (lib >= 0 ? F.am[n].indexOf(lib) < 0 : F.am[n].length === 0)) return false;
+      return true;
+    };
+  }
+
+  function scoreWord(word) {
+    /* doc -> best score of this query word */
+    var best = new Map();
+    var prefix = word.length > 1;
+    shardsFor(word, prefix).forEach(function (key) {
+      var entries = store.w[key] || {};
+      Object.keys(entries).forEach(function (w) {
+        var exact = w === word;
+        if (!exact && !(prefix && w.lastIndexOf(word, 0) === 0)) return;
+        var weights = exact ? EXACT : PREFIX;
+        var postings = entries[w], v = 0;
+        for (var i = 0; i < postings.length; i++) {
+          v += postings[i];
+          var doc = v >> 2, s = weights[v & 3];
+          var old = best.get(doc);
+          if (old === undefined || s > old) best.set(doc, s);
+        }
+      });
+    });
+    return best;
+  }
+
+  function rank(words, keep) {
+    if (!words.length) {
+      var all = [];
+      for (var n = 0; n < meta.count; n++) if (keep(n)) all.push(n);
+      return all;
+    }
+    var maps = words.map(scoreWord).sort(function (a, b) { return a.size - b.size; });
+    var hits = [];
+    maps[0].forEach(function (s, doc) {
+      var total = s;
+      for (var i = 1; i < maps.length; i++) {
+        var x = maps[i].get(doc);
+        if (x === undefined) return;
+        total += x;
+      }
+      if (keep(doc)) hits.push([doc, total]);
+    });
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return hits.map(function (h) { return h[0]; });
+  }
+
+  function setStatus(key, params) {
+    state.status = [key, params || null];
+    statusEl.textContent = key ? LS.tr(key, params) : "";
+  }
+
+  function writeHash(q, f) {
+    var parts = [];
+    if (q) parts.push("q=" + encodeURIComponent(q));
+    ["lib", "type", "grade", "subject"].forEach(function (k) { if (f[k]) parts.push(k + "=" + encodeURIComponent(f[k])); });
+    if (f.avail) parts.push("avail=1");
+    var hash = parts.length ? "#" + parts.join("&") : "";
+    if (hash !== location.hash) {
+      try { history.replaceState(null, "", hash || location.pathname + location.search); } catch (e) { /* file:// quirks */ }
+    }
+  }
+
+  function readHash() {
+    var params = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf("=");
+      try { params[kv.slice(0, i < 0 ? kv.length : i)] = i < 0 ? "" : decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* bad hash */ }
+    });
+    if (params.q) input.value = params.q;
+    ["lib", "type", "grade", "subject"].forEach(function (k) {
+      if (params[k] && Array.prototype.some.call(filters[k].options, function (o) { return o.value === params[k]; })) filters[k].value = params[k];
+    });
+    filters.avail.checked = params.avail === "1";
+    return !!(params.q || params.lib || params.type || params.grade || params.subject || params.avail);
+  }
+
+  function search() {
+    var token = ++state.token;
+    var q = input.value;
+    var f = filterValues();
+    var words = queryWords(q);
+    writeHash(q.trim(), f);
+    if (!words.length && !anyFilter(f)) {
+      state.hits = []; state.shown = 0;
+      list.textContent = "";
+      more.hidden = true;
+      setStatus("site.ui.search.prompt");
+      return Promise.resolve();
+    }
+    var needed = [];
+    words.forEach(function (w) {
+      shardsFor(w, w.length > 1).forEach(function (k) { if (!store.w[k]) needed.push("data/w/" + hex(k) + ".js"); });
+    });
+    if (anyFilter(f) && !store.facets) needed.push("data/f.js");
+    var slow = setTimeout(function () { if (token === state.token) setStatus("site.ui.search.loading"); }, 150);
+    return Promise.all(needed.map(LSD.load)).then(function () {
+      if (token !== state.token) return;
+      var keep = anyFilter(f) ? makeFilter(f) : function () { return true; };
+      state.hits = rank(words, keep);
+      state.shown = 0;
+      state.filters = f;
+      list.textContent = "";
+      return showMore(token, q);
+    }).catch(function (err) {
+      if (token === state.token) setStatus("site.ui.search.error", { file: err && err.message });
+    }).then(function () { clearTimeout(slow); });
+  }
+
+  function showMore(token, q) {
+    var slice = state.hits.slice(state.shown, state.shown + PAGE);
+    var chunks = {};
+    slice.forEach(function (n) { chunks[Math.floor(n / meta.chunk)] = 1; });
+    var needed = Object.keys(chunks).filter(function (c) { return !store.d[c]; }).map(function (c) { return "data/d/" + c + ".js"; });
+    return Promise.all(needed.map(LSD.load)).then(function () {
+      if (token !== state.token) return;
+      var frag = document.createDocumentFragment();
+      slice.forEach(function (n) { frag.appendChild(item(n)); });
+      list.appendChild(frag);
+      state.shown += slice.length;
+      more.hidden = state.shown >= state.hits.length;
+      statusLine();
+      window.LS_LAST = { q: q, n: state.hits.length, t: performance.now() };
+    });
+  }
+
+  function statusLine() {
+    if (!state.hits.length) setStatus("site.ui.search.none");
+    else if (state.shown < state.hits.length) setStatus("site.ui.search.shown", { shown: state.shown, n: state.hits.length });
+    else setStatus("site.ui.search.count", { n: state.hits.length });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function libName(code) {
+    for (var i = 0; i < meta.libraries.length; i++) if (meta.libraries[i].code === code) return meta.libraries[i].name;
+    return code;
+  }
+
+  function item(n) {
+    /* [id, title, subtitle, authors, year, type, grade, subject, holdings, access] */
+    var d = store.d[Math.floor(n / meta.chunk)][n % meta.chunk];
+    var li = el("li", "hit");
+    var h = el("h3", "hit-title");
+    var a = el("a", null, d[1]);
+    a.href = "t/" + d[0] + ".html";
+    h.appendChild(a);
+    li.appendChild(h);
+    if (d[2]) li.appendChild(el("p", "sub", d[2]));
+    var bits = [];
+    if (d[3]) bits.push(d[3]);
+    if (d[4]) bits.push(String(d[4]));
+    bits.push(LS.tr("site.type." + d[5]));
+    if (d[6]) bits.push(LS.tr("site.ui.filter.grade_n", { n: d[6] }));
+    if (d[7]) bits.push(d[7]);
+    li.appendChild(el("p", "meta", bits.join(" · ")));
+    var lib = state.filters && state.filters.lib;
+    var holdings = d[8];
+    if (holdings.length) {
+      li.appendChild(el("p", "held", LS.tr("site.ui.result.held", {
+        libs: holdings.map(function (x) { return libName(x[0]); }).join(", ")
+      })));
+      var avail = 0;
+      holdings.forEach(function (x) { if (!lib || x[0] === lib) avail += x[2]; });
+      li.appendChild(el("p", avail ? "avail yes" : "avail no",
+        avail ? LS.tr("site.ui.result.available", { n: avail }) : LS.tr("site.ui.result.none_available")));
+    } else {
+      li.appendChild(el("p", "avail", LS.tr("site.access." + d[9])));
+    }
+    return li;
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, 40);
+  });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); search(); });
+  form.addEventListener("change", function (ev) { if (ev.target !== input) search(); });
+  more.addEventListener("click", function () {
+    var first = state.shown;
+    showMore(state.token, input.value).then(function () {
+      var next = list.children[first];
+      if (next) { var link = next.querySelector("a"); if (link) link.focus(); }
+    });
+  });
+  document.addEventListener("ls-lang", function () {
+    if (state.status && state.status[0]) setStatus(state.status[0], state.status[1]);
+    if (state.shown) {
+      var shown = state.shown;
+      list.textContent = "";
+      var frag = document.createDocumentFragment();
+      state.hits.slice(0, shown).forEach(function (n) { frag.appendChild(item(n)); });
+      list.appendChild(frag);
+    }
+  });
+  window.LS_SEARCH = { search: search, words: queryWords };
+  if (readHash()) search();
+})();

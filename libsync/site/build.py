@@ -1,0 +1,721 @@
+"""Build the static web catalogue from the union catalogue and the rotation manifests.
+
+Output layout (every link relative, so the folder works from a static host and from file://)::
+
+    index.html              search page (search box, filters, results)
+    t/<cluster-id>.html     one page per title (cluster)
+    lib/<CODE>.html         one page per library
+    calendar.html           the term's rotation calendar
+    assets/                 site.css, site.js, search.js, i18n.js (no CDN, no framework)
+    data/meta.js            small: libraries, filter values, shard list (loaded with index.html)
+    data/f.js               per-title filter values (loaded when a filter is used)
+    data/w/<hex>.js         search-index shards by word prefix (loaded for the words typed)
+    data/d/<n>.js           display data of titles, in chunks (loaded for the results shown)
+    .libsync-site           what was built (audience, term, counts)
+
+Data files are JavaScript that hands JSON to a global (``LSD.w(...)``), loaded with
+``<script>`` tags added on demand, because ``fetch`` of JSON does not work on file://.
+Only the clusters that ``build_union(repository, audience)`` returns are used, and
+exchange copies are named only when their record belongs to one of those clusters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+from libsync.errors import LibsyncError
+from libsync.i18n import CATALOGUE, t
+from libsync.network import Network, parse_date
+from libsync.text import fold, fold_words, nfc
+
+MARKER = ".libsync-site"
+CHUNK = 100  # titles per display chunk (data/d/<n>.js)
+SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
+PARALLEL_FROM = 1500  # titles from which title pages are rendered on every core
+TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
+ACCESS = ("catalog", "read", "download")
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+# Words in the title weigh most, then authors/series/school subject, then everything else.
+FIELD_TITLE, FIELD_AUTHOR, FIELD_OTHER = 0, 1, 2
+
+
+# --------------------------------------------------------------------------------------------
+# entry points
+# --------------------------------------------------------------------------------------------
+def build(repository, out_dir, audience: str = "public", term: str | None = None, today: dt.date | None = None) -> dict:
+    """Build the site of ``repository`` for ``audience`` into ``out_dir``; returns a summary."""
+    network = repository.network
+    audience = check_audience(network, audience)
+    try:
+        from libsync.catalog import build_union
+    except ImportError as exc:  # the union catalogue is another module of libsync
+        raise LibsyncError("site.no_catalog", reason=str(exc)) from None
+    union = build_union(repository, audience)
+    exchanges = repository.exchanges()
+    return build_site(union, network, exchanges, out_dir, term=term, audience=audience, files_root=repository.root, today=today)
+
+
+def check_audience(network: Network, audience: str) -> str:
+    """``public``, ``network`` or a library code of the network (upper-cased), else a usage error."""
+    if audience in ("public", "network"):
+        return audience
+    code = str(audience).upper()
+    if code not in network.libraries:
+        raise LibsyncError("site.bad_audience", audience=audience, known=", ".join(sorted(network.libraries)))
+    return code
+
+
+def choose_term(network: Network, exchanges: list[dict], term: str | None = None, today: dt.date | None = None):
+    """The term to show: ``term`` if given; else the one holding today; else the latest with exchanges."""
+    if term:
+        return network.term(term)
+    if not network.terms:
+        return None
+    today = today or dt.date.today()
+    for candidate in network.terms.values():
+        if candidate.start <= today <= candidate.end:
+            return candidate
+    with_exchanges = [network.terms[e["term"]] for e in exchanges if e.get("term") in network.terms]
+    if with_exchanges:
+        return max(with_exchanges, key=lambda tm: tm.start)
+    upcoming = [tm for tm in network.terms.values() if tm.start > today]
+    if upcoming:
+        return min(upcoming, key=lambda tm: tm.start)
+    return max(network.terms.values(), key=lambda tm: tm.start)
+
+
+def build_site(
+    union: dict,
+    network: Network,
+    exchanges: list[dict],
+    out_dir,
+    term: str | None = None,
+    audience: str | None = None,
+    files_root: Path | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
+) -> dict:
+    """Write the site for ``union`` into ``out_dir`` all at once (a folder swap); return a summary."""
+    out = Path(out_dir).expanduser().resolve()
+    audience = audience or union.get("audience", "public")
+    _check_out_dir(out, files_root)
+    chosen = choose_term(network, exchanges, term, today)
+    site = _Site(union, network, exchanges, chosen, audience, files_root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".libsync-tmp", dir=out.parent))
+    try:
+        summary = site.write(tmp, workers)
+        _swap_in(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise LibsyncError("site.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary["output"] = str(out)
+    return summary
+
+
+def _check_out_dir(out: Path, files_root: Path | None) -> None:
+    if out.exists() and not out.is_dir():
+        raise LibsyncError("site.out_not_dir", path=str(out))
+    if files_root is not None:
+        root = Path(files_root).resolve()
+        if out == root or root.is_relative_to(out):
+            raise LibsyncError("site.out_is_repo", path=str(out))
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise LibsyncError("site.out_not_empty", path=str(out))
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp``: readers see the old site or the new one, never a mix."""
+    os.chmod(tmp, 0o755)
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML helpers
+# --------------------------------------------------------------------------------------------
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def L(key: str, tag: str = "span", **params) -> str:
+    """A catalogue message as markup: Vietnamese text, re-translated in the browser on switch."""
+    args = f" data-i18n-args=\"{esc(json.dumps(params, ensure_ascii=False))}\"" if params else ""
+    return f'<{tag} data-i18n="{esc(key)}"{args}>{esc(t(key, "vi", **params))}</{tag}>'
+
+
+def page_id(cluster_id: str) -> str:
+    """A file-name-safe id for a cluster (ids are ``c-<hash>``; anything else is hashed)."""
+    if SAFE_ID.match(cluster_id or ""):
+        return cluster_id
+    return "x-" + hashlib.sha1(str(cluster_id).encode("utf-8")).hexdigest()[:16]
+
+
+def _date(value) -> str:
+    day = parse_date(value)
+    return day.strftime("%d/%m/%Y") if day else esc(value or "")
+
+
+def _page(*, title: str, body: str, depth: int, active: str, site_title: str, scripts: tuple[str, ...] = ()) -> str:
+    up = "../" * depth
+    nav = []
+    for key, href in (("search", "index.html"), ("libraries", "index.html#libraries"), ("calendar", "calendar.html")):
+        current = ' aria-current="page"' if key == active else ""
+        nav.append(f'<li><a href="{up}{href}"{current}>{L("site.ui.nav." + key)}</a></li>')
+    extra = "".join(f'<script src="{up}{s}"></script>' for s in scripts)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)} — {esc(site_title)}</title>"
+        f'<link rel="stylesheet" href="{up}assets/site.css"></head>'
+        f'<body data-root="{up}">'
+        f'<a class="skip" href="#main">{L("site.ui.skip")}</a>'
+        '<header class="top"><div class="wrap">'
+        f'<a class="brand" href="{up}index.html">{esc(site_title)}</a>'
+        f'<nav aria-label="{esc(t("site.ui.nav.label", "vi"))}" data-i18n-attr="aria-label:site.ui.nav.label"><ul>{"".join(nav)}</ul></nav>'
+        f'<button type="button" class="lang" id="lang-switch" lang="en" data-i18n="site.ui.lang.switch"'
+        f' data-i18n-attr="aria-label:site.ui.lang.switch_label" aria-label="{esc(t("site.ui.lang.switch_label", "vi"))}">'
+        f'{esc(t("site.ui.lang.switch", "vi"))}</button>'
+        "</div></header>"
+        f'<main id="main" class="wrap" tabindex="-1">{body}</main>'
+        f'<footer class="wrap foot">{L("site.ui.footer")}</footer>'
+        f'<script src="{up}assets/i18n.js"></script><script src="{up}assets/site.js"></script>{extra}'
+        "</body></html>\n"
+    )
+
+
+def _js_data(call: str, *args) -> str:
+    """``LSD.<call>(<json args>);`` — data as a script that works on file:// too."""
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+    # Defence in depth: no "</" or HTML comment openers in a script, even though it is not inline.
+    body = body.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return f"LSD.{call}({body});\n"
+
+
+def _write(path: Path, text: str) -> int:
+    data = text.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return len(data)
+
+
+# --------------------------------------------------------------------------------------------
+# the site
+# --------------------------------------------------------------------------------------------
+class _Site:
+    def __init__(self, union: dict, network: Network, exchanges: list[dict], term, audience: str, files_root) -> None:
+        self.network = network
+        self.audience = audience
+        self.term = term
+        self.files_root = Path(files_root).resolve() if files_root else None
+        info = union.get("network") or {}
+        self.site_title = network.data.get("network", {}).get("site_title") or info.get("name") or network.name or "libsync"
+        libs = union.get("libraries") or [{"code": c, "name": lib.get("name", c)} for c, lib in network.libraries.items()]
+        self.libraries = [{"code": lib["code"], "name": lib.get("name") or network.library_name(lib["code"])} for lib in libs]
+        self.lib_index = {lib["code"]: i for i, lib in enumerate(self.libraries)}
+        self.lib_names = {lib["code"]: lib["name"] for lib in self.libraries}
+        clusters = [c for c in union.get("clusters", []) if c.get("title")]
+        clusters.sort(key=_rank_key)
+        self.clusters = clusters
+        self.by_member: dict[tuple[str, str], dict] = {}
+        for cluster in clusters:
+            for member in cluster.get("members") or []:
+                self.by_member[(member.get("library"), member.get("record"))] = cluster
+        self.exchanges = [
+            e for e in exchanges
+            if term is not None and e.get("term") == term.id and e.get("status") != "cancelled"
+        ]
+        self.exchanges.sort(key=lambda e: (str(e.get("planned", {}).get("handover", "")), e.get("from", ""), e.get("to", ""), e.get("id", "")))
+
+    # -- write everything ------------------------------------------------------------------------
+    def write(self, out: Path, workers: int | None) -> dict:
+        sizes = {"index": 0, "index_gzip": 0, "pages": 0}
+        self._assets(out)
+        docs, facets, words, meta = self._index()
+        sizes.update(self._write_index(out, docs, facets, words, meta))
+        self._title_pages(out, workers)
+        for lib in self.libraries:
+            _write(out / "lib" / f"{lib['code']}.html", self._library_page(lib))
+        _write(out / "calendar.html", self._calendar_page())
+        _write(out / "index.html", self._index_page(meta))
+        copied = self._copy_files(out)
+        summary = {
+            "audience": self.audience,
+            "term": self.term.id if self.term else None,
+            "titles": len(self.clusters),
+            "libraries": len(self.libraries),
+            "exchanges": len(self.exchanges),
+            "files_copied": copied,
+            "index_bytes": sizes["index"],
+            "index_gzip_bytes": sizes["index_gzip"],
+            "shards": len(meta["shards"]),
+        }
+        _write(out / MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        return summary
+
+    def _assets(self, out: Path) -> None:
+        source = resources.files("libsync.site") / "assets"
+        for name in ("site.css", "site.js", "search.js"):
+            _write(out / "assets" / name, (source / name).read_text(encoding="utf-8"))
+        messages = {"vi": {}, "en": {}}
+        for key, (vi, en) in CATALOGUE.items():
+            if key.startswith("site.ui.") or key.startswith("site.type.") or key.startswith("site.access.") or key.startswith("site.status."):
+                messages["vi"][key] = vi
+                messages["en"][key] = en
+        _write(out / "assets" / "i18n.js", "window.LS_I18N=" + json.dumps(messages, ensure_ascii=False, separators=(",", ":")) + ";\n")
+
+    # -- search index ------------------------------------------------------------------------------
+    def _index(self):
+        subjects = sorted({nfc(c["curriculum"]["subject"]) for c in self.clusters if (c.get("curriculum") or {}).get("subject")}, key=fold)
+        subject_index = {s: i + 1 for i, s in enumerate(subjects)}
+        grades = sorted({int(c["curriculum"]["grade"]) for c in self.clusters if isinstance((c.get("curriculum") or {}).get("grade"), int)})
+        type_count = defaultdict(int)
+        docs, facets = [], {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
+        words: dict[str, dict[int, int]] = defaultdict(dict)
+        for n, cluster in enumerate(self.clusters):
+            kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
+            type_count[kind] += 1
+            curriculum = cluster.get("curriculum") or {}
+            grade = curriculum.get("grade") if isinstance(curriculum.get("grade"), int) else 0
+            subject = nfc(curriculum["subject"]) if curriculum.get("subject") else ""
+            holdings = [h for h in cluster.get("holdings") or [] if h.get("library") in self.lib_index]
+            docs.append([
+                page_id(cluster.get("id", "")), cluster.get("title", ""), cluster.get("subtitle") or "",
+                "; ".join(cluster.get("authors") or []), cluster.get("year") or 0, kind, grade, subject,
+                [[h["library"], int(h.get("copies") or 0), int(h.get("available") or 0), int(h.get("away") or 0)] for h in holdings],
+                cluster.get("access") or "catalog",
+            ])
+            facets["ty"].append(TYPES.index(kind))
+            facets["gr"].append(grade)
+            facets["su"].append(subject_index.get(subject, 0))
+            facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
+            facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
+            for field, text in _search_texts(cluster):
+                for word in fold_words(text):
+                    best = words[word].get(n)
+                    if best is None or field < best:
+                        words[word][n] = field
+        shards = _shard(words)
+        meta = {
+            "title": self.site_title,
+            "audience": self.audience,
+            "count": len(docs),
+            "chunk": CHUNK,
+            "libraries": self.libraries,
+            "types": [[k, type_count[k]] for k in TYPES if type_count[k]],
+            "grades": grades,
+            "subjects": subjects,
+            "shards": sorted(shards),
+        }
+        return docs, facets, shards, meta
+
+    def _write_index(self, out: Path, docs, facets, shards, meta) -> dict:
+        import gzip
+
+        total = gz = 0
+
+        def put(rel: str, text: str) -> None:
+            nonlocal total, gz
+            data = text.encode("utf-8")
+            total += len(data)
+            gz += len(gzip.compress(data, 6))
+            _write(out / rel, text)
+
+        put("data/meta.js", _js_data("meta", meta))
+        put("data/f.js", _js_data("facets", facets))
+        for key, entries in shards.items():
+            put(f"data/w/{key.encode('utf-8').hex()}.js", _js_data("w", key, entries))
+        for start in range(0, len(docs), CHUNK):
+            put(f"data/d/{start // CHUNK}.js", _js_data("d", start // CHUNK, docs[start:start + CHUNK]))
+        return {"index": total, "index_gzip": gz}
+
+    # -- title pages -------------------------------------------------------------------------------
+    def _title_pages(self, out: Path, workers: int | None) -> None:
+        context = {"libs": self.lib_names, "site_title": self.site_title, "audience": self.audience}
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(self.clusters) >= PARALLEL_FROM:
+            import multiprocessing as mp
+
+            try:
+                pool_ctx = mp.get_context("fork")
+            except ValueError:
+                pool_ctx = None
+            if pool_ctx is not None:
+                size = -(-len(self.clusters) // workers)
+                parts = [self.clusters[i:i + size] for i in range(0, len(self.clusters), size)]
+                with pool_ctx.Pool(workers) as pool:
+                    pool.starmap(_render_titles, [(str(out), part, context) for part in parts])
+                return
+        _render_titles(str(out), self.clusters, context)
+
+    # -- library pages -----------------------------------------------------------------------------
+    def _library_page(self, lib: dict) -> str:
+        code = lib["code"]
+        info = self.network.libraries.get(code, {})
+        held = [c for c in self.clusters if any(h.get("library") == code for h in c.get("holdings") or [])]
+        copies = sum(int(h.get("copies") or 0) for c in held for h in c["holdings"] if h.get("library") == code)
+        available = sum(int(h.get("available") or 0) for c in held for h in c["holdings"] if h.get("library") == code)
+        by_type = defaultdict(int)
+        for c in held:
+            by_type[c.get("type") if c.get("type") in TYPES else "other"] += 1
+        rows = []
+        for label, value in (("site.ui.lib.address", info.get("address")), ("site.ui.lib.level", info.get("level"))):
+            if value:
+                rows.append(f"<dt>{L(label)}</dt><dd>{esc(value)}</dd>")
+        if code == self.network.lead:
+            rows.append(f"<dt>{L('site.ui.lib.role')}</dt><dd>{L('site.ui.lib.lead')}</dd>")
+        rows.append(f"<dt>{L('site.ui.lib.titles')}</dt><dd>{len(held)}</dd>")
+        rows.append(f"<dt>{L('site.ui.lib.copies')}</dt><dd>{copies}</dd>")
+        rows.append(f"<dt>{L('site.ui.lib.available')}</dt><dd>{available}</dd>")
+        types = "".join(
+            f'<li><a href="../index.html#lib={esc(code)}&amp;type={esc(k)}">{L("site.type." + k)}</a>: {by_type[k]}</li>'
+            for k in TYPES if by_type[k]
+        )
+        moves = self._moves_of(code)
+        body = (
+            f"<h1>{esc(lib['name'])}</h1>"
+            f'<dl class="facts">{"".join(rows)}</dl>'
+            f'<p><a class="button" href="../index.html#lib={esc(code)}">{L("site.ui.lib.search_here")}</a></p>'
+            + (f"<h2>{L('site.ui.lib.by_type')}</h2><ul>{types}</ul>" if types else "")
+            + f"<h2>{L('site.ui.lib.rotation')}</h2>"
+            + (f"<p>{L('site.ui.cal.term', term=self.term.name)}</p>" if self.term else "")
+            + moves
+            + f'<p><a href="../calendar.html">{L("site.ui.lib.full_calendar")}</a></p>'
+        )
+        return _page(title=lib["name"], body=body, depth=1, active="libraries", site_title=self.site_title)
+
+    def _moves_of(self, code: str) -> str:
+        events = [ev for ev in self._events() if code in (ev["from"], ev["to"])]
+        if not events:
+            return f"<p>{L('site.ui.cal.none')}</p>"
+        return self._events_table(events, depth=1, viewer=code)
+
+    # -- rotation calendar -------------------------------------------------------------------------
+    def _events(self) -> list[dict]:
+        """Hand-overs and returns of the term's exchanges, by date."""
+        events = []
+        for ex in self.exchanges:
+            planned = ex.get("planned") or {}
+            titles: dict[str, list] = {}
+            hidden = 0
+            for copy in ex.get("copies") or []:
+                cluster = self.by_member.get((ex.get("from"), copy.get("record")))
+                if cluster is None:
+                    hidden += 1
+                    continue
+                entry = titles.setdefault(cluster["id"], [cluster, 0])
+                entry[1] += 1
+            base = {"exchange": ex, "titles": list(titles.values()), "hidden": hidden, "count": len(ex.get("copies") or [])}
+            events.append({**base, "kind": "handover", "date": planned.get("handover"), "from": ex.get("from"), "to": ex.get("to")})
+            events.append({**base, "kind": "return", "date": planned.get("return_due"), "from": ex.get("to"), "to": ex.get("from")})
+        events.sort(key=lambda e: (str(e["date"] or ""), e["kind"] != "handover", e["from"] or "", e["to"] or ""))
+        return events
+
+    def _events_table(self, events: list[dict], depth: int, viewer: str | None = None) -> str:
+        up = "../" * depth
+        rows = []
+        for ev in events:
+            ex = ev["exchange"]
+            kind = "site.ui.cal.handover" if ev["kind"] == "handover" else "site.ui.cal.return"
+            if viewer:
+                kind = "site.ui.cal.arrives" if ev["to"] == viewer else "site.ui.cal.leaves"
+            items = []
+            for cluster, n in ev["titles"]:
+                items.append(f'<li><a href="{up}t/{esc(page_id(cluster["id"]))}.html">{esc(cluster["title"])}</a> — {L("site.ui.cal.copies", n=n)}</li>')
+            if ev["hidden"]:
+                items.append(f"<li>{L('site.ui.cal.hidden', n=ev['hidden'])}</li>")
+            details = (
+                f"<details><summary>{L('site.ui.cal.copies', n=ev['count'])}</summary><ul>{''.join(items)}</ul></details>"
+                if items else L("site.ui.cal.copies", n=ev["count"])
+            )
+            route = (
+                f'<a href="{up}lib/{esc(ev["from"])}.html">{esc(self.lib_names.get(ev["from"], ev["from"]))}</a>'
+                f' <span aria-hidden="true">→</span><span class="sr-only"> {L("site.ui.cal.to")} </span> '
+                f'<a href="{up}lib/{esc(ev["to"])}.html">{esc(self.lib_names.get(ev["to"], ev["to"]))}</a>'
+            )
+            label = f"<br><small>{esc(ex['title'])}</small>" if ex.get("title") and self.audience != "public" else ""
+            rows.append(
+                f"<tr><td data-label=\"{esc(t('site.ui.cal.date', 'vi'))}\">{_date(ev['date'])}</td>"
+                f"<td>{L(kind)}</td><td>{route}{label}</td>"
+                f"<td>{L('site.status.' + str(ex.get('status')))}</td><td>{details}</td></tr>"
+            )
+        head = "".join(f'<th scope="col">{L(k)}</th>' for k in (
+            "site.ui.cal.date", "site.ui.cal.event", "site.ui.cal.route", "site.ui.cal.status", "site.ui.cal.what"))
+        return f'<div class="table"><table class="cal"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+    def _calendar_page(self) -> str:
+        if self.term is None:
+            body = f"<h1>{L('site.ui.cal.title')}</h1><p>{L('site.ui.cal.no_term')}</p>"
+        else:
+            term = self.term
+            blackouts = "".join(
+                f"<li>{esc(b.name)}: {_date(b.start)} – {_date(b.end)}</li>"
+                for b in term.blackouts if b.end >= term.start and b.start <= term.end
+            )
+            events = self._events()
+            body = (
+                f"<h1>{L('site.ui.cal.title')}</h1>"
+                f"<p>{L('site.ui.cal.term', term=term.name)} ({_date(term.start)} – {_date(term.end)})</p>"
+                + (self._events_table(events, depth=0) if events else f"<p>{L('site.ui.cal.none')}</p>")
+                + (f"<h2>{L('site.ui.cal.blackouts')}</h2><ul>{blackouts}</ul>" if blackouts else "")
+            )
+        return _page(title=t("site.ui.cal.title", "vi"), body=body, depth=0, active="calendar", site_title=self.site_title)
+
+    # -- search page -------------------------------------------------------------------------------
+    def _index_page(self, meta: dict) -> str:
+        def options(pairs):
+            return "".join(f'<option value="{esc(v)}">{label}</option>' for v, label in pairs)
+
+        any_opt = [("", L("site.ui.filter.any"))]
+        libs = options(any_opt + [(lib["code"], esc(lib["name"])) for lib in self.libraries])
+        types = options(any_opt + [(k, L("site.type." + k)) for k, _ in meta["types"]])
+        grades = options(any_opt + [(str(g), L("site.ui.filter.grade_n", n=g)) for g in meta["grades"]])
+        subjects = options(any_opt + [(s, esc(s)) for s in meta["subjects"]])
+
+        def select(name: str, label_key: str, opts: str) -> str:
+            return (f'<div class="field"><label for="f-{name}">{L(label_key)}</label>'
+                    f'<select id="f-{name}" name="{name}">{opts}</select></div>')
+
+        library_list = "".join(
+            f'<li><a href="lib/{esc(lib["code"])}.html">{esc(lib["name"])}</a></li>' for lib in self.libraries
+        )
+        body = (
+            f"<h1>{esc(self.site_title)}</h1>"
+            f'<form id="search" role="search" class="search" action="index.html" autocomplete="off">'
+            f'<label for="q" class="big">{L("site.ui.search.label")}</label>'
+            f'<div class="qrow"><input id="q" name="q" type="search" inputmode="search" enterkeyhint="search"'
+            f' aria-describedby="q-hint" placeholder="{esc(t("site.ui.search.placeholder", "vi"))}"'
+            f' data-i18n-attr="placeholder:site.ui.search.placeholder">'
+            f'<button type="submit">{L("site.ui.search.button")}</button></div>'
+            f'<p id="q-hint" class="hint">{L("site.ui.search.hint")}</p>'
+            f'<fieldset class="filters"><legend>{L("site.ui.filter.legend")}</legend>'
+            + select("lib", "site.ui.filter.library", libs)
+            + select("type", "site.ui.filter.type", types)
+            + select("grade", "site.ui.filter.grade", grades)
+            + select("subject", "site.ui.filter.subject", subjects)
+            + f'<div class="field check"><input type="checkbox" id="f-avail" name="avail" value="1">'
+            f'<label for="f-avail">{L("site.ui.filter.available")}</label></div>'
+            "</fieldset></form>"
+            f'<p id="status" class="status" role="status" aria-live="polite"></p>'
+            f'<ol id="results" class="results" aria-labelledby="status"></ol>'
+            f'<p><button type="button" id="more" class="more" hidden>{L("site.ui.search.more")}</button></p>'
+            f'<noscript><p>{L("site.ui.search.noscript")}</p></noscript>'
+            f'<section id="libraries" aria-labelledby="libs-h"><h2 id="libs-h">{L("site.ui.nav.libraries")}</h2>'
+            f'<ul class="libs">{library_list}</ul>'
+            f'<p><a href="calendar.html">{L("site.ui.nav.calendar")}</a></p></section>'
+        )
+        return _page(title=t("site.ui.nav.search", "vi"), body=body, depth=0, active="search",
+                     site_title=self.site_title, scripts=("data/meta.js", "assets/search.js"))
+
+    # -- digital files -----------------------------------------------------------------------------
+    def _copy_files(self, out: Path) -> int:
+        """Copy repository files (``digital.url: files/...``) of downloadable titles into the site."""
+        if self.files_root is None:
+            return 0
+        copied = 0
+        for cluster in self.clusters:
+            url = (cluster.get("digital") or {}).get("url") or ""
+            if cluster.get("access") != "download" or not url.startswith("files/"):
+                continue
+            source = (self.files_root / url).resolve()
+            if not source.is_relative_to(self.files_root / "files") or not source.is_file():
+                continue
+            target = out / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            copied += 1
+        return copied
+
+
+def _rank_key(cluster: dict):
+    holdings = cluster.get("holdings") or []
+    libs = len({h.get("library") for h in holdings})
+    available = sum(int(h.get("available") or 0) for h in holdings)
+    return (-libs, -available, fold(cluster.get("title")), str(cluster.get("id")))
+
+
+def _search_texts(cluster: dict):
+    """(field, text) pairs that the search index folds into words."""
+    yield FIELD_TITLE, cluster.get("title")
+    yield FIELD_TITLE, cluster.get("subtitle")
+    yield FIELD_TITLE, cluster.get("parallel_title")
+    for author in cluster.get("authors") or []:
+        yield FIELD_AUTHOR, author
+    yield FIELD_AUTHOR, cluster.get("series")
+    curriculum = cluster.get("curriculum") or {}
+    yield FIELD_AUTHOR, curriculum.get("subject")
+    yield FIELD_OTHER, curriculum.get("series")
+    if curriculum.get("grade"):
+        yield FIELD_OTHER, str(curriculum["grade"])
+    for key in ("publisher", "volume", "edition"):
+        yield FIELD_OTHER, cluster.get(key)
+    if cluster.get("year"):
+        yield FIELD_OTHER, str(cluster["year"])
+    for key in ("isbn", "issn"):
+        if cluster.get(key):
+            yield FIELD_OTHER, re.sub(r"[\s-]", "", str(cluster[key]))
+    for key in ("subjects", "keywords"):
+        for value in cluster.get(key) or []:
+            yield FIELD_OTHER, value
+    for value in (cluster.get("classification") or {}).values():
+        yield FIELD_OTHER, str(value)
+
+
+def _postings(docs: dict[int, int]) -> list[int]:
+    """Sorted ``doc * 4 + field``, delta-encoded."""
+    values = sorted(n * 4 + f for n, f in docs.items())
+    out, last = [], 0
+    for v in values:
+        out.append(v - last)
+        last = v
+    return out
+
+
+def _shard(words: dict[str, dict[int, int]]) -> dict[str, dict[str, list[int]]]:
+    """Group words into shards keyed by prefix; a word lives in the longest key that prefixes it."""
+    encoded = {w: _postings(d) for w, d in words.items()}
+    shards: dict[str, dict[str, list[int]]] = {}
+
+    def size(ws) -> int:
+        return sum(len(w) + 4 + 3 * len(encoded[w]) for w in ws)
+
+    def place(key: str, ws: list[str]) -> None:
+        depth = len(key)
+        if size(ws) <= SHARD_LIMIT or depth >= 6:
+            shards[key] = {w: encoded[w] for w in ws}
+            return
+        short = [w for w in ws if len(w) <= depth]
+        if short:
+            shards[key] = {w: encoded[w] for w in short}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for w in ws:
+            if len(w) > depth:
+                groups[w[:depth + 1]].append(w)
+        for sub, members in groups.items():
+            place(sub, members)
+
+    first: dict[str, list[str]] = defaultdict(list)
+    for w in sorted(encoded):
+        first[w[:2]].append(w)
+    for key, ws in first.items():
+        place(key, ws)
+    return shards
+
+
+# --------------------------------------------------------------------------------------------
+# title pages (module level so worker processes can run them)
+# --------------------------------------------------------------------------------------------
+def _render_titles(out: str, clusters: list[dict], context: dict) -> None:
+    base = Path(out) / "t"
+    base.mkdir(parents=True, exist_ok=True)
+    for cluster in clusters:
+        text = _title_page(cluster, context)
+        with open(base / f"{page_id(cluster.get('id', ''))}.html", "wb") as fh:
+            fh.write(text.encode("utf-8"))
+
+
+def _title_page(c: dict, ctx: dict) -> str:
+    libs = ctx["libs"]
+    rows = []
+
+    def row(key: str, value) -> None:
+        if value not in (None, "", [], {}):
+            rows.append(f"<dt>{L(key)}</dt><dd>{value}</dd>")
+
+    kind = c.get("type") if c.get("type") in TYPES else "other"
+    row("site.ui.title.authors", esc("; ".join(c.get("authors") or [])))
+    row("site.ui.title.type", L("site.type." + kind))
+    row("site.ui.title.publisher", esc(", ".join(str(x) for x in (c.get("place"), c.get("publisher")) if x)))
+    row("site.ui.title.year", esc(c.get("year")) if c.get("year") else None)
+    row("site.ui.title.edition", esc(c.get("edition")))
+    row("site.ui.title.series", esc(" — ".join(str(x) for x in (c.get("series"), c.get("volume")) if x)))
+    row("site.ui.title.isbn", esc(c.get("isbn")))
+    row("site.ui.title.issn", esc(c.get("issn")))
+    row("site.ui.title.language", esc(c.get("language")))
+    row("site.ui.title.pages", esc(c.get("pages")) if c.get("pages") else None)
+    classification = c.get("classification") or {}
+    row("site.ui.title.classification", esc("; ".join(f"{k.upper()} {v}" for k, v in classification.items() if v)))
+    cur = c.get("curriculum") or {}
+    if cur:
+        parts = []
+        if cur.get("grade"):
+            parts.append(L("site.ui.filter.grade_n", n=cur["grade"]))
+        for key in ("subject", "series", "program"):
+            if cur.get(key):
+                parts.append(esc(cur[key]))
+        row("site.ui.title.curriculum", " · ".join(parts))
+    row("site.ui.title.subjects", esc("; ".join(c.get("subjects") or [])))
+    row("site.ui.title.keywords", esc("; ".join(c.get("keywords") or [])))
+
+    access = c.get("access") if c.get("access") in ACCESS else "catalog"
+    digital = c.get("digital") or {}
+    link = ""
+    url = digital.get("url") or ""
+    if access == "download" and (url.startswith(("http://", "https://")) or url.startswith("files/")):
+        href = url if url.startswith("http") else "../" + url
+        fmt = f" ({esc(digital['format'])})" if digital.get("format") else ""
+        link = f'<p><a class="button" href="{esc(href)}" rel="noopener">{L("site.ui.title.download")}</a>{fmt}</p>'
+    licence = f"<p>{L('site.ui.title.licence')}: {esc(digital['licence'])}</p>" if digital.get("licence") else ""
+
+    holdings = c.get("holdings") or []
+    hrows = []
+    for h in holdings:
+        code = h.get("library")
+        hrows.append(
+            f'<tr><th scope="row"><a href="../lib/{esc(code)}.html">{esc(libs.get(code, code))}</a></th>'
+            + "".join(
+                f'<td data-label="{esc(t(k, "vi"))}: " data-i18n-attr="data-label:{k}">{v}</td>'
+                for k, v in (("site.ui.hold.call_number", esc(h.get("call_number") or "—")),
+                             ("site.ui.hold.copies", int(h.get("copies") or 0)),
+                             ("site.ui.hold.available", int(h.get("available") or 0)),
+                             ("site.ui.hold.away", int(h.get("away") or 0)))
+            )
+            + "</tr>"
+        )
+    head = "".join(f'<th scope="col">{L(k)}</th>' for k in (
+        "site.ui.hold.library", "site.ui.hold.call_number", "site.ui.hold.copies", "site.ui.hold.available", "site.ui.hold.away"))
+    table = (f'<div class="table"><table class="hold"><thead><tr>{head}</tr></thead><tbody>{"".join(hrows)}</tbody></table></div>'
+             if hrows else f"<p>{L('site.ui.hold.none')}</p>")
+    summary = f'<p class="summary">{esc(c.get("summary"))}</p>' if c.get("summary") else ""
+    subtitle = f'<p class="subtitle">{esc(c["subtitle"])}</p>' if c.get("subtitle") else ""
+    body = (
+        f'<p><a href="../index.html" class="back">{L("site.ui.title.back")}</a></p>'
+        f"<article><h1>{esc(c.get('title'))}</h1>{subtitle}{summary}"
+        f'<dl class="facts">{"".join(rows)}</dl>'
+        f"<h2>{L('site.ui.title.access')}</h2>"
+        f'<p class="access access-{access}">{L("site.access." + access)}</p>{link}{licence}'
+        f"<h2>{L('site.ui.title.holdings')}</h2>{table}</article>"
+    )
+    return _page(title=str(c.get("title")), body=body, depth=1, active="", site_title=ctx["site_title"])
+
+
+# --------------------------------------------------------------------------------------------
+# publishing
+# --------------------------------------------------------------------------------------------
+def pages_workflow() -> str:
+    """The GitHub Actions workflow that publishes the public catalogue to GitHub Pages."""
+    return (resources.files("libsync.site") / "assets" / "pages-workflow.yml").read_text(encoding="utf-8")
