@@ -1,0 +1,49 @@
+"""`libsync export FORMAT [--library CODE] [--audience …] -o FILE`: parsing and the report only."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from libsync.atomic import write_atomic
+from libsync.cli.common import check_format, print_json, repository
+from libsync.i18n import t
+from libsync.interchange import exporter
+
+REPORT_FORMATS = ("text", "json")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export", help=t("help.export"))
+    def export_cmd(
+        ctx: typer.Context,
+        fmt: str = typer.Argument(..., metavar="marc|marcxml|csv|xlsx|json", help=t("help.export.opt.format")),
+        output: str = typer.Option(..., "--output", "-o", metavar="FILE", help=t("help.export.opt.output")),
+        library: Optional[str] = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.export.opt.library")),
+        audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="public|network|CODE",
+                                               help=t("help.export.opt.audience")),
+        report: str = typer.Option("text", "--format", "-f", help=t("help.export.opt.report")),
+    ) -> None:
+        fmt = check_format(fmt, exporter.FORMATS)
+        report = check_format(report, REPORT_FORMATS)
+        repo = repository(ctx)
+        result = exporter.export(repo, fmt, library=library, audience=audience)
+        write_atomic(output, result.data)
+        if report == "json":
+            data = result.to_dict()
+            data["output"] = output
+            print_json(data)
+        else:
+            typer.echo(t("interchange.export.done", records=result.records, fmt=fmt, audience=result.audience,
+                         path=output))
+            if fmt in ("marc", "marcxml"):
+                typer.echo(t("interchange.export.marc_count", n=result.marc_records))
+            if result.split:
+                typer.echo(t("interchange.export.split", ids=", ".join(result.split)))
+            if result.refused:
+                typer.echo(t("interchange.export.refused", n=len(result.refused)), err=True)
+                for key, params in result.refused:
+                    typer.echo("  " + t(key, **params), err=True)
+        if result.refused:
+            raise typer.Exit(1)

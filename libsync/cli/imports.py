@@ -1,0 +1,135 @@
+"""`libsync import marc|table FILE --library CODE`: argument parsing and the report only."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from tabulate import tabulate
+
+from libsync.cli.common import check_format, print_json, repository
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.interchange import importer, tables
+
+FORMATS = ("text", "json")
+
+
+def _outcome_note(outcome) -> str:
+    parts = [t(k, **p) for k, p in outcome.reasons] + [t(k, **p) for k, p in outcome.warnings]
+    return "; ".join(parts)
+
+
+def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | None, sha: str | None) -> None:
+    if fmt == "json":
+        data = plan.to_dict()
+        data["dry_run"] = dry_run
+        data["written"] = written or 0
+        data["commit"] = sha
+        print_json(data)
+        return
+    typer.echo(t("interchange.report.encoding", encodings=plan.encoding_text()))
+    for key, params in plan.notes:
+        typer.echo(t(key, **params))
+    if plan.blank_lines:
+        typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
+    rows = []
+    for o in plan.outcomes:
+        note = _outcome_note(o)
+        if o.action in ("created", "unchanged") and not o.warnings and o.action != "rejected":
+            note = "; ".join(t(k, **p) for k, p in o.warnings) or (note if o.action == "unchanged" else "")
+        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], note])
+    headers = [t(f"interchange.report.{h}") for h in ("position", "action", "id", "title", "reason")]
+    if rows:
+        typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    typer.echo(plan.summary())
+    if dry_run:
+        typer.echo(t("interchange.report.dry_run"))
+    elif written is not None:
+        typer.echo(t("interchange.report.written", n=written))
+    if sha:
+        typer.echo(t("interchange.report.committed", sha=sha[:10]))
+
+
+def run_import(ctx, kind: str, file: str, library: str, on_match: str, encoding: Optional[str], mapping: Optional[str],
+               dry_run: bool, commit: bool, strict: bool, share: str, access: str, default_type: str, fmt: str) -> None:
+    fmt = check_format(fmt, FORMATS)
+    on_match = check_format(on_match, importer.ON_MATCH)
+    share = check_format(share, importer.SHARES)
+    access = check_format(access, importer.ACCESS)
+    default_type = check_format(default_type, importer.TYPES)
+    repo = repository(ctx)
+    columns = tables.load_mapping(mapping) if mapping else None
+    options = importer.Options(library=library, on_match=on_match, share=share, access=access,
+                               default_type=default_type, strict=strict)
+    plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
+    written, sha = None, None
+    if plan.refused:
+        render_plan(plan, fmt, True, None, None)
+        raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected), total=plan.total)
+    if not dry_run:
+        sha = importer.apply_plan(repo, plan, commit=commit)
+        written = len(plan.writes)
+    render_plan(plan, fmt, dry_run, written, sha)
+    if plan.rejected:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help=t("help.import"), no_args_is_help=True)
+
+    def options():
+        return dict(
+            library=typer.Option(..., "--library", "-l", metavar="CODE", help=t("help.import.opt.library")),
+            on_match=typer.Option("update", "--on-match", metavar="update|skip|new", help=t("help.import.opt.on_match")),
+            dry_run=typer.Option(False, "--dry-run", "-n", help=t("help.opt.dry_run")),
+            commit=typer.Option(False, "--commit", help=t("help.opt.commit")),
+            strict=typer.Option(False, "--strict", help=t("help.import.opt.strict")),
+            share=typer.Option("network", "--share", metavar="internal|network|public", help=t("help.import.opt.share")),
+            access=typer.Option("catalog", "--access", metavar="catalog|read|download", help=t("help.import.opt.access")),
+            default_type=typer.Option("other", "--type", metavar="TYPE", help=t("help.import.opt.type")),
+            fmt=typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        )
+
+    o = options()
+
+    @sub.command("marc", help=t("help.import.marc"))
+    def marc_cmd(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE", help=t("help.import.opt.file")),
+        library: str = o["library"],
+        on_match: str = o["on_match"],
+        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|marc-8",
+                                               help=t("help.import.opt.encoding_marc")),
+        dry_run: bool = o["dry_run"],
+        commit: bool = o["commit"],
+        strict: bool = o["strict"],
+        share: str = o["share"],
+        access: str = o["access"],
+        default_type: str = o["default_type"],
+        fmt: str = o["fmt"],
+    ) -> None:
+        run_import(ctx, "marc", file, library, on_match, encoding, None, dry_run, commit, strict, share, access,
+                   default_type, fmt)
+
+    @sub.command("table", help=t("help.import.table"))
+    def table_cmd(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE", help=t("help.import.opt.file")),
+        library: str = o["library"],
+        on_match: str = o["on_match"],
+        mapping: Optional[str] = typer.Option(None, "--map", "-m", metavar="FILE.yaml", help=t("help.import.opt.map")),
+        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|cp1258|tcvn3|vni",
+                                               help=t("help.import.opt.encoding_table")),
+        dry_run: bool = o["dry_run"],
+        commit: bool = o["commit"],
+        strict: bool = o["strict"],
+        share: str = o["share"],
+        access: str = o["access"],
+        default_type: str = o["default_type"],
+        fmt: str = o["fmt"],
+    ) -> None:
+        run_import(ctx, "table", file, library, on_match, encoding, mapping, dry_run, commit, strict, share, access,
+                   default_type, fmt)
+
+    app.add_typer(sub, name="import", help=t("help.import"))

@@ -1,0 +1,91 @@
+"""Export: the records one audience may see, in MARC, MARCXML, CSV, XLSX or JSON.
+
+``export(repo, fmt, library=None, audience=None)`` returns an ``Export`` (the bytes and a
+report). The audience decides what leaves the repository (``libsync.audience``): a record
+with ``share: internal`` never leaves its own library, ``public`` sees only ``share: public``,
+and private fields (prices, register numbers, internal notes, provenance) are removed for
+anyone but the owning library. MARC output never holds a record over 99,999 bytes: copies
+are spread over several records with the same 001, and a record whose bibliographic part
+alone is too big is left out with a message (the export then exits 1).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from libsync import audience as aud
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.repository import Repository
+
+FORMATS = ("marc", "marcxml", "csv", "xlsx", "json")
+
+
+@dataclass
+class Export:
+    fmt: str
+    audience: str
+    library: str | None
+    data: bytes
+    records: int = 0
+    marc_records: int = 0
+    split: list[str] = field(default_factory=list)
+    refused: list[tuple[str, dict]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"format": self.fmt, "audience": self.audience, "library": self.library, "records": self.records,
+                "marc_records": self.marc_records, "split": self.split, "bytes": len(self.data),
+                "refused": [t(k, **p) for k, p in self.refused]}
+
+
+def select(repo: Repository, library: str | None, audience: str) -> list[dict]:
+    """The records of ``library`` (or the whole network) that ``audience`` may see, redacted."""
+    codes = repo.network.libraries
+    if library:
+        repo.network.library(library)
+    if aud.is_library(audience) and audience not in codes:
+        repo.network.library(audience)
+    records = repo.records(library)
+    return aud.visible_records(records, audience)
+
+
+def render(records: list[dict], fmt: str) -> tuple[bytes, int, list[str], list]:
+    from libsync.interchange import marc, tables
+
+    split: list[str] = []
+    refused: list = []
+    count = 0
+    if fmt == "json":
+        return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), len(records), split, refused
+    if fmt == "csv":
+        return tables.write_csv(records), len(records), split, refused
+    if fmt == "xlsx":
+        return tables.write_xlsx(records), len(records), split, refused
+    chunks: list[bytes] = []
+    if fmt == "marcxml":
+        chunks.append(b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
+    for record in records:
+        try:
+            parts = marc.record_to_marc(record)
+        except ValueError as exc:
+            refused.append(exc.args[0])
+            continue
+        if len(parts) > 1:
+            split.append(record["id"])
+        for part in parts:
+            chunks.append(marc.as_iso2709(part) if fmt == "marc" else marc.as_marcxml(part) + b"\n")
+            count += 1
+    if fmt == "marcxml":
+        chunks.append(b"</collection>\n")
+    return b"".join(chunks), count, split, refused
+
+
+def export(repo: Repository, fmt: str, library: str | None = None, audience: str | None = None) -> Export:
+    if fmt not in FORMATS:
+        raise LibsyncError("cli.bad_format", fmt=fmt, choices="|".join(FORMATS))
+    audience = audience or library or "network"
+    records = select(repo, library, audience)
+    data, marc_count, split, refused = render(records, fmt)
+    return Export(fmt, audience, library, data, records=len(records) - len(refused),
+                  marc_records=marc_count if fmt in ("marc", "marcxml") else 0, split=split, refused=refused)

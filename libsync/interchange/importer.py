@@ -1,0 +1,447 @@
+"""Import: match incoming titles against a library's records, plan, then apply all-or-nothing.
+
+``plan_import(repo, read_result, options)`` decides for every incoming record what would
+happen — created, updated, unchanged, merged (into a title created earlier from the same
+file, e.g. a MARC record split over several records), skipped, or rejected with reasons —
+and renders the files it would write, each checked by ``libsync.validation`` first. Nothing
+is written: ``--dry-run`` stops here. ``apply_plan`` writes every file in one
+``Transaction`` (all or none) and, with ``commit=True``, records one Git commit.
+
+Matching order (first hit wins): a barcode of the incoming copies, the source system's
+control number (MARC 001), the ISBN (with the same volume), then the folded key
+title + first author + year + volume.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from libsync import gitops
+from libsync.atomic import Transaction
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.interchange.model import Incoming, ReadResult
+from libsync.repository import Repository
+from libsync.text import fold, nfc
+from libsync.text.identifiers import isbn13
+
+ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
+ON_MATCH = ("update", "skip", "new")
+SHARES = ("internal", "network", "public")
+ACCESS = ("catalog", "read", "download")
+TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+# fields the source does not own: kept from the existing record on update
+_KEEP = ("id", "library", "share", "access", "created", "updated", "provenance", "items")
+_VOLATILE_PROVENANCE = ("imported", "file", "by")
+
+
+@dataclass
+class Options:
+    library: str
+    on_match: str = "update"
+    share: str = "network"
+    access: str = "catalog"
+    default_type: str = "other"
+    strict: bool = False
+    today: str = field(default_factory=lambda: dt.date.today().isoformat())
+    by: str | None = None
+
+
+@dataclass
+class Outcome:
+    position: int
+    location: str
+    action: str
+    title: str | None = None
+    record_id: str | None = None
+    relpath: str | None = None
+    reasons: list[tuple[str, dict]] = field(default_factory=list)
+    warnings: list[tuple[str, dict]] = field(default_factory=list)
+    items: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "position": self.position, "location": self.location, "action": self.action,
+            "title": self.title, "id": self.record_id, "file": self.relpath, "copies": self.items,
+            "reasons": [t(k, **p) for k, p in self.reasons],
+            "warnings": [t(k, **p) for k, p in self.warnings],
+        }
+
+
+@dataclass
+class Plan:
+    library: str
+    source: str
+    kind: str
+    encodings: dict[str, int]
+    outcomes: list[Outcome]
+    writes: dict[str, dict]
+    notes: list[tuple[str, dict]]
+    blank_lines: int = 0
+    strict: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {a: 0 for a in ACTIONS}
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+        return counts
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action == "rejected"]
+
+    @property
+    def refused(self) -> bool:
+        """``--strict`` and something rejected: the whole file is refused."""
+        return self.strict and bool(self.rejected)
+
+    def summary(self) -> str:
+        c = self.counts
+        return t("interchange.summary", total=self.total, library=self.library, source=os.path.basename(self.source),
+                 created=c["created"], updated=c["updated"], unchanged=c["unchanged"], merged=c["merged"],
+                 skipped=c["skipped"], rejected=c["rejected"])
+
+    def encoding_text(self) -> str:
+        return ", ".join(f"{t('interchange.encoding.' + enc)} ({n})" if len(self.encodings) > 1 or self.kind in ("marc",)
+                         else t("interchange.encoding." + enc) for enc, n in sorted(self.encodings.items()))
+
+    def to_dict(self) -> dict:
+        return {
+            "library": self.library, "source": self.source, "kind": self.kind,
+            "encodings": self.encodings, "total": self.total, "counts": self.counts,
+            "blank_lines": self.blank_lines, "strict": self.strict, "refused": self.refused,
+            "notes": [t(k, **p) for k, p in self.notes],
+            "records": [o.to_dict() for o in self.outcomes],
+        }
+
+
+# --- validation: the one call to switch ------------------------------------------------------
+
+def check_record(repo: Repository, relpath: str, record: dict) -> tuple[list[tuple[str, dict]], str]:
+    """Problems (as message key + params) of ``record`` written at ``relpath``, and its YAML text.
+
+    Uses the repository validator (schema + record rules) on the exact bytes to be written."""
+    from libsync.validation import check_bytes
+
+    text = repo.render("record", record)
+    problems, _ = check_bytes("record", relpath, text.encode("utf-8"))
+    errors = [("interchange.invalid", {"field": p.pointer or "/", "reason": p.message})
+              for p in problems if p.severity == "error"]
+    return errors, text
+
+
+# --- ids and keys ----------------------------------------------------------------------------
+
+def slug(text: str, limit: int = 60) -> str:
+    words = fold(text).split()
+    out = "-".join(words)[:limit].strip("-")
+    return re.sub(r"[^a-z0-9-]", "", out) or "bieu-ghi"
+
+
+def new_id(record: dict, taken: set[str]) -> str:
+    wanted = record.get("id")
+    if isinstance(wanted, str) and _SAFE_ID.match(wanted) and wanted.lower() not in taken:
+        return wanted
+    parts = [slug(record.get("title", ""), 50)]
+    if record.get("volume"):
+        parts.append(slug(record["volume"], 12))
+    if record.get("year"):
+        parts.append(str(record["year"]))
+    base = "-".join(parts)[:72].strip("-")
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def title_key(record: dict) -> tuple:
+    authors = record.get("authors") or []
+    return (fold(record.get("title")), fold(authors[0]) if authors else "", record.get("year") or 0,
+            fold(record.get("volume")))
+
+
+def isbn_key(record: dict) -> tuple | None:
+    code = isbn13(record["isbn"]) if record.get("isbn") else None
+    return (code, fold(record.get("volume"))) if code else None
+
+
+class _Index:
+    """Where a barcode / control number / ISBN / title key points: a record id."""
+
+    def __init__(self) -> None:
+        self.barcode: dict[str, str] = {}
+        self.control: dict[str, str] = {}
+        self.isbn: dict[tuple, str] = {}
+        self.key: dict[tuple, str] = {}
+
+    def add(self, rid: str, record: dict) -> None:
+        for item in record.get("items") or []:
+            if isinstance(item, dict) and item.get("barcode"):
+                self.barcode.setdefault(item["barcode"], rid)
+        control = (record.get("provenance") or {}).get("control_number")
+        if control:
+            self.control.setdefault(control, rid)
+        key = isbn_key(record)
+        if key:
+            self.isbn.setdefault(key, rid)
+        if record.get("title"):
+            self.key.setdefault(title_key(record), rid)
+
+    def match(self, record: dict) -> tuple[str | None, str | None]:
+        for item in record.get("items") or []:
+            rid = self.barcode.get(item.get("barcode"))
+            if rid:
+                return rid, "barcode"
+        control = (record.get("provenance") or {}).get("control_number")
+        if control and control in self.control:
+            return self.control[control], "control_number"
+        key = isbn_key(record)
+        if key and key in self.isbn:
+            return self.isbn[key], "isbn"
+        if record.get("title"):
+            rid = self.key.get(title_key(record))
+            if rid:
+                return rid, "title"
+        return None, None
+
+
+# --- planning --------------------------------------------------------------------------------
+
+def _complete(record: dict, options: Options, source: str, network_codes: set[str]) -> list:
+    """Fill in what the source cannot say; returns warnings."""
+    warnings: list = []
+    record["library"] = options.library
+    record.setdefault("type", options.default_type)
+    prov = record.setdefault("provenance", {})
+    prov["file"] = os.path.basename(source)
+    prov["imported"] = options.today
+    if options.by:
+        prov["by"] = options.by
+    for item in record.get("items") or []:
+        holder = item.get("holder")
+        if holder and (holder not in network_codes or holder == options.library):
+            if holder != options.library:
+                warnings.append(("interchange.warn.holder_dropped", {"barcode": item["barcode"], "holder": holder}))
+            item.pop("holder", None)
+    return warnings
+
+
+def _merge(existing: dict, incoming: dict, today: str) -> dict:
+    merged = copy.deepcopy(existing)
+    for key, value in incoming.items():
+        if key in _KEEP:
+            continue
+        merged[key] = value
+    prov = dict(merged.get("provenance") or {})
+    for key, value in (incoming.get("provenance") or {}).items():
+        prov[key] = value
+    if prov:
+        merged["provenance"] = prov
+    items = [dict(i) for i in merged.get("items") or []]
+    by_barcode = {i.get("barcode"): i for i in items}
+    for item in incoming.get("items") or []:
+        mine = by_barcode.get(item["barcode"])
+        if mine is None:
+            new = dict(item)
+            new.setdefault("status", "available")
+            items.append(new)
+            by_barcode[item["barcode"]] = new
+        else:
+            mine.update(item)
+    if items:
+        merged["items"] = items
+    return merged
+
+
+def _comparable(record: dict) -> dict:
+    out = {k: v for k, v in record.items() if k != "updated"}
+    if "provenance" in out:
+        out["provenance"] = {k: v for k, v in out["provenance"].items() if k not in _VOLATILE_PROVENANCE}
+    return out
+
+
+def _art28_ready(record: dict) -> bool:
+    """Whether a shared record carries what Decree 93/2020 Art. 28 asks of a shared catalogue."""
+    has_authors = bool(record.get("authors")) or (record.get("type") in ("periodical", "picture")
+                                                   and record.get("publisher"))
+    return bool(record.get("title") and has_authors and record.get("publisher") and record.get("year")
+                and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
+
+
+def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
+    network = repo.network
+    network.library(options.library)  # unknown code → LibsyncError with the known ones
+    if options.on_match not in ON_MATCH:
+        raise LibsyncError("cli.bad_format", fmt=options.on_match, choices="|".join(ON_MATCH))
+    codes = set(network.libraries)
+
+    existing: dict[str, dict] = {}
+    paths: dict[str, str] = {}
+    for relpath in repo.record_files(options.library):
+        data = repo.load(relpath)
+        rid = str(data.get("id") or Path(relpath).stem)
+        existing[rid] = data
+        paths[rid] = relpath
+    index = _Index()
+    for rid, data in existing.items():
+        index.add(rid, data)
+    taken = {rid.lower() for rid in existing}
+    planned: dict[str, dict] = {}        # id → record as it will be written
+    planned_from: dict[str, int] = {}    # id → position that created/updated it
+    created_here: set[str] = set()
+    outcomes: list[Outcome] = []
+
+    for incoming in read.items:
+        outcome = Outcome(incoming.position, incoming.location, "rejected", warnings=list(incoming.warnings))
+        outcomes.append(outcome)
+        if incoming.error:
+            outcome.reasons.append(incoming.error)
+            continue
+        record = copy.deepcopy(incoming.record)
+        outcome.title = record.get("title")
+        if not record.get("title"):
+            outcome.reasons.append(("interchange.reject.no_title", {}))
+            continue
+        outcome.warnings += _complete(record, options, read.path, codes)
+        outcome.items = len(record.get("items") or [])
+
+        barcodes = [i["barcode"] for i in record.get("items") or []]
+        dupes = sorted({b for b in barcodes if barcodes.count(b) > 1})
+        if dupes:
+            outcome.reasons.append(("interchange.reject.barcode_twice", {"barcodes": ", ".join(dupes)}))
+            continue
+
+        target, how = index.match(record)
+        if target and options.on_match == "new" and target not in created_here:
+            target, how = None, None
+        if target and options.on_match == "skip" and target not in created_here:
+            outcome.action, outcome.record_id = "skipped", target
+            outcome.relpath = paths.get(target) or repo.record_relpath(options.library, target)
+            outcome.reasons.append(("interchange.match." + how, {"id": target}))
+            continue
+
+        # every barcode must be free, or already belong to the matched record
+        clash = [(b, index.barcode[b]) for b in barcodes if b in index.barcode and index.barcode[b] != target]
+        if clash:
+            barcode, owner = clash[0]
+            where = planned_from.get(owner)
+            key = "interchange.reject.barcode_in_file" if owner in created_here else "interchange.reject.barcode_taken"
+            outcome.reasons.append((key, {"barcode": barcode, "id": owner, "position": where}))
+            continue
+
+        if target:
+            base = planned.get(target) or existing[target]
+            merged = _merge(base, record, options.today)
+            if _comparable(merged) == _comparable(base):
+                outcome.action = "unchanged"
+                outcome.record_id = target
+                outcome.relpath = paths.get(target) or repo.record_relpath(options.library, target)
+                outcome.reasons.append(("interchange.match." + how, {"id": target}))
+                continue
+            merged["updated"] = options.today
+            rid = target
+            new_record = merged
+            action = "merged" if target in created_here else "updated"
+            outcome.reasons.append(("interchange.match." + how, {"id": target}))
+        else:
+            rid = new_id(record, taken | {k.lower() for k in planned})
+            new_record = dict(record)
+            new_record["id"] = rid
+            new_record.setdefault("share", options.share)
+            new_record.setdefault("access", options.access)
+            new_record["created"] = options.today
+            for item in new_record.get("items") or []:
+                item.setdefault("status", "available")
+            action = "created"
+
+        if new_record.get("share") in ("network", "public") and not _art28_ready(new_record):
+            if action == "created":
+                outcome.warnings.append(("interchange.warn.kept_internal", {"share": new_record["share"]}))
+                new_record["share"] = "internal"
+
+        relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
+        errors, _ = check_record(repo, relpath, new_record)
+        if errors:
+            outcome.reasons.extend(errors)
+            continue
+        outcome.action, outcome.record_id, outcome.relpath = action, rid, relpath
+        planned[rid] = new_record
+        planned_from[rid] = incoming.position
+        if action == "created":
+            created_here.add(rid)
+            taken.add(rid.lower())
+        index.add(rid, new_record)
+
+    writes = {outcome_path: planned[rid] for rid, outcome_path in
+              ((rid, paths.get(rid) or repo.record_relpath(options.library, rid)) for rid in planned)}
+    return Plan(options.library, read.path, read.kind, read.encodings, outcomes, writes, list(read.notes),
+                read.blank_lines, options.strict)
+
+
+def apply_plan(repo: Repository, plan: Plan, commit: bool = False) -> str | None:
+    """Write the plan's files all-or-nothing; with ``commit`` make one Git commit. Returns the sha."""
+    if plan.refused:
+        raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected),
+                           total=plan.total)
+    relpaths = sorted(plan.writes)
+    if commit:
+        dirty = gitops.dirty_paths(repo.root, relpaths)
+        if dirty:
+            raise LibsyncError("git.dirty", paths=", ".join(dirty[:5]))
+    if not relpaths:
+        return None
+    with Transaction() as tx:
+        for relpath in relpaths:
+            repo.save(relpath, plan.writes[relpath], kind="record", tx=tx)
+    if commit:
+        message = t("interchange.commit_message", library=plan.library, source=os.path.basename(plan.source),
+                    created=plan.counts["created"], updated=plan.counts["updated"] + plan.counts["merged"])
+        return gitops.commit_paths(repo.root, relpaths, message + "\n\n" + plan.summary())
+    return None
+
+
+def import_file(repo: Repository, path: str, kind: str, options: Options, encoding: str | None = None,
+                mapping: dict | None = None) -> Plan:
+    """Read ``path`` (kind marc | table) and plan its import."""
+    from libsync.interchange import marc, tables
+
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LibsyncError("file.not_found", path=path) from None
+    except OSError as exc:
+        raise LibsyncError("file.unreadable", path=path, reason=exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise LibsyncError("interchange.empty_file", path=path)
+    if kind == "marc":
+        enc = None
+        if encoding:
+            enc = {"utf-8": "utf-8", "utf8": "utf-8", "marc-8": "marc-8", "marc8": "marc-8"}.get(encoding.lower())
+            if enc is None:
+                raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices="utf-8, marc-8")
+        read = marc.read_marc(data, path, enc)
+    else:
+        read = tables.read_table(data, path, encoding, mapping)
+    return plan_import(repo, read, options)
+
+
+def nfc_all(value):
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [nfc_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfc_all(v) for k, v in value.items()}
+    return value

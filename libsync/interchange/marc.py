@@ -1,0 +1,681 @@
+"""MARC21 in and out: ISO 2709 and MARCXML, encoding detection, the MARC ↔ record mapping.
+
+Reading does its own framing (records end with 0x1D) so one broken record never hides
+the ones after it, then lets pymarc decode each record with the encoding decided here:
+
+* leader/09 = ``a`` → UTF-8 (a record whose bytes are not UTF-8 is broken, with the offset);
+* leader/09 blank → MARC-8, *unless* the bytes hold no MARC-8 escape (0x1B) and are valid
+  UTF-8 with multi-byte sequences — the common Vietnamese export bug of UTF-8 with a blank
+  leader/09, which pymarc alone would turn into garbage. MARC-8 combining marks (0xE0–0xFE)
+  come before an ASCII letter, which is never valid UTF-8, so the test is safe.
+
+Every string comes out NFC. The mapping is documented field by field in docs/marc-mapping.md;
+``record_to_marc`` is its inverse for every mapped field (tests prove the round trip).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import xml.sax
+
+import pymarc
+from pymarc import Field, Indicators, Record, Subfield
+from pymarc import exceptions as mexc
+
+from libsync.interchange.model import Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year
+from libsync.text import fold, nfc
+from libsync.text.identifiers import compact_isbn, compact_issn, format_isbn, isbn_valid
+
+RECORD_END = b"\x1d"
+FIELD_END = b"\x1e"
+MAX_RECORD_BYTES = 99_999
+MAX_FIELD_BYTES = 9_999
+RECORD_TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
+ITEM_STATUSES = ("available", "on-loan", "in-transit", "at-partner", "lost", "damaged", "withdrawn")
+
+# Koha item types and the usual Vietnamese school codes → record type
+TYPE_CODES = {
+    "sgk": "textbook", "textbook": "textbook", "gk": "textbook",
+    "sgv": "teacher-book", "teacher-book": "teacher-book", "gv": "teacher-book",
+    "stk": "reference", "tk": "reference", "reference": "reference", "bk": "reference", "book": "reference",
+    "bao": "periodical", "tc": "periodical", "btc": "periodical", "periodical": "periodical", "ser": "periodical",
+    "truyen": "story", "story": "story", "tn": "story", "tt": "story",
+    "tranh": "picture", "picture": "picture",
+    "dt": "digital", "digital": "digital", "ebook": "digital", "tlso": "digital",
+    "other": "other", "khac": "other",
+}
+
+_TRAILING = re.compile(r"[\s/:;,=]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str | None:
+    """A subfield value without ISBD punctuation at the end, spaces collapsed, NFC."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", nfc(value)).strip()
+    text = _TRAILING.sub("", text)
+    if text.endswith(".") and not text.endswith("..") and not re.search(r"(?:^|\s)\w\.$", text):
+        text = text[:-1].rstrip()
+    return text or None
+
+
+# --- reading ISO 2709 ------------------------------------------------------------------------
+
+def _looks_utf8(chunk: bytes) -> bool:
+    if b"\x1b" in chunk or chunk.isascii():
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _where(position: int, offset: int) -> tuple[str, dict]:
+    return "interchange.where.marc", {"n": position, "offset": offset}
+
+
+_PYMARC_REASONS = {
+    mexc.RecordLengthInvalid: "interchange.marc.bad_length",
+    mexc.RecordLeaderInvalid: "interchange.marc.bad_leader",
+    mexc.BaseAddressNotFound: "interchange.marc.bad_base",
+    mexc.BaseAddressInvalid: "interchange.marc.bad_base",
+    mexc.RecordDirectoryInvalid: "interchange.marc.bad_directory",
+    mexc.NoFieldsFound: "interchange.marc.no_fields",
+    mexc.TruncatedRecord: "interchange.marc.truncated",
+    mexc.EndOfRecordNotFound: "interchange.marc.truncated",
+}
+
+
+_DIRECTORY = re.compile(rb"(?:[0-9A-Za-z]{3}[0-9]{9})*")
+
+
+def _check_frame(chunk: bytes) -> tuple[str, dict] | None:
+    """Structural checks pymarc does not make (or makes with an unhelpful error)."""
+    if len(chunk) < 25:
+        return "interchange.marc.truncated", {"declared": "?", "found": len(chunk)}
+    lead = chunk[:24]
+    if not lead[:5].isdigit() or not lead[12:17].isdigit():
+        return "interchange.marc.bad_leader", {}
+    declared = int(lead[:5])
+    if declared > len(chunk) + 1:
+        return "interchange.marc.truncated", {"declared": declared, "found": len(chunk) + 1}
+    base = int(lead[12:17])
+    if base <= 24 or base > len(chunk):
+        return "interchange.marc.bad_base", {"base": base}
+    directory = chunk[24:base - 1]
+    if len(directory) % 12 or not _DIRECTORY.fullmatch(directory):
+        return "interchange.marc.bad_directory", {}
+    data_len = len(chunk) - base
+    for i in range(0, len(directory), 12):
+        entry = directory[i:i + 12]
+        length, start = int(entry[3:7]), int(entry[7:12])
+        if start + length > data_len + 1:
+            return "interchange.marc.bad_directory_entry", {"tag": entry[:3].decode("ascii", "replace")}
+    return None
+
+
+def decode_record(chunk: bytes, encoding: str | None = None) -> tuple[Record, str]:
+    """One ISO 2709 record (without its 0x1D) → pymarc Record and the encoding used.
+
+    Raises ``ValueError((key, params))`` for a broken record."""
+    problem = _check_frame(chunk)
+    if problem:
+        raise ValueError(problem)
+    flag = chunk[9:10]
+    if encoding == "utf-8" or (encoding is None and (flag == b"a" or _looks_utf8(chunk))):
+        used = "utf-8" if flag == b"a" or encoding == "utf-8" else "utf-8-unflagged"
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(("interchange.marc.bad_utf8", {"byte": f"0x{chunk[exc.start]:02X}",
+                                                             "at": exc.start})) from None
+        force = True
+    else:
+        used = "marc-8" if not chunk.isascii() else "ascii"
+        force = False
+        if flag == b"a":  # forced MARC-8 on a record that says UTF-8
+            chunk = chunk[:9] + b" " + chunk[10:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            record = Record(chunk + RECORD_END, force_utf8=force, hide_utf8_warnings=True,
+                            utf8_handling="strict")
+    except tuple(_PYMARC_REASONS) as exc:
+        raise ValueError((_PYMARC_REASONS[type(exc)], {"declared": "?", "found": len(chunk) + 1, "base": "?"})) from None
+    except (UnicodeDecodeError, ValueError, IndexError):
+        raise ValueError(("interchange.marc.bad_directory", {})) from None
+    return record, used
+
+
+def iter_iso2709(data: bytes, encoding: str | None = None):
+    """``(position, offset, Record | None, encoding, problem)`` for each record in ``data``."""
+    offset = 0
+    position = 0
+    size = len(data)
+    while offset < size:
+        end = data.find(RECORD_END, offset)
+        chunk = data[offset:] if end < 0 else data[offset:end]
+        next_offset = size if end < 0 else end + 1
+        if not chunk.strip(b" \r\n\t\x00\x1a"):
+            offset = next_offset
+            continue
+        # tolerate line breaks between records (files passed through a text editor)
+        stripped = chunk.lstrip(b"\r\n")
+        offset += len(chunk) - len(stripped)
+        chunk = stripped
+        position += 1
+        if end < 0:
+            yield position, offset, None, None, ("interchange.marc.truncated",
+                                                 {"declared": chunk[:5].decode("ascii", "replace"), "found": len(chunk)})
+            break
+        try:
+            record, used = decode_record(chunk, encoding)
+            yield position, offset, record, used, None
+        except ValueError as exc:
+            yield position, offset, None, None, exc.args[0]
+        offset = next_offset
+
+
+def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | None = None) -> ReadResult:
+    """A MARC file (ISO 2709 or MARCXML, told apart by its first bytes) → ``ReadResult``."""
+    head = data.lstrip()[:200]
+    if head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<"):
+        return read_marcxml(data, path, today)
+    result = ReadResult(path=path, kind="marc", items=[])
+    for position, offset, record, used, problem in iter_iso2709(data, encoding):
+        where = _where(position, offset)
+        if problem:
+            result.items.append(Incoming(position, where, error=problem))
+            continue
+        result.encodings[used] = result.encodings.get(used, 0) + 1
+        item = Incoming(position, where)
+        try:
+            item.record, item.warnings = marc_to_record(record)
+        except Exception as exc:  # a mapping failure is one broken record, never the whole file
+            item.error = ("interchange.marc.unmappable", {"reason": f"{type(exc).__name__}: {exc}"})
+        result.items.append(item)
+    return result
+
+
+def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult:
+    import io
+
+    result = ReadResult(path=path, kind="marcxml", items=[])
+    try:
+        records = pymarc.parse_xml_to_array(io.BytesIO(data), strict=False, normalize_form="NFC")
+    except xml.sax.SAXParseException as exc:
+        from libsync.errors import LibsyncError
+
+        raise LibsyncError("interchange.marcxml.bad", path=path, line=exc.getLineNumber(),
+                           reason=exc.getMessage()) from None
+    result.encodings["utf-8"] = len(records)
+    for position, record in enumerate(records, 1):
+        where = ("interchange.where.xml", {"n": position})
+        item = Incoming(position, where)
+        try:
+            item.record, item.warnings = marc_to_record(record)
+        except Exception as exc:
+            item.error = ("interchange.marc.unmappable", {"reason": f"{type(exc).__name__}: {exc}"})
+        result.items.append(item)
+    return result
+
+
+# --- MARC → record ---------------------------------------------------------------------------
+
+def _subs(field: Field, code: str) -> list[str]:
+    return [v for v in field.get_subfields(code) if v is not None]
+
+
+def _first(record: Record, tags: tuple[str, ...], code: str) -> str | None:
+    for tag in tags:
+        for field in record.get_fields(tag):
+            for value in _subs(field, code):
+                value = clean(value)
+                if value:
+                    return value
+    return None
+
+
+def _type_from_code(code: str | None) -> str | None:
+    if not code:
+        return None
+    return TYPE_CODES.get(fold(code).replace(" ", ""))
+
+
+def _item_status(field: Field) -> str | None:
+    explicit = clean(field.get("k"))
+    if explicit in ITEM_STATUSES:
+        return explicit
+    if (field.get("0") or "0").strip() not in ("", "0"):
+        return "withdrawn"
+    if (field.get("1") or "0").strip() not in ("", "0"):
+        return "lost"
+    if (field.get("4") or "0").strip() not in ("", "0"):
+        return "damaged"
+    if (field.get("q") or "").strip():
+        return "on-loan"
+    return None
+
+
+def _items(record: Record, warnings_out: list) -> list[dict]:
+    items: list[dict] = []
+    for field in record.get_fields("952"):
+        barcode = clean(field.get("p"))
+        if not barcode:
+            warnings_out.append(("interchange.marc.item_no_barcode", {"tag": "952"}))
+            continue
+        item: dict = {"barcode": barcode}
+        status = _item_status(field)
+        if status:
+            item["status"] = status
+        home, holding = clean(field.get("a")), clean(field.get("b"))
+        if holding and holding != home:
+            item["holder"] = holding
+        for key, code in (("location", "c"), ("register_no", "i"), ("source", "e"), ("note", "x"),
+                          ("condition", "z")):
+            value = clean(field.get(code))
+            if value:
+                item[key] = value
+        for key, code in (("acquired", "d"), ("status_date", "r")):
+            value = parse_date(field.get(code))
+            if value:
+                item[key] = value
+        if "status_date" not in item and status == "on-loan":
+            value = parse_date(field.get("q"))
+            if value:
+                item["status_date"] = value
+        price = parse_price(field.get("g") or field.get("v"))
+        if price is not None:
+            item["price"] = price
+        items.append(item)
+    for field in record.get_fields("852"):
+        barcode = clean(field.get("p"))
+        if not barcode:
+            continue
+        item = {"barcode": barcode}
+        location = clean(field.get("c") or field.get("b"))
+        if location:
+            item["location"] = location
+        for key, code in (("note", "x"), ("condition", "z")):
+            value = clean(field.get(code))
+            if value:
+                item[key] = value
+        items.append(item)
+    return items
+
+
+def marc_to_record(record: Record) -> tuple[dict, list]:
+    """The record fields a MARC record maps to (no id/library: the importer adds them)."""
+    notes: list = []
+    out: dict = {}
+    leader = str(record.leader)
+
+    title_field = record.get("245")
+    if title_field is not None:
+        out["title"] = clean(title_field.get("a"))
+        subtitle = clean(title_field.get("b"))
+        if subtitle:
+            out["subtitle"] = subtitle
+        parts = [clean(v) for v in _subs(title_field, "n") + _subs(title_field, "p")]
+        parts = [p for p in parts if p]
+        if parts:
+            out["volume"] = ". ".join(parts)
+    if not out.get("title"):
+        out.pop("title", None)
+    for field in record.get_fields("246"):
+        if field.indicator2 == "1" and clean(field.get("a")):
+            out["parallel_title"] = clean(field.get("a"))
+            break
+
+    authors: list[str] = []
+    contributors: list[dict] = []
+    for tag in ("100", "110", "700", "710"):
+        for field in record.get_fields(tag):
+            name = clean(field.get("a"))
+            if tag in ("110", "710") and name and clean(field.get("b")):
+                name = f"{name}. {clean(field.get('b'))}"
+            if not name:
+                continue
+            role = clean(field.get("e")) if tag.startswith("7") else None
+            if role:
+                contributors.append({"name": name, "role": role})
+            elif name not in authors:
+                authors.append(name)
+    if authors:
+        out["authors"] = authors
+    if contributors:
+        out["contributors"] = contributors
+
+    for tag in ("264", "260"):
+        fields = [f for f in record.get_fields(tag) if tag == "260" or f.indicator2 in ("1", " ")]
+        if fields:
+            field = fields[0]
+            for key, code in (("place", "a"), ("publisher", "b")):
+                value = clean(field.get(code))
+                if value:
+                    out[key] = value
+            year = parse_year(field.get("c"))
+            if year:
+                out["year"] = year
+            break
+    control008 = record.get("008").data if record.get("008") is not None else ""
+    if "year" not in out and len(control008) >= 11:
+        year = parse_year(control008[7:11])
+        if year:
+            out["year"] = year
+
+    edition = _first(record, ("250",), "a")
+    if edition:
+        out["edition"] = edition
+
+    for field in record.get_fields("020"):
+        raw = field.get("a")
+        if raw and isbn_valid(raw):
+            out["isbn"] = format_isbn(compact_isbn(raw))
+            break
+        if raw and "isbn" not in out:
+            notes.append(("interchange.marc.bad_isbn", {"value": raw}))
+    issn = _first(record, ("022",), "a")
+    if issn:
+        code = compact_issn(issn)
+        if re.fullmatch(r"[0-9]{7}[0-9X]", code):
+            out["issn"] = f"{code[:4]}-{code[4:]}"
+
+    series = _first(record, ("490", "830"), "a")
+    if series:
+        out["series"] = series
+        if "volume" not in out:
+            volume = _first(record, ("490", "830"), "v")
+            if volume:
+                out["volume"] = volume
+
+    language = _first(record, ("041",), "a")
+    if not language and len(control008) >= 38:
+        language = control008[35:38]
+    if language and re.fullmatch(r"[a-z]{3}", language.strip().lower()) and language.strip() not in ("|||", "   "):
+        out["language"] = language.strip().lower()
+
+    field300 = record.get("300")
+    if field300 is not None:
+        pages = parse_int(field300.get("a"))
+        if pages:
+            out["pages"] = pages
+        dims = clean(field300.get("c"))
+        if dims:
+            out["dimensions"] = dims
+
+    classification: dict = {}
+    ddc = _first(record, ("082",), "a")
+    if ddc:
+        classification["ddc"] = ddc
+    udc = _first(record, ("080",), "a")
+    if udc:
+        classification["udc"] = udc
+    for field in record.get_fields("084"):
+        value, scheme = clean(field.get("a")), clean(field.get("2"))
+        if value:
+            key = fold(scheme or "local").replace(" ", "_") or "local"
+            classification.setdefault(key, value)
+    if classification:
+        out["classification"] = classification
+
+    call = None
+    field090 = record.get("090")
+    if field090 is not None:
+        call = " ".join(v for v in (clean(field090.get("a")), clean(field090.get("b"))) if v) or None
+    if not call:
+        for field in record.get_fields("852"):
+            call = " ".join(v for v in (clean(field.get("h")), clean(field.get("i"))) if v) or None
+            if call:
+                break
+    if not call:
+        call = _first(record, ("952",), "o")
+    if call:
+        out["call_number"] = call
+
+    subjects: list[str] = []
+    for field in record.get_fields("650", "651"):
+        parts = [clean(v) for code in "axyz" for v in _subs(field, code)]
+        text = " -- ".join(p for p in parts if p)
+        if text and text not in subjects:
+            subjects.append(text)
+    if subjects:
+        out["subjects"] = subjects
+    keywords: list[str] = []
+    for field in record.get_fields("653"):
+        for value in _subs(field, "a"):
+            value = clean(value)
+            if value and value not in keywords:
+                keywords.append(value)
+    if keywords:
+        out["keywords"] = keywords
+
+    summary = [clean(v) for f in record.get_fields("520") for v in _subs(f, "a")]
+    if any(summary):
+        out["summary"] = "\n".join(s for s in summary if s)
+    note_texts = [clean(v) for f in record.get_fields("500") for v in _subs(f, "a")]
+    if any(note_texts):
+        out["notes"] = "\n".join(s for s in note_texts if s)
+
+    field856 = next((f for f in record.get_fields("856") if f.get("u")), None)
+    if field856 is not None:
+        url = field856.get("u").strip()
+        if re.match(r"^(https?://|files/)\S+$", url):
+            digital: dict = {"url": url}
+            fmt = clean(field856.get("q"))
+            if fmt:
+                digital["format"] = fmt
+            size = parse_int(field856.get("s"))
+            if size is not None:
+                digital["size"] = size
+            licence = _first(record, ("540",), "a")
+            if licence:
+                digital["licence"] = licence
+            out["digital"] = digital
+        else:
+            notes.append(("interchange.marc.bad_url", {"value": url}))
+
+    field911 = record.get("911")
+    if field911 is not None:
+        curriculum: dict = {}
+        for key, code in (("program", "a"), ("subject", "c"), ("series", "d")):
+            value = clean(field911.get(code))
+            if value:
+                curriculum[key] = value
+        grade = parse_int(field911.get("b"))
+        if grade and 1 <= grade <= 12:
+            curriculum["grade"] = grade
+        if curriculum:
+            out["curriculum"] = curriculum
+
+    kind = _type_from_code(_first(record, ("942",), "c"))
+    if not kind:
+        if leader[7:8] == "s":
+            kind = "periodical"
+        elif leader[6:7] == "m":
+            kind = "digital"
+        else:
+            haystack = fold(" ".join([out.get("title", ""), *out.get("subjects", []), *out.get("keywords", [])]))
+            if "sach giao vien" in haystack:
+                kind = "teacher-book"
+            elif "sach giao khoa" in haystack:
+                kind = "textbook"
+    if kind:
+        out["type"] = kind
+
+    provenance: dict = {"source": "marc"}
+    control = record.get("001")
+    if control is not None and control.data and control.data.strip():
+        provenance["control_number"] = nfc(control.data.strip())
+    system_ids = [clean(v) for f in record.get_fields("035") for v in _subs(f, "a")]
+    system_ids = [s for s in system_ids if s]
+    if system_ids:
+        provenance["system_ids"] = system_ids
+    out["provenance"] = provenance
+
+    items = _items(record, notes)
+    if items:
+        out["items"] = items
+    return out, notes
+
+
+# --- record → MARC ---------------------------------------------------------------------------
+
+def _field(tag: str, ind: str, *pairs) -> Field | None:
+    subfields = [Subfield(code, nfc(str(value))) for code, value in pairs if value not in (None, "")]
+    if not subfields:
+        return None
+    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+
+
+def _leader(record: dict) -> str:
+    kind = record.get("type")
+    rtype = "m" if kind == "digital" else "a"
+    level = "s" if kind == "periodical" else "m"
+    return f"00000n{rtype}{level} a2200000 i 4500"
+
+
+def bibliographic_fields(record: dict) -> list[Field]:
+    fields: list[Field] = []
+    prov = record.get("provenance") or {}
+    fields.append(Field(tag="001", data=str(prov.get("control_number") or record["id"])))
+    created = (record.get("created") or "").replace("-", "")[2:8] or "000000"
+    year = str(record.get("year") or "    ")
+    lang = record.get("language") or "   "
+    fields.append(Field(tag="008", data=f"{created:6.6}s{year:4.4}    vm            000 0 {lang:3.3} d"))
+    add = fields.append
+    for sid in prov.get("system_ids") or []:
+        add(_field("035", "  ", ("a", sid)))
+    if record.get("isbn"):
+        add(_field("020", "  ", ("a", record["isbn"])))
+    if record.get("issn"):
+        add(_field("022", "  ", ("a", record["issn"])))
+    if record.get("language"):
+        add(_field("041", "0 ", ("a", record["language"])))
+    cls = dict(record.get("classification") or {})
+    if cls.get("udc"):
+        add(_field("080", "  ", ("a", cls.pop("udc"))))
+    if cls.get("ddc"):
+        add(_field("082", "04", ("a", cls.pop("ddc"))))
+    for scheme, value in cls.items():
+        add(_field("084", "  ", ("a", value), ("2", scheme)))
+    if record.get("call_number"):
+        add(_field("090", "  ", ("a", record["call_number"])))
+    authors = record.get("authors") or []
+    if authors:
+        add(_field("100", "1 ", ("a", authors[0])))
+    series = record.get("series")
+    volume = record.get("volume")
+    add(_field("245", ("1" if authors else "0") + "0", ("a", record["title"]), ("b", record.get("subtitle")),
+               ("n", None if series else volume)))
+    if record.get("parallel_title"):
+        add(_field("246", "31", ("a", record["parallel_title"])))
+    if record.get("edition"):
+        add(_field("250", "  ", ("a", record["edition"])))
+    if record.get("place") or record.get("publisher") or record.get("year"):
+        add(_field("264", " 1", ("a", record.get("place")), ("b", record.get("publisher")), ("c", record.get("year"))))
+    if record.get("pages") or record.get("dimensions"):
+        add(_field("300", "  ", ("a", f"{record['pages']} tr" if record.get("pages") else None),
+                   ("c", record.get("dimensions"))))
+    if series:
+        add(_field("490", "0 ", ("a", series), ("v", volume)))
+    if record.get("notes"):
+        for line in record["notes"].split("\n"):
+            add(_field("500", "  ", ("a", line)))
+    if record.get("summary"):
+        for line in record["summary"].split("\n"):
+            add(_field("520", "  ", ("a", line)))
+    digital = record.get("digital") or {}
+    if digital.get("licence"):
+        add(_field("540", "  ", ("a", digital["licence"])))
+    for subject in record.get("subjects") or []:
+        add(_field("650", " 4", ("a", subject)))
+    for keyword in record.get("keywords") or []:
+        add(_field("653", "  ", ("a", keyword)))
+    for author in authors[1:]:
+        add(_field("700", "1 ", ("a", author)))
+    for contributor in record.get("contributors") or []:
+        add(_field("700", "1 ", ("a", contributor["name"]), ("e", contributor.get("role"))))
+    if digital.get("url"):
+        add(_field("856", "40", ("u", digital["url"]), ("q", digital.get("format")), ("s", digital.get("size"))))
+    cur = record.get("curriculum") or {}
+    if cur:
+        add(_field("911", "  ", ("a", cur.get("program")), ("b", cur.get("grade")), ("c", cur.get("subject")),
+                   ("d", cur.get("series"))))
+    add(_field("942", "  ", ("c", record.get("type"))))
+    return [f for f in fields if f is not None]
+
+
+def item_field(record: dict, item: dict) -> Field:
+    status = item.get("status")
+    return _field(
+        "952", "  ",
+        ("0", "1" if status == "withdrawn" else None),
+        ("1", "1" if status == "lost" else None),
+        ("4", "1" if status == "damaged" else None),
+        ("a", record.get("library")),
+        ("b", item.get("holder") or record.get("library")),
+        ("c", item.get("location")),
+        ("d", item.get("acquired")),
+        ("e", item.get("source")),
+        ("g", item.get("price")),
+        ("i", item.get("register_no")),
+        ("k", status),
+        ("o", record.get("call_number")),
+        ("p", item["barcode"]),
+        ("q", item.get("status_date") if status == "on-loan" else None),
+        ("r", item.get("status_date")),
+        ("x", item.get("note")),
+        ("y", record.get("type")),
+        ("z", item.get("condition")),
+    )
+
+
+def _field_bytes(field: Field) -> int:
+    if field.is_control_field():
+        return len(field.data.encode("utf-8")) + 1
+    return len(field.as_marc("utf-8"))
+
+
+def record_to_marc(record: dict) -> list[Record]:
+    """One record → one MARC record, or several when its copies would pass 99,999 bytes
+    (each carries the bibliographic fields and a share of the 952 copies).
+
+    Raises ``ValueError((key, params))`` when even the bibliographic part cannot fit."""
+    bib = bibliographic_fields(record)
+    for field in bib:
+        if _field_bytes(field) > MAX_FIELD_BYTES:
+            raise ValueError(("interchange.export.field_too_big", {"id": record.get("id"), "tag": field.tag,
+                                                                   "limit": MAX_FIELD_BYTES}))
+    base = 24 + 1 + 1 + sum(_field_bytes(f) + 12 for f in bib)
+    if base > MAX_RECORD_BYTES:
+        raise ValueError(("interchange.export.record_too_big", {"id": record.get("id"), "size": base,
+                                                                "limit": MAX_RECORD_BYTES}))
+    groups: list[list[Field]] = [[]]
+    size = base
+    for item in record.get("items") or []:
+        field = item_field(record, item)
+        cost = _field_bytes(field) + 12
+        if groups[-1] and size + cost > MAX_RECORD_BYTES:
+            groups.append([])
+            size = base
+        groups[-1].append(field)
+        size += cost
+    out = []
+    for group in groups:
+        rec = Record(leader=_leader(record), force_utf8=True)
+        rec.add_field(*bib, *group)
+        out.append(rec)
+    return out
+
+
+def as_iso2709(rec: Record) -> bytes:
+    return rec.as_marc()
+
+
+def as_marcxml(rec: Record) -> bytes:
+    return pymarc.record_to_xml(rec, namespace=False)
+

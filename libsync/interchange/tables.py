@@ -1,0 +1,516 @@
+"""Spreadsheet registers in and out: CSV and XLSX, column recognition, legacy encodings.
+
+A register is usually a *sổ đăng ký cá biệt*: one line per copy, the title repeated on
+each line. Reading groups the lines of one title (same ISBN, title, author, year, volume)
+into one record with one item per copy.
+
+Encodings: a CSV file's bytes are detected with ``libsync.text.legacy.detect`` (UTF-8
+with or without BOM, Windows-1258, TCVN3, VNI) unless forced; an XLSX file is Unicode, but
+cells typed with a .VnTime or VNI-Times font hold legacy bytes shown as Latin-1 letters
+("Ti¾ng ViÖt"), so its text is repaired the same way, deciding once for the whole sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+from libsync import yamlio
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.interchange.model import (
+    Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year, split_list,
+)
+from libsync.text import fold, legacy, nfc
+from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
+
+# column field → headings (folded, i.e. without diacritics); see docs/interchange.md
+ALIASES: dict[str, tuple[str, ...]] = {
+    "ignore": ("stt", "tt", "so thu tu", "no", "#"),
+    "id": ("ma bieu ghi", "record id", "id"),
+    "barcode": ("so dkcb", "dkcb", "so dang ky ca biet", "ma vach", "barcode", "so dk ca biet", "ma dkcb",
+                "so dkcb ma vach", "dang ky ca biet", "so dang ki ca biet", "copy barcode"),
+    "title": ("ten sach", "nhan de", "ten tai lieu", "title", "nhan de chinh", "ten an pham", "ten bao tap chi",
+              "ten sach nhan de", "nhan de ten sach"),
+    "subtitle": ("phu de", "nhan de phu", "subtitle", "thong tin bo sung nhan de"),
+    "parallel_title": ("nhan de song song", "parallel title"),
+    "authors": ("tac gia", "author", "authors", "tac gia chinh", "ten tac gia", "tac gia chu bien"),
+    "publisher": ("nha xuat ban", "nxb", "publisher", "don vi xuat ban", "nha xb"),
+    "place": ("noi xb", "noi xuat ban", "place", "place of publication", "dia diem xuat ban"),
+    "year": ("nam xb", "nam xuat ban", "year", "nam", "nam xb nam xuat ban"),
+    "edition": ("lan xuat ban", "tai ban", "edition", "lan xb"),
+    "isbn": ("isbn", "so isbn", "ma isbn"),
+    "issn": ("issn", "so issn"),
+    "ddc": ("mon loai", "ddc", "ky hieu phan loai", "phan loai", "ma phan loai", "dewey", "mon loai ddc",
+            "ky hieu phan loai ddc"),
+    "bbk": ("bbk", "19 lop", "khung 19 lop", "mon loai 19 lop"),
+    "udc": ("udc",),
+    "call_number": ("ky hieu xep gia", "call number", "khxg", "so xep gia", "ki hieu xep gia"),
+    "pages": ("so trang", "trang", "pages", "so tr"),
+    "dimensions": ("kho sach cm", "kich thuoc", "dimensions", "kho cm"),
+    "price": ("gia tien", "gia", "don gia", "price", "gia bia", "gia tien dong", "gia tien vnd", "thanh tien"),
+    "keywords": ("tu khoa", "keywords", "tu khoa tu do", "keyword"),
+    "subjects": ("chu de", "subjects", "de muc chu de", "subject", "tieu de de muc"),
+    "type": ("loai tai lieu", "loai sach", "type", "dang tai lieu", "loai", "loai hinh"),
+    "notes": ("ghi chu", "notes", "note", "chu thich"),
+    "series": ("tung thu", "series", "ten tung thu"),
+    "volume": ("tap", "volume", "so tap", "tap so", "tap quyen"),
+    "language": ("ngon ngu", "language"),
+    "register_no": ("so vao so", "so dang ky tong quat", "so dktq", "register no", "so so", "so vao so tong quat"),
+    "acquired": ("ngay nhap", "ngay vao so", "ngay bo sung", "acquired", "ngay nhan", "ngay nhap kho"),
+    "location": ("kho", "kho sach", "vi tri", "location", "kho luu tru", "noi luu tru"),
+    "source": ("nguon", "nguon bo sung", "nguon cung cap", "source", "nguon goc"),
+    "condition": ("tinh trang", "condition", "tinh trang sach"),
+    "status": ("trang thai", "status"),
+    "item_note": ("ghi chu ban sach", "copy note", "item note"),
+    "summary": ("tom tat", "summary", "noi dung tom tat", "tom tat noi dung"),
+    "url": ("lien ket", "url", "duong dan", "link", "dia chi truy cap"),
+    "grade": ("khoi lop", "lop", "khoi", "grade"),
+    "curriculum_subject": ("mon hoc", "curriculum subject"),
+    "curriculum_series": ("bo sach", "textbook series"),
+    "program": ("chuong trinh", "program"),
+}
+# headings told apart only by their diacritics (Khổ = format, Kho = store)
+EXACT = {"khổ": "dimensions", "khổ sách": "dimensions", "khổ (cm)": "dimensions", "kho": "location"}
+FIELDS = tuple(ALIASES)
+
+# the columns of an exported register, in order (headings from the catalogue: interchange.col.*)
+EXPORT_COLUMNS = (
+    "barcode", "id", "title", "subtitle", "parallel_title", "authors", "publisher", "place", "year",
+    "edition", "isbn", "issn", "ddc", "bbk", "udc", "call_number", "pages", "dimensions", "series",
+    "volume", "language", "type", "subjects", "keywords", "summary", "notes", "url", "program", "grade",
+    "curriculum_subject", "curriculum_series", "price", "register_no", "acquired", "location", "source",
+    "condition", "status", "item_note",
+)
+
+STATUS_WORDS = {
+    "co san": "available", "san sang": "available", "trong kho": "available", "available": "available",
+    "dang muon": "on-loan", "cho muon": "on-loan", "on loan": "on-loan",
+    "dang chuyen": "in-transit", "in transit": "in-transit",
+    "o thu vien ban": "at-partner", "at partner": "at-partner", "dang luan chuyen": "at-partner",
+    "mat": "lost", "da mat": "lost", "lost": "lost",
+    "hong": "damaged", "rach": "damaged", "damaged": "damaged",
+    "thanh ly": "withdrawn", "da thanh ly": "withdrawn", "withdrawn": "withdrawn",
+}
+TYPE_WORDS = {
+    "sgk": "textbook", "sach giao khoa": "textbook", "textbook": "textbook",
+    "sgv": "teacher-book", "sach giao vien": "teacher-book", "teacher book": "teacher-book",
+    "stk": "reference", "sach tham khao": "reference", "tham khao": "reference", "reference": "reference",
+    "bao": "periodical", "tap chi": "periodical", "bao tap chi": "periodical", "periodical": "periodical",
+    "truyen": "story", "truyen thieu nhi": "story", "story": "story", "van hoc": "story",
+    "truyen tranh": "picture", "tranh": "picture", "picture": "picture",
+    "tai lieu so": "digital", "dien tu": "digital", "digital": "digital", "ebook": "digital",
+    "khac": "other", "other": "other",
+}
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+def _heading_index(extra: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    folded = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+    for field in EXPORT_COLUMNS:  # the headings we write ourselves, in both languages
+        for lang in ("vi", "en"):
+            folded.setdefault(fold(t(f"interchange.col.{field}", lang)), field)
+    exact = dict(EXACT)
+    for heading, field in (extra or {}).items():
+        exact[nfc(str(heading)).strip().lower()] = field
+        folded[fold(str(heading))] = field
+    return folded, exact
+
+
+def recognise(heading, folded: dict[str, str], exact: dict[str, str]) -> str | None:
+    """The field a column heading stands for, or ``None``."""
+    if heading is None:
+        return None
+    text = nfc(str(heading)).strip()
+    if not text:
+        return None
+    lowered = re.sub(r"\s+", " ", text.lower())
+    if lowered in exact:
+        return exact[lowered]
+    key = fold(text)
+    if key in folded:
+        return folded[key]
+    key = fold(_PAREN.sub(" ", text))
+    if key in folded:
+        return folded[key]
+    return None
+
+
+def load_mapping(path: str) -> dict[str, str]:
+    """A ``--map`` file: YAML ``{heading in the file: field}``."""
+    loaded = yamlio.load_file(path, path)
+    if not loaded.ok or not isinstance(loaded.data, dict):
+        first = next((p for p in loaded.problems if p.severity == "error"), None)
+        raise LibsyncError("interchange.map.bad", path=path, reason=first.message if first else "?")
+    out = {}
+    for heading, field in loaded.data.items():
+        if field not in FIELDS:
+            raise LibsyncError("interchange.map.unknown_field", path=path, heading=heading, field=field,
+                               fields=", ".join(FIELDS))
+        out[str(heading)] = field
+    return out
+
+
+# --- reading raw rows ------------------------------------------------------------------------
+
+def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str, list]:
+    notes: list = []
+    if encoding:
+        enc = legacy.canonical_encoding(encoding)
+        if enc is None:
+            raise LibsyncError("interchange.encoding.unknown", encoding=encoding,
+                               choices=", ".join(legacy.ENCODINGS))
+        if enc == "utf-8":
+            try:
+                text = legacy.decode(data, "utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                guess = legacy.detect(data)
+                raise LibsyncError("interchange.encoding.forced_wrong", path=path, encoding=enc, line=line,
+                                   guess=guess.encoding) from None
+            return text, enc, notes
+        text = legacy.decode(data, enc)
+        guess = legacy.detect(data)
+        if guess.encoding != enc and legacy.score(text) < 0 <= legacy.score(guess.text):
+            raise LibsyncError("interchange.encoding.forced_wrong", path=path, encoding=enc, line=1,
+                               guess=guess.encoding)
+        return text, enc, notes
+    guess = legacy.detect(data)
+    if guess.encoding != "utf-8" and not guess.confident:
+        notes.append(("interchange.encoding.unsure", {"encoding": guess.encoding}))
+    return guess.text, guess.encoding, notes
+
+
+def _csv_rows(text: str) -> list[tuple[int, list]]:
+    sample = text[:20000]
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    start = 1
+    for row in reader:
+        rows.append((start, row))
+        start = reader.line_num + 1
+    return rows
+
+
+def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise LibsyncError("interchange.xlsx.bad", path=path, reason=str(exc) or type(exc).__name__) from None
+    sheet = book.worksheets[0]
+    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # a merged cell holds its value only in the top-left corner: spread it over the range
+    for merged in sheet.merged_cells.ranges:
+        value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
+        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+            row = grid[r]
+            for c in range(merged.min_col - 1, merged.max_col):
+                while len(row) <= c:
+                    row.append(None)
+                row[c] = value
+    return [(i + 1, row) for i, row in enumerate(grid)]
+
+
+def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[str, list]:
+    """Decide once whether the sheet's text is legacy bytes in disguise; repair every cell."""
+    notes: list = []
+    strings = [c for _, row in rows for c in row if isinstance(c, str) and not c.isascii()]
+    enc = legacy.canonical_encoding(encoding) if encoding else None
+    if encoding and enc is None:
+        raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices=", ".join(legacy.ENCODINGS))
+    if enc is None:
+        _, found = legacy.repair("\n".join(strings[:2000]))
+        enc = found or "utf-8"
+    if enc in ("tcvn3", "vni", "cp1258"):
+        def fix(value):
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    raw = value.encode("cp1252")
+                except UnicodeEncodeError:
+                    try:
+                        raw = value.encode("latin-1")
+                    except UnicodeEncodeError:
+                        return nfc(value)
+                return legacy.decode(raw, enc)
+            return nfc(value) if isinstance(value, str) else value
+        for _, row in rows:
+            row[:] = [fix(c) for c in row]
+    else:
+        for _, row in rows:
+            row[:] = [nfc(c) if isinstance(c, str) else c for c in row]
+    return enc, notes
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    return nfc(str(value)).strip()
+
+
+def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
+    """The header row (index into ``rows``) and column → field; looks at the first 15 rows and
+    joins a second header row (sub-headings under merged cells)."""
+    best, best_cols = -1, {}
+    for i, (_, row) in enumerate(rows[:15]):
+        cols = {}
+        for c, cell in enumerate(row):
+            field = recognise(cell, folded, exact)
+            if field and field not in cols.values():
+                cols[c] = field
+        if len(cols) > len(best_cols):
+            best, best_cols = i, cols
+    if best < 0 or "title" not in best_cols.values() and len(best_cols) < 2:
+        return -1, {}
+    last = best
+    if best + 1 < len(rows):
+        below = rows[best + 1][1]
+        extra = {}
+        for c, cell in enumerate(below):
+            field = recognise(cell, folded, exact)
+            if field and field not in best_cols.values() and field not in extra.values():
+                extra[c] = field
+        if extra:
+            for c, field in extra.items():
+                best_cols[c] = field
+            last = best + 1
+    return last, best_cols
+
+
+def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict | None]:
+    rec: dict = {}
+    for key in ("title", "subtitle", "parallel_title", "publisher", "place", "edition", "call_number",
+                "dimensions", "series", "volume", "summary", "notes", "id"):
+        if values.get(key):
+            rec[key] = values[key]
+    if values.get("authors"):
+        rec["authors"] = split_list(values["authors"], ";")
+    if values.get("year"):
+        year = parse_year(values["year"])
+        if year:
+            rec["year"] = year
+        else:
+            warnings.append(("interchange.table.bad_value", {"field": "year", "value": values["year"]}))
+    if values.get("pages"):
+        pages = parse_int(values["pages"])
+        if pages:
+            rec["pages"] = pages
+    if values.get("isbn"):
+        raw = values["isbn"]
+        if isbn_valid(raw):
+            rec["isbn"] = format_isbn(compact_isbn(raw))
+        else:
+            warnings.append(("interchange.table.bad_isbn", {"value": raw}))
+    if values.get("issn"):
+        code = re.sub(r"[^0-9Xx]", "", values["issn"]).upper()
+        if len(code) == 8:
+            rec["issn"] = f"{code[:4]}-{code[4:]}"
+    if values.get("language"):
+        lang = values["language"].strip().lower()
+        lang = {"tieng viet": "vie", "viet": "vie", "vi": "vie", "anh": "eng", "tieng anh": "eng", "en": "eng",
+                "phap": "fre", "tieng phap": "fre"}.get(fold(lang), lang)
+        if re.fullmatch(r"[a-z]{3}", lang):
+            rec["language"] = lang
+    cls = {k: values[k] for k in ("ddc", "bbk", "udc") if values.get(k)}
+    if cls:
+        rec["classification"] = cls
+    for key in ("subjects", "keywords"):
+        if values.get(key):
+            rec[key] = split_list(values[key], ";")
+    if values.get("type"):
+        kind = TYPE_WORDS.get(fold(values["type"])) or (values["type"] if values["type"] in TYPE_WORDS.values() else None)
+        if kind:
+            rec["type"] = kind
+        else:
+            warnings.append(("interchange.table.bad_value", {"field": "type", "value": values["type"]}))
+    if values.get("url"):
+        rec["digital"] = {"url": values["url"]}
+    cur = {}
+    if values.get("program"):
+        cur["program"] = values["program"]
+    if values.get("grade"):
+        grade = parse_int(values["grade"])
+        if grade and 1 <= grade <= 12:
+            cur["grade"] = grade
+    if values.get("curriculum_subject"):
+        cur["subject"] = values["curriculum_subject"]
+    if values.get("curriculum_series"):
+        cur["series"] = values["curriculum_series"]
+    if cur:
+        rec["curriculum"] = cur
+    item = None
+    if values.get("barcode"):
+        item = {"barcode": values["barcode"]}
+        if values.get("status"):
+            status = STATUS_WORDS.get(fold(values["status"]))
+            if status:
+                item["status"] = status
+            else:
+                warnings.append(("interchange.table.bad_value", {"field": "status", "value": values["status"]}))
+        for key in ("register_no", "location", "source", "condition"):
+            if values.get(key):
+                item[key] = values[key]
+        if values.get("item_note"):
+            item["note"] = values["item_note"]
+        if values.get("price"):
+            price = parse_price(values["price"])
+            if price is not None:
+                item["price"] = price
+        if values.get("acquired"):
+            acquired = parse_date(values["acquired"])
+            if acquired:
+                item["acquired"] = acquired
+            else:
+                warnings.append(("interchange.table.bad_value", {"field": "acquired", "value": values["acquired"]}))
+    return rec, item
+
+
+def _group_key(values: dict[str, str]) -> tuple:
+    if values.get("id"):
+        return ("id", values["id"])
+    code = isbn13(values["isbn"]) if values.get("isbn") else None
+    return ("t", code or "", fold(values.get("title")), fold(values.get("authors")),
+            parse_year(values.get("year") or "") or 0, fold(values.get("volume")), fold(values.get("publisher")))
+
+
+def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None) -> ReadResult:
+    """A CSV or XLSX register → one ``Incoming`` per title (lines of one title grouped)."""
+    is_xlsx = data[:2] == b"PK"
+    notes: list = []
+    if is_xlsx:
+        rows = _xlsx_rows(data, path)
+        enc, more = _repair_sheet(rows, encoding)
+        notes += more
+        kind = "xlsx"
+    else:
+        text, enc, more = _decode_csv(data, path, encoding)
+        notes += more
+        rows = _csv_rows(text)
+        kind = "csv"
+    folded, exact = _heading_index(mapping)
+    header_at, columns = _find_header(rows, folded, exact)
+    if header_at < 0:
+        raise LibsyncError("interchange.table.no_header", path=path)
+    if "title" not in columns.values():
+        raise LibsyncError("interchange.table.no_title", path=path, line=rows[header_at][0])
+    result = ReadResult(path=path, kind=kind, items=[], encodings={enc: 1}, notes=notes)
+    groups: dict[tuple, Incoming] = {}
+    for line, row in rows[header_at + 1:]:
+        values = {}
+        for c, field in columns.items():
+            if field == "ignore" or c >= len(row):
+                continue
+            text = _cell_text(row[c])
+            if text:
+                values[field] = text
+        if not values:
+            result.blank_lines += 1
+            continue
+        if not values.get("title"):
+            position = len(result.items) + 1
+            result.items.append(Incoming(position, ("interchange.where.line", {"line": line}),
+                                         error=("interchange.table.no_title_row", {}), lines=[line]))
+            continue
+        warnings: list = []
+        rec, item = _record_from_row(values, warnings)
+        key = _group_key(values)
+        incoming = groups.get(key)
+        if incoming is None:
+            rec["provenance"] = {"source": "table"}
+            incoming = Incoming(len(result.items) + 1, ("interchange.where.line", {"line": line}), record=rec,
+                                lines=[line])
+            groups[key] = incoming
+            result.items.append(incoming)
+        else:
+            incoming.lines.append(line)
+            for k, v in rec.items():
+                incoming.record.setdefault(k, v)
+        incoming.warnings.extend((w[0], {**w[1], "line": line}) for w in warnings)
+        if item:
+            incoming.record.setdefault("items", []).append(item)
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def record_rows(record: dict) -> list[dict]:
+    """The register lines of one record: one per copy (one line without copy data if none)."""
+    cls = record.get("classification") or {}
+    cur = record.get("curriculum") or {}
+    base = {
+        "id": record.get("id"), "title": record.get("title"), "subtitle": record.get("subtitle"),
+        "parallel_title": record.get("parallel_title"), "authors": "; ".join(record.get("authors") or []) or None,
+        "publisher": record.get("publisher"), "place": record.get("place"), "year": record.get("year"),
+        "edition": record.get("edition"), "isbn": record.get("isbn"), "issn": record.get("issn"),
+        "ddc": cls.get("ddc"), "bbk": cls.get("bbk"), "udc": cls.get("udc"),
+        "call_number": record.get("call_number"), "pages": record.get("pages"),
+        "dimensions": record.get("dimensions"), "series": record.get("series"), "volume": record.get("volume"),
+        "language": record.get("language"), "type": record.get("type"),
+        "subjects": "; ".join(record.get("subjects") or []) or None,
+        "keywords": "; ".join(record.get("keywords") or []) or None,
+        "summary": record.get("summary"), "notes": record.get("notes"),
+        "url": (record.get("digital") or {}).get("url"),
+        "program": cur.get("program"), "grade": cur.get("grade"), "curriculum_subject": cur.get("subject"),
+        "curriculum_series": cur.get("series"),
+    }
+    items = record.get("items") or [None]
+    rows = []
+    for item in items:
+        row = dict(base)
+        if item:
+            row.update({"barcode": item.get("barcode"), "price": item.get("price"),
+                        "register_no": item.get("register_no"), "acquired": item.get("acquired"),
+                        "location": item.get("location"), "source": item.get("source"),
+                        "condition": item.get("condition"), "status": item.get("status"),
+                        "item_note": item.get("note")})
+        rows.append(row)
+    return rows
+
+
+def headings(lang: str | None = None) -> list[str]:
+    return [t(f"interchange.col.{c}", lang) if lang else t(f"interchange.col.{c}") for c in EXPORT_COLUMNS]
+
+
+def write_csv(records: list[dict]) -> bytes:
+    """UTF-8 with BOM (Excel then shows Vietnamese correctly), comma-separated."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headings())
+    for record in records:
+        for row in record_rows(record):
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in EXPORT_COLUMNS])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def write_xlsx(records: list[dict]) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = t("interchange.xlsx.sheet")[:31]
+    sheet.append(headings())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    text_cols = {"barcode", "isbn", "issn", "ddc", "bbk", "udc", "call_number", "register_no", "id", "volume"}
+    for record in records:
+        for row in record_rows(record):
+            values = []
+            for c in EXPORT_COLUMNS:
+                v = row.get(c)
+                values.append(str(v) if (v is not None and c in text_cols) else v)
+            sheet.append(values)
+    sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
