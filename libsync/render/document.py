@@ -182,7 +182,8 @@ def to_markdown(doc: Document) -> str:
         if isinstance(block, Table):
             out.extend(_md_table(block))
         elif block.style == "heading":
-            out.append(f"## {md_escape(block.text)}")
+            lead = f"{md_escape(block.lead)} " if block.lead else ""
+            out.append(f"## {lead}{md_escape(block.text)}")
         else:
             text = md_escape(block.text)
             if block.lead:
@@ -225,10 +226,10 @@ body { font-family: "Times New Roman", Times, serif; font-size: 13pt; line-heigh
 .head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1em; }
 .head > div { text-align: center; }
 .issuer p, .nation p { margin: 0; }
-.issuer p:last-of-type { font-weight: bold; }
+.issuer p.org:last-of-type, .issuer p.last { font-weight: bold; }
 .nation .nt { font-weight: bold; }
 .nation .motto { font-weight: bold; display: inline-block; border-bottom: 1px solid #000; padding-bottom: 2px; }
-.number { margin-top: .4em !important; }
+.number { margin-top: .4em !important; white-space: pre-wrap; font-weight: normal; }
 .dateline { font-style: italic; text-align: right; margin: .6em 0 1.2em; }
 h1 { text-align: center; font-size: 14pt; margin: .8em 0 .2em; }
 .subtitle { text-align: center; font-weight: bold; margin: 0 0 1em; }
@@ -265,7 +266,8 @@ def to_html(doc: Document) -> str:
         '<div class="head">',
         '<div class="issuer">',
     ]
-    out.extend(f"<p>{e(line)}</p>" for line in doc.issuer)
+    out.extend(f'<p class="{"org last" if i == len(doc.issuer) - 1 else "org"}">{e(line)}</p>'
+               for i, line in enumerate(doc.issuer))
     if doc.number:
         out.append(f'<p class="number">{e(doc.number)}</p>')
     out.append("</div>")
@@ -392,7 +394,7 @@ def to_docx(doc: Document) -> bytes:
             _docx_table(d, block, para, Cm)
             continue
         if block.style == "heading":
-            p = para(d, block.text, bold=True, align="left")
+            p = para(d, (block.lead + " " if block.lead else "") + block.text, bold=True, align="left")
             p.paragraph_format.space_before = Pt(6)
         elif block.style == "center":
             para(d, block.text, align="center")

@@ -136,6 +136,14 @@ def _schema_check(repo, relpath: str, data: dict) -> None:
                        pointer=yamlio.pointer(path) or "/", reason=error.message)
 
 
+def _schema_check_new(relpath: str, data: dict) -> None:
+    """A manifest about to be written must be valid (a bad --by or --note is refused)."""
+    if not schemas.fast_validator("exchange").is_valid(data):
+        error = min(schemas.explainer("exchange").iter_errors(data), key=lambda e: len(e.absolute_path))
+        raise LibsyncError("rotation.manifest_invalid", path=relpath,
+                           pointer=yamlio.pointer(list(error.absolute_path)) or "/", reason=error.message)
+
+
 def _impossible(relpath: str, reason_key: str, **params) -> LibsyncError:
     return LibsyncError("rotation.impossible_state", exit_code=1, path=relpath, reason=t(reason_key, **params))
 
@@ -391,6 +399,7 @@ def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "ori
     """Write a new manifest on branch ``exchange/<id>`` and commit it; optionally push."""
     data, left_out = new_manifest(repo, **kwargs)
     relpath = repo.exchange_relpath(data["term"], data["id"])
+    _schema_check_new(relpath, data)
     if repo.path(relpath).exists() or any(Path(p).stem == data["id"] for p in repo.data_files(("exchange",))):
         raise LibsyncError("rotation.exchange_exists", exchange=data["id"], path=relpath)
     outcome = Outcome(data["id"], relpath, "proposed", "propose", [relpath], left_out=left_out,
@@ -538,6 +547,7 @@ def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None,
 
     data["status"] = new_status
     _history(data, new_status, date, by, note)
+    _schema_check_new(relpath, data)
     message = _commit_message(data, action, by, extra_trailers)
     outcome.files, outcome.commit = _apply(repo, relpath, data, touched, commit, message)
     return outcome

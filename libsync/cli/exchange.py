@@ -1,0 +1,194 @@
+"""`libsync exchange …`: the lifecycle of exchange manifests, listing, minutes."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from libsync.cli.common import check_format, console, print_json, repository
+from libsync.cli.schedule import parse_day, reason_text
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+
+
+def _report(outcome, fmt: str) -> None:
+    if fmt == "json":
+        print_json(outcome.to_dict())
+        return
+    out = console()
+    if outcome.check:
+        c = outcome.check["counts"]
+        out.print(t("rotation.check_summary", present=c["present"], missing=c["missing"], extra=c["extra"], twice=c["twice"]))
+        if outcome.check["missing"]:
+            out.print(t("rotation.missing_list", barcodes=", ".join(outcome.check["missing"])))
+        if outcome.check["extra"]:
+            out.print(t("rotation.extra_list", barcodes=", ".join(outcome.check["extra"])))
+    if outcome.left_out:
+        details = "; ".join(f"{e['barcode']}: {reason_text(e)}" for e in outcome.left_out[:20])
+        out.print(t("rotation.left_out_list", count=len(outcome.left_out), details=details))
+    if outcome.losses and outcome.status == "closed":
+        out.print(t("rotation.lost_list", barcodes=", ".join(x["barcode"] for x in outcome.losses)))
+    out.print(t("rotation.done", exchange=outcome.exchange, status=t(f"rotation.status.{outcome.status}"),
+                count=outcome.count, files=", ".join(outcome.files)))
+    if outcome.commit:
+        out.print(t("rotation.done_commit", sha=outcome.commit[:10], branch=outcome.branch or "HEAD"))
+    if outcome.pushed:
+        out.print(t("rotation.done_push", branch=outcome.branch, remote=outcome.pushed))
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help=t("help.exchange"), no_args_is_help=True)
+    app.add_typer(sub, name="exchange")
+
+    fmt_help = t("help.opt.format", choices="text|json")
+
+    @sub.command("propose", help=t("help.exchange.propose"))
+    def propose_cmd(
+        ctx: typer.Context,
+        term: str = typer.Option(..., "--term", help=t("help.exchange.term")),
+        sender: str = typer.Option(..., "--from", help=t("help.exchange.from")),
+        receiver: str = typer.Option(..., "--to", help=t("help.exchange.to")),
+        handover: str = typer.Option(..., "--handover", metavar="YYYY-MM-DD", help=t("help.exchange.handover")),
+        return_due: str = typer.Option(..., "--return-due", metavar="YYYY-MM-DD", help=t("help.exchange.return_due")),
+        batch: Optional[str] = typer.Option(None, "--batch", help=t("help.exchange.batch")),
+        barcodes: Optional[List[str]] = typer.Option(None, "--barcode", help=t("help.exchange.barcode")),
+        exchange_id: Optional[str] = typer.Option(None, "--id", help=t("help.exchange.new_id")),
+        by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
+        date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+        note: Optional[str] = typer.Option(None, "--note", help=t("help.exchange.note")),
+        push: bool = typer.Option(False, "--push", help=t("help.exchange.push")),
+        remote: str = typer.Option("origin", "--remote", help=t("help.exchange.remote")),
+        no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
+        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+    ) -> None:
+        from libsync.rotation.exchanges import propose
+
+        fmt = check_format(fmt, ("text", "json"))
+        outcome = propose(
+            repository(ctx), branch=not no_branch, push=push, remote=remote,
+            term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
+            batch=batch, barcodes=barcodes, exchange_id=exchange_id, by=by, date=parse_day(date), note=note,
+        )
+        _report(outcome, fmt)
+
+    def step(action: str):
+        def command(
+            ctx: typer.Context,
+            exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
+            by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
+            date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+            note: Optional[str] = typer.Option(None, "--note", help=t("help.exchange.note")),
+            scan: Optional[str] = typer.Option(None, "--scan", metavar="FILE", help=t("help.exchange.scan")),
+            yes: bool = typer.Option(False, "--yes", "-y", help=t("help.opt.yes")),
+            commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
+            fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+        ) -> None:
+            from libsync.rotation.exchanges import advance, pending_losses
+
+            fmt = check_format(fmt, ("text", "json"))
+            repo = repository(ctx)
+            confirm = yes
+            if action == "close" and not yes:
+                losses = pending_losses(repo, exchange_id)
+                if losses and fmt == "text":
+                    out = console()
+                    for x in losses:
+                        out.print(f"  - {x['barcode']} ({x['record']})")
+                    confirm = typer.confirm(t("rotation.confirm_losses", count=len(losses), exchange=exchange_id),
+                                            default=False)
+            outcome = advance(repo, exchange_id, action, date=parse_day(date), by=by, note=note, scan=scan,
+                              confirm_losses=confirm, commit=commit)
+            if outcome.commit:
+                from libsync.gitops import open_repo
+
+                git_repo = open_repo(repo.root)
+                outcome.branch = None if git_repo.head.is_detached else git_repo.active_branch.name
+            _report(outcome, fmt)
+
+        return command
+
+    for action in ("approve", "dispatch", "receive", "return", "close", "cancel"):
+        sub.command(action, help=t(f"help.exchange.{action}"))(step(action))
+
+    @sub.command("list", help=t("help.exchange.list"))
+    def list_cmd(
+        ctx: typer.Context,
+        term: Optional[str] = typer.Option(None, "--term", help=t("help.exchange.term")),
+        library: Optional[str] = typer.Option(None, "--library", "-l", help=t("help.opt.library")),
+        status: Optional[str] = typer.Option(None, "--status", help=t("help.exchange.status")),
+        today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help=t("help.exchange.today")),
+        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+    ) -> None:
+        from libsync.rotation.exchanges import list_exchanges
+
+        fmt = check_format(fmt, ("text", "json"))
+        rows = list_exchanges(repository(ctx), term, library, status, parse_day(today))
+        if fmt == "json":
+            print_json(rows)
+            return
+        out = console()
+        if not rows:
+            out.print(t("rotation.list.empty"))
+            return
+        table = Table()
+        for key in ("rotation.col.id", "rotation.col.term", "rotation.schedule.col.from", "rotation.schedule.col.to",
+                    "rotation.col.status", "rotation.schedule.col.copies", "rotation.schedule.col.handover",
+                    "rotation.schedule.col.return_due", "rotation.col.note"):
+            table.add_column(t(key), no_wrap=key != "rotation.col.note")
+        for r in rows:
+            note = t("rotation.list.overdue", days=r["overdue_days"]) if r["overdue"] else ""
+            table.add_row(r["id"], r["term"], r["from"], r["to"], t(f"rotation.status.{r['status']}"), str(r["copies"]),
+                          r["handover"] or "", r["return_due"] or "", note)
+        out.print(table)
+
+    @sub.command("show", help=t("help.exchange.show"))
+    def show_cmd(
+        ctx: typer.Context,
+        exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
+        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+    ) -> None:
+        from libsync.rotation.exchanges import find, summary
+
+        fmt = check_format(fmt, ("text", "json"))
+        relpath, data = find(repository(ctx), exchange_id)
+        if fmt == "json":
+            print_json({"path": relpath, "summary": summary(data, relpath), "manifest": data})
+            return
+        out = console()
+        s = summary(data, relpath)
+        out.print(f"[bold]{data['id']}[/bold] — {data.get('title', '')} ({relpath})", markup=True)
+        out.print(f"{data['term']}: {data['from']} → {data['to']}; {t('rotation.col.status')}: "
+                  f"{t('rotation.status.' + data['status'])}; {s['handover']} → {s['return_due']}"
+                  + (f" ({t('rotation.list.overdue', days=s['overdue_days'])})" if s["overdue"] else ""))
+        people = data.get("people") or {}
+        out.print(t("rotation.show.people", sender=(people.get("sender") or {}).get("name", "—"),
+                    receiver=(people.get("receiver") or {}).get("name", "—")))
+        table = Table()
+        for key in ("rotation.minutes.col.no", "rotation.minutes.col.barcode", "rotation.col.id", "rotation.col.note"):
+            table.add_column(t(key))
+        for n, c in enumerate(data["copies"], start=1):
+            table.add_row(str(n), c["barcode"], c["record"], c.get("outcome") or "")
+        out.print(table)
+        out.print(t("rotation.show.history"))
+        for h in data.get("history") or []:
+            out.print(f"  {h['date']}  {t('rotation.status.' + h['status'])}  {h.get('by', '')}  {h.get('note', '')}".rstrip())
+
+    @sub.command("minutes", help=t("help.exchange.minutes"))
+    def minutes_cmd(
+        ctx: typer.Context,
+        exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
+        output: str = typer.Option(..., "--output", "-o", metavar="FILE", help=t("help.opt.output")),
+        kind: str = typer.Option("dispatch", "--kind", help=t("help.exchange.kind")),
+    ) -> None:
+        from libsync.render.document import format_of, write
+        from libsync.rotation.minutes import build_minutes
+
+        format_of(output)
+        doc = build_minutes(repository(ctx), exchange_id, kind)
+        write(doc, output)
+        console().print(t("rotation.minutes_written", path=output))
+
+
+__all__ = ["register", "LibsyncError"]
