@@ -1,6 +1,6 @@
 """The search index: SQLite FTS5 (standard library), one file per audience, rebuilt on change.
 
-``.libsync-cache/catalog-index-<audience>.sqlite`` holds the union catalogue *as that audience
+``catalog-index-<audience>.sqlite`` in the repository's cache folder (``libsync.cachedir``) holds the union catalogue *as that audience
 sees it* (built by ``build_union``), so a public index cannot contain an internal record.
 Its ``meta.stamp`` hashes the record files' sizes and modification times, the overrides,
 network.yaml and the index format; when the stamp differs the index is rebuilt into a temporary
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from libsync.catalog import match
 from libsync.catalog import overrides as _overrides
-from libsync.catalog.recordcache import CACHE_DIR, records_stamp
+from libsync.catalog.recordcache import cache_dir, records_stamp
 
 INDEX_VERSION = "3"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other
@@ -28,7 +28,7 @@ WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
 
 def index_path(root: Path, audience: str) -> Path:
-    return Path(root) / CACHE_DIR / f"catalog-index-{audience}.sqlite"
+    return cache_dir(root) / f"catalog-index-{audience}.sqlite"
 
 
 def current_stamp(repository, audience: str) -> str:

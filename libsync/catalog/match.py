@@ -283,6 +283,8 @@ def compare(a: Features, b: Features) -> Decision:
         set_sim = fuzz.token_set_ratio(a.full, b.full)
         if max(tsim, set_sim) < ISBN_TITLE_MIN:
             return Decision("conflict", rule, tsim, tsim, asim, ("title",))
+        if rule == "issn" and diffs and set(diffs) <= {"volume", "year", "numbers"}:
+            return Decision("none", rule, tsim, tsim, asim, tuple(diffs))  # other issues of a periodical
         if diffs:
             return Decision("conflict", rule, tsim, tsim, asim, tuple(diffs))
         return Decision("merge", rule, 100.0, tsim, asim)

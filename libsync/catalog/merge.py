@@ -80,11 +80,16 @@ class _Union:
             why.append("never-merge")
         return why
 
-    def union(self, a: int, b: int, force: bool = False) -> tuple[bool, list[str]]:
+    def union(self, a: int, b: int, force: bool = False, strict: bool = False) -> tuple[bool, list[str]]:
+        """Join the clusters of ``a`` and ``b`` unless their attributes or a never-merge forbid it.
+        ``strict`` (similarity-only evidence): a cluster of known volume does not take in one of
+        unknown volume either."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False, []
         why = self.blocked(ra, rb)
+        if strict and (self.attrs[ra]["volume"] is None) != (self.attrs[rb]["volume"] is None):
+            why.append("volume-missing")
         if force:
             why = [w for w in why if w == "never-merge"]
         if why:
@@ -195,7 +200,7 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
             conflicts[(i, j)] = d.to_dict()
     decided.sort(key=lambda x: x[:4])
     for _, _, i, j, d in decided:
-        joined, why = uf.union(i, j)
+        joined, why = uf.union(i, j, strict=d.rule == "fuzzy")
         if joined:
             edges.append(Edge(i, j, d.rule, d.to_dict()))
         elif why:

@@ -2,7 +2,8 @@
 
 Parsing YAML costs about 0.3 ms a record, so 100,000 records take half a minute. The cache
 keeps each file's parsed data (and whether it passed the record schema) in
-``.libsync-cache/records-v1.json`` keyed by (path, size, mtime_ns); a file whose size or
+``records-v1.json`` of the repository's cache folder (``libsync.cachedir``: outside the
+repository, ``$LIBSYNC_CACHE_DIR`` or ``~/.cache/libsync``) keyed by (path, size, mtime_ns); a file whose size or
 modification time changed is read again. The cache is a convenience, never the source of
 truth: delete the folder at any time. It is rewritten atomically, and JSON (not pickle) so a
 tampered cache cannot run code. Files missing from the cache are parsed on both cores when
@@ -19,9 +20,9 @@ from pathlib import Path
 
 from libsync import schemas, yamlio
 from libsync.atomic import write_atomic
+from libsync.cachedir import repo_cache_dir
 from libsync.problems import ERROR, Problem
 
-CACHE_DIR = ".libsync-cache"
 CACHE_FILE = "records-v1.json"
 PARALLEL_FROM = 2000
 
@@ -35,7 +36,7 @@ class LoadedRecords:
 
 
 def cache_dir(root: Path) -> Path:
-    return Path(root) / CACHE_DIR
+    return repo_cache_dir(Path(root))
 
 
 def _parse(root: str, relpath: str) -> tuple[str, object, list]:
