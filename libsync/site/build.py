@@ -195,10 +195,10 @@ def _page(*, title: str, body: str, depth: int, active: str, site_title: str, sc
         f'<a class="skip" href="#main">{L("site.ui.skip")}</a>'
         '<header class="top"><div class="wrap">'
         f'<a class="brand" href="{up}index.html">{esc(site_title)}</a>'
-        f'<nav aria-label="{esc(t("site.ui.nav.label", "vi"))}" data-i18n-attr="aria-label:site.ui.nav.label"><ul>{"".join(nav)}</ul></nav>'
         f'<button type="button" class="lang" id="lang-switch" lang="en" data-i18n="site.ui.lang.switch"'
         f' data-i18n-attr="aria-label:site.ui.lang.switch_label" aria-label="{esc(t("site.ui.lang.switch_label", "vi"))}">'
         f'{esc(t("site.ui.lang.switch", "vi"))}</button>'
+        f'<nav aria-label="{esc(t("site.ui.nav.label", "vi"))}" data-i18n-attr="aria-label:site.ui.nav.label"><ul>{"".join(nav)}</ul></nav>'
         "</div></header>"
         f'<main id="main" class="wrap" tabindex="-1">{body}</main>'
         f'<footer class="wrap foot">{L("site.ui.footer")}</footer>'
@@ -504,7 +504,7 @@ class _Site:
             f'<li><a href="lib/{esc(lib["code"])}.html">{esc(lib["name"])}</a></li>' for lib in self.libraries
         )
         body = (
-            f"<h1>{esc(self.site_title)}</h1>"
+            f'<h1 class="home-title">{esc(self.site_title)}</h1>'
             f'<form id="search" role="search" class="search" action="index.html" autocomplete="off">'
             f'<label for="q" class="big">{L("site.ui.search.label")}</label>'
             f'<div class="qrow"><input id="q" name="q" type="search" inputmode="search" enterkeyhint="search"'
