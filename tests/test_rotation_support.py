@@ -54,7 +54,8 @@ BATCHES = [
     {"id": "rt-xs-sgk6", "library": "XS", "name": "Sách giáo khoa lớp 6 — Kết nối tri thức",
      "group": "dong-trieu-thcs",
      # the subject written in NFD (decomposed), as some keyboards produce it
-     "filter": {"type": ["textbook"], "grade": [6], "series": [unicodedata.normalize("NFD", "Kết nối tri thức với cuộc sống")]}},
+     "filter": {"type": ["textbook"], "grade": [6], "series": [unicodedata.normalize("NFD", "Kết nối tri thức với cuộc sống")],
+                "records": [f"rt-xs-sgk6-{n}" for n in range(1, 5)]}},
     {"id": "rt-hd-tk", "library": "HD", "name": "Sách tham khảo dùng chung", "group": "dong-trieu-thcs",
      "filter": {"type": ["reference"], "records": ["rt-hd-tk-1", "rt-hd-tk-2", "rt-hd-tk-3"]}},
     {"id": "rt-nd-truyen", "library": "ND", "name": "Truyện thiếu nhi", "group": "dong-trieu-thcs",
