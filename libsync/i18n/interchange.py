@@ -23,6 +23,10 @@ MESSAGES = {
         "danh mục trường trỏ ra ngoài biểu ghi (trường {tag})",
         "a directory entry points outside the record (field {tag})",
     ),
+    "interchange.marc.too_long": (
+        "biểu ghi dài {size} byte, quá giới hạn {limit} byte của ISO 2709 (độ dài trong leader sai)",
+        "the record is {size} bytes, over the ISO 2709 limit of {limit} (its leader length is wrong)",
+    ),
     "interchange.marc.no_fields": ("biểu ghi không có trường nào", "the record has no fields"),
     "interchange.marc.truncated": (
         "biểu ghi bị cắt cụt (khai báo {declared} byte, chỉ có {found})",
@@ -191,6 +195,13 @@ MESSAGES = {
     "interchange.col.condition": ("Tình trạng", "Condition"),
     "interchange.col.status": ("Trạng thái", "Status"),
     "interchange.col.item_note": ("Ghi chú bản sách", "Copy note"),
+    "interchange.col.status_date": ("Ngày trạng thái", "Status date"),
+    "interchange.col.status_ref": ("Căn cứ trạng thái", "Status ref"),
+    "interchange.col.digital_format": ("Định dạng số", "Digital format"),
+    "interchange.col.digital_licence": ("Giấy phép", "Licence"),
+    "interchange.col.digital_size": ("Dung lượng (byte)", "Size (bytes)"),
+    "interchange.col.holder": ("Nơi đang giữ", "Holder"),
+    "interchange.col.contributors": ("Trách nhiệm khác", "Contributors"),
     # command help
     "help.import": ("Nhập biểu ghi từ tệp MARC21 hoặc bảng tính (CSV, Excel) vào một thư viện.", "Import records from MARC21 or a spreadsheet (CSV, Excel) into one library."),
     "help.import.marc": (

@@ -61,6 +61,13 @@ def clean(value: str | None) -> str | None:
     return text or None
 
 
+def plain(value: str | None) -> str | None:
+    """Free text (notes, summaries): NFC and trimmed, its sentence punctuation kept."""
+    if value is None:
+        return None
+    return nfc(value).strip() or None
+
+
 # --- reading ISO 2709 ------------------------------------------------------------------------
 
 def _looks_utf8(chunk: bytes) -> bool:
@@ -100,6 +107,8 @@ def _check_frame(chunk: bytes) -> tuple[str, dict] | None:
     if not lead[:5].isdigit() or not lead[12:17].isdigit():
         return "interchange.marc.bad_leader", {}
     declared = int(lead[:5])
+    if len(chunk) + 1 > MAX_RECORD_BYTES:
+        return "interchange.marc.too_long", {"size": len(chunk) + 1, "limit": MAX_RECORD_BYTES}
     if declared > len(chunk) + 1:
         return "interchange.marc.truncated", {"declared": declared, "found": len(chunk) + 1}
     base = int(lead[12:17])
@@ -453,10 +462,10 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
     if keywords:
         out["keywords"] = keywords
 
-    summary = [clean(v) for f in record.get_fields("520") for v in _subs(f, "a")]
+    summary = [plain(v) for f in record.get_fields("520") for v in _subs(f, "a")]
     if any(summary):
         out["summary"] = "\n".join(s for s in summary if s)
-    note_texts = [clean(v) for f in record.get_fields("500") for v in _subs(f, "a")]
+    note_texts = [plain(v) for f in record.get_fields("500") for v in _subs(f, "a")]
     if any(note_texts):
         out["notes"] = "\n".join(s for s in note_texts if s)
 
@@ -471,7 +480,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
             size = parse_int(field856.get("s"))
             if size is not None:
                 digital["size"] = size
-            licence = _first(record, ("540",), "a")
+            licence = next((plain(v) for f in record.get_fields("540") for v in _subs(f, "a") if plain(v)), None)
             if licence:
                 digital["licence"] = licence
             out["digital"] = digital

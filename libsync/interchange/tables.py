@@ -65,6 +65,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "condition": ("tinh trang", "condition", "tinh trang sach"),
     "status": ("trang thai", "status"),
     "item_note": ("ghi chu ban sach", "copy note", "item note"),
+    "digital_format": ("dinh dang so", "digital format"),
+    "digital_licence": ("giay phep", "licence", "license"),
+    "digital_size": ("dung luong byte", "size bytes"),
+    "holder": ("noi dang giu", "thu vien dang giu", "holder"),
+    "status_date": ("ngay trang thai", "status date"),
+    "status_ref": ("can cu trang thai", "ly do trang thai", "status ref"),
+    "contributors": ("dong tac gia", "trach nhiem khac", "contributors", "chu bien"),
     "summary": ("tom tat", "summary", "noi dung tom tat", "tom tat noi dung"),
     "url": ("lien ket", "url", "duong dan", "link", "dia chi truy cap"),
     "grade": ("khoi lop", "lop", "khoi", "grade"),
@@ -80,9 +87,10 @@ FIELDS = tuple(ALIASES)
 EXPORT_COLUMNS = (
     "barcode", "id", "title", "subtitle", "parallel_title", "authors", "publisher", "place", "year",
     "edition", "isbn", "issn", "ddc", "bbk", "udc", "call_number", "pages", "dimensions", "series",
-    "volume", "language", "type", "subjects", "keywords", "summary", "notes", "url", "program", "grade",
+    "volume", "language", "type", "subjects", "keywords", "summary", "notes", "url", "digital_format",
+    "digital_licence", "digital_size", "program", "grade",
     "curriculum_subject", "curriculum_series", "price", "register_no", "acquired", "location", "source",
-    "condition", "status", "item_note",
+    "condition", "status", "status_date", "status_ref", "holder", "item_note", "contributors",
 )
 
 STATUS_WORDS = {
@@ -294,6 +302,12 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
             rec[key] = values[key]
     if values.get("authors"):
         rec["authors"] = split_list(values["authors"], ";")
+    if values.get("contributors"):
+        people = []
+        for part in split_list(values["contributors"], ";"):
+            match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", part)
+            people.append({"name": match.group(1), "role": match.group(2)} if match else {"name": part})
+        rec["contributors"] = people
     if values.get("year"):
         year = parse_year(values["year"])
         if year:
@@ -334,6 +348,13 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
             warnings.append(("interchange.table.bad_value", {"field": "type", "value": values["type"]}))
     if values.get("url"):
         rec["digital"] = {"url": values["url"]}
+        if values.get("digital_format"):
+            rec["digital"]["format"] = values["digital_format"]
+        if values.get("digital_licence"):
+            rec["digital"]["licence"] = values["digital_licence"]
+        size = parse_int(values.get("digital_size"))
+        if size is not None:
+            rec["digital"]["size"] = size
     cur = {}
     if values.get("program"):
         cur["program"] = values["program"]
@@ -356,9 +377,15 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
                 item["status"] = status
             else:
                 warnings.append(("interchange.table.bad_value", {"field": "status", "value": values["status"]}))
-        for key in ("register_no", "location", "source", "condition"):
+        for key in ("register_no", "location", "source", "condition", "status_ref"):
             if values.get(key):
                 item[key] = values[key]
+        if values.get("holder") and re.fullmatch(r"[A-Z][A-Z0-9]{1,15}", values["holder"]):
+            item["holder"] = values["holder"]
+        if values.get("status_date"):
+            when = parse_date(values["status_date"])
+            if when:
+                item["status_date"] = when
         if values.get("item_note"):
             item["note"] = values["item_note"]
         if values.get("price"):
@@ -459,8 +486,13 @@ def record_rows(record: dict) -> list[dict]:
         "keywords": "; ".join(record.get("keywords") or []) or None,
         "summary": record.get("summary"), "notes": record.get("notes"),
         "url": (record.get("digital") or {}).get("url"),
+        "digital_format": (record.get("digital") or {}).get("format"),
+        "digital_licence": (record.get("digital") or {}).get("licence"),
+        "digital_size": (record.get("digital") or {}).get("size"),
         "program": cur.get("program"), "grade": cur.get("grade"), "curriculum_subject": cur.get("subject"),
         "curriculum_series": cur.get("series"),
+        "contributors": "; ".join(f"{c['name']} ({c['role']})" if c.get("role") else c["name"]
+                                  for c in record.get("contributors") or []) or None,
     }
     items = record.get("items") or [None]
     rows = []
@@ -471,6 +503,8 @@ def record_rows(record: dict) -> list[dict]:
                         "register_no": item.get("register_no"), "acquired": item.get("acquired"),
                         "location": item.get("location"), "source": item.get("source"),
                         "condition": item.get("condition"), "status": item.get("status"),
+                        "status_date": item.get("status_date"), "status_ref": item.get("status_ref"),
+                        "holder": item.get("holder"),
                         "item_note": item.get("note")})
         rows.append(row)
     return rows
