@@ -190,7 +190,7 @@ def _page(*, title: str, body: str, depth: int, active: str, site_title: str, sc
         f'<html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)} — {esc(site_title)}</title>"
-        f'<link rel="stylesheet" href="{up}assets/site.css"></head>'
+        f'<link rel="icon" href="data:,"><link rel="stylesheet" href="{up}assets/site.css"></head>'
         f'<body data-root="{up}">'
         f'<a class="skip" href="#main">{L("site.ui.skip")}</a>'
         '<header class="top"><div class="wrap">'
