@@ -63,7 +63,8 @@ BATCHES = [
 ]
 
 
-def make_network(dest: Path) -> Path:
+def make_network(dest: Path, only_rt: bool = False) -> Path:
+    """``only_rt``: keep only this module's batches (so a schedule test knows every batch)."""
     root = copy_example(dest)
     for record in rotation_records():
         path = root / "records" / record["library"] / f"{record['id']}.yaml"
@@ -71,13 +72,14 @@ def make_network(dest: Path) -> Path:
         path.write_text(yamlio.dump(record, schemas.load_schema("record")), encoding="utf-8")
     network = yaml.safe_load((root / "network.yaml").read_text(encoding="utf-8"))
     rotation = network.setdefault("rotation", {})
-    rotation["batches"] = [b for b in rotation.get("batches") or [] if not b["id"].startswith("rt-")] + BATCHES
+    kept = [] if only_rt else [b for b in rotation.get("batches") or [] if not b["id"].startswith("rt-")]
+    rotation["batches"] = kept + BATCHES
     (root / "network.yaml").write_text(yamlio.dump(network, schemas.load_schema("network")), encoding="utf-8")
     return root
 
 
-def git_network(dest: Path, remote: bool = True) -> tuple[Path, git.Repo]:
-    root = make_network(dest / "network")
+def git_network(dest: Path, remote: bool = True, only_rt: bool = False) -> tuple[Path, git.Repo]:
+    root = make_network(dest / "network", only_rt)
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as cw:
         cw.set_value("user", "name", "Phạm Thị Thu Hà")
