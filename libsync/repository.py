@@ -82,21 +82,24 @@ class Repository:
         if (kinds is None or "network" in kinds) and (self.root / NETWORK_FILE).is_file():
             found.append(NETWORK_FILE)
         for top in DATA_DIRS:
-            base = self.root / top
-            if not base.is_dir():
-                continue
-            for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                rel_dir = Path(dirpath).relative_to(self.root).as_posix()
-                for name in filenames:
-                    if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                        continue
-                    rel = f"{rel_dir}/{name}"
+            if (self.root / top).is_dir():
+                self._walk(top, kinds, found)
+        found.sort()
+        return found
+
+    def _walk(self, rel_dir: str, kinds, found: list[str]) -> None:
+        with os.scandir(self.root / rel_dir) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                rel = f"{rel_dir}/{name}"
+                if entry.is_dir(follow_symlinks=False):
+                    self._walk(rel, kinds, found)
+                elif name.endswith((".yaml", ".yml")):
                     kind = schemas.kind_of(rel)
                     if kind and (kinds is None or kind in kinds):
                         found.append(rel)
-        found.sort()
-        return found
 
     def record_files(self, library: str | None = None) -> list[str]:
         files = self.data_files(("record",))

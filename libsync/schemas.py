@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
@@ -59,19 +59,19 @@ def fingerprint() -> str:
 
 def kind_of(relpath: str) -> str | None:
     """Which schema governs the repository file at ``relpath`` (POSIX, relative), if any."""
-    parts = PurePosixPath(relpath).parts
-    if not parts or not parts[-1].endswith((".yaml", ".yml")):
+    if not relpath.endswith((".yaml", ".yml")):
         return None
-    if len(parts) == 1:
+    parts = relpath.split("/")
+    depth = len(parts)
+    if depth == 1:
         return "network" if parts[0] in ("network.yaml", "network.yml") else None
     top = parts[0]
-    if top == "records" and len(parts) == 3:
+    if top == "records" and depth == 3:
         return "record"
-    if top == "exchanges" and len(parts) == 4:
+    if top == "exchanges" and depth == 4:
         return "exchange"
-    if top == "inventories" and len(parts) == 3:
+    if top == "inventories" and depth == 3:
         return "inventory"
-    if top == "catalog" and parts[-1] in ("overrides.yaml", "overrides.yml") and len(parts) == 2:
+    if top == "catalog" and depth == 2 and parts[1] in ("overrides.yaml", "overrides.yml"):
         return "overrides"
     return None
-

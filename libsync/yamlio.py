@@ -188,10 +188,15 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip()) - 1
+        reason = exc.problem or str(exc)
+        if at_end and exc.context_mark is not None and exc.context:
+            # e.g. an unclosed quote: the useful place is where the quoted text began
+            mark = exc.context_mark
+            reason = f"{exc.context}: {reason}"
         if at_end and not text.endswith("\n"):
-            add("truncated", "yaml.truncated", mark, reason=exc.problem or "")
+            add("truncated", "yaml.truncated", mark, reason=reason)
         else:
-            add("yaml-syntax", "yaml.syntax", mark, reason=exc.problem or str(exc))
+            add("yaml-syntax", "yaml.syntax", mark, reason=reason)
         return result
     except yaml.YAMLError as exc:
         add("yaml-syntax", "yaml.syntax", None, reason=str(exc))

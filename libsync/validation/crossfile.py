@@ -80,6 +80,8 @@ def check(root: Path, results: dict, check_set: set[str]) -> list[Problem]:
                 report.error(rel, ["items", index, "holder"], "unknown-library", "rule.unknown_library", code=holder)
 
     for barcode, places in barcodes.items():
+        if len(places) < 2:
+            continue
         files = sorted({rel for rel, _ in places})
         if len(files) < 2:      # repeats inside one record are reported by that record's own rules
             continue

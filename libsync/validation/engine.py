@@ -220,7 +220,8 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
 
         changed = git_changed(root, changed_since)
     check_set = _selected(root, all_files, paths, changed)
-    ungoverned = sorted(f for f in check_set if f not in set(all_files))
+    known = set(all_files)
+    ungoverned = sorted(check_set - known)
     check_set -= set(ungoverned)
 
     cache = Cache.open(root) if use_cache else Cache.disabled()

@@ -1,0 +1,156 @@
+"""A synthetic library network for benchmarks: N libraries, M records, K exchange manifests.
+
+Realistic shapes (Vietnamese titles, NFC text, 1–5 copies a record, valid ISBNs, manifests
+whose copies exist and are where the manifest says), written canonically like real data.
+Usable as a module (``make_network``) or a script:
+
+    python benchmarks/synth.py DEST --libraries 10 --records 30000 --manifests 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stdnum import ean  # noqa: E402
+
+from libsync import schemas, yamlio  # noqa: E402
+
+SUBJECTS = ["Toán", "Ngữ văn", "Tiếng Anh", "Khoa học tự nhiên", "Lịch sử và Địa lí", "Giáo dục công dân",
+            "Công nghệ", "Tin học", "Âm nhạc", "Mĩ thuật"]
+SERIES = ["Kết nối tri thức với cuộc sống", "Chân trời sáng tạo", "Cánh Diều"]
+STORIES = ["Dế Mèn phiêu lưu ký", "Đất rừng phương Nam", "Tuổi thơ dữ dội", "Quê nội", "Kính vạn hoa",
+           "Cho tôi xin một vé đi tuổi thơ", "Những tấm lòng cao cả", "Hoàng tử bé", "Chiếc lược ngà"]
+AUTHORS = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Phạm Quốc Dũng", "Hoàng Thị Hà", "Vũ Đức Khang",
+           "Đỗ Thị Lan", "Bùi Văn Minh", "Tô Hoài", "Đoàn Giỏi", "Phùng Quán", "Nguyễn Nhật Ánh"]
+
+
+def make_isbn(n: int) -> str:
+    body = f"978604{n % 10_000_000:07d}"[:12]
+    return body + ean.calc_check_digit(body)
+
+
+def make_record(lib: str, n: int, rng: random.Random, isbn_pool: int) -> dict:
+    kind = rng.choice(["textbook", "textbook", "reference", "story", "teacher-book"])
+    grade = rng.randint(6, 9)
+    subject = rng.choice(SUBJECTS)
+    series = rng.choice(SERIES)
+    edition_no = rng.randrange(isbn_pool)
+    if kind == "story":
+        title = rng.choice(STORIES) + (f" (tái bản lần {edition_no % 7 + 1})" if edition_no % 3 else "")
+    elif kind == "teacher-book":
+        title = f"{subject} {grade} — Sách giáo viên"
+    elif kind == "reference":
+        title = f"Bài tập {subject} {grade}"
+    else:
+        title = f"{subject} {grade}"
+    record = {
+        "id": f"{lib.lower()}-{n:06d}",
+        "library": lib,
+        "type": kind,
+        "title": title,
+        "authors": rng.sample(AUTHORS, rng.randint(1, 3)),
+        "publisher": "Nhà xuất bản Giáo dục Việt Nam",
+        "place": "Hà Nội",
+        "year": 2020 + edition_no % 5,
+        "isbn": make_isbn(edition_no),
+        "language": "vie",
+        "pages": rng.randint(60, 240),
+        "classification": {"ddc": f"{rng.randint(300, 899)}.{rng.randint(0, 99):02d}"},
+        "call_number": f"{rng.randint(300, 899)} / {title[:1].upper()}{rng.randint(100, 999)}",
+        "subjects": [subject, f"Lớp {grade}"],
+        "keywords": ["GDPT 2018", series],
+        "curriculum": {"program": "GDPT2018", "grade": grade, "subject": subject, "series": series},
+        "share": rng.choice(["network", "network", "public", "internal"]),
+        "access": rng.choice(["catalog", "read"]),
+        "items": [
+            {"barcode": f"{lib}-{n:06d}-{c}", "status": "available", "location": "Kho mở",
+             "acquired": f"20{rng.randint(15, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "price": rng.randint(10, 90) * 1000}
+            for c in range(1, rng.randint(2, 6))
+        ],
+    }
+    return record
+
+
+def make_network(dest: Path, libraries: int = 10, records: int = 30_000, manifests: int = 1_000, seed: int = 1) -> dict:
+    """Write the network under ``dest``; returns counts."""
+    rng = random.Random(seed)
+    dest.mkdir(parents=True, exist_ok=True)
+    codes = [f"L{i:02d}" for i in range(1, libraries + 1)]
+    network = {
+        "network": {"id": "synthetic", "name": "Mạng thư viện mô phỏng", "lead": codes[0]},
+        "libraries": [{"code": c, "name": f"Trường THCS số {i}", "level": "THCS"} for i, c in enumerate(codes, 1)],
+        "groups": [{"id": "all", "name": "Toàn mạng", "mode": "geography", "members": codes, "rotation": True}],
+        "calendar": {"school_years": [{"id": "2024-2025", "terms": [
+            {"id": "2024-2025/HK1", "start": "2024-09-05", "end": "2025-01-18"},
+            {"id": "2024-2025/HK2", "start": "2025-01-20", "end": "2025-05-31"}]}]},
+    }
+    (dest / "network.yaml").write_text(yamlio.dump(network, schemas.load_schema("network")), encoding="utf-8")
+    record_schema = schemas.load_schema("record")
+    per_lib = records // libraries
+    all_records: list[dict] = []
+    for code in codes:
+        folder = dest / "records" / code
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(per_lib):
+            rec = make_record(code, n, rng, isbn_pool=max(100, records // 3))
+            all_records.append(rec)
+    # exchanges: each takes 5-30 copies of one library, lent to another; the copies move.
+    exchange_schema = schemas.load_schema("exchange")
+    by_lib: dict[str, list[dict]] = {c: [r for r in all_records if r["library"] == c] for c in codes}
+    used: set[str] = set()
+    written_manifests = 0
+    for m in range(manifests):
+        sender = codes[m % libraries]
+        receiver = codes[(m + 1 + m // libraries) % libraries]
+        if receiver == sender:
+            receiver = codes[(m + 1) % libraries]
+        status = ["proposed", "approved", "dispatched", "received", "closed"][m % 5]
+        pool = by_lib[sender]
+        copies = []
+        for rec in rng.sample(pool, min(len(pool), rng.randint(5, 30))):
+            item = rec["items"][0]
+            if item["barcode"] in used:
+                continue
+            used.add(item["barcode"])
+            copies.append({"barcode": item["barcode"], "record": rec["id"]})
+            if status in ("dispatched", "received"):
+                item["status"] = "at-partner"
+                item["holder"] = receiver
+        term = "HK1" if m % 2 == 0 else "HK2"
+        manifest = {
+            "id": f"2024-2025-{term}-{sender}-{receiver}-{m:04d}", "term": f"2024-2025/{term}", "group": "all",
+            "from": sender, "to": receiver, "status": status,
+            "planned": {"handover": "2024-10-07" if term == "HK1" else "2025-02-10",
+                        "return_due": "2024-12-20" if term == "HK1" else "2025-04-25"},
+            "copies": copies,
+            "history": [{"status": s, "date": "2024-10-01" if term == "HK1" else "2025-02-03", "by": "Thủ thư"}
+                        for s in ["proposed", "approved", "dispatched", "received", "returned", "closed"][:["proposed", "approved", "dispatched", "received", "returned", "closed"].index(status) + 1]],
+        }
+        folder = dest / "exchanges" / "2024-2025" / term
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{manifest['id']}.yaml").write_text(yamlio.dump(manifest, exchange_schema), encoding="utf-8")
+        written_manifests += 1
+    for rec in all_records:
+        path = dest / "records" / rec["library"] / f"{rec['id']}.yaml"
+        path.write_text(yamlio.dump(rec, record_schema), encoding="utf-8")
+    return {"libraries": libraries, "records": len(all_records), "manifests": written_manifests}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--libraries", type=int, default=10)
+    parser.add_argument("--records", type=int, default=30_000)
+    parser.add_argument("--manifests", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(make_network(args.dest, args.libraries, args.records, args.manifests, args.seed))
+
+
+if __name__ == "__main__":
+    main()
