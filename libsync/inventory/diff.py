@@ -33,14 +33,16 @@ SHELF_STATUSES = ("available", "damaged")
 
 
 def _entry(category: str, barcode: str, copy: Copy | None, **extra) -> dict:
-    entry = {"category": category, "barcode": barcode}
     if copy is not None:
-        entry.update(owner=copy.library, record=copy.record, title=copy.title, file=copy.file,
-                     status=copy.status, location=copy.location)
+        entry = {"category": category, "barcode": barcode, "owner": copy.library, "record": copy.record,
+                 "title": copy.title, "file": copy.file, "status": copy.status, "location": copy.location,
+                 "reason": None, "ref": None, "ref_file": None, "date": None}
     else:
-        entry.update(owner=None, record=None, title=None, file=None, status=None, location=None)
-    entry.update({"reason": None, "ref": None, "ref_file": None, "date": None})
-    entry.update(extra)
+        entry = {"category": category, "barcode": barcode, "owner": None, "record": None, "title": None,
+                 "file": None, "status": None, "location": None, "reason": None, "ref": None, "ref_file": None,
+                 "date": None}
+    if extra:
+        entry.update(extra)
     return entry
 
 

@@ -10,6 +10,7 @@ one always is. A cold build with many files parses them on both cores.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -154,6 +155,35 @@ class CopyIndex:
         stats["copies"] = len(copies)
         stats["duplicates"] = duplicates
         return cls(copies, stats)
+
+
+def cached_load(repo, relpath: str) -> dict:
+    """``repo.load(relpath)`` through a parsed-file cache keyed by (path, size, mtime_ns).
+
+    Used for snapshots (100,000 barcodes are slow to parse as YAML, fast as JSON). The
+    file is still read strictly on the first use and after every change.
+    """
+    path = repo.path(relpath)
+    try:
+        st = path.stat()
+    except OSError:
+        return repo.load(relpath)
+    digest = hashlib.sha256(relpath.encode()).hexdigest()[:20]
+    cache_file = repo_cache_dir(repo.root) / "inventory-files" / f"{digest}.json"
+    try:
+        blob = json.loads(cache_file.read_text(encoding="utf-8"))
+        if blob.get("key") == [CACHE_VERSION, relpath, st.st_size, st.st_mtime_ns]:
+            return blob["data"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    data = repo.load(relpath)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_file, json.dumps({"key": [CACHE_VERSION, relpath, st.st_size, st.st_mtime_ns], "data": data},
+                                            ensure_ascii=False, separators=(",", ":")))
+    except (LibsyncError, OSError, TypeError, ValueError):
+        pass
+    return data
 
 
 # --- exchanges ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from libsync import schemas
 from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
+from libsync.inventory.index import cached_load
 from libsync.inventory.scan import ScanResult, read_scan
 from libsync.network import parse_date
 from libsync.text import fold, nfc
@@ -126,7 +127,7 @@ def resolve(repo, ref: str) -> str:
 def load_snapshot(repo, ref: str) -> tuple[str, dict]:
     """(relpath, data) of a snapshot, checked against the schema and the network."""
     relpath = resolve(repo, ref)
-    data = repo.load(relpath)
+    data = cached_load(repo, relpath)
     if not schemas.fast_validator("inventory").is_valid(data):
         error = next(iter(sorted(schemas.explainer("inventory").iter_errors(data), key=lambda e: list(e.path))))
         raise LibsyncError("inventory.snapshot_invalid", path=relpath, reason=error.message)
