@@ -169,21 +169,22 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
                     plan.unplaced.append(Unplaced(b["id"], b.get("library", ""), "group_too_small", {"group": grp["id"]}))
                 continue
             received = {m: 0 for m in members}
+            position = {m: i for i, m in enumerate(members)}
             order = sorted(mine, key=lambda b: (-resolved[b["id"]].size, b["id"]))
             for b in order:
                 res = resolved[b["id"]]
                 lib = b.get("library")
-                if lib not in members:
+                if lib not in position:
                     plan.unplaced.append(Unplaced(b["id"], lib, "not_member", {"group": grp["id"]}))
                     continue
                 if res.size == 0:
                     plan.unplaced.append(Unplaced(b["id"], lib, "empty", {"left_out": len(res.left_out)}))
                     continue
                 seen = visited.setdefault(b["id"], set())
-                n, me = len(members), members.index(lib)
+                n, me = len(members), position[lib]
 
                 def key(c: str) -> tuple:
-                    rr = (members.index(c) - me - 1 - stage_no) % n
+                    rr = (position[c] - me - 1 - stage_no) % n
                     return (c in seen, received[c], rr)
 
                 partner = min((m for m in members if m != lib), key=key)
