@@ -36,8 +36,6 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
     rows = []
     for o in plan.outcomes:
         note = _outcome_note(o)
-        if o.action in ("created", "unchanged") and not o.warnings and o.action != "rejected":
-            note = "; ".join(t(k, **p) for k, p in o.warnings) or (note if o.action == "unchanged" else "")
         rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], note])
     headers = [t(f"interchange.report.{h}") for h in ("position", "action", "id", "title", "reason")]
     if rows:
