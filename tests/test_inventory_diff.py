@@ -263,3 +263,20 @@ def test_nfd_label_and_location_are_stored_nfc(net, tmp_path):
     assert json.loads(shown.stdout)["label"] == "Kiểm kê cuối kỳ"
     listed = json.loads(run(net, "inventory", "list", "XS", "--format", "json").stdout)
     assert [i["id"] for i in listed] == ["2024-12-30-kiem-ke-cuoi-ky"]
+
+
+def test_snapshot_cache_sees_edits(net, tmp_path):
+    repo = Repository(net)
+    made = record_snapshot(repo, "XS", tmp_path / "before.txt", label="Trước", date="2024-10-01")
+    rel, first = load_snapshot(repo, made["data"]["id"])
+    assert first["barcodes"][0] == "XS-0001"
+    _, again = load_snapshot(repo, made["data"]["id"])  # from the cache
+    assert again == first
+    path = net / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("- XS-0001\n", "- XS-00990\n"), encoding="utf-8")
+    _, edited = load_snapshot(repo, made["data"]["id"])
+    assert edited["barcodes"][0] == "XS-00990"
+    path.write_text(path.read_text(encoding="utf-8") + "barcodes: []\n", encoding="utf-8")  # duplicate key
+    with pytest.raises(Exception) as info:
+        load_snapshot(repo, made["data"]["id"])
+    assert "2024-10-01-truoc" in str(info.value)
