@@ -324,6 +324,15 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             continue
 
         target, how = index.match(record)
+        if how == "barcode":
+            owner = planned.get(target) or existing[target]
+            same_isbn = isbn_key(owner) is not None and isbn_key(owner) == isbn_key(record)
+            if not same_isbn and fold(owner.get("title")) != fold(record.get("title")):
+                # the copy's number is already used by a different title: a clash, not a match
+                barcode = next(b for b in barcodes if index.barcode.get(b) == target)
+                key = "interchange.reject.barcode_in_file" if target in created_here else "interchange.reject.barcode_taken"
+                outcome.reasons.append((key, {"barcode": barcode, "id": target, "position": planned_from.get(target)}))
+                continue
         if target and options.on_match == "new" and target not in created_here:
             target, how = None, None
         if target and options.on_match == "skip" and target not in created_here:

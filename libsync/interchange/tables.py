@@ -228,7 +228,14 @@ def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
 def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[str, list]:
     """Decide once whether the sheet's text is legacy bytes in disguise; repair every cell."""
     notes: list = []
-    strings = [c for _, row in rows for c in row if isinstance(c, str) and not c.isascii()]
+    def legacy_shaped(c) -> bool:  # only text that Windows-1252 can hold may be legacy bytes in disguise
+        try:
+            c.encode("cp1252")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    strings = [c for _, row in rows for c in row if isinstance(c, str) and not c.isascii() and legacy_shaped(c)]
     enc = legacy.canonical_encoding(encoding) if encoding else None
     if encoding and enc is None:
         raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices=", ".join(legacy.ENCODINGS))
@@ -245,7 +252,9 @@ def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[s
                         raw = value.encode("latin-1")
                     except UnicodeEncodeError:
                         return nfc(value)
-                return legacy.decode(raw, enc)
+                repaired = legacy.decode(raw, enc)
+                # a heading typed in Unicode stays as it is; only cells that read better decoded change
+                return repaired if legacy.score(repaired) > legacy.score(value) else nfc(value)
             return nfc(value) if isinstance(value, str) else value
         for _, row in rows:
             row[:] = [fix(c) for c in row]
