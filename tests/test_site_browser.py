@@ -141,10 +141,13 @@ def test_open_a_title_with_the_keyboard(page, server):
             break
     assert page.evaluate("document.activeElement.textContent") == "Toán 6"
     page.keyboard.press("Enter")
-    page.wait_for_url("**/t/*.html")
+    page.wait_for_url("**/title.html#*")
+    page.wait_for_function("() => window.LS_TITLE")
     assert page.inner_text("h1") == "Toán 6"
     table = page.inner_text("table.hold")
     assert "Trường THCS Xuân Sơn" in table and "510 T406" in table
+    assert "Sẵn có" in table and "Đang luân chuyển" in table
+    assert page.inner_text(".access") == "Chỉ xem thông tin thư mục: đến thư viện để mượn hoặc đọc bản in."
     page.go_back()
     page.wait_for_function("() => document.querySelectorAll('#results li').length === 1")
     assert page.input_value("#q") == "toan 6"
@@ -195,8 +198,10 @@ def test_record_html_shows_as_text(page, server):
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#results img").count() == 0
     page.click("#results li a")
-    page.wait_for_url("**/t/*.html")
+    page.wait_for_url("**/title.html#*")
+    page.wait_for_function("() => window.LS_TITLE")
     assert page.inner_text("h1").endswith("Sách <b>đậm</b>")
+    assert page.title().startswith("<script>")
     assert page.locator("main img").count() == 0 and page.locator("main b").count() == 0
     assert page.evaluate("window.__pwned") is None
     assert page.errors == []
@@ -231,6 +236,20 @@ def test_works_from_a_folder_over_file_url(page, sites):
     assert "Toán 6" in page.inner_text("main")
     assert INTERNAL_TITLE not in page.content()
     assert page.errors == []
+
+
+def test_title_page_download_link_and_language(page, server):
+    page.goto(server + "index.html")
+    search(page, "co tich")
+    page.click("#results li a")
+    page.wait_for_function("() => window.LS_TITLE")
+    link = page.locator("main a.button")
+    assert link.inner_text() == "Tải về" and link.get_attribute("href").endswith("truyen-co-tich.pdf")
+    page.click("#lang-switch")
+    assert link.inner_text() == "Download" and page.inner_text(".access") == "Downloadable."
+    page.goto(server + "title.html#c-khong-co")
+    page.wait_for_function("() => document.querySelector('#title .status') && !document.querySelector('#title .status').dataset.i18n")
+    assert "not in the catalogue" in page.inner_text("#title")
 
 
 def test_javascript_fold_matches_python_fold(page, server):

@@ -99,6 +99,18 @@ def make_network_repo(base: Path) -> Path:
     return root
 
 
+def title_entries(site: Path) -> dict:
+    """Every title page's data: {page id: entry} from data/t/<bucket>.js (``LSD.t(n, {...});``)."""
+    entries = {}
+    for path in (site / "data" / "t").glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("LSD.t(") and text.endswith(");\n")
+        n, found = json.loads("[" + text[len("LSD.t("):-3] + "]")
+        assert n == int(path.stem)
+        entries.update(found)
+    return entries
+
+
 def all_text(site: Path) -> str:
     parts = []
     for path in sorted(site.rglob("*")):
@@ -117,10 +129,10 @@ def test_public_site_layout_and_no_leaks(repo, tmp_path):
     summary = build(repo, out, audience="public", term="2024-2025/HK1")
     assert summary["audience"] == "public"
     assert summary["titles"] == 6  # Toán 6 (XS + HD merged), Đất rừng, KHTN 8, xss, two digital
-    for rel in ("index.html", "calendar.html", "assets/site.css", "assets/site.js", "assets/search.js",
+    for rel in ("index.html", "calendar.html", "title.html", "assets/title.js", "assets/site.css", "assets/site.js", "assets/search.js",
                 "assets/i18n.js", "data/meta.js", "data/f.js", "lib/XS.html", "lib/HD.html", "lib/ND.html", ".libsync-site"):
         assert (out / rel).is_file(), rel
-    assert len(list((out / "t").glob("*.html"))) == 6
+    assert len(title_entries(out)) == 6
     text = all_text(out)
     for secret in (INTERNAL_TITLE, fold(INTERNAL_TITLE), INTERNAL_BARCODE, NETWORK_TITLE, fold(NETWORK_TITLE),
                    NETWORK_BARCODE, READ_ONLY_URL, "noi-bo", "tap-huan", "XS-T6-0003"):
@@ -150,32 +162,35 @@ def test_library_site_sees_its_own_internal_title(repo, tmp_path):
     assert INTERNAL_BARCODE not in text  # barcodes are never published
 
 
-def test_record_text_is_escaped_in_pages(repo, tmp_path):
+def test_record_text_stays_data(repo, tmp_path):
     out = tmp_path / "site"
     build(repo, out, audience="public")
-    pages = [p.read_text(encoding="utf-8") for p in (out / "t").glob("*.html")]
-    page = next(p for p in pages if "Sách &lt;b&gt;đậm&lt;/b&gt;" in p)
-    assert "<script>window.__pwned" not in page
-    assert "<b>đậm</b>" not in page
-    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>window.__pwned" not in html and "<b>đậm</b>" not in html, page
     # in the JavaScript data the title is a JSON string with no closing-tag sequence
-    data = "\n".join(p.read_text(encoding="utf-8") for p in (out / "data" / "d").glob("*.js"))
+    data = "\n".join(p.read_text(encoding="utf-8") for p in (out / "data").rglob("*.js"))
     assert "</script>" not in data and "<\\/script>" in data
+    assert any(e["title"] == XSS_TITLE for e in title_entries(out).values())
+    cal = (out / "calendar.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" not in cal or "<script>window" not in cal
 
 
-def test_title_page_holdings_access_and_download(repo, tmp_path):
+def test_title_data_holdings_access_and_download(repo, tmp_path):
     out = tmp_path / "site"
     build(repo, out, audience="public")
-    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "t").glob("*.html")}
-    toan = next(p for p in pages.values() if "<h1>Toán 6</h1>" in p)
-    assert "510 T406" in toan and "510 T406-HD" in toan
-    assert toan.count('<tr><th scope="row">') == 2
-    # XS: 2 on the shelf, 1 away at HD; HD: one copy on loan
-    assert re.search(r"Trường THCS Xuân Sơn</a></th>.*?>510 T406</td>.*?>3</td>.*?>2</td>.*?>1</td>", toan)
-    cotich = next(p for p in pages.values() if "Truyện cổ tích" in p)
-    assert f'href="{DOWNLOAD_URL}"' in cotich and "CC BY 4.0" in cotich
-    read = next(p for p in pages.values() if "Tư liệu địa phương" in p)
-    assert "Đọc tại thư viện" in read and "Tải về" not in read and ".pdf" not in read
+    entries = title_entries(out)
+    toan = next(e for e in entries.values() if e["title"] == "Toán 6")
+    assert toan["holdings"] == [
+        {"library": "HD", "call_number": "510 T406-HD", "copies": 1, "available": 0, "away": 0},
+        {"library": "XS", "call_number": "510 T406", "copies": 3, "available": 2, "away": 1},
+    ]
+    assert toan["curriculum"]["grade"] == 6 and toan["access"] == "catalog"
+    assert "members" not in toan and "id" not in toan
+    cotich = next(e for e in entries.values() if e["title"].startswith("Truyện cổ tích"))
+    assert cotich["digital"] == {"format": "pdf", "licence": "CC BY 4.0", "url": DOWNLOAD_URL}
+    read = next(e for e in entries.values() if e["title"].startswith("Tư liệu địa phương"))
+    assert read["access"] == "read" and "url" not in read.get("digital", {})
 
 
 def test_nfd_title_is_found_by_folded_index(repo, tmp_path):
@@ -222,7 +237,7 @@ def test_choose_term_defaults(repo):
 
 def test_search_index_size_is_reported(repo, tmp_path):
     summary = build(repo, tmp_path / "site", audience="public")
-    files = list((tmp_path / "site" / "data").rglob("*.js"))
+    files = [p for p in (tmp_path / "site" / "data").rglob("*.js") if p.parent.name != "t"]  # t/: title pages
     raw = sum(p.stat().st_size for p in files)
     assert summary["index_bytes"] == raw
     assert summary["index_gzip_bytes"] > 0
@@ -265,9 +280,9 @@ def test_rebuild_replaces_the_whole_folder(repo, tmp_path):
     out = tmp_path / "site"
     build(repo, out, audience="network")
     assert NETWORK_TITLE in all_text(out)
-    (out / "t" / "stale-page.html").write_text("cũ", encoding="utf-8")
+    (out / "stale-page.html").write_text("cũ", encoding="utf-8")
     build(repo, out, audience="public")
-    assert not (out / "t" / "stale-page.html").exists()
+    assert not (out / "stale-page.html").exists()
     assert NETWORK_TITLE not in all_text(out)
     assert json.loads((out / ".libsync-site").read_text(encoding="utf-8"))["audience"] == "public"
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]

@@ -106,6 +106,11 @@ MESSAGES = {
     "site.ui.result.available": ("{n} bản sẵn có", "Available now: {n}"),
     "site.ui.result.none_available": ("Chưa có bản sẵn có", "No copy available now"),
     # --- title page -------------------------------------------------------------------------------
+    "site.ui.title.page": ("Nhan đề", "Title"),
+    "site.ui.title.not_found": (
+        "Không tìm thấy nhan đề này trong mục lục (có thể đã được gộp hoặc bỏ). Hãy tìm lại.",
+        "This title is not in the catalogue (it may have been merged or removed). Please search again.",
+    ),
     "site.ui.title.back": ("← Quay lại tìm kiếm", "← Back to search"),
     "site.ui.title.authors": ("Tác giả", "Authors"),
     "site.ui.title.type": ("Loại tài liệu", "Type"),

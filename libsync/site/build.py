@@ -3,7 +3,7 @@
 Output layout (every link relative, so the folder works from a static host and from file://)::
 
     index.html              search page (search box, filters, results)
-    t/<cluster-id>.html     one page per title (cluster)
+    title.html#<cluster-id> one page per title (cluster), drawn from data/t/<bucket>.js
     lib/<CODE>.html         one page per library
     calendar.html           the term's rotation calendar
     assets/                 site.css, site.js, search.js, i18n.js (no CDN, no framework)
@@ -11,8 +11,11 @@ Output layout (every link relative, so the folder works from a static host and f
     data/f.js               per-title filter values (loaded when a filter is used)
     data/w/<hex>.js         search-index shards by word prefix (loaded for the words typed)
     data/d/<n>.js           display data of titles, in chunks (loaded for the results shown)
+    data/t/<n>.js           full description of titles, bucketed by a hash of the id (title page)
     .libsync-site           what was built (audience, term, counts)
 
+Title pages are one HTML file filled in the browser: 30,000 static pages would cost more
+time in file creation than the whole rest of the build (measured ~0.6 ms per file here).
 Data files are JavaScript that hands JSON to a global (``LSD.w(...)``), loaded with
 ``<script>`` tags added on demand, because ``fetch`` of JSON does not work on file://.
 Only the clusters that ``build_union(repository, audience)`` returns are used, and
@@ -41,7 +44,6 @@ from libsync.text import fold, fold_words, nfc
 MARKER = ".libsync-site"
 CHUNK = 100  # titles per display chunk (data/d/<n>.js)
 SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
-PARALLEL_FROM = 1500  # titles from which title pages are rendered on every core
 TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
 ACCESS = ("catalog", "read", "download")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -103,7 +105,6 @@ def build_site(
     audience: str | None = None,
     files_root: Path | None = None,
     today: dt.date | None = None,
-    workers: int | None = None,
 ) -> dict:
     """Write the site for ``union`` into ``out_dir`` all at once (a folder swap); return a summary."""
     out = Path(out_dir).expanduser().resolve()
@@ -114,7 +115,7 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".libsync-tmp", dir=out.parent))
     try:
-        summary = site.write(tmp, workers)
+        summary = site.write(tmp)
         _swap_in(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -252,12 +253,14 @@ class _Site:
         self.exchanges.sort(key=lambda e: (str(e.get("planned", {}).get("handover", "")), e.get("from", ""), e.get("to", ""), e.get("id", "")))
 
     # -- write everything ------------------------------------------------------------------------
-    def write(self, out: Path, workers: int | None) -> dict:
+    def write(self, out: Path) -> dict:
         sizes = {"index": 0, "index_gzip": 0, "pages": 0}
         self._assets(out)
         docs, facets, words, meta = self._index()
+        meta["buckets"] = max(1, min(256, -(-len(self.clusters) // 100)))
         sizes.update(self._write_index(out, docs, facets, words, meta))
-        self._title_pages(out, workers)
+        buckets = self._title_data(out)
+        _write(out / "title.html", self._title_page())
         for lib in self.libraries:
             _write(out / "lib" / f"{lib['code']}.html", self._library_page(lib))
         _write(out / "calendar.html", self._calendar_page())
@@ -273,13 +276,14 @@ class _Site:
             "index_bytes": sizes["index"],
             "index_gzip_bytes": sizes["index_gzip"],
             "shards": len(meta["shards"]),
+            "title_buckets": buckets,
         }
         _write(out / MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         return summary
 
     def _assets(self, out: Path) -> None:
         source = resources.files("libsync.site") / "assets"
-        for name in ("site.css", "site.js", "search.js"):
+        for name in ("site.css", "site.js", "search.js", "title.js"):
             _write(out / "assets" / name, (source / name).read_text(encoding="utf-8"))
         messages = {"vi": {}, "en": {}}
         for key, (vi, en) in CATALOGUE.items():
@@ -354,23 +358,25 @@ class _Site:
         return {"index": total, "index_gzip": gz}
 
     # -- title pages -------------------------------------------------------------------------------
-    def _title_pages(self, out: Path, workers: int | None) -> None:
-        context = {"libs": self.lib_names, "site_title": self.site_title, "audience": self.audience}
-        workers = workers if workers is not None else (os.cpu_count() or 1)
-        if workers > 1 and len(self.clusters) >= PARALLEL_FROM:
-            import multiprocessing as mp
+    def _title_data(self, out: Path) -> int:
+        buckets = max(1, min(256, -(-len(self.clusters) // 100)))
+        grouped: list[dict] = [{} for _ in range(buckets)]
+        codes = set(self.lib_index)
+        for cluster in self.clusters:
+            pid = page_id(cluster.get("id", ""))
+            grouped[bucket_of(pid, buckets)][pid] = title_entry(cluster, codes)
+        for n, entries in enumerate(grouped):
+            _write(out / "data" / "t" / f"{n}.js", _js_data("t", n, entries))
+        return buckets
 
-            try:
-                pool_ctx = mp.get_context("fork")
-            except ValueError:
-                pool_ctx = None
-            if pool_ctx is not None:
-                size = -(-len(self.clusters) // workers)
-                parts = [self.clusters[i:i + size] for i in range(0, len(self.clusters), size)]
-                with pool_ctx.Pool(workers) as pool:
-                    pool.starmap(_render_titles, [(str(out), part, context) for part in parts])
-                return
-        _render_titles(str(out), self.clusters, context)
+    def _title_page(self) -> str:
+        body = (
+            f'<p><a href="index.html" class="back">{L("site.ui.title.back")}</a></p>'
+            f'<article id="title" aria-live="polite"><p class="status">{L("site.ui.search.loading")}</p></article>'
+            f'<noscript><p>{L("site.ui.search.noscript")}</p></noscript>'
+        )
+        return _page(title=t("site.ui.title.page", "vi"), body=body, depth=0, active="",
+                     site_title=self.site_title, scripts=("data/meta.js", "assets/title.js"))
 
     # -- library pages -----------------------------------------------------------------------------
     def _library_page(self, lib: dict) -> str:
@@ -445,7 +451,7 @@ class _Site:
                 kind = "site.ui.cal.arrives" if ev["to"] == viewer else "site.ui.cal.leaves"
             items = []
             for cluster, n in ev["titles"]:
-                items.append(f'<li><a href="{up}t/{esc(page_id(cluster["id"]))}.html">{esc(cluster["title"])}</a> — {L("site.ui.cal.copies", n=n)}</li>')
+                items.append(f'<li><a href="{up}title.html#{esc(page_id(cluster["id"]))}">{esc(cluster["title"])}</a> — {L("site.ui.cal.copies", n=n)}</li>')
             if ev["hidden"]:
                 items.append(f"<li>{L('site.ui.cal.hidden', n=ev['hidden'])}</li>")
             details = (
@@ -627,90 +633,39 @@ def _shard(words: dict[str, dict[int, int]]) -> dict[str, dict[str, list[int]]]:
 
 
 # --------------------------------------------------------------------------------------------
-# title pages (module level so worker processes can run them)
+# title data: one bucket file per hash of the cluster id, rendered by assets/title.js
 # --------------------------------------------------------------------------------------------
-def _render_titles(out: str, clusters: list[dict], context: dict) -> None:
-    base = Path(out) / "t"
-    base.mkdir(parents=True, exist_ok=True)
-    for cluster in clusters:
-        text = _title_page(cluster, context)
-        with open(base / f"{page_id(cluster.get('id', ''))}.html", "wb") as fh:
-            fh.write(text.encode("utf-8"))
+TITLE_FIELDS = ("title", "subtitle", "parallel_title", "authors", "publisher", "place", "year", "edition", "isbn",
+                "issn", "series", "volume", "type", "language", "pages", "classification", "curriculum", "subjects",
+                "keywords", "summary")
 
 
-def _title_page(c: dict, ctx: dict) -> str:
-    libs = ctx["libs"]
-    rows = []
+def bucket_of(cluster_id: str, buckets: int) -> int:
+    """FNV-1a (32 bit) of the UTF-8 id modulo ``buckets`` — assets/title.js computes the same."""
+    h = 0x811C9DC5
+    for byte in cluster_id.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
 
-    def row(key: str, value) -> None:
-        if value not in (None, "", [], {}):
-            rows.append(f"<dt>{L(key)}</dt><dd>{value}</dd>")
 
-    kind = c.get("type") if c.get("type") in TYPES else "other"
-    row("site.ui.title.authors", esc("; ".join(c.get("authors") or [])))
-    row("site.ui.title.type", L("site.type." + kind))
-    row("site.ui.title.publisher", esc(", ".join(str(x) for x in (c.get("place"), c.get("publisher")) if x)))
-    row("site.ui.title.year", esc(c.get("year")) if c.get("year") else None)
-    row("site.ui.title.edition", esc(c.get("edition")))
-    row("site.ui.title.series", esc(" — ".join(str(x) for x in (c.get("series"), c.get("volume")) if x)))
-    row("site.ui.title.isbn", esc(c.get("isbn")))
-    row("site.ui.title.issn", esc(c.get("issn")))
-    row("site.ui.title.language", esc(c.get("language")))
-    row("site.ui.title.pages", esc(c.get("pages")) if c.get("pages") else None)
-    classification = c.get("classification") or {}
-    row("site.ui.title.classification", esc("; ".join(f"{k.upper()} {v}" for k, v in classification.items() if v)))
-    cur = c.get("curriculum") or {}
-    if cur:
-        parts = []
-        if cur.get("grade"):
-            parts.append(L("site.ui.filter.grade_n", n=cur["grade"]))
-        for key in ("subject", "series", "program"):
-            if cur.get(key):
-                parts.append(esc(cur[key]))
-        row("site.ui.title.curriculum", " · ".join(parts))
-    row("site.ui.title.subjects", esc("; ".join(c.get("subjects") or [])))
-    row("site.ui.title.keywords", esc("; ".join(c.get("keywords") or [])))
-
+def title_entry(c: dict, lib_codes) -> dict:
+    """What a title page shows: a whitelist of the cluster's fields (never members or record ids)."""
+    out = {k: c[k] for k in TITLE_FIELDS if c.get(k) not in (None, "", [], {})}
+    out["type"] = c.get("type") if c.get("type") in TYPES else "other"
     access = c.get("access") if c.get("access") in ACCESS else "catalog"
+    out["access"] = access
     digital = c.get("digital") or {}
-    link = ""
+    shown = {k: digital[k] for k in ("format", "licence", "size") if digital.get(k) not in (None, "")}
     url = digital.get("url") or ""
-    if access == "download" and (url.startswith(("http://", "https://")) or url.startswith("files/")):
-        href = url if url.startswith("http") else "../" + url
-        fmt = f" ({esc(digital['format'])})" if digital.get("format") else ""
-        link = f'<p><a class="button" href="{esc(href)}" rel="noopener">{L("site.ui.title.download")}</a>{fmt}</p>'
-    licence = f"<p>{L('site.ui.title.licence')}: {esc(digital['licence'])}</p>" if digital.get("licence") else ""
-
-    holdings = c.get("holdings") or []
-    hrows = []
-    for h in holdings:
-        code = h.get("library")
-        hrows.append(
-            f'<tr><th scope="row"><a href="../lib/{esc(code)}.html">{esc(libs.get(code, code))}</a></th>'
-            + "".join(
-                f'<td data-label="{esc(t(k, "vi"))}: " data-i18n-attr="data-label:{k}">{v}</td>'
-                for k, v in (("site.ui.hold.call_number", esc(h.get("call_number") or "—")),
-                             ("site.ui.hold.copies", int(h.get("copies") or 0)),
-                             ("site.ui.hold.available", int(h.get("available") or 0)),
-                             ("site.ui.hold.away", int(h.get("away") or 0)))
-            )
-            + "</tr>"
-        )
-    head = "".join(f'<th scope="col">{L(k)}</th>' for k in (
-        "site.ui.hold.library", "site.ui.hold.call_number", "site.ui.hold.copies", "site.ui.hold.available", "site.ui.hold.away"))
-    table = (f'<div class="table"><table class="hold"><thead><tr>{head}</tr></thead><tbody>{"".join(hrows)}</tbody></table></div>'
-             if hrows else f"<p>{L('site.ui.hold.none')}</p>")
-    summary = f'<p class="summary">{esc(c.get("summary"))}</p>' if c.get("summary") else ""
-    subtitle = f'<p class="subtitle">{esc(c["subtitle"])}</p>' if c.get("subtitle") else ""
-    body = (
-        f'<p><a href="../index.html" class="back">{L("site.ui.title.back")}</a></p>'
-        f"<article><h1>{esc(c.get('title'))}</h1>{subtitle}{summary}"
-        f'<dl class="facts">{"".join(rows)}</dl>'
-        f"<h2>{L('site.ui.title.access')}</h2>"
-        f'<p class="access access-{access}">{L("site.access." + access)}</p>{link}{licence}'
-        f"<h2>{L('site.ui.title.holdings')}</h2>{table}</article>"
-    )
-    return _page(title=str(c.get("title")), body=body, depth=1, active="", site_title=ctx["site_title"])
+    if access == "download" and (url.startswith(("https://", "http://")) or url.startswith("files/")):
+        shown["url"] = url
+    if shown:
+        out["digital"] = shown
+    out["holdings"] = [
+        {k: h[k] for k in ("library", "call_number", "copies", "available", "away") if h.get(k) is not None}
+        for h in c.get("holdings") or [] if h.get("library") in lib_codes
+    ]
+    return out
 
 
 # --------------------------------------------------------------------------------------------

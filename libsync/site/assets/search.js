@@ -222,7 +222,7 @@
     var li = el("li", "hit");
     var h = el("h3", "hit-title");
     var a = el("a", null, d[1]);
-    a.href = "t/" + d[0] + ".html";
+    a.href = "title.html#" + encodeURIComponent(d[0]);
     h.appendChild(a);
     li.appendChild(h);
     if (d[2]) li.appendChild(el("p", "sub", d[2]));
