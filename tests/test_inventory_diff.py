@@ -29,10 +29,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 TERM = "2024-2025/HK1"
 
 
-def record(root: Path, lib: str, rid: str, title: str, items: list[dict]) -> None:
+def record(root: Path, lib: str, rid: str, title: str, items: list[dict], kind: str = "textbook") -> None:
     path = root / "records" / lib / f"{rid}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"id": rid, "library": lib, "type": "textbook", "title": title, "items": items}
+    data = {"id": rid, "library": lib, "type": kind, "title": title, "items": items}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -75,6 +75,7 @@ def net(tmp_path, monkeypatch):
          "status_ref": "LC-HD-XS-2024-HK1"},                                # foreign, expected
         {"barcode": "HD-0002", **avail},
     ])
+    record(root, "XS", "sach-so", "Sách điện tử Toán 6", [{"barcode": "XS-SO-1", **avail}], kind="digital")
     record(root, "ND", "tieng-anh-6", "Tiếng Anh 6", [{"barcode": "ND-0001", **avail}])  # foreign, unexpected
     exchange(root, "LC-XS-HD-2024-HK1", "XS", "HD", [("XS-0003", "toan-6")],
              [("approved", "2024-09-20"), ("dispatched", "2024-10-07"), ("received", "2024-10-08")], "received")
@@ -224,6 +225,7 @@ def test_check_shelf_scan(net, tmp_path):
     assert got["XS-0004"][0] == "twice"
     assert got["XS-0002"][0] == "missing" and got["XS-0006"][0] == "missing" and got["XS-0008"][0] == "missing"
     assert "XS-0005" not in got  # lost and not scanned: not expected, not reported
+    assert "XS-SO-1" not in got  # a digital record's copy is a file, never on a shelf
     assert report["scan"]["expected"] == 6  # five own copies + HD-0001 brought by the exchange
 
 
@@ -232,9 +234,9 @@ def test_library_api_directly(net, tmp_path):
     before = record_snapshot(repo, "XS", tmp_path / "before.txt", label="Trước", date="2024-10-01")
     after = record_snapshot(repo, "XS", tmp_path / "after.txt", label="Sau", date="2024-11-15")
     index = CopyIndex.build(net)
-    assert index.stats["parsed"] == 4
+    assert index.stats["parsed"] == 5
     again = CopyIndex.build(net)
-    assert again.stats["parsed"] == 0 and again.stats["cached"] == 4 and len(again) == len(index)
+    assert again.stats["parsed"] == 0 and again.stats["cached"] == 5 and len(again) == len(index)
     report = diff(before["data"], after["data"], index, movements(repo))
     assert report["counts"]["missing"] == 1
     # a changed record file is parsed again (cache keyed by size and mtime)

@@ -7,7 +7,8 @@
 * other libraries' copies that an exchange brought to L and that are still out on D, or
   that the catalogue records as ``at-partner`` with holder L.
 
-Copies lent (on-loan), at a partner, in transit, lost or withdrawn are not expected.
+Copies of digital records (files) are never expected. Copies lent (on-loan), at a
+partner, in transit, lost or withdrawn are not expected.
 Categories: present, missing, unknown, foreign (expected/unexpected), conflict, twice —
 the same ids as ``diff`` so reports and minutes share one renderer.
 """
@@ -36,6 +37,8 @@ def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day
                     brought[code] = move
     expected: dict[str, dict] = {}
     for code, copy in index.copies.items():
+        if copy.type == "digital":
+            continue
         if copy.library == library:
             if copy.status in SHELF_STATUSES and copy.holder == library and code not in away:
                 expected[code] = {"reason": "own", "ref": None, "ref_file": copy.file}

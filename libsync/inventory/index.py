@@ -23,7 +23,7 @@ from libsync.cachedir import repo_cache_dir
 from libsync.errors import LibsyncError
 from libsync.network import parse_date
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PARALLEL_THRESHOLD = 2000
 # Compact item rows in the cache: the fields a stocktake needs, in this order.
 ITEM_FIELDS = ("barcode", "status", "holder", "status_date", "status_ref", "acquired", "location")
@@ -42,13 +42,14 @@ class Copy:
     status_ref: str | None = None
     acquired: str | None = None
     location: str | None = None
+    type: str | None = None   # record type: "digital" copies are files, never on a shelf
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
 def _parse_record(args: tuple[str, str]) -> tuple[str, object]:
-    """(relpath, row) — row is [library, id, title, [item rows]] or an error text."""
+    """(relpath, row) — row is [library, id, title, [item rows], type] or an error tuple."""
     path, relpath = args
     loaded = yamlio.load_file(Path(path), relpath)
     data = loaded.data
@@ -61,7 +62,8 @@ def _parse_record(args: tuple[str, str]) -> tuple[str, object]:
     for item in data.get("items") or []:
         if isinstance(item, dict) and item.get("barcode"):
             items.append([None if item.get(f) is None else str(item.get(f)) for f in ITEM_FIELDS])
-    return relpath, [library, str(data.get("id") or Path(relpath).stem), str(data.get("title") or ""), items]
+    return relpath, [library, str(data.get("id") or Path(relpath).stem), str(data.get("title") or ""), items,
+                     data.get("type")]
 
 
 def _record_files(root: Path) -> list[tuple[str, os.stat_result]]:
@@ -145,13 +147,13 @@ class CopyIndex:
                 pass  # a cache that cannot be written only costs time
         copies: dict[str, Copy] = {}
         duplicates: list[str] = []
-        for relpath, (library, record_id, title, items) in rows.items():
+        for relpath, (library, record_id, title, items, kind) in rows.items():
             for barcode, status, holder, status_date, status_ref, acquired, location in items:
                 if barcode in copies:
                     duplicates.append(barcode)
                     continue
                 copies[barcode] = Copy(barcode, library, record_id, relpath, title, status or "available",
-                                       holder or library, status_date, status_ref, acquired, location)
+                                       holder or library, status_date, status_ref, acquired, location, kind)
         stats["copies"] = len(copies)
         stats["duplicates"] = duplicates
         return cls(copies, stats)
