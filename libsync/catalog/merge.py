@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from libsync.catalog import match
 from libsync.catalog.match import ACCESS_ORDER, Features, compare, features
-from libsync.text import nfc
+from libsync.text import is_nfc, nfc
 
 MAX_BLOCK = 40          # a block larger than this is compared by sorted neighbourhood …
 WINDOW = 8              # … with this many neighbours on each side
@@ -318,22 +318,25 @@ DESCRIPTION_FIELDS = ("title", "subtitle", "authors", "publisher", "place", "yea
                       "series", "volume", "type", "language", "pages", "classification", "curriculum")
 
 
+_EMPTY = (None, "", [], {})
+
+
 def describe(members: list[dict], lead: str | None = None) -> dict:
-    """The preferred description (richest member; lead library, then key, break ties) + unions."""
-    ranked = sorted(members, key=lambda r: (-richness(r), r.get("library") != lead,
-                                            str(r.get("library", "")), str(r.get("id", ""))))
+    """The preferred description (richest member; lead library, then key, break ties) + unions.
+    Text is expected in NFC (``union_from_records`` normalises records that are not)."""
+    if len(members) == 1:
+        ranked = members
+    else:
+        ranked = sorted(members, key=lambda r: (-richness(r), r.get("library") != lead,
+                                                str(r.get("library", "")), str(r.get("id", ""))))
     best = ranked[0]
     out: dict = {}
     for name in DESCRIPTION_FIELDS:
         value = best.get(name)
-        if value in (None, "", [], {}):
-            value = next((r[name] for r in ranked[1:] if r.get(name) not in (None, "", [], {})), None)
-        if value not in (None, "", [], {}):
+        if value in _EMPTY and len(ranked) > 1:
+            value = next((r[name] for r in ranked[1:] if r.get(name) not in _EMPTY), None)
+        if value not in _EMPTY:
             out[name] = value
-    if "isbn" in out:
-        from libsync.text.identifiers import format_isbn, isbn13
-        code = isbn13(str(out["isbn"]))
-        out["isbn"] = format_isbn(code) if code else out["isbn"]
     subjects = _union_texts(r.get("subjects") for r in ranked)
     keywords = _union_texts(r.get("keywords") for r in ranked)
     if subjects:
@@ -349,7 +352,19 @@ def describe(members: list[dict], lead: str | None = None) -> dict:
     if with_digital:
         best_digital = max(with_digital, key=lambda r: ACCESS_ORDER.get(r.get("access", "catalog"), 0))
         out["digital"] = dict(best_digital["digital"])
-    return _nfc_all(out)
+    return out
+
+
+def nfc_record(record: dict) -> dict:
+    """``record`` with every string in NFC — the same object when it already is (cheap check)."""
+    flat = "".join(v for v in record.values() if isinstance(v, str))
+    flat += "".join(a for a in record.get("authors") or () if isinstance(a, str))
+    flat += "".join(a for a in record.get("subjects") or () if isinstance(a, str))
+    flat += "".join(a for a in record.get("keywords") or () if isinstance(a, str))
+    flat += "".join(v for v in (record.get("curriculum") or {}).values() if isinstance(v, str))
+    if is_nfc(flat):
+        return record
+    return _nfc_all(record)
 
 
 def _nfc_all(value):
