@@ -42,7 +42,7 @@ from libsync.network import Network, parse_date
 from libsync.text import fold, fold_words, nfc
 
 MARKER = ".libsync-site"
-CHUNK = 100  # titles per display chunk (data/d/<n>.js)
+CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
 SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
 TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
 ACCESS = ("catalog", "read", "download")

@@ -195,6 +195,7 @@
       more.hidden = state.shown >= state.hits.length;
       statusLine();
       window.LS_LAST = { q: q, n: state.hits.length, t: performance.now() };
+      if (window.LS_FIRST_SHOWN == null && state.hits.length) window.LS_FIRST_SHOWN = window.LS_LAST.t;
     });
   }
 
@@ -249,9 +250,17 @@
     return li;
   }
 
+  function prefetch() {
+    /* load the shards of the words typed so far right away; the search itself waits a moment */
+    queryWords(input.value).forEach(function (w) {
+      shardsFor(w, w.length > 1).forEach(function (k) { if (!store.w[k]) LSD.load("data/w/" + hex(k) + ".js").catch(function () {}); });
+    });
+  }
+
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    prefetch();
     timer = setTimeout(search, 40);
   });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); search(); });
