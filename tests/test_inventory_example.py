@@ -93,3 +93,22 @@ def test_books_sent_to_hd_are_expected_foreign_on_hd_shelf(net, tmp_path):
     assert by["HD-GK-00071"]["category"] == "present"
     assert report["counts"]["missing"] > 0  # the rest of HD's shelf was not scanned
     assert result.exit_code == 0
+
+
+def test_committed_example_pair_is_intact_and_diffs_as_documented(net):
+    import hashlib
+
+    import yaml
+
+    for path in sorted((net / "inventories").glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = net / data["source"]["file"]
+        assert hashlib.sha256(raw.read_bytes()).hexdigest() == data["source"]["sha256"], path
+    result = run(net, "inventory", "diff", "2024-10-01-truoc-luan-chuyen-hk1", "2024-11-15-sau-luan-chuyen-hk1",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)["counts"]
+    assert counts == {"present": 178, "missing": 1, "explained": 26, "returned": 0, "unknown": 1, "foreign": 1,
+                      "conflict": 0, "twice": 1}
+    checked = run(net, "validate")
+    assert checked.exit_code == 0, checked.output
