@@ -117,3 +117,11 @@ def test_failed_raw_write_leaves_no_snapshot(net, tmp_path):
     assert "Traceback" not in result.output
     assert written(net) == ["inventories/XS/raw"]
     assert not list((net / "inventories/XS").glob(".*"))  # no temporary files left behind
+
+
+def test_bad_minutes_extension_is_refused_before_work(net, tmp_path):
+    assert run(net, "inventory", "record", "XS", str(tmp_path / "ok.txt"), "--label", "a", "--date", "2024-10-01").exit_code == 0
+    result = run(net, "inventory", "check", "XS", str(tmp_path / "ok.txt"), "--minutes", str(tmp_path / "bb.pdf"))
+    assert result.exit_code == 2 and "bb.pdf" in result.output
+    assert not (tmp_path / "bb.pdf").exists()
+    assert "XS-0001" not in result.stdout  # refused before any report was printed

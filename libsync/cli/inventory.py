@@ -21,6 +21,14 @@ from libsync.inventory.snapshot import CATALOG_REFS, check_date, load_snapshot, 
 FORMATS = ("text", "json", "csv")
 
 
+def _check_minutes(path: str | None) -> None:
+    """Refuse a bad minutes file name before any work is done."""
+    if path:
+        from libsync.render.document import format_of
+
+        format_of(path)
+
+
 def _fail_on(value: str | None) -> set[str]:
     if not value:
         return set()
@@ -117,6 +125,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         fails = _fail_on(fail_on)
+        _check_minutes(minutes)
         repo = repository(ctx)
         sides: list[tuple[str | None, dict | None]] = []
         for ref in (before, after):
@@ -150,6 +159,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         fails = _fail_on(fail_on)
+        _check_minutes(minutes)
         repo = repository(ctx)
         repo.network.library(library)
         day = check_date(date)
