@@ -1,11 +1,16 @@
 """The validation cache: a repeat run re-reads only what changed, and never hides an error.
 
-One JSON file per repository in the cache folder (``libsync.cachedir``), never inside the
-repository. An entry keeps a file's size, mtime, content hash, its problems and facts. A
-file counts as unchanged when size and mtime match and the mtime is older than the cache
-itself by more than the racy window (as Git does); otherwise its bytes are hashed and
-compared. The whole cache is dropped when libsync, its rules or any schema change, so a
-stale verdict cannot survive an upgrade.
+Kept in the cache folder (``libsync.cachedir``), never inside the repository, as two files:
+
+* ``validate-index.json`` — per file: size, mtime, content hash, kind, its problems, whether
+  it was fully checked; plus the cross-file problems with the key of the exact set of file
+  contents they were computed from;
+* ``validate-facts.json`` — per file: the small facts the cross-file rules need. It is read
+  only when some file changed, so a run where nothing changed reads just the index.
+
+A file counts as unchanged when size, mtime, ctime and inode match and the times are older
+than the cache by more than the racy window (as Git does); otherwise its bytes are hashed and compared.
+Everything is dropped when libsync, its rules or any schema change.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
 
 RACY_NS = 2_000_000_000
-FILE_NAME = "validate.json"
+INDEX = "validate-index.json"
+FACTS = "validate-facts.json"
 
 
 def _code_fingerprint() -> str:
@@ -33,48 +39,77 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def content_key(results: dict) -> str:
+    """A key for the exact set of files and contents the cross-file rules saw."""
+    digest = hashlib.blake2b(digest_size=16)
+    for rel in sorted(results):
+        digest.update(f"{rel}\0{results[rel].digest}\n".encode())
+    return digest.hexdigest()
+
+
+def _load(path: Path, key: str) -> dict | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            stored = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) and stored.get("key") == key else None
+
+
 class Cache:
-    def __init__(self, path: Path | None, key: str, files: dict, written: int) -> None:
-        self.path = path
+    def __init__(self, folder: Path | None, key: str = "") -> None:
+        self.folder = folder
         self.key = key
-        self.files = files
-        self.written = written
+        self.files: dict = {}
+        self.written = 0
+        self.cross: dict = {}
+        self._facts: dict | None = None
         self.dirty = False
 
     @classmethod
     def disabled(cls) -> "Cache":
-        return cls(None, "", {}, 0)
+        return cls(None)
 
     @classmethod
     def open(cls, root: Path) -> "Cache":
-        path = repo_cache_dir(root) / FILE_NAME
-        key = _code_fingerprint()
-        try:
-            with open(path, encoding="utf-8") as fh:
-                stored = json.load(fh)
-            if stored.get("key") == key and isinstance(stored.get("files"), dict):
-                return cls(path, key, stored["files"], int(stored.get("written", 0)))
-        except (OSError, ValueError):
-            pass
-        return cls(path, key, {}, 0)
+        cache = cls(repo_cache_dir(root), _code_fingerprint())
+        stored = _load(cache.folder / INDEX, cache.key)
+        if stored and isinstance(stored.get("files"), dict):
+            cache.files = stored["files"]
+            cache.written = int(stored.get("written", 0))
+            cache.cross = stored.get("cross") or {}
+        return cache
 
-    def get(self, root: Path, relpath: str, need_problems: bool):
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def facts(self) -> dict:
+        if self._facts is None:
+            stored = _load(self.folder / FACTS, self.key) if self.folder else None
+            self._facts = stored["facts"] if stored and isinstance(stored.get("facts"), dict) else {}
+        return self._facts
+
+    def get(self, root: str, relpath: str, need_problems: bool):
+        """A ``FileResult`` for an unchanged file (facts filled in later, see ``fill_facts``)."""
         from libsync.validation.engine import FileResult
 
         entry = self.files.get(relpath)
-        if entry is None or self.path is None:
+        if entry is None or self.folder is None:
             return None
-        size, mtime_ns, digest, kind, problems, facts, checked = entry
+        size, stamp, digest, kind, problems, checked = entry
         if need_problems and not checked:
             return None
-        full = os.path.join(root, relpath)
+        full = root + "/" + relpath
         try:
             st = os.stat(full)
         except OSError:
             return None
         if st.st_size != size:
             return None
-        if st.st_mtime_ns != mtime_ns or st.st_mtime_ns >= self.written - RACY_NS:
+        # ctime and inode too: utime() can put an old mtime back, but not an old ctime.
+        now = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if now != stamp or st.st_mtime_ns >= self.written - RACY_NS or st.st_ctime_ns >= self.written - RACY_NS:
             try:
                 with open(full, "rb") as fh:
                     data = fh.read()
@@ -82,28 +117,55 @@ class Cache:
                 return None
             if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
                 return None
-            entry[1] = st.st_mtime_ns
+            entry[1] = now
             self.dirty = True
-        return FileResult(relpath, kind, digest, problems, facts, (size, st.st_mtime_ns), checked)
+        return FileResult(relpath, kind, digest, problems or [], None, (size, *now), checked)
+
+    def fill_facts(self, results: dict) -> list[str]:
+        """Give cached results their facts; returns files whose facts are missing (to re-read)."""
+        facts = self.facts()
+        missing = []
+        for rel, result in results.items():
+            if result.facts is None and result.digest:
+                entry = facts.get(rel)
+                if entry is not None and entry[0] == result.digest:
+                    result.facts = entry[1]
+                else:
+                    missing.append(rel)
+        return missing
 
     def put(self, result) -> None:
-        if self.path is None or not result.digest or result.stat is None:
+        if self.folder is None or not result.digest or result.stat is None:
             return
-        self.files[result.relpath] = [result.stat[0], result.stat[1], result.digest, result.kind,
-                                      result.problems, result.facts, result.checked]
+        self.files[result.relpath] = [result.stat[0], list(result.stat[1:]), result.digest, result.kind,
+                                      result.problems or 0, result.checked]
+        self.facts()[result.relpath] = [result.digest, result.facts]
         self.dirty = True
 
-    def save(self, root: Path, existing: set[str]) -> None:
-        if self.path is None:
+    def cross_problems(self, key: str) -> list | None:
+        return self.cross.get("problems") if self.cross.get("key") == key else None
+
+    def set_cross(self, key: str, problems: list) -> None:
+        if self.cross.get("key") != key:
+            self.cross = {"key": key, "problems": problems}
+            self.dirty = True
+
+    def save(self, existing: set[str]) -> None:
+        if self.folder is None:
             return
         stale = [rel for rel in self.files if rel not in existing]
         for rel in stale:
             del self.files[rel]
+            if self._facts is not None:
+                self._facts.pop(rel, None)
         if not self.dirty and not stale:
             return
-        payload = {"key": self.key, "written": time.time_ns(), "root": str(root), "files": self.files}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self._facts is not None:
+                write_atomic(self.folder / FACTS, json.dumps({"key": self.key, "facts": self._facts},
+                                                             ensure_ascii=False, separators=(",", ":")))
+            index = {"key": self.key, "written": time.time_ns(), "files": self.files, "cross": self.cross}
+            write_atomic(self.folder / INDEX, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
         except Exception:  # a cache that cannot be written only costs time next run
             pass

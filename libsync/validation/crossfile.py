@@ -18,9 +18,8 @@ from libsync.validation.rules import ACTIVE_STATUSES, AWAY_STATUSES
 
 
 class _Reporter:
-    def __init__(self, root: Path, check_set: set[str]) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.check_set = check_set
         self.problems: list[Problem] = []
         self._texts: dict[str, str] = {}
 
@@ -33,8 +32,6 @@ class _Reporter:
         return self._texts[relpath]
 
     def error(self, relpath: str, path: list, rule: str, key: str, **params) -> None:
-        if relpath not in self.check_set:
-            return
         line, col = yamlio.locate(self._text(relpath), path)
         self.problems.append(Problem(relpath, line, col, rule, key, params, ERROR, yamlio.pointer(path)))
 
@@ -47,8 +44,9 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def check(root: Path, results: dict, check_set: set[str]) -> list[Problem]:
-    report = _Reporter(root, check_set)
+def check(root: Path, results: dict) -> list[Problem]:
+    """Every cross-file problem of the repository (the caller keeps those of the files it checks)."""
+    report = _Reporter(root)
     network = results.get("network.yaml")
     net = network.facts if network is not None and network.facts else None
     codes = set(net["libraries"]) if net else None

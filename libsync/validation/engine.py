@@ -18,7 +18,7 @@ from libsync import schemas, yamlio
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
-from libsync.validation.cache import Cache
+from libsync.validation.cache import Cache, content_key
 from libsync.validation.rules import CHECKERS, Found
 from libsync.validation.schema_errors import explain
 
@@ -143,7 +143,7 @@ def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) 
 
 def check_file(root: str, relpath: str, facts_only: bool = False) -> FileResult:
     kind = schemas.kind_of(relpath)
-    path = os.path.join(root, relpath)
+    path = root + "/" + relpath
     try:
         st = os.stat(path)
         with open(path, "rb") as fh:
@@ -154,7 +154,7 @@ def check_file(root: str, relpath: str, facts_only: bool = False) -> FileResult:
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     problems, facts = check_bytes(kind, relpath, data, facts_only)
     return FileResult(relpath, kind, digest, [p.to_state() for p in problems], facts,
-                      (st.st_size, st.st_mtime_ns), not facts_only)
+                      (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), not facts_only)
 
 
 def _worker(args: tuple[str, list[tuple[str, bool]]]) -> list[FileResult]:
@@ -183,9 +183,9 @@ def _selected(root: Path, all_files: list[str], paths: list[str] | None, changed
         chosen = set()
         for raw in paths:
             target = Path(raw)
-            if not target.is_absolute():
+            if not target.is_absolute():   # relative to here if that is inside the repository, else to its root
                 here = (Path.cwd() / target).resolve()
-                target = here if here.exists() else (root / target).resolve()
+                target = here if here.exists() and here.is_relative_to(root) else (root / target).resolve()
             try:
                 rel = target.relative_to(root).as_posix()
             except ValueError:
@@ -227,23 +227,38 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     cache = Cache.open(root) if use_cache else Cache.disabled()
     results: dict[str, FileResult] = {}
     jobs: list[tuple[str, bool]] = []
+    root_text = str(root)
     for rel in all_files:
-        hit = cache.get(root, rel, need_problems=rel in check_set)
+        hit = cache.get(root_text, rel, need_problems=rel in check_set)
         if hit is not None:
             results[rel] = hit
         else:
             jobs.append((rel, rel not in check_set))
-    for result in _run(root, jobs, workers or os.cpu_count() or 1):
-        results[result.relpath] = result
-        cache.put(result)
-    cache.save(root, set(all_files))
+    parsed = len(jobs)
+
+    def run(batch):
+        for result in _run(root, batch, workers or os.cpu_count() or 1):
+            results[result.relpath] = result
+            cache.put(result)
+
+    run(jobs)
+    key = content_key(results)
+    cross_states = cache.cross_problems(key)
+    if cross_states is None:
+        missing = cache.fill_facts(results) if cache.enabled else []
+        if missing:                       # facts lost from the cache: read those files again
+            parsed += len(missing)
+            run([(rel, rel not in check_set) for rel in missing])
+        cross_states = [p.to_state() for p in crossfile.check(root, results)]
+        cache.set_cross(key, cross_states)
+    cache.save(set(all_files))
 
     problems: list[Problem] = []
     for rel in sorted(check_set):
         problems.extend(Problem.from_state(s) for s in results[rel].problems)
     for rel in ungoverned:
         problems.append(Problem(rel, None, None, "not-governed", "validate.not_governed", {"path": rel}, WARNING))
-    problems.extend(crossfile.check(root, results, check_set))
+    problems.extend(p for p in map(Problem.from_state, cross_states) if p.file in check_set)
     problems.sort(key=Problem.sort_key)
     return Result(files_checked=len(check_set), problems=problems,
-                  parsed=len(jobs), reused=len(all_files) - len(jobs))
+                  parsed=parsed, reused=len(all_files) - parsed)
