@@ -47,6 +47,19 @@ class LibsyncGroup(typer.core.TyperGroup):
             raise typer.Exit(2) from None
 
 
+def _localised_help_option(command, ctx):
+    option = _click_help_option(command, ctx)
+    if option is not None:
+        option.help = t("help.opt.help")
+    return option
+
+
+# click's own "--help" text is English only; Typer may carry its own copy of click.
+_ClickCommand = typer.core.TyperCommand.__mro__[1]
+_click_help_option = _ClickCommand.get_help_option
+_ClickCommand.get_help_option = _localised_help_option
+
+
 def _language_from_argv(argv: list[str]) -> str | None:
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):

@@ -60,6 +60,7 @@ MESSAGES.update({
         "Network repository folder (default: LIBSYNC_REPO, else the nearest folder upward holding network.yaml).",
     ),
     "help.opt.lang": ("Ngôn ngữ thông báo: vi (mặc định) hoặc en; cũng đặt được bằng LIBSYNC_LANG.", "Message language: vi (default) or en; LIBSYNC_LANG also sets it."),
+    "help.opt.help": ("Xem hướng dẫn này rồi thoát.", "Show this help and exit."),
     "help.opt.version": ("In phiên bản rồi thoát.", "Print the version and exit."),
     "help.opt.format": ("Định dạng kết quả: {choices}.", "Output format: {choices}."),
     "help.opt.output": ("Ghi kết quả ra tệp này.", "Write the result to this file."),
