@@ -202,8 +202,8 @@ def main() -> None:
               f"the index loads by shard as words are typed")
         shard_sizes = sorted(p.stat().st_size for p in (site / "data" / "w").glob("*.js"))
         print(f"word shards: median {statistics.median(shard_sizes) / 1024:.1f} KB, largest {shard_sizes[-1] / 1024:.1f} KB")
-        pages = sum(1 for _ in (site / "t").iterdir())
-        print(f"title pages: {pages}")
+        buckets = sum(1 for _ in (site / "data" / "t").iterdir())
+        print(f"title pages: one title.html + {buckets} data buckets for {titles} titles")
 
         server = make_server(site, 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -223,7 +223,8 @@ def test_library_page_links_to_filtered_search(page, server):
     page.goto(server + "lib/ND.html")
     assert page.inner_text("h1") == "Trường THCS Nguyễn Du"
     page.click("a.button")
-    page.wait_for_function("() => window.LS_LAST !== null")
+    page.wait_for_url("**/index.html#lib=ND")
+    page.wait_for_function("() => window.LS_SEARCH && window.LS_LAST && window.LS_LAST.n > 0")
     assert page.input_value("#f-lib") == "ND"
     assert "Đất rừng phương Nam" in titles(page)
 

@@ -25,6 +25,7 @@ exchange copies are named only when their record belongs to one of those cluster
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -44,6 +45,7 @@ from libsync.text import fold, fold_words, nfc
 MARKER = ".libsync-site"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
 SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
+MAX_KEY = 10  # longest shard key (ISBNs share their first 6 digits)
 TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
 ACCESS = ("catalog", "read", "download")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -319,7 +321,7 @@ class _Site:
             facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
             facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
             for field, text in _search_texts(cluster):
-                for word in fold_words(text):
+                for word in _words(text):
                     best = words[word].get(n)
                     if best is None or field < best:
                         words[word][n] = field
@@ -334,6 +336,7 @@ class _Site:
             "grades": grades,
             "subjects": subjects,
             "shards": sorted(shards),
+            "maxkey": max((len(k) for k in shards), default=1),
         }
         return docs, facets, shards, meta
 
@@ -591,6 +594,12 @@ def _search_texts(cluster: dict):
         yield FIELD_OTHER, str(value)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _words(text: str | None) -> tuple[str, ...]:
+    """Folded words, memoised: publishers, authors, subjects and series repeat a lot."""
+    return tuple(fold_words(text))
+
+
 def _postings(docs: dict[int, int]) -> list[int]:
     """Sorted ``doc * 4 + field``, delta-encoded."""
     values = sorted(n * 4 + f for n, f in docs.items())
@@ -611,7 +620,7 @@ def _shard(words: dict[str, dict[int, int]]) -> dict[str, dict[str, list[int]]]:
 
     def place(key: str, ws: list[str]) -> None:
         depth = len(key)
-        if size(ws) <= SHARD_LIMIT or depth >= 6:
+        if size(ws) <= SHARD_LIMIT or depth >= MAX_KEY:
             shards[key] = {w: encoded[w] for w in ws}
             return
         short = [w for w in ws if len(w) <= depth]

@@ -27,7 +27,7 @@
 
   function shardsFor(word, prefix) {
     var out = [];
-    for (var k = Math.min(word.length, 6); k >= 1; k--) {
+    for (var k = Math.min(word.length, meta.maxkey || 6); k >= 1; k--) {
       var p = word.slice(0, k);
       if (keys.has(p)) { out.push(p); break; }
     }
