@@ -69,7 +69,8 @@ def _handles(people: list[dict]) -> list[str]:
 
 def codeowners_text(network: Network) -> str:
     """CODEOWNERS: each library's folders owned by its librarians; network.yaml and anything
-    not otherwise owned by the lead library; an exchange between two libraries by both."""
+    not otherwise owned by the lead library; an exchange by both its libraries (manifest ids
+    begin with ``<from>-<to>-``, lower case, which validate checks)."""
     lead_handles = _handles(network.libraries.get(network.lead, {}).get("librarians", []))
     lines = [t("codeowners.header"), ""]
     if lead_handles:
@@ -91,7 +92,7 @@ def codeowners_text(network: Network) -> str:
         handles = _handles(network.libraries.get(receiver, {}).get("librarians", [])) + \
             _handles(network.libraries.get(sender, {}).get("librarians", []))
         if handles:
-            lines.append(f"/exchanges/**/*-{sender}-{receiver}-*  {' '.join(dict.fromkeys(handles))}")
+            lines.append(f"/exchanges/**/{sender.lower()}-{receiver.lower()}-*  {' '.join(dict.fromkeys(handles))}")
     return "\n".join(lines) + "\n"
 
 

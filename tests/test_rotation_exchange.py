@@ -9,7 +9,7 @@ import yaml
 
 from test_rotation_support import git_network, make_network, snapshot, write_scan
 
-EID = "2024-2025-HK1-rt-xs-sgk6-HD"
+EID = "xs-hd-2024-2025-hk1-rt-xs-sgk6"
 BATCH = ["RTXS11", "RTXS12", "RTXS21", "RTXS22", "RTXS31", "RTXS32", "RTXS41", "RTXS42"]
 MANIFEST = f"exchanges/2024-2025/HK1/{EID}.yaml"
 

@@ -78,11 +78,11 @@ def test_ics_and_write_commit(tmp_path, cli):
     assert r.exit_code == 0, r.output
     cal = icalendar.Calendar.from_ical(ics.read_bytes())
     events = [c for c in cal.walk("VEVENT")]
-    sgk = [e for e in events if "2024-2025-HK1-rt-xs-sgk6-HD-handover" in str(e["uid"])]
+    sgk = [e for e in events if "xs-hd-2024-2025-hk1-rt-xs-sgk6-handover" in str(e["uid"])]
     assert len(sgk) == 1
     assert "XS → HD" in str(sgk[0]["summary"]) and "Trường THCS Hưng Đạo" in str(sgk[0]["description"])
     assert sgk[0].decoded("dtstart") == dt.date(2024, 9, 5)
-    manifest = root / "exchanges/2024-2025/HK1/2024-2025-HK1-rt-xs-sgk6-HD.yaml"
+    manifest = root / "exchanges/2024-2025/HK1/xs-hd-2024-2025-hk1-rt-xs-sgk6.yaml"
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert data["status"] == "proposed" and len(data["copies"]) == 8
     assert repo.head.commit.message.startswith("schedule 2024-2025/HK1")

@@ -113,4 +113,5 @@ MESSAGES.update({
     ),
     "help.fmt.paths": ("Chỉ định dạng các tệp/thư mục này (mặc định: cả kho).", "Format only these files/folders (default: the whole repository)."),
     "help.fmt.check": ("Không sửa; liệt kê tệp cần định dạng và thoát với mã 1 nếu có.", "Change nothing; list files that would change and exit 1 if any."),
+    "rule.exchange_id_prefix": ("Mã phiếu '{id}' nên bắt đầu bằng '{prefix}' (thư viện gửi - nhận) để CODEOWNERS giao phiếu cho đúng hai thư viện.", "Exchange id '{id}' should begin with '{prefix}' (sender-receiver) so CODEOWNERS gives it to both libraries."),
 })

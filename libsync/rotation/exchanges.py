@@ -370,7 +370,7 @@ def new_manifest(repo, *, term: str, sender: str, receiver: str, handover: dt.da
         group = shared[0]["id"] if shared else None
     from libsync.rotation.schedule import exchange_id as make_id
 
-    eid = exchange_id or make_id(term, batch or "ds", receiver)
+    eid = exchange_id or make_id(sender, receiver, term, batch or "ds")
     data: dict = {"id": eid, "term": term}
     if group:
         data["group"] = group

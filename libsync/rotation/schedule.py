@@ -98,9 +98,10 @@ class Plan:
         }
 
 
-def exchange_id(term_id: str, batch_id: str, receiver: str) -> str:
-    """``2024-2025-HK1-xs-sgk6-HD``: term, batch and receiver (file name of the manifest)."""
-    return f"{term_id.replace('/', '-')}-{batch_id}-{receiver}"[:80]
+def exchange_id(sender: str, receiver: str, term_id: str, batch_id: str) -> str:
+    """``xs-hd-2024-2025-hk1-xs-truyen``: sender and receiver first (CODEOWNERS gives the
+    manifest to both libraries by that prefix), then term and batch (the file name)."""
+    return f"{sender}-{receiver}-{term_id.replace('/', '-')}-{batch_id}".lower()[:80]
 
 
 def _rotation_groups(network, group_id: str | None) -> list[dict]:
@@ -198,7 +199,7 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
                 seen.add(partner)
                 received[partner] += res.size
                 plan.stages.append(Stage(term.id, grp["id"], b["id"], res.name, lib, partner, res.size,
-                                         handover, back, exchange_id(term.id, b["id"], partner)))
+                                         handover, back, exchange_id(b["library"], partner, term.id, b["id"])))
         for b in network.batches:
             if batch_group.get(b.get("id")) is None and (group is None or b.get("group") == group):
                 plan.unplaced.append(Unplaced(b.get("id", "?"), b.get("library", ""), "no_group", {}))

@@ -134,6 +134,11 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
             found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=eid, expected=relpath)
     if isinstance(term, str) and len(parts) == 4 and term != f"{parts[1]}/{parts[2]}":
         found.error("term-path", "rule.term_mismatch_path", ["term"], term=term, folder=f"{parts[1]}/{parts[2]}")
+    sender, receiver = data.get("from"), data.get("to")
+    if isinstance(eid, str) and isinstance(sender, str) and isinstance(receiver, str) \
+            and not eid.lower().startswith(f"{sender}-{receiver}-".lower()):
+        found.warning("exchange-id-prefix", "rule.exchange_id_prefix", ["id"], id=eid,
+                      prefix=f"{sender}-{receiver}-".lower())
     if data.get("from") and data.get("from") == data.get("to"):
         found.error("same-library", "rule.same_library", ["to"], code=data["to"])
     planned = data.get("planned") if isinstance(data.get("planned"), dict) else {}
