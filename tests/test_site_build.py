@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from libsync.cli import create_app
 from libsync.repository import Repository
-from libsync.site import build, choose_term, pages_workflow
+from libsync.site import build, choose_term
 from libsync.text import fold
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -287,20 +287,6 @@ def test_rebuild_replaces_the_whole_folder(repo, tmp_path):
     assert json.loads((out / ".libsync-site").read_text(encoding="utf-8"))["audience"] == "public"
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
     assert leftovers == []
-
-
-def test_pages_workflow_is_valid_actions_yaml(tmp_path):
-    import subprocess
-
-    text = pages_workflow()
-    data = yaml.safe_load(text)
-    assert "libsync site build -o _site --audience public" in text
-    assert data[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key "on" as True
-    wf = tmp_path / ".github" / "workflows" / "pages.yml"
-    wf.parent.mkdir(parents=True)
-    wf.write_text(text, encoding="utf-8")
-    res = subprocess.run(["actionlint", str(wf)], capture_output=True, text=True, cwd=tmp_path)
-    assert res.returncode == 0, res.stdout + res.stderr
 
 
 def test_example_network_builds_for_public_and_network(tmp_path):

@@ -6,6 +6,6 @@ site; ``build_site(union, network, exchanges, out_dir, ...)`` does the same from
 data. ``serve.make_server`` previews a built site on 127.0.0.1.
 """
 
-from libsync.site.build import build, build_site, choose_term, pages_workflow
+from libsync.site.build import build, build_site, choose_term
 
-__all__ = ["build", "build_site", "choose_term", "pages_workflow"]
+__all__ = ["build", "build_site", "choose_term"]

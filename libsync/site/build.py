@@ -675,11 +675,3 @@ def title_entry(c: dict, lib_codes) -> dict:
         for h in c.get("holdings") or [] if h.get("library") in lib_codes
     ]
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# publishing
-# --------------------------------------------------------------------------------------------
-def pages_workflow() -> str:
-    """The GitHub Actions workflow that publishes the public catalogue to GitHub Pages."""
-    return (resources.files("libsync.site") / "assets" / "pages-workflow.yml").read_text(encoding="utf-8")
