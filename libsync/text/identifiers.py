@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from stdnum import isbn as _isbn
@@ -17,7 +18,9 @@ def compact_isbn(value: str) -> str:
     return re.sub(r"[^0-9Xx]", "", raw).upper()
 
 
+@functools.lru_cache(maxsize=65536)
 def isbn_valid(value: str) -> bool:
+    """Check digit and length (the same editions recur across libraries: memoised)."""
     return _isbn.is_valid(compact_isbn(value))
 
 
@@ -41,6 +44,7 @@ def compact_issn(value: str) -> str:
     return re.sub(r"[^0-9Xx]", "", str(value)).upper()
 
 
+@functools.lru_cache(maxsize=16384)
 def issn_valid(value: str) -> bool:
     return _issn.is_valid(compact_issn(value))
 
