@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,7 @@ from pathlib import Path
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
 from libsync.network import Network, parse_date
-from libsync.text import fold, fold_words, nfc
+from libsync.text import _FOLD_TABLE, _NON_WORD, _SPACE, fold, nfc
 
 MARKER = ".libsync-site"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
@@ -242,7 +243,9 @@ class _Site:
         self.lib_index = {lib["code"]: i for i, lib in enumerate(self.libraries)}
         self.lib_names = {lib["code"]: lib["name"] for lib in self.libraries}
         clusters = [c for c in union.get("clusters", []) if c.get("title")]
-        clusters.sort(key=_rank_key)
+        # Title order: the titles a query finds sit side by side, so the first page of results
+        # needs one or two display chunks rather than twenty.
+        clusters.sort(key=lambda c: (fast_fold(c.get("title")), str(c.get("id"))))
         self.clusters = clusters
         self.by_member: dict[tuple[str, str], dict] = {}
         for cluster in clusters:
@@ -301,7 +304,7 @@ class _Site:
         grades = sorted({int(c["curriculum"]["grade"]) for c in self.clusters if isinstance((c.get("curriculum") or {}).get("grade"), int)})
         type_count = defaultdict(int)
         docs, facets = [], {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
-        words: dict[str, dict[int, int]] = defaultdict(dict)
+        words: dict[str, list[int]] = defaultdict(list)  # word -> [doc * 4 + best field], docs ascending
         for n, cluster in enumerate(self.clusters):
             kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
             type_count[kind] += 1
@@ -320,11 +323,16 @@ class _Site:
             facets["su"].append(subject_index.get(subject, 0))
             facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
             facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
+            best: dict[str, int] = {}
             for field, text in _search_texts(cluster):
                 for word in _words(text):
-                    best = words[word].get(n)
-                    if best is None or field < best:
-                        words[word][n] = field
+                    if best.get(word, 9) > field:
+                        best[word] = field
+            # posting: doc * 8 + field * 2 + (1 if a copy is on a shelf now) — the search adds a
+            # small bonus for titles one can borrow today
+            base = n * 8 + (1 if any(int(h.get("available") or 0) > 0 for h in holdings) else 0)
+            for word, field in best.items():
+                words[word].append(base + field * 2)
         shards = _shard(words)
         meta = {
             "title": self.site_title,
@@ -382,15 +390,28 @@ class _Site:
                      site_title=self.site_title, scripts=("data/meta.js", "assets/title.js"))
 
     # -- library pages -----------------------------------------------------------------------------
+    @functools.cached_property
+    def _stats(self) -> dict:
+        """Per library, in one pass: titles held, copies, copies available, titles by type."""
+        out: dict[str, dict] = {}
+        for c in self.clusters:
+            kind = c.get("type") if c.get("type") in TYPES else "other"
+            for h in c.get("holdings") or []:
+                entry = out.setdefault(h.get("library"), {"titles": 0, "copies": 0, "available": 0, "types": defaultdict(int)})
+                entry["titles"] += 1
+                entry["copies"] += int(h.get("copies") or 0)
+                entry["available"] += int(h.get("available") or 0)
+                entry["types"][kind] += 1
+        return out
+
+    def _library_stats(self) -> dict:
+        return self._stats
+
     def _library_page(self, lib: dict) -> str:
         code = lib["code"]
         info = self.network.libraries.get(code, {})
-        held = [c for c in self.clusters if any(h.get("library") == code for h in c.get("holdings") or [])]
-        copies = sum(int(h.get("copies") or 0) for c in held for h in c["holdings"] if h.get("library") == code)
-        available = sum(int(h.get("available") or 0) for c in held for h in c["holdings"] if h.get("library") == code)
-        by_type = defaultdict(int)
-        for c in held:
-            by_type[c.get("type") if c.get("type") in TYPES else "other"] += 1
+        stats = self._library_stats().get(code, {"titles": 0, "copies": 0, "available": 0, "types": {}})
+        held, copies, available, by_type = range(stats["titles"]), stats["copies"], stats["available"], defaultdict(int, stats["types"])
         rows = []
         for label, value in (("site.ui.lib.address", info.get("address")), ("site.ui.lib.level", info.get("level"))):
             if value:
@@ -560,13 +581,6 @@ class _Site:
         return copied
 
 
-def _rank_key(cluster: dict):
-    holdings = cluster.get("holdings") or []
-    libs = len({h.get("library") for h in holdings})
-    available = sum(int(h.get("available") or 0) for h in holdings)
-    return (-libs, -available, fold(cluster.get("title")), str(cluster.get("id")))
-
-
 def _search_texts(cluster: dict):
     """(field, text) pairs that the search index folds into words."""
     yield FIELD_TITLE, cluster.get("title")
@@ -594,15 +608,30 @@ def _search_texts(cluster: dict):
         yield FIELD_OTHER, str(value)
 
 
+@functools.lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """A str.translate table deleting every combining character (what ``strip_accents`` drops)."""
+    return {cp: None for cp in range(0x110000) if unicodedata.combining(chr(cp))}
+
+
+def fast_fold(text: str | None) -> str:
+    """``libsync.text.fold`` with the accent stripping done by ``str.translate`` (same result, ~3x faster)."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFD", text.casefold().translate(_FOLD_TABLE)).translate(_combining_marks())
+    folded = _NON_WORD.sub(" ", folded).replace("_", " ")
+    return _SPACE.sub(" ", folded).strip()
+
+
 @functools.lru_cache(maxsize=200_000)
 def _words(text: str | None) -> tuple[str, ...]:
     """Folded words, memoised: publishers, authors, subjects and series repeat a lot."""
-    return tuple(fold_words(text))
+    key = fast_fold(text)
+    return tuple(key.split()) if key else ()
 
 
-def _postings(docs: dict[int, int]) -> list[int]:
-    """Sorted ``doc * 4 + field``, delta-encoded."""
-    values = sorted(n * 4 + f for n, f in docs.items())
+def _postings(values: list[int]) -> list[int]:
+    """Ascending ``doc * 8 + field * 2 + available`` values, delta-encoded."""
     out, last = [], 0
     for v in values:
         out.append(v - last)
@@ -610,7 +639,7 @@ def _postings(docs: dict[int, int]) -> list[int]:
     return out
 
 
-def _shard(words: dict[str, dict[int, int]]) -> dict[str, dict[str, list[int]]]:
+def _shard(words: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
     """Group words into shards keyed by prefix; a word lives in the longest key that prefixes it."""
     encoded = {w: _postings(d) for w, d in words.items()}
     shards: dict[str, dict[str, list[int]]] = {}

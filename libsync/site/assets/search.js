@@ -1,8 +1,8 @@
 /* libsync web catalogue: search with the union catalogue's semantics.
    Every query word must match (AND); a word matches a folded index word exactly or as its
    beginning (one-letter words only exactly); title words weigh most, then authors/series/
-   school subject, then the rest; ties keep the catalogue order (more libraries, more copies
-   available first). Index shards and display chunks load on demand as <script> files. */
+   school subject, then the rest, plus a small bonus for a copy on a shelf now; ties keep the
+   catalogue's title order. Index shards and display chunks load on demand as <script> files. */
 (function () {
   "use strict";
   var LSD = window.LSD, LS = window.LS, store = LSD.store;
@@ -88,7 +88,7 @@
         var postings = entries[w], v = 0;
         for (var i = 0; i < postings.length; i++) {
           v += postings[i];
-          var doc = v >> 2, s = weights[v & 3];
+          var doc = v >> 3, s = weights[(v >> 1) & 3] + (v & 1) * 0.5;
           var old = best.get(doc);
           if (old === undefined || s > old) best.set(doc, s);
         }
@@ -151,6 +151,7 @@
 
   function search() {
     var token = ++state.token;
+    var started = performance.now();
     var q = input.value;
     var f = filterValues();
     var words = queryWords(q);
@@ -171,7 +172,9 @@
     return Promise.all(needed.map(LSD.load)).then(function () {
       if (token !== state.token) return;
       var keep = anyFilter(f) ? makeFilter(f) : function () { return true; };
+      var t0 = performance.now();
       state.hits = rank(words, keep);
+      state.timing = { shards: t0 - started, rank: performance.now() - t0 };
       state.shown = 0;
       state.filters = f;
       list.textContent = "";
@@ -182,20 +185,40 @@
   }
 
   function showMore(token, q) {
-    var slice = state.hits.slice(state.shown, state.shown + PAGE);
+    /* Results appear in rank order as soon as the chunks they need have arrived: the first
+       lines do not wait for the chunk of the twentieth. */
+    var start = state.shown;
+    var slice = state.hits.slice(start, start + PAGE);
+    var rendered = 0;
     var chunks = {};
     slice.forEach(function (n) { chunks[Math.floor(n / meta.chunk)] = 1; });
     var needed = Object.keys(chunks).filter(function (c) { return !store.d[c]; }).map(function (c) { return "data/d/" + c + ".js"; });
-    return Promise.all(needed.map(LSD.load)).then(function () {
+    var t0 = performance.now();
+    function flush() {
       if (token !== state.token) return;
-      var frag = document.createDocumentFragment();
-      slice.forEach(function (n) { frag.appendChild(item(n)); });
+      var frag = document.createDocumentFragment(), added = 0;
+      while (rendered < slice.length && store.d[Math.floor(slice[rendered] / meta.chunk)]) {
+        frag.appendChild(item(slice[rendered]));
+        rendered++; added++;
+      }
+      if (!added) return;
       list.appendChild(frag);
-      state.shown += slice.length;
+      state.shown = start + rendered;
+      if (rendered < slice.length) setStatus("site.ui.search.loading");
+      if (!start && rendered === added) {
+        window.LS_PAINT = { q: q, t: performance.now() };
+        if (window.LS_FIRST_SHOWN == null) window.LS_FIRST_SHOWN = window.LS_PAINT.t;
+      }
+    }
+    flush();
+    return Promise.all(needed.map(function (rel) { return LSD.load(rel).then(flush); })).then(function () {
+      if (token !== state.token) return;
+      flush();
       more.hidden = state.shown >= state.hits.length;
       statusLine();
-      window.LS_LAST = { q: q, n: state.hits.length, t: performance.now() };
-      if (window.LS_FIRST_SHOWN == null && state.hits.length) window.LS_FIRST_SHOWN = window.LS_LAST.t;
+      var now = performance.now();
+      window.LS_LAST = { q: q, n: state.hits.length, t: now, chunks: needed.length,
+                         timing: Object.assign({}, state.timing, { chunks: now - t0 }) };
     });
   }
 
