@@ -11,7 +11,8 @@ Categories (stable ids, in report order):
 ``unknown``    in no record of the network (kept for follow-up, never dropped);
 ``foreign``    belongs to another library — ``expected`` when an exchange brought it;
 ``conflict``   scanned after, but recorded as lost, withdrawn, at a partner or lent;
-``twice``      scanned more than once in one scan (``base`` says what it would otherwise be).
+``twice``      scanned more than once in one scan (``base`` says what it would otherwise be,
+               ``scans`` how often in each snapshot, ``where`` the positions where repeated).
 
 Precedence when several apply: unknown, foreign, conflict, twice, then the presence-based
 four. Plain data in (snapshot dicts, a ``CopyIndex``, ``Movement`` list), plain data out.
@@ -111,12 +112,16 @@ def _why_back(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
     return {"reason": None, "ref": None, "ref_file": None, "date": None}
 
 
-def _lines(barcodes: list[str]) -> dict[str, list[int]]:
-    """barcode → positions (1-based) in a snapshot's list."""
-    out: dict[str, list[int]] = {}
-    for i, code in enumerate(barcodes, start=1):
-        out.setdefault(code, []).append(i)
-    return out
+def _positions(barcodes: list[str]) -> tuple[Counter, dict[str, list[int]]]:
+    """How often each barcode was scanned, and the 1-based positions of those scanned more than once."""
+    counts = Counter(barcodes)
+    repeated = {code for code, n in counts.items() if n > 1}
+    positions: dict[str, list[int]] = {}
+    if repeated:
+        for i, code in enumerate(barcodes, start=1):
+            if code in repeated:
+                positions.setdefault(code, []).append(i)
+    return counts, positions
 
 
 def check_pair(before: dict, after: dict) -> tuple[dt.date, dt.date]:
@@ -138,33 +143,39 @@ def diff(before: dict, after: dict, index: CopyIndex, moves: list[Movement],
     library = before["library"]
     by_code = moves_by_barcode(moves, library)
     b_list, a_list = before.get("barcodes") or [], after.get("barcodes") or []
-    b_pos, a_pos = _lines(b_list), _lines(a_list)
+    b_count, b_twice = _positions(b_list)
+    a_count, a_twice = _positions(a_list)
+    lookup = index.copies.get
     entries: list[dict] = []
-    for barcode in dict.fromkeys([*b_list, *a_list]):
-        in_b, in_a = barcode in b_pos, barcode in a_pos
-        where = {"before": b_pos.get(barcode, []), "after": a_pos.get(barcode, [])}
-        copy = index.get(barcode)
+    add = entries.append
+    for barcode in dict.fromkeys(b_list + a_list):
+        in_b, in_a = barcode in b_count, barcode in a_count
+        copy = lookup(barcode)
         if copy is None:
-            entries.append(_entry("unknown", barcode, None, where=where))
+            add(_entry("unknown", barcode, None))
             continue
         if copy.library != library:
-            entries.append(_foreign(barcode, copy, library, end if in_a else start, by_code, where=where))
+            add(_foreign(barcode, copy, library, end if in_a else start, by_code))
             continue
         if in_a and copy.status in CONFLICT_STATUSES and _status_known_at(copy, end):
-            entries.append(_entry("conflict", barcode, copy, where=where, reason=f"status:{copy.status}",
-                                  ref=copy.status_ref, ref_file=copy.file, date=copy.status_date))
+            add(_entry("conflict", barcode, copy, reason=f"status:{copy.status}", ref=copy.status_ref,
+                       ref_file=copy.file, date=copy.status_date))
             continue
         if in_b and in_a:
-            base, info = "present", {}
+            base, info = "present", None
         elif in_b:
-            why = _why_gone(barcode, copy, library, start, end, by_code)
-            base, info = ("explained", why) if why else ("missing", {})
+            info = _why_gone(barcode, copy, library, start, end, by_code)
+            base = "explained" if info else "missing"
         else:
             base, info = "returned", _why_back(barcode, copy, library, start, end, by_code)
-        if len(where["before"]) > 1 or len(where["after"]) > 1:
-            entries.append(_entry("twice", barcode, copy, where=where, base=base, **info))
+        if barcode in b_twice or barcode in a_twice:
+            where = {"before": b_twice.get(barcode, []), "after": a_twice.get(barcode, [])}
+            scans = {"before": b_count.get(barcode, 0), "after": a_count.get(barcode, 0)}
+            add(_entry("twice", barcode, copy, where=where, scans=scans, base=base, **(info or {})))
+        elif info:
+            add(_entry(base, barcode, copy, **info))
         else:
-            entries.append(_entry(base, barcode, copy, where=where, **info))
+            add(_entry(base, barcode, copy))
     return _report("diff", library, entries, before=_side(before, before_file), after=_side(after, after_file))
 
 
