@@ -21,6 +21,7 @@ Plain data in and out::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from libsync.errors import LibsyncError
 from libsync.text import fold
@@ -42,11 +43,18 @@ class CopyRef:
 
 @dataclass
 class CopyIndex:
-    """Every copy of the network by barcode, and the active exchange holding each copy."""
+    """Every copy of the network by barcode, and the active exchange holding each copy.
+
+    ``records`` keeps, per library, each record with its copies (a filter is tested once per
+    record, not once per copy); ``by_record`` finds a library's copies by record id (a batch
+    that names its records does not scan the library at all).
+    """
 
     copies: dict[str, CopyRef] = field(default_factory=dict)
     by_library: dict[str, list[CopyRef]] = field(default_factory=dict)
     active: dict[str, list[str]] = field(default_factory=dict)  # barcode -> active exchange ids
+    records: dict[str, list[tuple[dict, list[CopyRef]]]] = field(default_factory=dict)
+    by_record: dict[tuple[str, str], list[tuple[dict, list[CopyRef]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: list[dict], exchanges: list[dict] = (), relpaths: list[str] | None = None) -> "CopyIndex":
@@ -54,13 +62,18 @@ class CopyIndex:
         for n, record in enumerate(records):
             rel = relpaths[n] if relpaths else None
             lib = record.get("library", "")
+            refs = []
             for item in record.get("items") or []:
                 code = item.get("barcode")
                 if not code:
                     continue
                 ref = CopyRef(code, record, item, rel)
                 index.copies[code] = ref
-                index.by_library.setdefault(lib, []).append(ref)
+                refs.append(ref)
+            if refs:
+                index.by_library.setdefault(lib, []).extend(refs)
+                index.records.setdefault(lib, []).append((record, refs))
+                index.by_record.setdefault((lib, record.get("id")), []).append((record, refs))
         for exchange in exchanges:
             if exchange.get("status") not in ACTIVE_STATUSES:
                 continue
@@ -70,9 +83,15 @@ class CopyIndex:
         return index
 
     @classmethod
-    def from_repository(cls, repo) -> "CopyIndex":
-        files = repo.record_files()
-        return cls.build(repo.load_many(files), repo.exchanges(), files)
+    def from_repository(cls, repo, use_cache: bool = True) -> "CopyIndex":
+        """The index of every record of ``repo``, through the shared parsed-record cache
+        (``libsync.rotation.records.all_records``): warm, it costs a JSON read, not a YAML
+        parse per file. A record file that cannot be read still stops the command with its
+        file and line, as before."""
+        from libsync.rotation.records import active_exchanges, all_records
+
+        records, relpaths = all_records(repo, use_cache=use_cache)
+        return cls.build(records, active_exchanges(repo), relpaths)
 
 
 @dataclass
@@ -100,40 +119,64 @@ def find_batch(network, batch_id: str) -> dict:
     raise LibsyncError("rotation.unknown_batch", batch=batch_id, known=known)
 
 
-def _in_range(value: str, low: str | None, high: str | None) -> bool:
-    key = fold(value)
-    if not key:
-        return False
-    if low and key < fold(low):
-        return False
-    if high:
-        top = fold(high)
-        if key > top and not key.startswith(top):
+@lru_cache(maxsize=65536)
+def _fold_cached(value) -> str:
+    return fold(value)
+
+
+def _folded(value) -> str:
+    """``fold``, remembered: the same subjects and series recur in every record."""
+    try:
+        return _fold_cached(value)
+    except TypeError:  # not hashable (a hand-made record): fold it as before
+        return fold(value)
+
+
+class CompiledFilter:
+    """A batch filter with its value lists turned into sets and folded once."""
+
+    __slots__ = ("types", "grades", "subjects", "series", "records", "low", "high")
+
+    def __init__(self, flt: dict) -> None:
+        self.types = flt["type"] if flt.get("type") else None
+        self.grades = list(flt["grade"]) if flt.get("grade") else None
+        self.subjects = {_folded(s) for s in flt["subject"]} if flt.get("subject") else None
+        self.series = {_folded(s) for s in flt["series"]} if flt.get("series") else None
+        self.records = frozenset(flt["records"]) if flt.get("records") else None
+        cn = flt.get("call_number")
+        self.low = self.high = None
+        if cn:
+            self.low = _folded(cn["from"]) if cn.get("from") else ""
+            self.high = _folded(cn["to"]) if cn.get("to") else ""
+
+    def matches(self, record: dict) -> bool:
+        if self.types is not None and record.get("type") not in self.types:
             return False
-    return True
+        curriculum = record.get("curriculum") or {}
+        if self.grades is not None and curriculum.get("grade") not in self.grades:
+            return False
+        if self.subjects is not None and _folded(curriculum.get("subject")) not in self.subjects:
+            return False
+        if self.series is not None and _folded(curriculum.get("series") or record.get("series")) not in self.series:
+            return False
+        if self.records is not None:
+            rid = record.get("id")
+            if not isinstance(rid, str) or rid not in self.records:
+                return False
+        if self.low is not None:
+            key = _folded(record.get("call_number") or "")
+            if not key:
+                return False
+            if self.low and key < self.low:
+                return False
+            if self.high and key > self.high and not key.startswith(self.high):
+                return False
+        return True
 
 
 def record_matches(record: dict, flt: dict) -> bool:
     """Whether ``record`` passes the record-level parts of a batch filter."""
-    if flt.get("type") and record.get("type") not in flt["type"]:
-        return False
-    curriculum = record.get("curriculum") or {}
-    if flt.get("grade") and curriculum.get("grade") not in flt["grade"]:
-        return False
-    if flt.get("subject"):
-        subject = fold(curriculum.get("subject"))
-        if subject not in {fold(s) for s in flt["subject"]}:
-            return False
-    if flt.get("series"):
-        series = fold(curriculum.get("series") or record.get("series"))
-        if series not in {fold(s) for s in flt["series"]}:
-            return False
-    if flt.get("records") and record.get("id") not in flt["records"]:
-        return False
-    cn = flt.get("call_number")
-    if cn and not _in_range(record.get("call_number") or "", cn.get("from"), cn.get("to")):
-        return False
-    return True
+    return CompiledFilter(flt).matches(record)
 
 
 def why_not_available(ref: CopyRef, index: CopyIndex, exclude_exchange: str | None = None) -> dict | None:
@@ -165,6 +208,7 @@ def resolve_batch(batch: dict, index: CopyIndex, exclude_exchange: str | None = 
     lib = batch.get("library", "")
     flt = batch.get("filter") or {}
     result = BatchResult(batch.get("id", "?"), lib, batch.get("name", batch.get("id", "?")))
+    compiled = CompiledFilter(flt)
     wanted = list(dict.fromkeys(flt.get("barcodes") or []))
     if wanted:
         candidates = []
@@ -175,10 +219,15 @@ def resolve_batch(batch: dict, index: CopyIndex, exclude_exchange: str | None = 
                                         "reason": "unknown" if ref is None else "not-owned",
                                         "ref": ref.owner if ref else None})
                 continue
-            if record_matches(ref.record, flt):
+            if compiled.matches(ref.record):
                 candidates.append(ref)
+    elif compiled.records is not None:
+        # the filter names its records: look them up instead of testing every record
+        candidates = [ref for rid in dict.fromkeys(flt["records"])
+                      for record, refs in index.by_record.get((lib, rid), ()) if compiled.matches(record)
+                      for ref in refs]
     else:
-        candidates = [ref for ref in index.by_library.get(lib, []) if record_matches(ref.record, flt)]
+        candidates = [ref for record, refs in index.records.get(lib, ()) if compiled.matches(record) for ref in refs]
     for ref in sorted(candidates, key=lambda r: (r.record.get("call_number") or "", r.record.get("id") or "", r.barcode)):
         why = why_not_available(ref, index, exclude_exchange)
         if why is None:

@@ -36,6 +36,7 @@ from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
 from libsync.rotation.batches import ACTIVE_STATUSES, CopyIndex, find_batch, resolve_batch
+from libsync.rotation.records import exchange_files, exchange_summaries, read_records, render_many
 
 STATUSES = ("proposed", "approved", "dispatched", "received", "returned", "closed", "cancelled")
 ACTIONS = {
@@ -75,8 +76,7 @@ class Outcome:
 
 def find(repo, exchange_id: str) -> tuple[str, dict]:
     """The manifest ``exchange_id`` (relative path, data); unknown id → LibsyncError."""
-    files = repo.data_files(("exchange",))
-    for rel in files:
+    for rel in exchange_files(repo):
         if Path(rel).stem == exchange_id:
             return rel, repo.load(rel)
     raise LibsyncError("rotation.unknown_exchange", exchange=exchange_id)
@@ -93,7 +93,7 @@ def list_exchanges(repo, term: str | None = None, library: str | None = None, st
         raise LibsyncError("rotation.bad_status", status=status, known=", ".join(STATUSES))
     today = today or dt.date.today()
     rows = []
-    for rel in repo.data_files(("exchange",)):
+    for rel in exchange_files(repo):
         data = repo.load(rel)
         if term and data.get("term") != term:
             continue
@@ -151,23 +151,27 @@ def _impossible(relpath: str, reason_key: str, **params) -> LibsyncError:
 def load_copies(repo, manifest: dict) -> dict[str, tuple[str, dict, dict]]:
     """The manifest's copies in the sender's records: barcode → (relpath, record, item).
 
-    Only the records the manifest names are read, so large networks stay fast.
+    Only the records the manifest names are read (parsed from disk, on both cores when there
+    are many: these are the records the step rewrites), so large networks stay fast.
     """
     sender = manifest.get("from", "")
     out: dict[str, tuple[str, dict, dict]] = {}
-    cache: dict[str, dict | None] = {}
-    for copy in manifest.get("copies") or []:
-        rid = copy.get("record")
-        rel = repo.record_relpath(sender, rid)
-        if rel not in cache:
-            cache[rel] = repo.load(rel) if repo.path(rel).is_file() else None
-        record = cache[rel]
+    copies = manifest.get("copies") or []
+    wanted = [repo.record_relpath(sender, copy.get("record")) for copy in copies]
+    loaded = read_records(repo, wanted)
+    items_of: dict[str, dict[str, dict]] = {}   # relpath -> barcode -> first item with it
+    for copy, rel in zip(copies, wanted):
+        record = loaded.get(rel)
         if record is None:
             continue
-        for item in record.get("items") or []:
-            if item.get("barcode") == copy.get("barcode"):
-                out[copy["barcode"]] = (rel, record, item)
-                break
+        if rel not in items_of:
+            first: dict[str, dict] = {}
+            for item in record.get("items") or []:
+                first.setdefault(item.get("barcode"), item)
+            items_of[rel] = first
+        item = items_of[rel].get(copy.get("barcode"))
+        if item is not None:
+            out[copy["barcode"]] = (rel, record, item)
     return out
 
 
@@ -287,15 +291,17 @@ def _set_item(item: dict, status: str, date: dt.date, ref: str, holder: str | No
 def _apply(repo, relpath: str, data: dict, touched: dict[str, dict], commit: bool, message: str) -> tuple[list[str], str | None]:
     """Write the manifest and the touched records together; optionally one commit."""
     paths = [relpath, *sorted(touched)]
+    before = {}
     if commit:
         dirty = gitops.dirty_paths(repo.root, paths)
         if dirty:
             raise LibsyncError("git.dirty", paths=", ".join(dirty))
-    before = {p: repo.path(p).read_bytes() if repo.path(p).is_file() else None for p in paths}
+        before = {p: repo.path(p).read_bytes() if repo.path(p).is_file() else None for p in paths}
+    items = [(relpath, data), *touched.items()]
+    texts = render_many(repo, items)   # canonical YAML, as Repository.save writes it
     with Transaction() as tx:
-        repo.save(relpath, data, tx=tx)
-        for rel, record in touched.items():
-            repo.save(rel, record, tx=tx)
+        for (rel, _), text in zip(items, texts):
+            tx.write(repo.path(rel), text)
     sha = None
     if commit:
         try:
@@ -400,7 +406,7 @@ def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "ori
     data, left_out = new_manifest(repo, **kwargs)
     relpath = repo.exchange_relpath(data["term"], data["id"])
     _schema_check_new(relpath, data)
-    if repo.path(relpath).exists() or any(Path(p).stem == data["id"] for p in repo.data_files(("exchange",))):
+    if repo.path(relpath).exists() or any(Path(p).stem == data["id"] for p in exchange_files(repo)):
         raise LibsyncError("rotation.exchange_exists", exchange=data["id"], path=relpath)
     outcome = Outcome(data["id"], relpath, "proposed", "propose", [relpath], left_out=left_out,
                       count=len(data["copies"]))
@@ -554,17 +560,19 @@ def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None,
 
 
 def _other_active(repo, data: dict) -> dict[str, list[str]]:
+    """Copies of ``data`` still out in another active manifest: barcode → those manifests' ids.
+
+    Reads manifest summaries (cached by content hash), not every manifest's YAML."""
     mine = {c["barcode"] for c in data["copies"]}
     out: dict[str, list[str]] = {}
-    for rel in repo.data_files(("exchange",)):
+    for rel, other in exchange_summaries(repo):
         if Path(rel).stem == data["id"]:
             continue
-        other = repo.load(rel)
         if other.get("status") not in ACTIVE_STATUSES:
             continue
-        for copy in other.get("copies") or []:
-            if copy.get("barcode") in mine and copy.get("outcome") not in ("returned", "lost"):
-                out.setdefault(copy["barcode"], []).append(other.get("id", rel))
+        for code in other["open"]:
+            if code in mine:
+                out.setdefault(code, []).append(other.get("id", rel))
     return out
 
 

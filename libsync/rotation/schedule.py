@@ -24,6 +24,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 from libsync.errors import LibsyncError
@@ -117,11 +118,11 @@ def _rotation_groups(network, group_id: str | None) -> list[dict]:
 
 
 def _return_day(days: list[dt.date], handover: dt.date, limit: dt.date) -> dt.date | None:
-    best = None
-    for day in days:
-        if handover < day <= limit:
-            best = day
-    return best
+    """The last of the (sorted) school ``days`` after ``handover`` and not after ``limit``."""
+    at = bisect_right(days, limit) - 1
+    if at >= 0 and days[at] > handover:
+        return days[at]
+    return None
 
 
 def plan_year(network, index: CopyIndex, school_year: str, group: str | None = None,
@@ -182,13 +183,11 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
                     plan.unplaced.append(Unplaced(b["id"], lib, "empty", {"left_out": len(res.left_out)}))
                     continue
                 seen = visited.setdefault(b["id"], set())
-                n, me = len(members), position[lib]
-
-                def key(c: str) -> tuple:
-                    rr = (position[c] - me - 1 - stage_no) % n
-                    return (c in seen, received[c], rr)
-
-                partner = min((m for m in members if m != lib), key=key)
+                n, shift = len(members), position[lib] + 1 + stage_no
+                # not visited yet, fewest copies received, then round-robin order (distinct for
+                # every member, so the name never decides)
+                partner = min((c in seen, received[c], (position[c] - shift) % n, c) for c in members if c != lib)[3]
+                me = position[lib]
                 handover = days[min(me, len(days) - 1)]
                 limit = min(term.end, handover + dt.timedelta(days=max_stay))
                 back = _return_day(days, handover, limit)
