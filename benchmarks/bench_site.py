@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import statistics
@@ -177,9 +178,10 @@ def main() -> None:
         union = build_union(Repository(repo_root), "public")
         t_union_warm = time.perf_counter() - t
         titles = len(union["clusters"])
-        t = time.perf_counter()
-        build_site(union, repo.network, repo.exchanges(), base / "site-only", audience="public")
-        t_files = time.perf_counter() - t
+        exchanges = repo.exchanges()
+        t, c = time.perf_counter(), time.process_time()
+        build_site(union, repo.network, exchanges, base / "site-only", audience="public")
+        t_files, c_files = time.perf_counter() - t, time.process_time() - c
         site = base / "site"
         t = time.perf_counter()
         summary = build(Repository(repo_root), site, audience="public")
@@ -189,9 +191,11 @@ def main() -> None:
         build(Repository(repo_root), site, audience="public")
         t_total_cold = time.perf_counter() - t
 
+        print(f"load average while measuring (other work on this 2-core machine inflates wall times): "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"records: {args.records}; public titles (clusters): {titles}")
         print(f"union catalogue (build_union, public): cold {t_union_cold:.2f} s, warm {t_union_warm:.2f} s")
-        print(f"site files from the union (build_site): {t_files:.2f} s")
+        print(f"site files from the union (build_site): {t_files:.2f} s wall, {c_files:.2f} s CPU of this process")
         print(f"whole `libsync site build` (library call): warm cache {t_total:.2f} s, cold (no parsed-record cache) "
               f"{t_total_cold:.2f} s  [target <= 15 s]")
         gz_per_10k = summary["index_gzip_bytes"] / titles * 10_000

@@ -246,8 +246,10 @@ def test_title_page_download_link_and_language(page, server):
     page.wait_for_function("() => window.LS_TITLE")
     link = page.locator("main a.button")
     assert link.inner_text() == "Tải về" and link.get_attribute("href").endswith("truyen-co-tich.pdf")
+    assert "Tiếng Việt" in page.inner_text("dl.facts")
     page.click("#lang-switch")
     assert link.inner_text() == "Download" and page.inner_text(".access") == "Downloadable."
+    assert "Vietnamese" in page.inner_text("dl.facts")
     page.goto(server + "title.html#c-khong-co")
     page.wait_for_function("() => document.querySelector('#title .status') && !document.querySelector('#title .status').dataset.i18n")
     assert "not in the catalogue" in page.inner_text("#title")

@@ -59,7 +59,7 @@ def example_records() -> list[dict]:
         _record("HD", "tap-huan", NETWORK_TITLE, "teacher-book", share="network",
                 items=[{"barcode": NETWORK_BARCODE, "status": "available"}]),
         _record("ND", "xss", XSS_TITLE, "reference", items=[{"barcode": "ND-X-0001", "status": "available"}]),
-        _record("XS", "co-tich", "Truyện cổ tích Việt Nam chọn lọc", "digital", access="download",
+        _record("XS", "co-tich", "Truyện cổ tích Việt Nam chọn lọc", "digital", access="download", language="vie",
                 digital={"url": DOWNLOAD_URL, "format": "pdf", "licence": "CC BY 4.0"}),
         _record("XS", "doc-tai-cho", "Tư liệu địa phương Đông Triều", "digital", access="read",
                 digital={"url": READ_ONLY_URL, "format": "pdf"}),

@@ -142,6 +142,11 @@ MESSAGES = {
     ),
     "site.access.read": ("Đọc tại thư viện (không tải về).", "Read at the library (no download)."),
     "site.access.download": ("Được tải về.", "Downloadable."),
+    "site.ui.langname.vie": ("Tiếng Việt", "Vietnamese"),
+    "site.ui.langname.eng": ("Tiếng Anh", "English"),
+    "site.ui.langname.fra": ("Tiếng Pháp", "French"),
+    "site.ui.langname.chi": ("Tiếng Trung", "Chinese"),
+    "site.ui.langname.rus": ("Tiếng Nga", "Russian"),
     # --- library page -----------------------------------------------------------------------------
     "site.ui.lib.address": ("Địa chỉ", "Address"),
     "site.ui.lib.level": ("Cấp học", "School level"),

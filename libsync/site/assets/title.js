@@ -55,7 +55,10 @@
     row("site.ui.title.series", [c.series, c.volume].filter(Boolean).join(" — "));
     row("site.ui.title.isbn", c.isbn);
     row("site.ui.title.issn", c.issn);
-    row("site.ui.title.language", c.language);
+    if (c.language) {
+      var langName = tr("site.ui.langname." + c.language);
+      row("site.ui.title.language", langName.indexOf("site.ui.") === 0 ? c.language : langName);
+    }
     row("site.ui.title.pages", c.pages);
     if (c.classification) row("site.ui.title.classification", Object.keys(c.classification).map(function (k) { return k.toUpperCase() + " " + c.classification[k]; }));
     if (c.curriculum) {
