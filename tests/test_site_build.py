@@ -324,3 +324,25 @@ def test_fast_fold_is_libsync_fold():
     for _ in range(3000):
         samples.append("".join(chr(rng.randint(*rng.choice(ranges))) for _ in range(rng.randint(1, 10))))
     assert [fast_fold(s) for s in samples] == [fold(s) for s in samples]
+
+
+def test_serve_is_loopback_only_and_serves_javascript(repo, tmp_path):
+    import threading
+    import urllib.request
+
+    from libsync.site.serve import make_server, url_of
+
+    out = tmp_path / "site"
+    build(repo, out, audience="public")
+    server = make_server(out, 0)
+    assert server.server_address[0] == "127.0.0.1"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(url_of(server) + "data/meta.js") as resp:
+            assert resp.headers["Content-Type"].startswith("text/javascript")
+            assert resp.read().startswith(b"LSD.meta(")
+        with urllib.request.urlopen(url_of(server) + "index.html") as resp:
+            assert "Tìm sách" in resp.read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
