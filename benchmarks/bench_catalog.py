@@ -144,7 +144,9 @@ def bench_size(n: int, tmp: Path) -> dict:
     generate(root, n)
     repo = Repository(root)
     cold, loaded = timed(load_records, repo)
+    c0 = time.process_time()
     warm, loaded = timed(load_records, repo)
+    warm_cpu = time.process_time() - c0
     assert len(loaded.records) == n, (len(loaded.records), loaded.problems[:3])
     cpu0 = time.process_time()
     merge_t, union = timed(union_from_records, loaded.records, "network")
@@ -153,10 +155,12 @@ def bench_size(n: int, tmp: Path) -> dict:
     index_t, (path, _) = timed(ensure_index, repo, "network")
     fresh_t, (path, rebuilt) = timed(ensure_index, repo, "network")
     assert not rebuilt
-    lat = []
+    lat, cpu = [], []
     for _ in range(3):
         for q in QUERIES:
+            c0 = time.process_time()
             t, res = timed(search_index, path, q, limit=20)
+            cpu.append(time.process_time() - c0)
             lat.append(t)
     t_filtered, _ = timed(search_index, path, "toan", grade=6, available=True, library="HD")
     clusters = len(union["clusters"])
@@ -171,8 +175,8 @@ def bench_size(n: int, tmp: Path) -> dict:
         tp += sum(v * (v - 1) // 2 for v in ws.values())
         works.update(ws)
     truth = sum(v * (v - 1) // 2 for v in works.values())
-    return {"n": n, "cold": cold, "warm": warm, "merge": merge_t, "merge_cpu": merge_cpu, "full": full_t, "index": index_t,
-            "fresh": fresh_t, "q_mean": statistics.mean(lat), "q_max": max(lat), "q_filtered": t_filtered,
+    return {"n": n, "cold": cold, "warm": warm, "warm_cpu": warm_cpu, "merge": merge_t, "merge_cpu": merge_cpu, "full": full_t, "index": index_t,
+            "fresh": fresh_t, "q_mean": statistics.mean(lat), "q_max": max(lat), "q_cpu": statistics.mean(cpu), "q_cpu_max": max(cpu), "q_filtered": t_filtered,
             "clusters": clusters, "precision": tp / found if found else 1.0, "recall": tp / truth if truth else 1.0, "multi": sum(1 for c in union["clusters"] if len(c["members"]) > 1),
             "uncertain": len(union["uncertain"]), "conflicts": len(union["conflicts"])}
 
@@ -191,19 +195,21 @@ def main(argv: list[str]) -> None:
                   f"{r['uncertain']} uncertain pairs, {r['conflicts']} conflicts)")
             print(f"  generated truth: pairwise precision {r['precision']:.4f}, recall {r['recall']:.4f}")
             print(f"  load, cold (parse + schema, 2 processes): {r['cold']:7.2f} s")
-            print(f"  load, warm (parsed-record cache):         {r['warm']:7.2f} s")
+            print(f"  load, warm (parsed-record cache):         {r['warm']:7.2f} s   (CPU {r['warm_cpu']:.2f} s)")
             print(f"  merge (match + cluster + describe):       {r['merge']:7.2f} s   ({r['merge'] / n * 1e6:.0f} µs/record; CPU {r['merge_cpu']:.2f} s)")
             print(f"  build_union incl. warm load:              {r['full']:7.2f} s")
             print(f"  search index build:                       {r['index']:7.2f} s;  freshness check {r['fresh'] * 1000:.0f} ms")
             print(f"  search query: mean {r['q_mean'] * 1000:.1f} ms, max {r['q_max'] * 1000:.1f} ms "
-                  f"({3 * len(QUERIES)} queries); with filters {r['q_filtered'] * 1000:.1f} ms")
+                  f"({3 * len(QUERIES)} queries; CPU mean {r['q_cpu'] * 1000:.1f} ms, max {r['q_cpu_max'] * 1000:.1f} ms); "
+                  f"with filters {r['q_filtered'] * 1000:.1f} ms")
     if len(rows) > 1:
         base = rows[0]
         print("\nGrowth against the smallest size (1.0 = linear):")
         for r in rows[1:]:
             k = r["n"] / base["n"]
             print(f"  {r['n']:,}: merge ×{r['merge'] / base['merge']:.2f} for ×{k:.0f} records "
-                  f"→ {r['merge'] / base['merge'] / k:.2f} of linear; warm load {r['warm'] / base['warm'] / k:.2f}")
+                  f"→ {r['merge'] / base['merge'] / k:.2f} of linear (CPU {r['merge_cpu'] / base['merge_cpu'] / k:.2f}); "
+                  f"warm load {r['warm'] / base['warm'] / k:.2f}")
 
 
 if __name__ == "__main__":

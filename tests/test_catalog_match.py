@@ -89,3 +89,21 @@ def test_large_block_is_not_compared_all_pairs_but_still_merges_neighbours():
     union = union_from_records(records)
     assert len(union["clusters"]) == 200
     assert all(len(c["members"]) == 2 for c in union["clusters"])
+
+
+def test_fast_isbn13_agrees_with_python_stdnum():
+    import random
+
+    from libsync.catalog.match import isbn13 as fast
+    from libsync.text.identifiers import isbn13 as reference
+
+    rng = random.Random(4)
+    samples = ["604-2-09184-0", "080442957X", "0-8044-2957-x", "978-0-8044-2957-3", "979-10-90636-07-1",
+               "977-604-0-25363-7", "9786040253637 (tập 1)", "12345", "", "ISBN 978 604 0 25363 7"]
+    for _ in range(3000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.choice((9, 12))))
+        samples += [digits + rng.choice("0123456789X"), "978" + digits[:9] + rng.choice("0123456789"),
+                    "979" + digits[:9] + rng.choice("0123456789")]
+    assert sum(reference(s) is not None for s in samples) > 300  # the sample holds many valid ISBNs
+    for s in samples:
+        assert fast(s) == reference(s), s

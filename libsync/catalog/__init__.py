@@ -35,6 +35,11 @@ def union_from_records(records: list[dict], audience: str = "network", network: 
                        libraries: dict[str, str] | None = None, overrides=None, lead: str | None = None,
                        with_edges: bool = False) -> dict:
     """The union catalogue of ``records`` (all of them; filtered and redacted here for ``audience``)."""
+    with _merge.quiet_gc():
+        return _union_from_records(records, audience, network, libraries, overrides, lead, with_edges)
+
+
+def _union_from_records(records, audience, network, libraries, overrides, lead, with_edges) -> dict:
     visible = [_merge.nfc_record(r) for r in _audience.visible_records(records, audience)]
     never = overrides.never if overrides else []
     always = overrides.always if overrides else []

@@ -76,6 +76,13 @@ def _stat_all(root: Path, relpaths: list[str]) -> dict[str, tuple[int, int]]:
 
 def load_records(repository, use_cache: bool = True, workers: int | None = None) -> LoadedRecords:
     """Every record file of ``repository``, parsed and schema-checked, using the cache."""
+    from libsync.catalog.merge import quiet_gc
+
+    with quiet_gc():
+        return _load_records(repository, use_cache, workers)
+
+
+def _load_records(repository, use_cache: bool, workers: int | None) -> LoadedRecords:
     root = repository.root
     relpaths = repository.record_files()
     stats = _stat_all(root, relpaths)

@@ -62,7 +62,10 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
             score = "0.0"
             order = "c.sort, c.id"
         cond = "".join(" AND " + w for w in where)
-        count = con.execute(f"SELECT count(*) {sql_from}{cond}", params).fetchone()[0]
+        if match_text and not where:  # no filter: count in the full-text table alone
+            count = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [match_text]).fetchone()[0]
+        else:
+            count = con.execute(f"SELECT count(*) {sql_from}{cond}", params).fetchone()[0]
         rows = con.execute(f"SELECT c.data, {score} AS score {sql_from}{cond} ORDER BY {order} LIMIT ?",
                            [*params, int(limit)]).fetchall()
     finally:
