@@ -128,17 +128,25 @@ class Plan:
 
 # --- validation: the one call to switch ------------------------------------------------------
 
-def check_record(repo: Repository, relpath: str, record: dict) -> tuple[list[tuple[str, dict]], str]:
-    """Problems (as message key + params) of ``record`` written at ``relpath``, and its YAML text.
+def check_record(repo: Repository, relpath: str, record: dict) -> list[tuple[str, dict]]:
+    """Problems (as message key + params) of ``record`` if written at ``relpath``.
 
-    Uses the repository validator (schema + record rules) on the exact bytes to be written."""
+    The repository's own validator decides: its compiled schema and its record rules run on
+    the data in memory; only an invalid record is rendered and re-checked as bytes, so the
+    messages name fields exactly as ``libsync validate`` would."""
+    from libsync import schemas
     from libsync.validation import check_bytes
+    from libsync.validation.rules import Found
+    from libsync.validation.rules import check_record as record_rules
 
-    text = repo.render("record", record)
-    problems, _ = check_bytes("record", relpath, text.encode("utf-8"))
-    errors = [("interchange.invalid", {"field": p.pointer or "/", "reason": p.message})
-              for p in problems if p.severity == "error"]
-    return errors, text
+    found = Found()
+    if schemas.fast_validator("record").is_valid(record):
+        record_rules(relpath, record, found)
+        if not any(item[4] == "error" for item in found.items):
+            return []
+    problems, _ = check_bytes("record", relpath, repo.render("record", record).encode("utf-8"))
+    return [("interchange.invalid", {"field": p.pointer or "/", "reason": p.message})
+            for p in problems if p.severity == "error"]
 
 
 # --- ids and keys ----------------------------------------------------------------------------
@@ -365,7 +373,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             action = "merged" if target in created_here else "updated"
             outcome.reasons.append(("interchange.match." + how, {"id": target}))
         else:
-            rid = new_id(record, taken | {k.lower() for k in planned})
+            rid = new_id(record, taken)
             new_record = dict(record)
             new_record["id"] = rid
             new_record.setdefault("share", options.share)
@@ -381,7 +389,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
                 new_record["share"] = "internal"
 
         relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
-        errors, _ = check_record(repo, relpath, new_record)
+        errors = check_record(repo, relpath, new_record)
         if errors:
             outcome.reasons.extend(errors)
             continue
@@ -411,14 +419,35 @@ def apply_plan(repo: Repository, plan: Plan, commit: bool = False) -> str | None
             raise LibsyncError("git.dirty", paths=", ".join(dirty[:5]))
     if not relpaths:
         return None
+    texts = render_all(repo, [plan.writes[p] for p in relpaths])
     with Transaction() as tx:
-        for relpath in relpaths:
-            repo.save(relpath, plan.writes[relpath], kind="record", tx=tx)
+        for relpath, text in zip(relpaths, texts):
+            tx.write(repo.root / relpath, text)
     if commit:
         message = t("interchange.commit_message", library=plan.library, source=os.path.basename(plan.source),
                     created=plan.counts["created"], updated=plan.counts["updated"] + plan.counts["merged"])
         return gitops.commit_paths(repo.root, relpaths, message + "\n\n" + plan.summary())
     return None
+
+
+def _render_chunk(records: list[dict]) -> list[str]:
+    from libsync import schemas, yamlio
+
+    schema = schemas.load_schema("record")
+    return [yamlio.dump(r, schema) for r in records]
+
+
+def render_all(repo: Repository, records: list[dict]) -> list[str]:
+    """Canonical YAML of every record (``Repository.render``), on both cores for big imports."""
+    workers = min(2, os.cpu_count() or 1)
+    if len(records) < 2000 or workers < 2:
+        return [repo.render("record", r) for r in records]
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = (len(records) + workers - 1) // workers
+    chunks = [records[i:i + size] for i in range(0, len(records), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        return [text for part in pool.map(_render_chunk, chunks) for text in part]
 
 
 def import_file(repo: Repository, path: str, kind: str, options: Options, encoding: str | None = None,
