@@ -147,7 +147,8 @@ class CopyIndex:
                 pass  # a cache that cannot be written only costs time
         copies: dict[str, Copy] = {}
         duplicates: list[str] = []
-        for relpath, (library, record_id, title, items, kind) in rows.items():
+        for relpath, _ in files:  # file order, so "first copy wins" is the same cold or warm
+            library, record_id, title, items, kind = rows[relpath]
             for barcode, status, holder, status_date, status_ref, acquired, location in items:
                 if barcode in copies:
                     duplicates.append(barcode)
@@ -241,5 +242,16 @@ def movement(ex: dict, relpath: str) -> Movement:
     )
 
 
+def files_under(root: Path, top: str, depth: int) -> list[str]:
+    """YAML files exactly ``depth`` folders below ``root/top`` (not walking records/, which is big)."""
+    base = Path(root) / top
+    if not base.is_dir():
+        return []
+    pattern = "/".join(["*"] * depth + ["*.y*ml"])
+    return sorted(p.relative_to(root).as_posix() for p in base.glob(pattern)
+                  if p.suffix in (".yaml", ".yml") and not any(part.startswith(".") for part in p.relative_to(base).parts))
+
+
 def movements(repo) -> list[Movement]:
-    return [movement(repo.load(rel), rel) for rel in repo.data_files(("exchange",))]
+    """Every exchange manifest (exchanges/<year>/<term>/<id>.yaml) as a ``Movement``."""
+    return [movement(repo.load(rel), rel) for rel in files_under(repo.root, "exchanges", 2)]
