@@ -34,6 +34,7 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
         audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
         where, params = [], []
         match_text = fts_query(query)
+        key = match.key_text(query)
         if library:
             where.append("c.libraries LIKE ?")
             params.append(f"% {library} %")
@@ -56,18 +57,21 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
             sql_from = "FROM fts JOIN clusters c ON c.rowid = fts.rowid WHERE fts MATCH ?"
             params = [match_text, *params]
             score = "bm25(fts, {}, {}, {}, {})".format(*WEIGHTS)
-            order = "score, c.sort, c.id"
+            # a title that is the query, or starts with it, comes first ("toan 6" → "Toán 6")
+            order = "(c.sort = ?) DESC, (substr(c.sort, 1, ?) = ?) DESC, score, c.sort, c.id"
+            order_params = [key, len(key), key]
         else:
             sql_from = "FROM clusters c WHERE 1"
             score = "0.0"
             order = "c.sort, c.id"
+            order_params = []
         cond = "".join(" AND " + w for w in where)
         if match_text and not where:  # no filter: count in the full-text table alone
             count = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [match_text]).fetchone()[0]
         else:
             count = con.execute(f"SELECT count(*) {sql_from}{cond}", params).fetchone()[0]
         rows = con.execute(f"SELECT c.data, {score} AS score {sql_from}{cond} ORDER BY {order} LIMIT ?",
-                           [*params, int(limit)]).fetchall()
+                           [*params, *order_params, int(limit)]).fetchall()
     finally:
         con.close()
     results = []

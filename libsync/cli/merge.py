@@ -35,6 +35,17 @@ def holdings_text(cluster: dict) -> str:
     return ", ".join(f"{h['library']} {h['available']}/{h['copies']}" for h in cluster.get("holdings", []))
 
 
+def display_title(cluster: dict) -> str:
+    """Title, volume and textbook series: what tells "Toán 6" clusters apart at a glance."""
+    text = cluster.get("title", "")
+    if cluster.get("volume"):
+        text += f" — {cluster['volume']}"
+    series = (cluster.get("curriculum") or {}).get("series") or cluster.get("series")
+    if series:
+        text += f" ({series})"
+    return text
+
+
 def reasons_text(reasons) -> str:
     return "; ".join(t(f"catalog.reason.{r}") for r in reasons or [])
 
@@ -119,7 +130,6 @@ def register(app: typer.Typer) -> None:
         if output:
             typer.echo(t("catalog.written", path=output))
             raise typer.Exit(code)
-        rows = [[c["id"], c.get("title", "") + (f" — {c['volume']}" if c.get("volume") else ""), holdings_text(c)]
-                for c in union["clusters"]]
+        rows = [[c["id"], display_title(c), holdings_text(c)] for c in union["clusters"]]
         typer.echo(tabulate(rows, headers=[t("catalog.col.id"), t("catalog.col.title"), t("catalog.col.libraries")]))
         raise typer.Exit(code)

@@ -8,6 +8,7 @@ import typer
 
 from libsync.catalog.search import DEFAULT_LIMIT, search
 from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.merge import display_title
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 
@@ -15,9 +16,7 @@ FORMATS = ("text", "json")
 
 
 def hit_lines(n: int, hit: dict) -> list[str]:
-    title = hit.get("title", "")
-    if hit.get("volume"):
-        title += f" — {hit['volume']}"
+    title = display_title(hit)
     extra = ", ".join(str(x) for x in (", ".join(hit.get("authors", [])[:2]), hit.get("publisher"), hit.get("year")) if x)
     head = f"{n}. {title}" + (f" ({extra})" if extra else "")
     holdings = " · ".join(t("catalog.search.holding", library=h["library"], available=h["available"], copies=h["copies"])
