@@ -54,6 +54,8 @@ def example_records() -> list[dict]:
         _record("HD", "vat-ly-8", "Khoa học tự nhiên 8", "textbook", year=2023, authors=["Vũ Văn Hùng"],
                 curriculum={"program": "GDPT2018", "grade": 8, "subject": "Khoa học tự nhiên"},
                 items=[{"barcode": "HD-KH8-0001", "status": "on-loan"}]),
+        _record("ND", "bt-toan-6", "Bài tập Toán 6", "reference", year=2022, authors=["Cung Thế Anh"],
+                items=[{"barcode": "ND-BT6-0001", "status": "available"}]),
         _record("XS", "noi-bo", INTERNAL_TITLE, "other", share="internal",
                 items=[{"barcode": INTERNAL_BARCODE, "status": "available"}]),
         _record("HD", "tap-huan", NETWORK_TITLE, "teacher-book", share="network",
@@ -128,11 +130,11 @@ def test_public_site_layout_and_no_leaks(repo, tmp_path):
     out = tmp_path / "site"
     summary = build(repo, out, audience="public", term="2024-2025/HK1")
     assert summary["audience"] == "public"
-    assert summary["titles"] == 6  # Toán 6 (XS + HD merged), Đất rừng, KHTN 8, xss, two digital
+    assert summary["titles"] == 7  # Toán 6 (XS + HD merged), Bài tập Toán 6, Đất rừng, KHTN 8, xss, two digital
     for rel in ("index.html", "calendar.html", "title.html", "assets/title.js", "assets/site.css", "assets/site.js", "assets/search.js",
                 "assets/i18n.js", "data/meta.js", "data/f.js", "lib/XS.html", "lib/HD.html", "lib/ND.html", ".libsync-site"):
         assert (out / rel).is_file(), rel
-    assert len(title_entries(out)) == 6
+    assert len(title_entries(out)) == 7
     text = all_text(out)
     for secret in (INTERNAL_TITLE, fold(INTERNAL_TITLE), INTERNAL_BARCODE, NETWORK_TITLE, fold(NETWORK_TITLE),
                    NETWORK_BARCODE, READ_ONLY_URL, "noi-bo", "tap-huan", "XS-T6-0003"):
@@ -251,7 +253,7 @@ def test_cli_build_json_and_text(repo, tmp_path):
                                        "--term", "2024-2025/HK1"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["titles"] == 6 and data["term"] == "2024-2025/HK1" and data["exchanges"] == 2
+    assert data["titles"] == 7 and data["term"] == "2024-2025/HK1" and data["exchanges"] == 2
     res = runner.invoke(create_app(), ["--repo", str(repo.root), "--lang", "en", "site", "build", "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert "Built the web catalogue (public)" in res.stdout

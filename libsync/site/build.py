@@ -51,7 +51,9 @@ TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "pictur
 ACCESS = ("catalog", "read", "download")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # Words in the title weigh most, then authors/series/school subject, then everything else.
-FIELD_TITLE, FIELD_AUTHOR, FIELD_OTHER = 0, 1, 2
+FIELD_TITLE, FIELD_AUTHOR, FIELD_OTHER, FIELD_TITLE_START = 0, 1, 2, 3
+# A word keeps its best field: the title's first word, then any title word, author, other.
+FIELD_ORDER = {FIELD_TITLE_START: 0, FIELD_TITLE: 1, FIELD_AUTHOR: 2, FIELD_OTHER: 3}
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,9 +326,12 @@ class _Site:
             facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
             facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
             best: dict[str, int] = {}
+            first = _words(cluster.get("title"))[:1]
+            if first:
+                best[first[0]] = FIELD_TITLE_START
             for field, text in _search_texts(cluster):
                 for word in _words(text):
-                    if best.get(word, 9) > field:
+                    if word not in best or FIELD_ORDER[best[word]] > FIELD_ORDER[field]:
                         best[word] = field
             # posting: doc * 8 + field * 2 + (1 if a copy is on a shelf now) — the search adds a
             # small bonus for titles one can borrow today

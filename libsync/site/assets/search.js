@@ -1,6 +1,7 @@
 /* libsync web catalogue: search with the union catalogue's semantics.
    Every query word must match (AND); a word matches a folded index word exactly or as its
-   beginning (one-letter words only exactly); title words weigh most, then authors/series/
+   beginning (one-letter words only exactly); the title's first word weighs most (titles that
+   start with the query come first), then other title words, then authors/series/
    school subject, then the rest, plus a small bonus for a copy on a shelf now; ties keep the
    catalogue's title order. Index shards and display chunks load on demand as <script> files. */
 (function () {
@@ -8,7 +9,8 @@
   var LSD = window.LSD, LS = window.LS, store = LSD.store;
   var meta = store.meta;
   var PAGE = 20;
-  var EXACT = [10, 6, 3], PREFIX = [6, 4, 2];
+  /* by field: title, author/series/subject, other, first word of the title */
+  var EXACT = [10, 6, 3, 14], PREFIX = [6, 4, 2, 9];
   var keys = new Set(meta.shards);
   var form = document.getElementById("search");
   var input = document.getElementById("q");
