@@ -219,3 +219,18 @@ def test_batches_naming_records_give_what_a_full_scan_gives(tmp_path):
     thu = resolve_batch(batches[-1], index)
     assert [c["barcode"] for c in thu.copies] == ["RTXS21", "RTXS22"]
     assert [e["barcode"] for e in thu.left_out] == ["RTXS23"]
+
+
+def test_find_batch_first_of_duplicates_and_follows_changes():
+    from libsync.network import Network
+    from libsync.rotation.batches import find_batch
+
+    network = Network({"rotation": {"batches": [{"id": "a", "library": "XS", "name": "một"},
+                                                 {"id": ["khong", "hop", "le"], "library": "XS"},
+                                                 {"id": "a", "library": "HD", "name": "hai"}]}})
+    assert find_batch(network, "a")["name"] == "một"
+    network.batches.append({"id": "moi", "library": "ND"})
+    assert find_batch(network, "moi")["library"] == "ND"
+    with pytest.raises(LibsyncError) as err:
+        find_batch(network, "khong-co")
+    assert err.value.key == "rotation.unknown_batch" and "moi" in err.value.params["known"]

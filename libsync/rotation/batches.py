@@ -20,6 +20,7 @@ Plain data in and out::
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -111,11 +112,25 @@ class BatchResult:
                 "copies": self.copies, "left_out": self.left_out}
 
 
+_BY_ID: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def find_batch(network, batch_id: str) -> dict:
-    for batch in network.batches:
-        if batch.get("id") == batch_id:
-            return batch
-    known = ", ".join(b.get("id", "?") for b in network.batches) or "—"
+    """The batch ``batch_id`` of ``network`` (the first one, if an id is given twice)."""
+    entry = _BY_ID.get(network)
+    if entry is None or entry[0] is not network.batches or entry[1] != len(network.batches):
+        by_id: dict = {}
+        for batch in network.batches:
+            try:
+                by_id.setdefault(batch.get("id"), batch)
+            except TypeError:  # an id that is not text can never be asked for
+                continue
+        entry = (network.batches, len(network.batches), by_id)
+        _BY_ID[network] = entry
+    found = entry[2].get(batch_id)
+    if found is not None:
+        return found
+    known = ", ".join(str(b.get("id", "?")) for b in network.batches) or "—"
     raise LibsyncError("rotation.unknown_batch", batch=batch_id, known=known)
 
 

@@ -596,9 +596,10 @@ def create_from_plan(repo, plan, *, by: str | None = None, date: dt.date | None 
         dirty = gitops.dirty_paths(repo.root, written)
         if dirty:
             raise LibsyncError("git.dirty", paths=", ".join(dirty))
+    texts = render_many(repo, manifests)   # canonical YAML, on both cores when there are many
     with Transaction() as tx:
-        for relpath, data in manifests:
-            repo.save(relpath, data, tx=tx)
+        for (relpath, _), text in zip(manifests, texts):
+            tx.write(repo.path(relpath), text)
     sha = None
     if commit and written:
         sha = gitops.commit_paths(repo.root, written, t("rotation.commit.schedule", term=plan.term, count=len(written)))
