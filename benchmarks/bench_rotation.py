@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,13 +27,23 @@ sys.path.insert(0, str(PROJECT))
 from libsync import schemas, yamlio  # noqa: E402
 from libsync.repository import Repository  # noqa: E402
 from libsync.rotation.batches import CopyIndex  # noqa: E402
-from libsync.rotation.exchanges import advance, new_manifest  # noqa: E402
+from libsync.rotation.exchanges import advance, create_from_plan, new_manifest  # noqa: E402
 from libsync.rotation.records import exchange_summaries  # noqa: E402
 from libsync.rotation.schedule import plan_year  # noqa: E402
 
 LIBS, BATCHES, RECORDS_PER_BATCH, COPIES = 50, 20, 5, 2
 OTHER_MANIFESTS = 600          # a school year of earlier exchanges beside the one dispatched
 SUBJECTS = ["Toán", "Ngữ văn", "Tiếng Anh", "Khoa học tự nhiên", "Lịch sử và Địa lí"]
+
+
+def cli(*args) -> Clock:
+    """One `python -m libsync ...` in a subprocess (start-up and imports included), timed."""
+    with Clock() as clock:
+        done = subprocess.run([sys.executable, "-m", "libsync", *map(str, args)], cwd=PROJECT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    if done.returncode != 0:
+        raise SystemExit(f"libsync {' '.join(map(str, args))} failed: {done.stderr.decode()[-500:]}")
+    return clock
 
 
 class Clock:
@@ -127,6 +138,14 @@ def bench_schedule(tmp: Path) -> None:
     print(f"  schedule total, cold (target ≤ 2 s):                {total_cold:6.3f} s")
     print(f"  schedule total, warm (target ≤ 2 s):                {total_warm:6.3f} s")
     print(f"  (plan in the cold run: {cold[2]}; network.yaml in the cold run: {cold[0]})")
+    c_help = cli("--help")
+    c_cli = cli("--repo", root, "schedule", "2024-2025/HK1", "--format", "json")
+    print(f"  CLI, warm: libsync schedule 2024-2025/HK1 --format json: {c_cli}"
+          f"   (of which start-up, as `libsync --help`: {c_help})")
+    with Clock() as c_write:
+        written = create_from_plan(Repository(root), plans["2024-2025/HK1"])
+    print(f"  schedule --write, HK1 ({len(written['written'])} proposed manifests, one transaction): {c_write}"
+          "  (not a target)")
     print(f"  ratios (wall): load reference / warm {c_ref.wall / warm[1].wall:5.1f}×, load cold / warm "
           f"{cold[1].wall / warm[1].wall:5.1f}×, schedule cold / warm {total_cold / total_warm:4.1f}×")
 
@@ -160,18 +179,20 @@ def make_dispatch_repo(root: Path, copies: int, per_record: int) -> list[str]:
 
 def bench_dispatch(tmp: Path, copies: int = 2000) -> None:
     per_record = 2
-    cold_root, warm_root = tmp / "dispatch-cold", tmp / "dispatch-warm"
+    cold_root, warm_root, cli_root = tmp / "dispatch-cold", tmp / "dispatch-warm", tmp / "dispatch-cli"
     barcodes = make_dispatch_repo(cold_root, copies, per_record)
     shutil.copytree(cold_root, warm_root)
+    shutil.copytree(cold_root, cli_root)
     scan = tmp / "scan.txt"
     scan.write_text("\n".join(barcodes) + "\n", encoding="utf-8")
     print(f"dispatch: manifest of {copies} copies in {copies // per_record} record files, with a {copies}-line scan,"
           f" beside {OTHER_MANIFESTS} other manifests")
 
     warm_repo = Repository(warm_root)
-    with Clock() as c_prep:      # what an earlier `exchange list` / `schedule` leaves in the cache
+    with Clock() as c_prep:      # what an earlier `schedule` / `propose` leaves in the cache
         CopyIndex.from_repository(warm_repo)
         exchange_summaries(warm_repo)
+    CopyIndex.from_repository(Repository(cli_root))
     results = {}
     for label, root in (("cold (no cache)", cold_root), ("warm (cache)", warm_root)):
         repo = Repository(root)
@@ -185,6 +206,9 @@ def bench_dispatch(tmp: Path, copies: int = 2000) -> None:
     cold, warm = results["cold (no cache)"], results["warm (cache)"]
     print(f"  (warming the caches beforehand, not part of dispatch: {c_prep})")
     print(f"  ratio cold / warm {cold.wall / warm.wall:4.2f}")
+    c_cli = cli("--repo", cli_root, "exchange", "dispatch", "bench-2000", "--date", "2024-10-07", "--scan", scan,
+                "--format", "json")
+    print(f"  CLI, warm: libsync exchange dispatch bench-2000 --scan … --format json: {c_cli}")
 
 
 def main() -> None:
