@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import json
+import sys
 from typing import Optional
 
 import typer
@@ -45,9 +47,24 @@ def _print_warnings(scan) -> None:
         err.print(t("inventory.warning_line", path=p.file, line=p.line, message=p.message), markup=False)
 
 
+def _print_report_json(report: dict) -> None:
+    """One JSON document: the header indented, then one entry per line.
+
+    Still plain JSON for any parser, readable in a pager, and ~3x faster to write than a
+    fully indented document for 100,000 entries (benchmarks/bench_inventory.py).
+    """
+    head = {k: v for k, v in report.items() if k != "entries"}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # drop the closing "\n}"
+    out = [text, ',\n  "entries": [\n']
+    entries = report["entries"]
+    out.append(",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in entries))
+    out.append("\n  ]\n}\n" if entries else "  ]\n}\n")
+    sys.stdout.write("".join(out))
+
+
 def _emit(report: dict, fmt: str, title: str) -> None:
     if fmt == "json":
-        print_json(report)
+        _print_report_json(report)
         return
     if fmt == "csv":
         typer.echo(rep.to_csv(report), nl=False)
