@@ -125,3 +125,11 @@ def test_bad_minutes_extension_is_refused_before_work(net, tmp_path):
     assert result.exit_code == 2 and "bb.pdf" in result.output
     assert not (tmp_path / "bb.pdf").exists()
     assert "XS-0001" not in result.stdout  # refused before any report was printed
+
+
+def test_catalog_on_both_sides_needs_a_library(net):
+    result = run(net, "inventory", "diff", "catalog", "catalog")
+    assert result.exit_code == 2 and "--library" in result.output
+    ok = run(net, "inventory", "diff", "catalog", "now", "--library", "XS", "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    assert '"present": 1' in ok.stdout  # XS-0001 is on the shelf according to the catalogue, on both sides
