@@ -172,3 +172,28 @@ def test_merge_and_search_leave_a_git_checkout_clean(example_repo, tmp_path):
     assert first.stdout == second.stdout
     assert clone.git.status("--porcelain", "--untracked-files=all") == ""
     assert yaml.safe_load(first.stdout)["clusters"]
+
+
+EXAMPLE_CLUSTERS = {  # the deliberate cataloguing variants of the example network (docs/example-network.md)
+    "HD/hd-truyen-tuoi-tho-1": {"XS/xs-truyen-tuoi-tho-1"},                          # ISBN-10 vs 13
+    "ND/nd-truyen-de-men": {"HD/hd-truyen-de-men", "XS/xs-truyen-de-men"},            # ISBN with spaces, kí/ký
+    "HD/hd-ls-dl-7-kntt": {"XS/xs-ls-dl-7-kntt"},                                    # Địa lý / Địa lí
+    "ND/nd-tk-so-tay-vat-li": {"XS/xs-tk-so-tay-vat-li"},                            # Vật lý / Vật lí
+    "HD/hd-truyen-ve-tuoi-tho": {"XS/xs-truyen-ve-tuoi-tho"},                        # Telex typo
+    "ND/nd-toan-6-kntt-t2": {"XS/xs-toan-6-kntt-t2"},                                # missing ISBN
+    "HD/hd-tieng-anh-6-gs-t1": {"XS/xs-tieng-anh-6-gs-t1"},                          # series in the title
+    "HD/hd-tk-tu-dien-av": {"XS/xs-tk-tu-dien-av"},                                  # punctuation
+}
+
+
+def test_example_network_variants_merge_and_textbooks_stay_apart(example_repo):
+    union = build_union(Repository(example_repo), "network")
+    for ref, others in EXAMPLE_CLUSTERS.items():
+        members = {f"{m['library']}/{m['record']}" for m in _cluster_of(union, ref)["members"]}
+        assert members == {ref} | others, ref
+    for c in union["clusters"]:  # never two volumes, series, grades or types in one cluster
+        recs = [Repository(example_repo).load(Repository.record_relpath(m["library"], m["record"]))
+                for m in c["members"]]
+        assert len({r.get("type") for r in recs}) == 1, c["id"]
+        assert len({(r.get("curriculum") or {}).get("grade") for r in recs} - {None}) <= 1, c["id"]
+        assert len({(r.get("curriculum") or {}).get("series") for r in recs} - {None}) <= 1, c["id"]
