@@ -43,7 +43,9 @@ def check_format(value: str, choices: tuple[str, ...]) -> str:
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    """A rich console that prints library data as it is: no markup, so a title such as
+    "[Tập 1]" or a note with brackets is never taken for a style."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 
 def print_json(data) -> None:

@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from libsync.cli.common import check_format, console, print_json, repository
 from libsync.cli.schedule import parse_day, reason_text
@@ -158,7 +159,7 @@ def register(app: typer.Typer) -> None:
             return
         out = console()
         s = summary(data, relpath)
-        out.print(f"[bold]{data['id']}[/bold] — {data.get('title', '')} ({relpath})", markup=True)
+        out.print(Text.assemble((data["id"], "bold"), f" — {data.get('title', '')} ({relpath})"))
         out.print(f"{data['term']}: {data['from']} → {data['to']}; {t('rotation.col.status')}: "
                   f"{t('rotation.status.' + data['status'])}; {s['handover']} → {s['return_due']}"
                   + (f" ({t('rotation.list.overdue', days=s['overdue_days'])})" if s["overdue"] else ""))
