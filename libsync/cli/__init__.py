@@ -41,7 +41,7 @@ class LibsyncGroup(typer.core.TyperGroup):
         except Exception as exc:  # a bug, not a user error: say so plainly, trace only on request
             if os.environ.get("LIBSYNC_DEBUG"):
                 traceback.print_exc()
-            if exc.__class__.__module__.startswith("click"):
+            if "click" in type(exc).__module__:   # click's (or Typer's copy of click's) own errors
                 raise
             typer.echo(f"libsync: {t('cli.internal_error', error=f'{type(exc).__name__}: {exc}')}", err=True)
             raise typer.Exit(2) from None
@@ -58,6 +58,12 @@ def _localised_help_option(command, ctx):
 _ClickCommand = typer.core.TyperCommand.__mro__[1]
 _click_help_option = _ClickCommand.get_help_option
 _ClickCommand.get_help_option = _localised_help_option
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"libsync {__version__}")
+        raise typer.Exit(0)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -86,11 +92,9 @@ def create_app() -> typer.Typer:
         ctx: typer.Context,
         repo: str = typer.Option(None, "--repo", metavar="PATH", help=t("help.opt.repo")),
         lang: str = typer.Option(None, "--lang", metavar="vi|en", help=t("help.opt.lang")),
-        version: bool = typer.Option(False, "--version", help=t("help.opt.version"), is_eager=True),
+        version: bool = typer.Option(False, "--version", help=t("help.opt.version"), is_eager=True,
+                                     callback=_print_version),
     ) -> None:
-        if version:
-            typer.echo(f"libsync {__version__}")
-            raise typer.Exit(0)
         if lang:
             if lang.lower() not in LANGUAGES:
                 raise LibsyncError("cli.bad_lang", lang=lang)
