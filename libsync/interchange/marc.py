@@ -15,10 +15,13 @@ Every string comes out NFC. The mapping is documented field by field in docs/mar
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
 import xml.sax
+from itertools import accumulate
+from operator import itemgetter
 
 import pymarc
 from pymarc import Field, Indicators, Record, Subfield
@@ -48,18 +51,30 @@ TYPE_CODES = {
 }
 
 _TRAILING = re.compile(r"[\s/:;,=]+$")
+_TRAILING_CHARS = frozenset("/:;,=")
+_INITIAL_DOT = re.compile(r"(?:^|\s)\w\.$")
 _SPACES = re.compile(r"\s+")
+_CLEANED: dict[str, str | None] = {}
 
 
 def clean(value: str | None) -> str | None:
     """A subfield value without ISBD punctuation at the end, spaces collapsed, NFC."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", nfc(value)).strip()
-    text = _TRAILING.sub("", text)
-    if text.endswith(".") and not text.endswith("..") and not re.search(r"(?:^|\s)\w\.$", text):
+    try:
+        return _CLEANED[value]
+    except KeyError:
+        pass
+    text = " ".join(nfc(value).split())  # = \s+ → " " and strip (both use str.isspace)
+    if text and text[-1] in _TRAILING_CHARS:
+        text = _TRAILING.sub("", text)
+    if text.endswith(".") and not text.endswith("..") and not _INITIAL_DOT.search(text):
         text = text[:-1].rstrip()
-    return text or None
+    text = text or None
+    if len(_CLEANED) > 50_000:  # the same publishers, places and locations recur; bound the memo
+        _CLEANED.clear()
+    _CLEANED[value] = text
+    return text
 
 
 def plain(value: str | None) -> str | None:
@@ -198,15 +213,161 @@ def iter_iso2709(data: bytes, encoding: str | None = None):
             yield position, offset, None, None, exc.args[0]
 
 
+# --- the fast path: UTF-8 records split here, without pymarc objects -------------------------
+
+class LightField(tuple):
+    """The part of ``pymarc.Field`` the mapping reads, for a record split by ``fast_decode``.
+
+    A tuple ``(tag, indicator1, indicator2, raw, data)``: built in C, no ``__init__`` to run.
+    ``raw`` is the field's text split at the subfield delimiter with its first element (the
+    indicators) blanked, so each other element is a subfield's code followed by its value."""
+
+    __slots__ = ()
+    tag = property(itemgetter(0))
+    indicator1 = property(itemgetter(1))
+    indicator2 = property(itemgetter(2))
+    data = property(itemgetter(4))
+
+    @property
+    def subfields(self) -> list[tuple[str, str]]:
+        return [(part[0], part[1:]) for part in self[3] if part]
+
+    def get(self, code: str, default: str | None = None) -> str | None:
+        for part in self[3]:
+            if part[:1] == code:
+                return part[1:]
+        return default
+
+    def get_subfields(self, *codes: str) -> list[str]:
+        return [part[1:] for part in self[3] if part and part[0] in codes]
+
+
+class LightRecord:
+    """The part of ``pymarc.Record`` the mapping reads: leader, fields by tag, in record order."""
+
+    __slots__ = ("leader", "fields", "_by_tag")
+
+    def __init__(self, leader: str, fields: list[LightField]) -> None:
+        self.leader = leader
+        self.fields = fields
+        by_tag: dict[str, list[LightField]] = {}
+        for field in fields:
+            if field[0] in by_tag:
+                by_tag[field[0]].append(field)
+            else:
+                by_tag[field[0]] = [field]
+        self._by_tag = by_tag
+
+    def get(self, tag: str, default=None):
+        found = self._by_tag.get(tag)
+        return found[0] if found else default
+
+    def get_fields(self, *tags: str) -> list[LightField]:
+        if len(tags) == 1:
+            return self._by_tag.get(tags[0], [])
+        wanted = set(tags)
+        return [f for f in self.fields if f[0] in wanted]
+
+
+_ENTRY = re.compile(r"([0-9A-Za-z]{3})([0-9]{4})([0-9]{5})")
+_TAGS = re.compile(r"([0-9A-Za-z]{3})[0-9]{9}")
+_CLEAN_FRAME = re.compile(rb"[0-9]{5}[\x20-\x7e]{7}[0-9]{5}[\x20-\x7e]{7}")
+_ODD_CODE = re.compile(rb"\x1f[\x80-\xff]")
+_ENTRY_FORMAT = "%s%04d%05d".__mod__
+
+
+def _light_field(tag: str, value: str) -> LightField | None:
+    if tag < "010" and tag.isdigit():
+        return LightField((tag, " ", " ", (), value))
+    raw = value.split("\x1f")
+    indicators = raw[0]
+    if len(indicators) != 2 or not indicators.isascii():
+        return None  # pymarc's tolerant handling (and its warnings) for odd indicators
+    raw[0] = ""
+    return LightField((tag, indicators[0], indicators[1], raw, None))
+
+
+def fast_decode(chunk: bytes, encoding: str | None = None) -> tuple[LightRecord, str] | None:
+    """``decode_record`` for the common case — a well-formed record read as UTF-8 — without
+    pymarc objects and decoding each byte once. Returns None for anything else (MARC-8, any
+    damage, anything irregular) and the caller takes the pymarc path, which gives the same
+    result for good records and the exact reason for broken ones (a test compares both)."""
+    size = len(chunk)
+    if size < 25 or size + 1 > MAX_RECORD_BYTES or not _CLEAN_FRAME.match(chunk):
+        return None
+    flag = chunk[9:10]
+    ascii_only = chunk.isascii()
+    if encoding == "utf-8" or (encoding is None and flag == b"a"):
+        used = "utf-8"
+    elif encoding is None and not ascii_only and b"\x1b" not in chunk:
+        used = "utf-8-unflagged"  # only if the whole record is UTF-8, checked below
+    else:
+        return None  # MARC-8 (or plain ASCII read as MARC-8): pymarc's converter
+    if not ascii_only and _ODD_CODE.search(chunk):
+        return None  # a subfield code that is not ASCII: pymarc repairs it, with a warning
+    declared = int(chunk[:5])
+    base = int(chunk[12:17])
+    if declared > size + 1 or base <= 24 or base >= size or chunk[base - 1] != 0x1E:
+        return None
+    raw_directory = chunk[24:base - 1]
+    if not raw_directory or len(raw_directory) % 12 or not _DIRECTORY.fullmatch(raw_directory):
+        return None
+    directory = raw_directory.decode("ascii")
+    body = chunk[base:]
+    leader = chunk[:24].decode("ascii")
+    fields: list[LightField] = []
+    # The usual layout: fields stored one after another in directory order. Then the whole
+    # data area is decoded once and split; the directory must be exactly what that implies.
+    parts = body.split(FIELD_END)
+    if not parts[-1]:
+        del parts[-1]
+        lengths = [len(part) + 1 for part in parts]
+        tags = _TAGS.findall(directory)
+        if "".join(map(_ENTRY_FORMAT, zip(tags, lengths, accumulate(lengths, initial=0)))) == directory:
+            try:
+                texts = body.decode("utf-8").split("\x1e")
+            except UnicodeDecodeError:
+                return None
+            for tag, value in zip(tags, texts):
+                field = _light_field(tag, value)
+                if field is None:
+                    return None
+                fields.append(field)
+            return LightRecord(leader, fields), used
+    # Any other layout: field by field, as the directory says.
+    if not ascii_only:
+        try:
+            chunk.decode("utf-8")  # the whole record, as the pymarc path checks it
+        except UnicodeDecodeError:
+            return None
+    data_len = size - base
+    for tag, raw_length, raw_start in _ENTRY.findall(directory):
+        length, start = int(raw_length), int(raw_start)
+        if start + length > data_len + 1 or length < 1:
+            return None
+        try:
+            value = chunk[base + start:base + start + length - 1].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        field = _light_field(tag, value)
+        if field is None:
+            return None
+        fields.append(field)
+    return LightRecord(leader, fields), used
+
+
 def _convert(job: tuple) -> tuple:
     """Decode and map one framed record: ``(position, offset, record dict, warnings, encoding, error)``."""
     position, offset, chunk, problem, encoding = job
     if problem:
         return position, offset, None, [], None, problem
-    try:
-        record, used = decode_record(chunk, encoding)
-    except ValueError as exc:
-        return position, offset, None, [], None, exc.args[0]
+    decoded = fast_decode(chunk, encoding) if FAST else None
+    if decoded is None:
+        try:
+            decoded = decode_record(chunk, encoding)
+        except ValueError as exc:
+            return position, offset, None, [], None, exc.args[0]
+    record, used = decoded
     try:
         mapped, notes = marc_to_record(record)
     except Exception as exc:  # a mapping failure is one broken record, never the whole file
@@ -219,6 +380,7 @@ def _convert_batch(jobs: list[tuple]) -> list[tuple]:
 
 
 PARALLEL_MIN = 2000
+FAST = True  # tests switch the fast path off to compare it with pymarc's
 
 
 def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | None = None) -> ReadResult:
@@ -294,17 +456,29 @@ def _type_from_code(code: str | None) -> str | None:
     return TYPE_CODES.get(fold(code).replace(" ", ""))
 
 
-def _item_status(field: Field) -> str | None:
-    explicit = clean(field.get("k"))
+# dates and prices of copies recur (one acquisition, one price for a whole delivery)
+_date = functools.lru_cache(maxsize=8192)(parse_date)
+_price = functools.lru_cache(maxsize=8192)(parse_price)
+
+
+def _first_values(field) -> dict[str, str]:
+    """Code → first value of that code: ``field.get(code)`` for many codes at the price of one."""
+    if isinstance(field, LightField):
+        return {part[0]: part[1:] for part in reversed(field[3]) if part}
+    return {sub.code: sub.value for sub in reversed(field.subfields)}
+
+
+def _item_status(sub: dict[str, str]) -> str | None:
+    explicit = clean(sub.get("k"))
     if explicit in ITEM_STATUSES:
         return explicit
-    if (field.get("0") or "0").strip() not in ("", "0"):
+    if (sub.get("0") or "0").strip() not in ("", "0"):
         return "withdrawn"
-    if (field.get("1") or "0").strip() not in ("", "0"):
+    if (sub.get("1") or "0").strip() not in ("", "0"):
         return "lost"
-    if (field.get("4") or "0").strip() not in ("", "0"):
+    if (sub.get("4") or "0").strip() not in ("", "0"):
         return "damaged"
-    if (field.get("q") or "").strip():
+    if (sub.get("q") or "").strip():
         return "on-loan"
     return None
 
@@ -312,31 +486,32 @@ def _item_status(field: Field) -> str | None:
 def _items(record: Record, warnings_out: list) -> list[dict]:
     items: list[dict] = []
     for field in record.get_fields("952"):
-        barcode = clean(field.get("p"))
+        sub = _first_values(field)
+        barcode = clean(sub.get("p"))
         if not barcode:
             warnings_out.append(("interchange.marc.item_no_barcode", {"tag": "952"}))
             continue
         item: dict = {"barcode": barcode}
-        status = _item_status(field)
+        status = _item_status(sub)
         if status:
             item["status"] = status
-        home, holding = clean(field.get("a")), clean(field.get("b"))
+        home, holding = clean(sub.get("a")), clean(sub.get("b"))
         if holding and holding != home:
             item["holder"] = holding
         for key, code in (("location", "c"), ("register_no", "i"), ("source", "e"), ("note", "x"),
                           ("condition", "z")):
-            value = clean(field.get(code))
+            value = clean(sub.get(code))
             if value:
                 item[key] = value
         for key, code in (("acquired", "d"), ("status_date", "r")):
-            value = parse_date(field.get(code))
+            value = _date(sub.get(code))
             if value:
                 item[key] = value
         if "status_date" not in item and status == "on-loan":
-            value = parse_date(field.get("q"))
+            value = _date(sub.get("q"))
             if value:
                 item["status_date"] = value
-        price = parse_price(field.get("g") or field.get("v"))
+        price = _price(sub.get("g") or sub.get("v"))
         if price is not None:
             item["price"] = price
         items.append(item)
