@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def check_record(repo: Repository, relpath: str, record: dict) -> list[tuple[str
 # --- ids and keys ----------------------------------------------------------------------------
 
 def slug(text: str, limit: int = 60) -> str:
-    words = fold(text).split()
+    words = _fold(text).split()
     out = "-".join(words)[:limit].strip("-")
     return re.sub(r"[^a-z0-9-]", "", out) or "bieu-ghi"
 
@@ -174,15 +175,32 @@ def new_id(record: dict, taken: set[str]) -> str:
     return candidate
 
 
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str | None) -> str:
+    """``libsync.text.fold``, remembered: authors, volumes and titles are folded several times
+    per record (match, index, clash check) and authors recur across a whole catalogue."""
+    return fold(text)
+
+
 def title_key(record: dict) -> tuple:
     authors = record.get("authors") or []
-    return (fold(record.get("title")), fold(authors[0]) if authors else "", record.get("year") or 0,
-            fold(record.get("volume")))
+    return (_fold(record.get("title")), _fold(authors[0]) if authors else "", record.get("year") or 0,
+            _fold(record.get("volume")))
 
 
 def isbn_key(record: dict) -> tuple | None:
     code = isbn13(record["isbn"]) if record.get("isbn") else None
-    return (code, fold(record.get("volume"))) if code else None
+    return (code, _fold(record.get("volume"))) if code else None
+
+
+def copy_data(value):
+    """A deep copy of YAML/JSON-shaped data (dicts, lists, scalars): ``copy.deepcopy`` without
+    its memo bookkeeping, which cost more than the rest of planning together."""
+    if isinstance(value, dict):
+        return {k: copy_data(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_data(v) if isinstance(v, (dict, list)) else v for v in value]
+    return copy.deepcopy(value)
 
 
 class _Index:
@@ -247,7 +265,7 @@ def _complete(record: dict, options: Options, source: str, network_codes: set[st
 
 
 def _merge(existing: dict, incoming: dict, today: str) -> dict:
-    merged = copy.deepcopy(existing)
+    merged = copy_data(existing)
     for key, value in incoming.items():
         if key in _KEEP:
             continue
@@ -288,6 +306,26 @@ def _art28_ready(record: dict) -> bool:
                 and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
 
 
+def library_records(repo: Repository, library: str) -> list[tuple[str, dict]]:
+    """``(relpath, data)`` of every record file of ``library``, in path order.
+
+    Read through the shared parsed-record cache (``libsync.catalog.recordcache``), so a
+    repeat import or export parses only the files that changed. A file the cache could not
+    take (unreadable, or not matching the record schema) is read directly as before: an
+    unreadable one stops the import with its file and line, a schema-invalid one is still
+    matched against (validation, not import, reports it)."""
+    from libsync.catalog.recordcache import load_records
+
+    prefix = f"records/{library}/"
+    loaded = load_records(repo)
+    found = {rel: data for rel, data in zip(loaded.paths, loaded.records) if rel.startswith(prefix)}
+    if loaded.problems:
+        for rel in repo.record_files(library):
+            if rel not in found:
+                found[rel] = repo.load(rel)
+    return sorted(found.items())
+
+
 def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     network = repo.network
     network.library(options.library)  # unknown code → LibsyncError with the known ones
@@ -297,8 +335,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
 
     existing: dict[str, dict] = {}
     paths: dict[str, str] = {}
-    for relpath in repo.record_files(options.library):
-        data = repo.load(relpath)
+    for relpath, data in library_records(repo, options.library):
         rid = str(data.get("id") or Path(relpath).stem)
         existing[rid] = data
         paths[rid] = relpath
@@ -317,7 +354,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if incoming.error:
             outcome.reasons.append(incoming.error)
             continue
-        record = copy.deepcopy(incoming.record)
+        record = copy_data(incoming.record)
         outcome.title = record.get("title")
         if not record.get("title"):
             outcome.reasons.append(("interchange.reject.no_title", {}))
@@ -335,7 +372,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if how == "barcode":
             owner = planned.get(target) or existing[target]
             same_isbn = isbn_key(owner) is not None and isbn_key(owner) == isbn_key(record)
-            if not same_isbn and fold(owner.get("title")) != fold(record.get("title")):
+            if not same_isbn and _fold(owner.get("title")) != _fold(record.get("title")):
                 # the copy's number is already used by a different title: a clash, not a match
                 barcode = next(b for b in barcodes if index.barcode.get(b) == target)
                 key = "interchange.reject.barcode_in_file" if target in created_here else "interchange.reject.barcode_taken"
