@@ -145,3 +145,20 @@ def test_clean_keeps_its_meaning(value):
 def test_remembered_fold_is_libsync_fold():
     for text in ("Toán 6", unicodedata.normalize("NFD", "Đất rừng phương Nam"), "TIẾNG VIỆT", "", None):
         assert importer._fold(text) == fold(text)
+
+
+def test_iso2709_writer_gives_pymarcs_bytes(example_repo):
+    from libsync.repository import Repository
+
+    records = Repository(example_repo).records()
+    big = {"id": "nhieu-ban", "library": "ND", "title": "Tuyển tập truyện ngắn", "type": "story",
+           "items": [{"barcode": f"ND-{i:05d}", "status": "available", "location": "Kho đóng",
+                      "note": "đã dán nhãn mới " * 4} for i in range(1500)]}
+    assert len(records) > 10
+    for record in records + [big]:
+        ours = marc.record_to_iso2709(record)
+        assert ours == [marc.as_iso2709(part) for part in marc.record_to_marc(record)]
+    assert len(marc.record_to_iso2709(big)) > 1 and all(len(p) <= 99_999 for p in marc.record_to_iso2709(big))
+    # and what we write reads back to the same record fields
+    back = marc.read_marc(b"".join(marc.record_to_iso2709(records[0])), "x.mrc").items[0].record
+    assert back["title"] == records[0]["title"]

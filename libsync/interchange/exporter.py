@@ -46,7 +46,9 @@ def select(repo: Repository, library: str | None, audience: str) -> list[dict]:
         repo.network.library(library)
     if aud.is_library(audience) and audience not in codes:
         repo.network.library(audience)
-    records = repo.records(library)
+    from libsync.interchange.importer import library_records
+
+    records = [data for _, data in library_records(repo, library)]
     return aud.visible_records(records, audience)
 
 
@@ -67,15 +69,17 @@ def render(records: list[dict], fmt: str) -> tuple[bytes, int, list[str], list]:
         chunks.append(b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n')
     for record in records:
         try:
-            parts = marc.record_to_marc(record)
+            if fmt == "marc":
+                parts = marc.record_to_iso2709(record)
+            else:
+                parts = [marc.as_marcxml(part) + b"\n" for part in marc.record_to_marc(record)]
         except ValueError as exc:
             refused.append(exc.args[0])
             continue
         if len(parts) > 1:
             split.append(record["id"])
-        for part in parts:
-            chunks.append(marc.as_iso2709(part) if fmt == "marc" else marc.as_marcxml(part) + b"\n")
-            count += 1
+        chunks.extend(parts)
+        count += len(parts)
     if fmt == "marcxml":
         chunks.append(b"</collection>\n")
     return b"".join(chunks), count, split, refused

@@ -306,17 +306,17 @@ def _art28_ready(record: dict) -> bool:
                 and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
 
 
-def library_records(repo: Repository, library: str) -> list[tuple[str, dict]]:
-    """``(relpath, data)`` of every record file of ``library``, in path order.
+def library_records(repo: Repository, library: str | None) -> list[tuple[str, dict]]:
+    """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path order.
 
     Read through the shared parsed-record cache (``libsync.catalog.recordcache``), so a
     repeat import or export parses only the files that changed. A file the cache could not
     take (unreadable, or not matching the record schema) is read directly as before: an
     unreadable one stops the import with its file and line, a schema-invalid one is still
-    matched against (validation, not import, reports it)."""
+    matched against or exported (validation reports it) — as ``Repository.records`` did."""
     from libsync.catalog.recordcache import load_records
 
-    prefix = f"records/{library}/"
+    prefix = f"records/{library}/" if library else "records/"
     loaded = load_records(repo)
     found = {rel: data for rel, data in zip(loaded.paths, loaded.records) if rel.startswith(prefix)}
     if loaded.problems:

@@ -748,11 +748,32 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
 
 # --- record → MARC ---------------------------------------------------------------------------
 
-def _field(tag: str, ind: str, *pairs) -> Field | None:
-    subfields = [Subfield(code, nfc(str(value))) for code, value in pairs if value not in (None, "")]
-    if not subfields:
+def _field(tag: str, ind: str, *pairs) -> LightField | None:
+    """A data field to write, as a ``LightField`` (encoded once by ``_encode``; a pymarc
+    ``Field`` only when a pymarc record is asked for)."""
+    raw = [""]
+    raw.extend(code + nfc(str(value)) for code, value in pairs if value not in (None, ""))
+    if len(raw) == 1:
         return None
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+    return LightField((tag, ind[0], ind[1], raw, None))
+
+
+def _control(tag: str, data: str) -> LightField:
+    return LightField((tag, " ", " ", (), data))
+
+
+def _encode(field: LightField) -> bytes:
+    """The field's bytes in ISO 2709 (with its field terminator), as pymarc's ``Field.as_marc``."""
+    if field[4] is not None:
+        return (field[4] + "\x1e").encode("utf-8")
+    return f"{field[1]}{field[2]}{chr(0x1F).join(field[3])}\x1e".encode("utf-8")
+
+
+def _pymarc_field(field: LightField) -> Field:
+    if field[4] is not None:
+        return Field(tag=field[0], data=field[4])
+    return Field(tag=field[0], indicators=Indicators(field[1], field[2]),
+                 subfields=[Subfield(part[0], part[1:]) for part in field[3] if part])
 
 
 def _leader(record: dict) -> str:
@@ -762,14 +783,14 @@ def _leader(record: dict) -> str:
     return f"00000n{rtype}{level} a2200000 i 4500"
 
 
-def bibliographic_fields(record: dict) -> list[Field]:
-    fields: list[Field] = []
+def bibliographic_fields(record: dict) -> list[LightField]:
+    fields: list[LightField] = []
     prov = record.get("provenance") or {}
-    fields.append(Field(tag="001", data=str(prov.get("control_number") or record["id"])))
+    fields.append(_control("001", str(prov.get("control_number") or record["id"])))
     created = (record.get("created") or "").replace("-", "")[2:8] or "000000"
     year = str(record.get("year") or "    ")
     lang = record.get("language") or "   "
-    fields.append(Field(tag="008", data=f"{created:6.6}s{year:4.4}    vm            000 0 {lang:3.3} d"))
+    fields.append(_control("008", f"{created:6.6}s{year:4.4}    vm            000 0 {lang:3.3} d"))
     add = fields.append
     for sid in prov.get("system_ids") or []:
         add(_field("035", "  ", ("a", sid)))
@@ -833,7 +854,7 @@ def bibliographic_fields(record: dict) -> list[Field]:
     return [f for f in fields if f is not None]
 
 
-def item_field(record: dict, item: dict) -> Field:
+def item_field(record: dict, item: dict) -> LightField:
     status = item.get("status")
     return _field(
         "952", "  ",
@@ -858,41 +879,63 @@ def item_field(record: dict, item: dict) -> Field:
     )
 
 
-def _field_bytes(field: Field) -> int:
-    if field.is_control_field():
-        return len(field.data.encode("utf-8")) + 1
-    return len(field.as_marc("utf-8"))
-
-
-def record_to_marc(record: dict) -> list[Record]:
-    """One record → one MARC record, or several when its copies would pass 99,999 bytes
-    (each carries the bibliographic fields and a share of the 952 copies).
+def _grouped(record: dict) -> list[list[tuple[LightField, bytes]]]:
+    """The record's fields with their bytes, one list per MARC record to write: the
+    bibliographic fields in each, the 952 copies spread so that none passes 99,999 bytes.
 
     Raises ``ValueError((key, params))`` when even the bibliographic part cannot fit."""
-    bib = bibliographic_fields(record)
-    for field in bib:
-        if _field_bytes(field) > MAX_FIELD_BYTES:
+    bib = [(field, _encode(field)) for field in bibliographic_fields(record)]
+    for field, data in bib:
+        if len(data) > MAX_FIELD_BYTES:
             raise ValueError(("interchange.export.field_too_big", {"id": record.get("id"), "tag": field.tag,
                                                                    "limit": MAX_FIELD_BYTES}))
-    base = 24 + 1 + 1 + sum(_field_bytes(f) + 12 for f in bib)
+    base = 24 + 1 + 1 + sum(len(data) + 12 for _, data in bib)
     if base > MAX_RECORD_BYTES:
         raise ValueError(("interchange.export.record_too_big", {"id": record.get("id"), "size": base,
                                                                 "limit": MAX_RECORD_BYTES}))
-    groups: list[list[Field]] = [[]]
+    groups: list[list[tuple[LightField, bytes]]] = [[]]
     size = base
     for item in record.get("items") or []:
         field = item_field(record, item)
-        cost = _field_bytes(field) + 12
+        data = _encode(field)
+        cost = len(data) + 12
         if groups[-1] and size + cost > MAX_RECORD_BYTES:
             groups.append([])
             size = base
-        groups[-1].append(field)
+        groups[-1].append((field, data))
         size += cost
+    return [bib + group for group in groups]
+
+
+def record_to_marc(record: dict) -> list[Record]:
+    """One record → one pymarc record, or several when its copies would pass 99,999 bytes
+    (each carries the bibliographic fields and a share of the 952 copies).
+
+    Raises ``ValueError((key, params))`` when even the bibliographic part cannot fit."""
     out = []
-    for group in groups:
+    for group in _grouped(record):
         rec = Record(leader=_leader(record), force_utf8=True)
-        rec.add_field(*bib, *group)
+        rec.add_field(*(_pymarc_field(field) for field, _ in group))
         out.append(rec)
+    return out
+
+
+def record_to_iso2709(record: dict) -> list[bytes]:
+    """``[as_iso2709(r) for r in record_to_marc(record)]`` — the same bytes — with each field
+    encoded once and no pymarc objects (what ``libsync export marc`` writes)."""
+    leader = _leader(record)
+    out = []
+    for group in _grouped(record):
+        directory = []
+        offset = 0
+        for field, data in group:
+            directory.append(f"{field[0]}{len(data):04d}{offset:05d}")
+            offset += len(data)
+        head = "".join(directory).encode("ascii") + FIELD_END
+        base = 24 + len(head)
+        length = base + offset + 1
+        out.append(f"{length:05d}{leader[5:12]}{base:05d}{leader[17:]}".encode("ascii") + head
+                   + b"".join(data for _, data in group) + RECORD_END)
     return out
 
 
