@@ -234,3 +234,20 @@ def test_find_batch_first_of_duplicates_and_follows_changes():
     with pytest.raises(LibsyncError) as err:
         find_batch(network, "khong-co")
     assert err.value.key == "rotation.unknown_batch" and "moi" in err.value.params["known"]
+
+
+def test_exchange_summaries_skip_and_content_keyed_cache(tmp_path, cli):
+    root = make_network(tmp_path / "n")
+    _approved(root, cli)
+    _other_manifest(root, "RTXS19")
+    repo = Repository(root)
+    full = dict(rotation_records_io.exchange_summaries(repo))
+    assert full[OTHER_PATH] == {"id": OTHER, "status": "approved", "open": ["RTXS19"]}
+    assert full[MANIFEST]["status"] == "approved" and len(full[MANIFEST]["open"]) == 8
+    assert all(rel != MANIFEST for rel, _ in rotation_records_io.exchange_summaries(repo, skip={MANIFEST}))
+    # a manifest the cache knows but that is now broken is read again and refused
+    (root / OTHER_PATH).write_text("id: x\ncopies: [\n", encoding="utf-8")
+    with pytest.raises(LibsyncError) as err:
+        rotation_records_io.exchange_summaries(repo)
+    assert err.value.key == "file.unreadable" and OTHER_PATH in str(err.value.params["path"])
+    assert dict(rotation_records_io.exchange_summaries(repo, skip={OTHER_PATH}))[MANIFEST] == full[MANIFEST]

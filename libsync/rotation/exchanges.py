@@ -477,7 +477,7 @@ def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None,
 
     if action == "dispatch":
         index = None
-        others = _other_active(repo, data)
+        others = _other_active(repo, data, relpath)
         problems = []
         for copy in data["copies"]:
             code = copy["barcode"]
@@ -559,13 +559,13 @@ def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None,
     return outcome
 
 
-def _other_active(repo, data: dict) -> dict[str, list[str]]:
+def _other_active(repo, data: dict, relpath: str | None = None) -> dict[str, list[str]]:
     """Copies of ``data`` still out in another active manifest: barcode → those manifests' ids.
 
     Reads manifest summaries (cached by content hash), not every manifest's YAML."""
     mine = {c["barcode"] for c in data["copies"]}
     out: dict[str, list[str]] = {}
-    for rel, other in exchange_summaries(repo):
+    for rel, other in exchange_summaries(repo, skip={relpath} if relpath else frozenset()):
         if Path(rel).stem == data["id"]:
             continue
         if other.get("status") not in ACTIVE_STATUSES:

@@ -152,13 +152,15 @@ def _summarise_file(args: tuple[str, str]) -> tuple[str, dict | None]:
     return rel, (_summary_of(data) if ok else None)
 
 
-def exchange_summaries(repo, use_cache: bool = True) -> list[tuple[str, dict]]:
+def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
     """(relpath, {"id" (absent when the manifest has none), "status", "open": [barcodes
-    not returned or lost]}) of every manifest.
+    not returned or lost]}) of every manifest but those in ``skip`` (relative paths: the
+    manifest a step is working on, already read).
 
     A manifest that cannot be read raises ``LibsyncError`` with file and line, as
     ``Repository.load`` does."""
-    files = exchange_files(repo)
+    every = exchange_files(repo)
+    files = [rel for rel in every if rel not in skip]
     digests = {}
     for rel in files:
         try:
@@ -194,6 +196,9 @@ def exchange_summaries(repo, use_cache: bool = True) -> list[tuple[str, dict]]:
             out[rel] = summary
         if use_cache:
             entries = {rel: [digests[rel], out[rel]] for rel in files if digests[rel]}
+            for rel in every:   # keep what was known of the skipped ones
+                if rel in skip and rel in cached:
+                    entries[rel] = cached[rel]
             try:
                 cache_path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(cache_path, json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
