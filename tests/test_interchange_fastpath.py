@@ -162,3 +162,42 @@ def test_iso2709_writer_gives_pymarcs_bytes(example_repo):
     # and what we write reads back to the same record fields
     back = marc.read_marc(b"".join(marc.record_to_iso2709(records[0])), "x.mrc").items[0].record
     assert back["title"] == records[0]["title"]
+
+
+def test_planning_leaves_the_read_records_as_they_were(example_repo):
+    import copy
+
+    from libsync.repository import Repository
+
+    repo = Repository(example_repo)
+    read = marc.read_marc(vn_marc_bytes(False) + records_bytes(5), "vn.mrc")
+    before = copy.deepcopy([item.record for item in read.items])
+    options = importer.Options(library="ND", today="2024-09-05")
+    first = importer.plan_import(repo, read, options)
+    assert [item.record for item in read.items] == before
+    second = importer.plan_import(repo, read, options)
+    assert first.writes == second.writes and first.counts == second.counts
+    assert first.counts["updated"] == 1 and first.counts["created"] == 7
+    assert "biểu ghi số 1" in first.outcomes[0].location
+
+
+def test_lazy_parallel_read_plans_exactly_like_the_eager_serial_one(example_repo, tmp_path, monkeypatch):
+    from libsync.repository import Repository
+
+    good = records_bytes(60)
+    broken = bytearray(vn_marc_bytes(True))
+    broken[30:33] = b"x!y"                       # one damaged directory among them
+    source = tmp_path / "mixed.mrc"
+    source.write_bytes(good + bytes(broken) + vn_marc_bytes(False))
+    repo = Repository(example_repo)
+    options = importer.Options(library="ND", today="2024-09-05")
+    monkeypatch.setattr(marc, "PARALLEL_MIN", 10**9)
+    eager = importer.plan_import(repo, marc.read_marc(source.read_bytes(), str(source)), options)
+    monkeypatch.setattr(marc, "PARALLEL_MIN", 20)   # two worker processes, records handed over as mapped
+    lazy_read = marc.read_marc(source.read_bytes(), str(source), lazy=True)
+    assert not isinstance(lazy_read.items, list)
+    lazy = importer.import_file(repo, str(source), "marc", options)
+    assert lazy.writes == eager.writes
+    assert [o.to_dict() for o in lazy.outcomes] == [o.to_dict() for o in eager.outcomes]
+    assert lazy.encodings == eager.encodings == {"utf-8": 62, "utf-8-unflagged": 3}  # the broken one has none
+    assert lazy.counts["rejected"] == 1 and lazy.total == 66

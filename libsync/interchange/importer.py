@@ -57,7 +57,7 @@ class Options:
 @dataclass
 class Outcome:
     position: int
-    location: str
+    where: tuple[str, dict]   # message key + params saying where the record is in the source file
     action: str
     title: str | None = None
     record_id: str | None = None
@@ -65,6 +65,12 @@ class Outcome:
     reasons: list[tuple[str, dict]] = field(default_factory=list)
     warnings: list[tuple[str, dict]] = field(default_factory=list)
     items: int = 0
+
+    @property
+    def location(self) -> str:
+        """Where the record is in the source file, in the current language (formatted when asked:
+        a 10,000-record dry run shows only the rejected ones)."""
+        return t(self.where[0], **self.where[1])
 
     def to_dict(self) -> dict:
         return {
@@ -245,6 +251,18 @@ class _Index:
 
 # --- planning --------------------------------------------------------------------------------
 
+def _own_copy(record: dict) -> dict:
+    """A copy of an incoming record that planning may change: the record itself, its provenance
+    and its copies are new; the rest (lists of authors, subjects …) is shared, as nothing
+    here changes it in place (``_merge`` copies the record it merges into)."""
+    out = dict(record)
+    if isinstance(out.get("provenance"), dict):
+        out["provenance"] = dict(out["provenance"])
+    if isinstance(out.get("items"), list):
+        out["items"] = [dict(item) if isinstance(item, dict) else item for item in out["items"]]
+    return out
+
+
 def _complete(record: dict, options: Options, source: str, network_codes: set[str]) -> list:
     """Fill in what the source cannot say; returns warnings."""
     warnings: list = []
@@ -349,12 +367,12 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     outcomes: list[Outcome] = []
 
     for incoming in read.items:
-        outcome = Outcome(incoming.position, incoming.location, "rejected", warnings=list(incoming.warnings))
+        outcome = Outcome(incoming.position, incoming.where, "rejected", warnings=list(incoming.warnings))
         outcomes.append(outcome)
         if incoming.error:
             outcome.reasons.append(incoming.error)
             continue
-        record = copy_data(incoming.record)
+        record = _own_copy(incoming.record)
         outcome.title = record.get("title")
         if not record.get("title"):
             outcome.reasons.append(("interchange.reject.no_title", {}))
@@ -506,7 +524,7 @@ def import_file(repo: Repository, path: str, kind: str, options: Options, encodi
             enc = {"utf-8": "utf-8", "utf8": "utf-8", "marc-8": "marc-8", "marc8": "marc-8"}.get(encoding.lower())
             if enc is None:
                 raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices="utf-8, marc-8")
-        read = marc.read_marc(data, path, enc)
+        read = marc.read_marc(data, path, enc, lazy=True)  # planned while the workers decode
     else:
         read = tables.read_table(data, path, encoding, mapping)
     return plan_import(repo, read, options)

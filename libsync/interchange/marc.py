@@ -383,11 +383,15 @@ PARALLEL_MIN = 2000
 FAST = True  # tests switch the fast path off to compare it with pymarc's
 
 
-def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | None = None) -> ReadResult:
+def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | None = None,
+              lazy: bool = False) -> ReadResult:
     """A MARC file (ISO 2709 or MARCXML, told apart by its first bytes) → ``ReadResult``.
 
     Big files are decoded and mapped on both cores (records are independent); the result
-    is the same, in file order."""
+    is the same, in file order. With ``lazy`` (what ``import_file`` asks for), ``items`` of a
+    big ISO 2709 file is an iterator that hands each record over as soon as it is mapped, so
+    the importer matches and validates while the workers are still decoding; ``encodings``
+    is complete once ``items`` has been consumed. Consume it once."""
     head = data.lstrip()[:200]
     if head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<"):
         return read_marcxml(data, path, today)
@@ -395,20 +399,31 @@ def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | 
     jobs = [(position, offset, chunk, problem, encoding) for position, offset, chunk, problem in frames(data)]
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_MIN and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = (len(jobs) + 4 * workers - 1) // (4 * workers)
-        batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(workers) as pool:
-            converted = [row for part in pool.map(_convert_batch, batches) for row in part]
+        rows = _parallel_rows(jobs, workers)
     else:
-        converted = [_convert(job) for job in jobs]
-    for position, offset, mapped, notes, used, error in converted:
-        if used:
-            result.encodings[used] = result.encodings.get(used, 0) + 1
-        result.items.append(Incoming(position, _where(position, offset), record=mapped, error=error,
-                                     warnings=list(notes)))
+        rows = map(_convert, jobs)
+    items = _incoming(rows, result.encodings)
+    result.items = items if lazy and len(jobs) >= PARALLEL_MIN else list(items)
     return result
+
+
+def _parallel_rows(jobs: list[tuple], workers: int):
+    """``_convert`` of every job, in order, on ``workers`` processes; small batches so the
+    first records are ready early (the pool lives as long as the iteration)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(100, min(500, len(jobs) // (8 * workers)))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        for part in pool.map(_convert_batch, batches):
+            yield from part
+
+
+def _incoming(rows, encodings: dict[str, int]):
+    for position, offset, mapped, notes, used, error in rows:
+        if used:
+            encodings[used] = encodings.get(used, 0) + 1
+        yield Incoming(position, _where(position, offset), record=mapped, error=error, warnings=list(notes))
 
 
 def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult:

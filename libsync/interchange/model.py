@@ -35,7 +35,7 @@ class ReadResult:
 
     path: str
     kind: str                     # marc | marcxml | csv | xlsx
-    items: list[Incoming]
+    items: list[Incoming]         # or, from ``read_marc(lazy=True)``, an iterator over them
     encodings: dict[str, int] = field(default_factory=dict)
     notes: list[tuple[str, dict]] = field(default_factory=list)
     blank_lines: int = 0
