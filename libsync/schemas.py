@@ -14,8 +14,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import jsonschema
-import jsonschema_rs
 
 KINDS = ("network", "record", "exchange", "inventory", "overrides")
 
@@ -39,11 +37,16 @@ def load_schema(kind: str) -> dict:
 
 @functools.cache
 def fast_validator(kind: str):
+    import jsonschema_rs  # imported on first use: commands that validate nothing start faster
+
     return jsonschema_rs.validator_for(load_schema(kind))
 
 
 @functools.cache
-def explainer(kind: str) -> jsonschema.Draft202012Validator:
+def explainer(kind: str):
+    """A python-jsonschema Draft 2020-12 validator, used only to explain failures."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(load_schema(kind))
 
 
