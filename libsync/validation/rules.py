@@ -60,22 +60,29 @@ def _path_parts(relpath: str) -> tuple[str, ...]:
     return PurePosixPath(relpath).parts
 
 
+def _check_place(found: Found, relpath: str, data: dict) -> None:
+    """The file's place agrees with its content: ``id`` is the file name (and a safe one), and
+    for records and snapshots ``library`` is the folder (``<top>/<LIB>/<id>.yaml``)."""
+    parts = _path_parts(relpath)
+    value = data.get("id")
+    if isinstance(value, str):
+        if unsafe_id(value):
+            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=value)
+        elif value != PurePosixPath(relpath).stem:
+            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=value, expected=relpath)
+    lib = data.get("library")
+    if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
+        found.error("path-mismatch", "rule.path_mismatch", ["library"], field="library", value=lib, expected=relpath)
+
+
 # --- records ---------------------------------------------------------------------------------
 
 ART28_REQUIRED = ("title", "authors", "publication", "subjects", "call_number")
 
 
 def check_record(relpath: str, data: dict, found: Found) -> dict:
-    parts = _path_parts(relpath)
-    stem = PurePosixPath(relpath).stem
     rid, lib = data.get("id"), data.get("library")
-    if isinstance(rid, str):
-        if unsafe_id(rid):
-            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=rid)
-        elif rid != stem:
-            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=rid, expected=relpath)
-    if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
-        found.error("path-mismatch", "rule.path_mismatch", ["library"], field="library", value=lib, expected=relpath)
+    _check_place(found, relpath, data)
     isbn = data.get("isbn")
     if isinstance(isbn, str) and not isbn_valid(isbn):
         found.error("isbn-checksum", "rule.isbn", ["isbn"], value=isbn)
@@ -125,13 +132,8 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
 
 def check_exchange(relpath: str, data: dict, found: Found) -> dict:
     parts = _path_parts(relpath)
-    stem = PurePosixPath(relpath).stem
     eid, term = data.get("id"), data.get("term")
-    if isinstance(eid, str):
-        if unsafe_id(eid):
-            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=eid)
-        elif eid != stem:
-            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=eid, expected=relpath)
+    _check_place(found, relpath, data)
     if isinstance(term, str) and len(parts) == 4 and term != f"{parts[1]}/{parts[2]}":
         found.error("term-path", "rule.term_mismatch_path", ["term"], term=term, folder=f"{parts[1]}/{parts[2]}")
     sender, receiver = data.get("from"), data.get("to")
@@ -182,16 +184,8 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
 # --- inventory snapshots ---------------------------------------------------------------------
 
 def check_inventory(relpath: str, data: dict, found: Found) -> dict:
-    parts = _path_parts(relpath)
-    stem = PurePosixPath(relpath).stem
     sid, lib = data.get("id"), data.get("library")
-    if isinstance(sid, str):
-        if unsafe_id(sid):
-            found.error("unsafe-id", "rule.unsafe_id", ["id"], value=sid)
-        elif sid != stem:
-            found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=sid, expected=relpath)
-    if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
-        found.error("path-mismatch", "rule.path_mismatch", ["library"], field="library", value=lib, expected=relpath)
+    _check_place(found, relpath, data)
     _check_dates(found, data, ("date",), [])
     total = len(data.get("barcodes") or [])
     for i, section in enumerate(data.get("sections") or []):
