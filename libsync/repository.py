@@ -23,6 +23,7 @@ from libsync.network import Network
 
 NETWORK_FILE = "network.yaml"
 DATA_DIRS = ("records", "exchanges", "inventories", "catalog")
+TOP_OF = {"records": "record", "exchanges": "exchange", "inventories": "inventory", "catalog": "overrides"}
 
 
 def find_root(start: Path | None = None, explicit: str | os.PathLike | None = None) -> Path:
@@ -81,8 +82,8 @@ class Repository:
         found: list[str] = []
         if (kinds is None or "network" in kinds) and (self.root / NETWORK_FILE).is_file():
             found.append(NETWORK_FILE)
-        for top in DATA_DIRS:
-            if (self.root / top).is_dir():
+        for top in DATA_DIRS:   # only the folders that can hold the kinds asked for (records/ is big)
+            if (kinds is None or TOP_OF[top] in kinds) and (self.root / top).is_dir():
                 self._walk(top, kinds, found)
         found.sort()
         return found

@@ -242,16 +242,6 @@ def movement(ex: dict, relpath: str) -> Movement:
     )
 
 
-def files_under(root: Path, top: str, depth: int) -> list[str]:
-    """YAML files exactly ``depth`` folders below ``root/top`` (not walking records/, which is big)."""
-    base = Path(root) / top
-    if not base.is_dir():
-        return []
-    pattern = "/".join(["*"] * depth + ["*.y*ml"])
-    return sorted(p.relative_to(root).as_posix() for p in base.glob(pattern)
-                  if p.suffix in (".yaml", ".yml") and not any(part.startswith(".") for part in p.relative_to(base).parts))
-
-
 def movements(repo) -> list[Movement]:
     """Every exchange manifest (exchanges/<year>/<term>/<id>.yaml) as a ``Movement``."""
-    return [movement(repo.load(rel), rel) for rel in files_under(repo.root, "exchanges", 2)]
+    return [movement(repo.load(rel), rel) for rel in repo.data_files(("exchange",))]

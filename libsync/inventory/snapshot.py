@@ -15,7 +15,7 @@ from pathlib import Path
 from libsync import schemas
 from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
-from libsync.inventory.index import cached_load, files_under
+from libsync.inventory.index import cached_load
 from libsync.inventory.scan import ScanResult, read_scan
 from libsync.network import parse_date
 from libsync.text import fold, nfc
@@ -90,7 +90,7 @@ def record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, da
 
 
 def snapshot_files(repo, library: str | None = None) -> list[str]:
-    files = files_under(repo.root, "inventories", 1)
+    files = repo.data_files(("inventory",))
     if library:
         files = [f for f in files if f.startswith(f"inventories/{library}/")]
     return files

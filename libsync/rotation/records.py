@@ -112,28 +112,8 @@ def render_many(repo, items: list[tuple[str, dict]]) -> list[str]:
 # --- manifests -----------------------------------------------------------------------------------
 
 def exchange_files(repo) -> list[str]:
-    """Relative paths of every manifest (``exchanges/<year>/<term>/<id>.yaml``), sorted —
-    the same list as ``repo.data_files(("exchange",))`` without walking the records."""
-    found: list[str] = []
-    top = repo.root / "exchanges"
-    if not top.is_dir():
-        return found
-
-    def walk(folder: Path, rel_dir: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                rel = f"{rel_dir}/{name}"
-                if entry.is_dir(follow_symlinks=False):
-                    walk(Path(entry.path), rel)
-                elif name.endswith((".yaml", ".yml")) and schemas.kind_of(rel) == "exchange":
-                    found.append(rel)
-
-    walk(top, "exchanges")
-    found.sort()
-    return found
+    """Relative paths of every manifest (``exchanges/<year>/<term>/<id>.yaml``), sorted."""
+    return repo.data_files(("exchange",))
 
 
 def _summary_of(data: dict) -> dict:
