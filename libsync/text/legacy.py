@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from libsync.text import fold, nfc
+from libsync.text import nfc
 
 ENCODINGS = ("utf-8", "cp1258", "tcvn3", "vni")
 ALIASES = {
