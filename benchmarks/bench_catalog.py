@@ -134,7 +134,7 @@ def accuracy() -> None:
 def bench_size(n: int, tmp: Path) -> dict:
     from libsync.catalog import build_union, union_from_records
     from libsync.catalog.index import ensure_index
-    from libsync.catalog.recordcache import load_records
+    from libsync.recordcache import load_records
     from libsync.catalog.search import search_index
     from libsync.repository import Repository
 

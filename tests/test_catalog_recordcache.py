@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from libsync.catalog.recordcache import CACHE_FILE, cache_dir, load_records
+from libsync.recordcache import CACHE_FILE, cache_dir, load_records
 from libsync.repository import Repository
 
 
@@ -32,7 +32,7 @@ def test_cache_follows_file_changes_and_survives_corruption(example_repo):
 
 
 def test_parallel_cold_load_matches_serial(example_repo, monkeypatch):
-    import libsync.catalog.recordcache as rc
+    import libsync.recordcache as rc
 
     repo = Repository(example_repo)
     serial = load_records(repo, use_cache=False, workers=1)

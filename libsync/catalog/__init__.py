@@ -12,7 +12,7 @@ from __future__ import annotations
 from libsync import audience as _audience
 from libsync.catalog import merge as _merge
 from libsync.catalog import overrides as _overrides
-from libsync.catalog.recordcache import load_records
+from libsync.recordcache import load_records
 from libsync.errors import LibsyncError
 
 __all__ = ["build_union", "union_from_records", "check_audience", "explain", "FORMAT_VERSION"]

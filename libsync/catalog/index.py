@@ -20,7 +20,7 @@ from pathlib import Path
 
 from libsync.catalog import match
 from libsync.catalog import overrides as _overrides
-from libsync.catalog.recordcache import cache_dir, records_stamp
+from libsync.recordcache import cache_dir, records_stamp
 
 INDEX_VERSION = "3"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other

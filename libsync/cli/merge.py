@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from libsync.atomic import write_atomic
 from libsync.catalog import build_union, check_audience, explain
-from libsync.catalog.recordcache import load_records
+from libsync.recordcache import load_records
 from libsync.cli.common import check_format, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t

@@ -1,7 +1,7 @@
 """Reading what the rotation commands need, as little and as fast as possible.
 
 * ``all_records(repo)`` — every record, through the shared parsed-record cache
-  (``libsync.catalog.recordcache.load_records``; warm, a JSON read instead of a YAML parse
+  (``libsync.recordcache.load_records``; warm, a JSON read instead of a YAML parse
   per file). That cache leaves out files that fail the record schema; the rotation commands
   have always used those and stopped only on a file that cannot be read, so this thin
   adapter reads the left-out files itself: unreadable → ``LibsyncError`` with file and line
@@ -71,7 +71,7 @@ def _render(args: tuple[str | None, dict]) -> str:
 
 def all_records(repo, use_cache: bool = True) -> tuple[list[dict], list[str]]:
     """Every record of ``repo`` and its relative path, in path order (see module docstring)."""
-    from libsync.catalog.recordcache import load_records
+    from libsync.recordcache import load_records
 
     loaded = load_records(repo, use_cache=use_cache)
     if not loaded.problems:
