@@ -1,29 +1,27 @@
 """The copies of the whole network by barcode, and the exchanges that move them.
 
 A stocktake needs, for every copy, only a few fields: owner, record, holder, status and
-why. ``CopyIndex.build`` reads every record file strictly (``yamlio``) but keeps a parsed
-cache outside the repository (see ``libsync.cachedir``), keyed by each file's
-``(relative path, size, mtime_ns)``: an unchanged file is never parsed twice, a changed
-one always is. A cold build with many files parses them on both cores.
+why. ``CopyIndex.build`` reads every record file strictly (``yamlio``) but keeps a compact
+row per file (smaller than the full record on purpose, for speed) in the shared file cache
+(``libsync.filecache``, outside the repository): an unchanged file is never parsed twice, a
+changed one always is. A cold build with many files parses them on both cores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from libsync import yamlio
-from libsync.atomic import write_atomic
-from libsync.cachedir import repo_cache_dir
 from libsync.errors import LibsyncError
+from libsync.filecache import FileCache
 from libsync.network import parse_date
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
+INDEX_CACHE = "inventory-index-v3"
 PARALLEL_THRESHOLD = 2000
 # Compact item rows in the cache: the fields a stocktake needs, in this order.
 ITEM_FIELDS = ("barcode", "status", "holder", "status_date", "status_ref", "acquired", "location")
@@ -48,25 +46,32 @@ class Copy:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-def _parse_record(args: tuple[str, str]) -> tuple[str, object]:
-    """(relpath, row) — row is [library, id, title, [item rows], type] or an error tuple."""
-    path, relpath = args
-    loaded = yamlio.load_file(Path(path), relpath)
+def _row(relpath: str, raw: bytes) -> object:
+    """The compact row of one record file: [library, id, title, [item rows], type], or
+    {"error": [where, message]} when it cannot be read (``libsync.filecache`` compute)."""
+    loaded = yamlio.load_bytes(raw, relpath)
     data = loaded.data
     if not loaded.ok or not isinstance(data, dict):
         first = next((p for p in loaded.problems if p.severity == "error"), None)
         where = f"{relpath}:{first.line}" if first and first.line else relpath
-        return relpath, ("error", where, first.message if first else "?")
+        return {"error": [where, first.message if first else "?"]}
     library = str(data.get("library") or relpath.split("/")[1])
     items = []
     for item in data.get("items") or []:
         if isinstance(item, dict) and item.get("barcode"):
             items.append([None if item.get(f) is None else str(item.get(f)) for f in ITEM_FIELDS])
-    return relpath, [library, str(data.get("id") or Path(relpath).stem), str(data.get("title") or ""), items,
-                     data.get("type")]
+    return [library, str(data.get("id") or Path(relpath).stem), str(data.get("title") or ""), items,
+            data.get("type")]
 
 
-def _record_files(root: Path) -> list[tuple[str, os.stat_result]]:
+def _unreadable(root: Path, relpath: str) -> LibsyncError:
+    loaded = yamlio.load_file(root / relpath, relpath)
+    first = next((p for p in loaded.problems if p.severity == "error"), None)
+    where = f"{relpath}:{first.line}" if first and first.line else relpath
+    return LibsyncError("file.unreadable", path=where, reason=first.message if first else "?")
+
+
+def _record_files(root: Path) -> list[str]:
     base = root / "records"
     out = []
     if not base.is_dir():
@@ -79,7 +84,7 @@ def _record_files(root: Path) -> list[tuple[str, os.stat_result]]:
                 for entry in files:
                     if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
                         continue
-                    out.append((f"records/{lib.name}/{entry.name}", entry.stat()))
+                    out.append(f"records/{lib.name}/{entry.name}")
     out.sort()
     return out
 
@@ -103,51 +108,20 @@ class CopyIndex:
     @classmethod
     def build(cls, root: str | os.PathLike, use_cache: bool = True, workers: int | None = None) -> "CopyIndex":
         root = Path(root)
-        cache_file = repo_cache_dir(root) / "inventory-index.json"
-        cached: dict = {}
-        if use_cache:
-            try:
-                blob = json.loads(cache_file.read_text(encoding="utf-8"))
-                if blob.get("version") == CACHE_VERSION:
-                    cached = blob.get("files", {})
-            except (OSError, ValueError):
-                cached = {}
         files = _record_files(root)
-        rows: dict[str, list] = {}
-        todo: list[tuple[str, str]] = []
-        fresh: dict[str, list] = {}
-        for relpath, st in files:
-            entry = cached.get(relpath)
-            if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
-                rows[relpath] = entry[2]
-                fresh[relpath] = entry
-            else:
-                todo.append((str(root / relpath), relpath))
-        stats = {"files": len(files), "parsed": len(todo), "cached": len(files) - len(todo)}
-        if todo:
-            workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-            if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    results = list(pool.map(_parse_record, todo, chunksize=256))
-            else:
-                results = [_parse_record(job) for job in todo]
-            stat_of = dict(files)
-            for relpath, row in results:
-                if isinstance(row, tuple):
-                    raise LibsyncError("file.unreadable", path=row[1], reason=row[2])
-                rows[relpath] = row
-                st = stat_of[relpath]
-                fresh[relpath] = [st.st_size, st.st_mtime_ns, row]
-        if use_cache and (todo or len(fresh) != len(cached)):
-            try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(cache_file, json.dumps({"version": CACHE_VERSION, "files": fresh},
-                                                    ensure_ascii=False, separators=(",", ":")))
-            except (LibsyncError, OSError):
-                pass  # a cache that cannot be written only costs time
+        cache = FileCache(root, INDEX_CACHE, CACHE_VERSION, enabled=use_cache, workers=workers,
+                          parallel_from=PARALLEL_THRESHOLD)
+        rows = cache.cached_map(files, _row)
+        stats = {"files": len(files), "parsed": cache.stats["parsed"], "cached": cache.stats["cached"]}
+        for relpath in files:
+            row = rows.get(relpath)
+            if row is None:
+                raise _unreadable(root, relpath)
+            if isinstance(row, dict):
+                raise LibsyncError("file.unreadable", path=row["error"][0], reason=row["error"][1])
         copies: dict[str, Copy] = {}
         duplicates: list[str] = []
-        for relpath, _ in files:  # file order, so "first copy wins" is the same cold or warm
+        for relpath in files:  # file order, so "first copy wins" is the same cold or warm
             library, record_id, title, items, kind = rows[relpath]
             for barcode, status, holder, status_date, status_ref, acquired, location in items:
                 if barcode in copies:
@@ -160,32 +134,22 @@ class CopyIndex:
         return cls(copies, stats)
 
 
+def _data(relpath: str, raw: bytes) -> object:
+    loaded = yamlio.load_bytes(raw, relpath)
+    return loaded.data if loaded.ok and isinstance(loaded.data, dict) else None
+
+
 def cached_load(repo, relpath: str) -> dict:
-    """``repo.load(relpath)`` through a parsed-file cache keyed by (path, size, mtime_ns).
+    """``repo.load(relpath)`` through ``libsync.filecache`` (one small cache file per path).
 
     Used for snapshots (100,000 barcodes are slow to parse as YAML, fast as JSON). The
     file is still read strictly on the first use and after every change.
     """
-    path = repo.path(relpath)
-    try:
-        st = path.stat()
-    except OSError:
-        return repo.load(relpath)
     digest = hashlib.sha256(relpath.encode()).hexdigest()[:20]
-    cache_file = repo_cache_dir(repo.root) / "inventory-files" / f"{digest}.json"
-    try:
-        blob = json.loads(cache_file.read_text(encoding="utf-8"))
-        if blob.get("key") == [CACHE_VERSION, relpath, st.st_size, st.st_mtime_ns]:
-            return blob["data"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    data = repo.load(relpath)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_file, json.dumps({"key": [CACHE_VERSION, relpath, st.st_size, st.st_mtime_ns], "data": data},
-                                            ensure_ascii=False, separators=(",", ":")))
-    except (LibsyncError, OSError, TypeError, ValueError):
-        pass
+    cache = FileCache(repo.root, f"inventory-files/{digest}", CACHE_VERSION)
+    data = cache.cached_map([relpath], _data).get(relpath)
+    if data is None:
+        return repo.load(relpath)   # missing or unreadable: the usual message with file and line
     return data
 
 
