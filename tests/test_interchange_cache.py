@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from libsync import yamlio
-from libsync.catalog.recordcache import CACHE_FILE, cache_dir
+from libsync.recordcache import CACHE_FILE, cache_dir
 from libsync.interchange import exporter, importer, marc
 from libsync.repository import Repository
 from test_interchange_fixtures import vn_marc_bytes

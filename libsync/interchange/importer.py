@@ -26,7 +26,7 @@ from libsync import gitops
 from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.interchange.model import Incoming, ReadResult
+from libsync.interchange.model import ReadResult
 from libsync.repository import Repository
 from libsync.text import fold, nfc
 from libsync.text.identifiers import isbn13
@@ -327,12 +327,12 @@ def _art28_ready(record: dict) -> bool:
 def library_records(repo: Repository, library: str | None) -> list[tuple[str, dict]]:
     """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path order.
 
-    Read through the shared parsed-record cache (``libsync.catalog.recordcache``), so a
+    Read through the shared parsed-record cache (``libsync.recordcache``), so a
     repeat import or export parses only the files that changed. A file the cache could not
     take (unreadable, or not matching the record schema) is read directly as before: an
     unreadable one stops the import with its file and line, a schema-invalid one is still
     matched against or exported (validation reports it) — as ``Repository.records`` did."""
-    from libsync.catalog.recordcache import load_records
+    from libsync.recordcache import load_records
 
     prefix = f"records/{library}/" if library else "records/"
     loaded = load_records(repo)
