@@ -14,28 +14,25 @@
 * ``render_many(repo, items)`` — canonical YAML for many records, on both cores.
 * ``exchange_files(repo)`` / ``exchange_summaries(repo)`` / ``active_exchanges(repo)`` —
   the manifests only (``exchanges/`` is walked, not every record), and for each manifest
-  its id, status and the copies still out. Summaries are cached in the repository's cache
-  folder keyed by the SHA-256 of the manifest's bytes (exact: no clock involved), so the
-  "copy already in another active exchange" check reads bytes, not YAML, for unchanged
-  manifests.
+  its id, status and the copies still out. Summaries are kept in the shared file cache
+  (``libsync.filecache``: size, times, inode and a content hash, hashed again whenever the
+  stat alone cannot prove a manifest unchanged), so the "copy already in another active
+  exchange" check parses no YAML for unchanged manifests.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from libsync import schemas, yamlio
-from libsync.atomic import write_atomic
-from libsync.cachedir import repo_cache_dir
+from libsync.filecache import FileCache
 
 PARALLEL_FROM = 300          # files; below this a process pool costs more than it saves
 WORKERS = min(2, os.cpu_count() or 1)
-SUMMARY_CACHE = "rotation-exchanges-v1.json"
+SUMMARY_CACHE = "rotation-exchanges-v2"
 CLOSED_OUTCOMES = ("returned", "lost")
 
 
@@ -127,9 +124,12 @@ def _summary_of(data: dict) -> dict:
     return summary
 
 
-def _summarise_file(args: tuple[str, str]) -> tuple[str, dict | None]:
-    rel, data, ok = _parse_file(args)
-    return rel, (_summary_of(data) if ok else None)
+def _summarise(rel: str, raw: bytes) -> dict | None:
+    """``libsync.filecache`` compute: the summary, or ``None`` when the manifest cannot be read."""
+    loaded = yamlio.load_bytes(raw, rel)
+    if not (loaded.ok and isinstance(loaded.data, dict)):
+        return None
+    return _summary_of(loaded.data)
 
 
 def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
@@ -141,49 +141,12 @@ def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset 
     ``Repository.load`` does."""
     every = exchange_files(repo)
     files = [rel for rel in every if rel not in skip]
-    digests = {}
+    cache = FileCache(repo.root, SUMMARY_CACHE, 2, enabled=use_cache, workers=WORKERS, parallel_from=PARALLEL_FROM)
+    out = cache.cached_map(files, _summarise, keep=frozenset(rel for rel in every if rel in skip))
     for rel in files:
-        try:
-            digests[rel] = hashlib.sha256(repo.path(rel).read_bytes()).hexdigest()
-        except OSError:
-            digests[rel] = None
-    cache_path = repo_cache_dir(repo.root) / SUMMARY_CACHE
-    cached: dict = {}
-    if use_cache and cache_path.is_file():
-        try:
-            cached = json.loads(cache_path.read_text(encoding="utf-8"))
-            if not isinstance(cached, dict):
-                cached = {}
-        except (OSError, ValueError):
-            cached = {}
-    out: dict[str, dict] = {}
-    todo = []
-    for rel in files:
-        entry = cached.get(rel)
-        if (digests[rel] and isinstance(entry, list) and len(entry) == 2 and entry[0] == digests[rel]
-                and isinstance(entry[1], dict) and isinstance(entry[1].get("open"), list)):
-            out[rel] = entry[1]
-        else:
-            todo.append(rel)
-    if todo:
-        root = str(repo.root)
-        parsed = _map_parallel(_summarise_file, [(root, rel) for rel in todo])
-        if parsed is None:
-            parsed = [_summarise_file((root, rel)) for rel in todo]
-        for rel, summary in parsed:
-            if summary is None:
-                repo.load(rel)  # raises the usual message with file and line
-            out[rel] = summary
-        if use_cache:
-            entries = {rel: [digests[rel], out[rel]] for rel in files if digests[rel]}
-            for rel in every:   # keep what was known of the skipped ones
-                if rel in skip and rel in cached:
-                    entries[rel] = cached[rel]
-            try:
-                cache_path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(cache_path, json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
-            except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
-                pass
+        summary = out.get(rel)
+        if not (isinstance(summary, dict) and isinstance(summary.get("open"), list)):
+            out[rel] = _summary_of(repo.load(rel))  # unreadable: the usual message with file and line
     return [(rel, out[rel]) for rel in files]
 
 
