@@ -8,8 +8,9 @@ Kept in the cache folder (``libsync.cachedir``), never inside the repository, as
 * ``validate-facts.json`` — per file: the small facts the cross-file rules need. It is read
   only when some file changed, so a run where nothing changed reads just the index.
 
-A file counts as unchanged when size, mtime, ctime and inode match and the times are older
-than the cache by more than the racy window (as Git does); otherwise its bytes are hashed and compared.
+Whether a file is unchanged is decided by ``libsync.filecache.fresh`` (the rule every cache
+shares): size, mtime, ctime and inode match and the times are older than the cache by more
+than the racy window (as Git does); otherwise its bytes are hashed and compared.
 Everything is dropped when libsync, its rules or any schema change.
 """
 
@@ -24,8 +25,8 @@ from pathlib import Path
 from libsync import __version__, schemas
 from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
+from libsync.filecache import RACY_NS, fresh  # noqa: F401 - RACY_NS kept importable from here
 
-RACY_NS = 2_000_000_000
 INDEX = "validate-index.json"
 FACTS = "validate-facts.json"
 
@@ -33,7 +34,7 @@ FACTS = "validate-facts.json"
 def _code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for path in sorted(here.glob("*.py")) + [here.parent / "yamlio.py", here.parent / "text" / "identifiers.py"]:
+    for path in sorted(here.glob("*.py")) + [here.parent / "yamlio.py", here.parent / "filecache.py", here.parent / "text" / "identifiers.py"]:
         digest.update(path.read_bytes())
     digest.update(schemas.fingerprint().encode())
     return digest.hexdigest()
@@ -105,18 +106,17 @@ class Cache:
             st = os.stat(full)
         except OSError:
             return None
-        if st.st_size != size:
+
+        def read() -> bytes:
+            with open(full, "rb") as fh:
+                return fh.read()
+
+        # the one freshness rule (libsync.filecache): size, mtime, ctime, inode, racy window, hash
+        kept = fresh((size, *stamp, digest), st, self.written, read)
+        if kept is None:
             return None
-        # ctime and inode too: utime() can put an old mtime back, but not an old ctime.
-        now = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-        if now != stamp or st.st_mtime_ns >= self.written - RACY_NS or st.st_ctime_ns >= self.written - RACY_NS:
-            try:
-                with open(full, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                return None
-            if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
-                return None
+        now = list(kept[1:4])
+        if now != stamp:
             entry[1] = now
             self.dirty = True
         return FileResult(relpath, kind, digest, problems or [], None, (size, *now), checked)
