@@ -55,9 +55,9 @@ def check(root: Path, results: dict) -> list[Problem]:
 
     records: dict[tuple, str] = {}
     ids_folded: dict[tuple, str] = {}
-    barcodes: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    repeated: dict[str, list[tuple[str, int]]] = {}
     copy_state: dict[str, tuple] = {}
-    for rel, result in sorted(results.items()):
+    for rel, result in results.items():   # in path order (see engine.validate)
         facts = result.facts
         if not facts or result.kind != "record":
             continue
@@ -72,14 +72,18 @@ def check(root: Path, results: dict) -> list[Problem]:
             else:
                 ids_folded[folded] = rel
         for barcode, status, holder, index in facts.get("items", []):
-            barcodes[barcode].append((rel, index))
-            copy_state[barcode] = (lib, rid, status, holder, rel, index)
+            first = copy_state.get(barcode)
+            if first is None:
+                copy_state[barcode] = (lib, rid, status, holder, rel, index)
+            else:                                   # only repeated barcodes keep a list of places
+                places = repeated.get(barcode)
+                if places is None:
+                    places = repeated[barcode] = [(first[4], first[5])]
+                places.append((rel, index))
             if codes is not None and holder and holder not in codes:
                 report.error(rel, ["items", index, "holder"], "unknown-library", "rule.unknown_library", code=holder)
 
-    for barcode, places in barcodes.items():
-        if len(places) < 2:
-            continue
+    for barcode, places in repeated.items():
         files = sorted({rel for rel, _ in places})
         if len(files) < 2:      # repeats inside one record are reported by that record's own rules
             continue
@@ -94,7 +98,7 @@ def check(root: Path, results: dict) -> list[Problem]:
 
     exchange_ids: dict[str, str] = {}
     active: dict[str, list[tuple]] = defaultdict(list)
-    for rel, result in sorted(results.items()):
+    for rel, result in results.items():   # in path order (see engine.validate)
         facts = result.facts
         if not facts:
             continue

@@ -242,6 +242,7 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
             cache.put(result)
 
     run(jobs)
+    results = {rel: results[rel] for rel in all_files}   # path order, so later steps need no sort
     key = content_key(results)
     cross_states = cache.cross_problems(key)
     if cross_states is None:
