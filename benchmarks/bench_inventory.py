@@ -6,7 +6,7 @@ then measures, in one run:
 
 * record loading, cold, single process (strict CSafeLoader, every file parsed);
 * record loading, cold, on both cores (what a first run does; it also fills the cache);
-* record loading, warm (parsed-record cache keyed by path, size and mtime_ns);
+* record loading, warm (the shared file cache, libsync.filecache);
 * loading the two snapshots (first: strict YAML parse; again: from the parsed-file cache);
 * the diff itself;
 * the whole `libsync inventory diff … --format json` command in a fresh process (warm cache),

@@ -25,7 +25,7 @@ from pathlib import Path
 from libsync import __version__, schemas
 from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
-from libsync.filecache import RACY_NS, fresh  # noqa: F401 - RACY_NS kept importable from here
+from libsync.filecache import fresh
 
 INDEX = "validate-index.json"
 FACTS = "validate-facts.json"
