@@ -89,18 +89,25 @@ class Repository:
         return found
 
     def _walk(self, rel_dir: str, kinds, found: list[str]) -> None:
+        # In records/, exchanges/ and inventories/ every YAML file of a folder has the same kind:
+        # ask once per folder (30,000 records); elsewhere (catalog/) the file name decides.
+        kind = schemas.kind_of(f"{rel_dir}/x.yaml")
+        per_file = kind is None
+        wanted = per_file or kinds is None or kind in kinds
         with os.scandir(self.root / rel_dir) as entries:
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name[0] == ".":
                     continue
-                rel = f"{rel_dir}/{name}"
                 if entry.is_dir(follow_symlinks=False):
-                    self._walk(rel, kinds, found)
-                elif name.endswith((".yaml", ".yml")):
-                    kind = schemas.kind_of(rel)
-                    if kind and (kinds is None or kind in kinds):
-                        found.append(rel)
+                    self._walk(f"{rel_dir}/{name}", kinds, found)
+                elif wanted and name.endswith((".yaml", ".yml")):
+                    rel = f"{rel_dir}/{name}"
+                    if per_file:
+                        file_kind = schemas.kind_of(rel)
+                        if file_kind is None or (kinds is not None and file_kind not in kinds):
+                            continue
+                    found.append(rel)
 
     def record_files(self, library: str | None = None) -> list[str]:
         files = self.data_files(("record",))

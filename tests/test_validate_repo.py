@@ -226,3 +226,22 @@ def test_repo_discovery_from_a_subfolder_and_env(example_repo, monkeypatch):
     monkeypatch.setenv("LIBSYNC_REPO", str(example_repo))
     run = subprocess.run(["python3", "-m", "libsync", "--lang", "en", "validate"], capture_output=True, text=True)
     assert run.returncode == 0 and "Valid:" in run.stdout
+
+
+def test_data_files_lists_every_governed_file_and_nothing_else(example_repo):
+    from libsync.repository import Repository
+
+    (example_repo / "catalog").mkdir(exist_ok=True)
+    (example_repo / "catalog/overrides.yaml").write_text("never_merge: []\n", encoding="utf-8")
+    (example_repo / "catalog/ghi-chu.yaml").write_text("x: 1\n", encoding="utf-8")
+    (example_repo / "records/XS/.an.yaml").write_text("x: 1\n", encoding="utf-8")
+    (example_repo / "records/XS/doc-toi.txt").write_text("x\n", encoding="utf-8")
+    (example_repo / "inventories/XS/raw/quet.yaml").parent.mkdir(parents=True, exist_ok=True)
+    (example_repo / "inventories/XS/raw/quet.yaml").write_text("x: 1\n", encoding="utf-8")
+    repo = Repository(example_repo)
+    files = repo.data_files()
+    assert "catalog/overrides.yaml" in files and "network.yaml" in files
+    assert not any(f.endswith(("ghi-chu.yaml", ".an.yaml", "doc-toi.txt", "raw/quet.yaml")) for f in files)
+    assert repo.data_files(("overrides",)) == ["catalog/overrides.yaml"]
+    assert all(f.startswith("records/") for f in repo.data_files(("record",)))
+    assert files == sorted(files)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 from libsync import __version__, schemas
@@ -38,6 +39,19 @@ def _code_fingerprint() -> str:
         digest.update(path.read_bytes())
     digest.update(schemas.fingerprint().encode())
     return digest.hexdigest()
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _file_result(*fields):
+    global _file_result
+    from libsync.validation.engine import FileResult   # engine imports this module: bind once, late
+
+    _file_result = FileResult
+    return FileResult(*fields)
 
 
 def content_key(results: dict) -> str:
@@ -93,8 +107,6 @@ class Cache:
 
     def get(self, root: str, relpath: str, need_problems: bool):
         """A ``FileResult`` for an unchanged file (facts filled in later, see ``fill_facts``)."""
-        from libsync.validation.engine import FileResult
-
         entry = self.files.get(relpath)
         if entry is None or self.folder is None:
             return None
@@ -107,19 +119,15 @@ class Cache:
         except OSError:
             return None
 
-        def read() -> bytes:
-            with open(full, "rb") as fh:
-                return fh.read()
-
         # the one freshness rule (libsync.filecache): size, mtime, ctime, inode, racy window, hash
-        kept = fresh((size, *stamp, digest), st, self.written, read)
+        kept = fresh((size, *stamp, digest), st, self.written, partial(_read, full))
         if kept is None:
             return None
         now = list(kept[1:4])
         if now != stamp:
             entry[1] = now
             self.dirty = True
-        return FileResult(relpath, kind, digest, problems or [], None, (size, *now), checked)
+        return _file_result(relpath, kind, digest, problems or [], None, (size, *now), checked)
 
     def fill_facts(self, results: dict) -> list[str]:
         """Give cached results their facts; returns files whose facts are missing (to re-read)."""
