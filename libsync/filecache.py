@@ -36,7 +36,6 @@ their own way); files that were not asked for are dropped from the cache.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -44,12 +43,34 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
+import orjson
+
 from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
 
 RACY_NS = 2_000_000_000       # times this close to the cache's write are not trusted
 PARALLEL_FROM = 2000          # files to compute; below this one process is faster
 WORKERS = min(2, os.cpu_count() or 1)
+
+
+def load_json(path: Path):
+    """A cache file's content, or ``None`` when it is missing or not valid JSON (orjson: the
+    caches of 30,000 files are read and written several times faster than with json)."""
+    try:
+        with open(path, "rb") as fh:
+            return orjson.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+
+
+def dump_json(path: Path, value) -> bool:
+    """Write a cache file atomically; a cache that cannot be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, orjson.dumps(value))
+    except Exception:  # noqa: BLE001 - never fail a command because of its cache
+        return False
+    return True
 
 
 def digest(data: bytes) -> str:
@@ -131,11 +152,7 @@ class FileCache:
         """(entries, written_ns) as stored; empty when absent, corrupt or of another version."""
         if not self.enabled:
             return {}, 0
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                blob = json.load(fh)
-        except (OSError, ValueError):
-            return {}, 0
+        blob = load_json(self.path)
         if not isinstance(blob, dict) or blob.get("version") != self.version:
             return {}, 0
         entries, written = blob.get("entries"), blob.get("written")
@@ -147,12 +164,7 @@ class FileCache:
         """Store ``entries`` atomically; a cache that cannot be written only costs time."""
         if not self.enabled:
             return False
-        try:
-            payload = json.dumps({"version": self.version, "written": time.time_ns(), "entries": entries},
-                                 ensure_ascii=False, separators=(",", ":"))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, payload)
-        except Exception:  # noqa: BLE001 - never fail a command because of its cache
+        if not dump_json(self.path, {"version": self.version, "written": time.time_ns(), "entries": entries}):
             return False
         return True
 

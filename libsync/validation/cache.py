@@ -17,16 +17,14 @@ Everything is dropped when libsync, its rules or any schema change.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from functools import partial
 from pathlib import Path
 
 from libsync import __version__, schemas
-from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
-from libsync.filecache import fresh
+from libsync.filecache import dump_json, fresh, load_json
 
 INDEX = "validate-index.json"
 FACTS = "validate-facts.json"
@@ -63,11 +61,7 @@ def content_key(results: dict) -> str:
 
 
 def _load(path: Path, key: str) -> dict | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            stored = json.load(fh)
-    except (OSError, ValueError):
-        return None
+    stored = load_json(path)
     return stored if isinstance(stored, dict) and stored.get("key") == key else None
 
 
@@ -168,12 +162,7 @@ class Cache:
                 self._facts.pop(rel, None)
         if not self.dirty and not stale:
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if self._facts is not None:
-                write_atomic(self.folder / FACTS, json.dumps({"key": self.key, "facts": self._facts},
-                                                             ensure_ascii=False, separators=(",", ":")))
-            index = {"key": self.key, "written": time.time_ns(), "files": self.files, "cross": self.cross}
-            write_atomic(self.folder / INDEX, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
-        except Exception:  # a cache that cannot be written only costs time next run
-            pass
+        if self._facts is not None and not dump_json(self.folder / FACTS, {"key": self.key, "facts": self._facts}):
+            return
+        dump_json(self.folder / INDEX, {"key": self.key, "written": time.time_ns(), "files": self.files,
+                                        "cross": self.cross})
