@@ -63,6 +63,7 @@ MESSAGES = {
     "rule.holder_status": ("Bản '{barcode}' ở trạng thái {status} nhưng nơi giữ là {holder}.", "Copy '{barcode}' has status {status} but holder {holder}."),
     "rule.snapshot_sections": ("Các phần (sections) của phiếu kiểm kê vượt quá danh sách mã vạch.", "The snapshot's sections run past its list of barcodes."),
     "rule.term_mismatch_path": ("Phiếu thuộc học kỳ {term} nhưng nằm ở thư mục {folder}.", "The manifest's term is {term} but it lies in folder {folder}."),
+    "field.file": ("(cả tệp)", "(the whole file)"),
     "field.title": ("nhan đề", "title"),
     "field.authors": ("tác giả", "author"),
     "field.publication": ("nhà xuất bản và năm xuất bản", "publisher and year"),

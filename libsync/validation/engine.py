@@ -111,7 +111,7 @@ def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) 
     if not isinstance(doc, dict):
         actual = {list: "array", str: "string", int: "integer", float: "number", bool: "boolean"}.get(type(doc), "string")
         problems.append(Problem(relpath, 1, 1, "schema-type", "schema.type", {
-            "field": "(tệp)", "expected": msg("type.object"), "actual": msg(f"type.{actual}"), "hint": ""}))
+            "field": msg("field.file"), "expected": msg("type.object"), "actual": msg(f"type.{actual}"), "hint": ""}))
         return problems, None
     if facts_only:
         found = Found()

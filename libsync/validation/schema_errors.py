@@ -18,7 +18,7 @@ _ID = "^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
 _CODE = "^[A-Z][A-Z0-9]{1,15}$"
 
 
-def field_name(path) -> str:
+def field_name(path):
     """``items[3].status`` (1-based list positions, as a person counts)."""
     out = ""
     for step in path:
@@ -26,7 +26,7 @@ def field_name(path) -> str:
             out += f"[{step + 1}]"
         else:
             out += ("." if out else "") + str(step)
-    return out or "(tệp)"
+    return out or t("field.file")
 
 
 def _value_text(value) -> str:
