@@ -104,7 +104,7 @@ class Cache:
         entry = self.files.get(relpath)
         if entry is None or self.folder is None:
             return None
-        size, stamp, digest, kind, problems, checked = entry
+        stamp, kind, problems, checked = entry     # stamp: libsync.filecache's [size, mtime, ctime, inode, digest]
         if need_problems and not checked:
             return None
         full = root + "/" + relpath
@@ -112,16 +112,14 @@ class Cache:
             st = os.stat(full)
         except OSError:
             return None
-
         # the one freshness rule (libsync.filecache): size, mtime, ctime, inode, racy window, hash
-        kept = fresh((size, *stamp, digest), st, self.written, partial(_read, full))
+        kept = fresh(stamp, st, self.written, partial(_read, full))
         if kept is None:
             return None
-        now = list(kept[1:4])
-        if now != stamp:
-            entry[1] = now
+        if kept is not stamp:                       # same bytes, new stat: remember it
+            entry[0] = kept
             self.dirty = True
-        return _file_result(relpath, kind, digest, problems or [], None, (size, *now), checked)
+        return _file_result(relpath, kind, kept[4], problems or [], None, kept, checked)
 
     def fill_facts(self, results: dict) -> list[str]:
         """Give cached results their facts; returns files whose facts are missing (to re-read)."""
@@ -139,8 +137,7 @@ class Cache:
     def put(self, result) -> None:
         if self.folder is None or not result.digest or result.stat is None:
             return
-        self.files[result.relpath] = [result.stat[0], list(result.stat[1:]), result.digest, result.kind,
-                                      result.problems or 0, result.checked]
+        self.files[result.relpath] = [result.stat, result.kind, result.problems or 0, result.checked]
         self.facts()[result.relpath] = [result.digest, result.facts]
         self.dirty = True
 

@@ -8,13 +8,12 @@ that the reporters in ``report.py`` render. Nothing in the repository is ever wr
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libsync import schemas, yamlio
+from libsync import filecache, schemas, yamlio
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
@@ -33,7 +32,7 @@ class FileResult:
     digest: str
     problems: list          # problem states (see Problem.to_state)
     facts: dict | None
-    stat: tuple | None = None
+    stat: list | None = None    # libsync.filecache stamp: [size, mtime_ns, ctime_ns, inode, digest]
     checked: bool = True    # False: parsed for facts only (outside the check set)
 
 
@@ -151,10 +150,10 @@ def check_file(root: str, relpath: str, facts_only: bool = False) -> FileResult:
     except OSError as exc:
         problem = Problem(relpath, None, None, "unreadable", "file.unreadable", {"path": relpath, "reason": exc.strerror or str(exc)})
         return FileResult(relpath, kind, "", [problem.to_state()], None)
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = filecache.digest(data)
     problems, facts = check_bytes(kind, relpath, data, facts_only)
     return FileResult(relpath, kind, digest, [p.to_state() for p in problems], facts,
-                      (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), not facts_only)
+                      filecache.stamp(st, digest), not facts_only)
 
 
 def _worker(args: tuple[str, list[tuple[str, bool]]]) -> list[FileResult]:
