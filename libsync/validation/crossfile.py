@@ -61,7 +61,7 @@ def check(root: Path, results: dict) -> list[Problem]:
         facts = result.facts
         if not facts or result.kind != "record":
             continue
-        lib, rid = facts.get("library"), facts.get("id")
+        rid, lib, items = facts
         if codes is not None and isinstance(lib, str) and lib not in codes:
             report.error(rel, ["library"], "unknown-library", "rule.unknown_library", code=lib)
         if isinstance(lib, str) and isinstance(rid, str):
@@ -71,7 +71,7 @@ def check(root: Path, results: dict) -> list[Problem]:
                 report.error(rel, ["id"], "duplicate-id", "rule.duplicate_id", id=rid, other=ids_folded[folded], library=lib)
             else:
                 ids_folded[folded] = rel
-        for barcode, status, holder, index in facts.get("items", []):
+        for barcode, status, holder, index in items:
             first = copy_state.get(barcode)
             if first is None:
                 copy_state[barcode] = (lib, rid, status, holder, rel, index)
