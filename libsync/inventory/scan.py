@@ -189,19 +189,24 @@ def _show(raw: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"<0x{ord(m.group(0)):02X}>", raw.strip(" "))[:60]
 
 
+def _directive(value: str, builder: _Builder) -> bool:
+    """A line that is not a barcode: blank, a ``#`` comment, or a ``[Kho A]`` section header
+    (which starts a location). True when ``value`` was such a line."""
+    stripped = _CONTROL.sub("", value).strip()
+    if not stripped or stripped.startswith("#"):
+        return True
+    header = _HEADER.match(stripped)
+    if header:
+        builder.set_location(header.group(1))
+        return True
+    return False
+
+
 def _parse_text(text: str, builder: _Builder) -> None:
     # Split on LF only (CR/VT/FF are cleaned as control characters), so line numbers match editors.
     for number, line in enumerate(text.split("\n"), start=1):
-        stripped = _CONTROL.sub("", line).strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            continue
-        header = _HEADER.match(stripped)
-        if header:
-            builder.set_location(header.group(1))
-            continue
-        builder.add(line, number)
+        if not _directive(line, builder):
+            builder.add(line, number)
 
 
 def _header_columns(row: list[str]) -> tuple[int | None, int | None]:
@@ -238,14 +243,8 @@ def _parse_rows(rows, builder: _Builder) -> None:
         value = cells[barcode_col] if barcode_col < len(cells) else ""
         if location_col is not None and location_col < len(cells):
             builder.set_location(cells[location_col] or None)
-        if len(cells) == 1:
-            stripped = _CONTROL.sub("", value).strip()
-            if stripped.startswith("#"):
-                continue
-            header = _HEADER.match(stripped)
-            if header:
-                builder.set_location(header.group(1))
-                continue
+        if len(cells) == 1 and value.strip() and _directive(value, builder):
+            continue
         builder.add(value, number)
 
 
