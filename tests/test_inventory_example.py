@@ -8,31 +8,20 @@ tmp_path; the project's own data is never touched.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from libsync.cli import create_app
-from libsync.i18n import set_language
 from libsync.inventory.diff import CATEGORIES
 
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def net(tmp_path, monkeypatch):
-    monkeypatch.setenv("LIBSYNC_CACHE_DIR", str(tmp_path / "cache"))
-    set_language("vi")
-    root = tmp_path / "net"
-    root.mkdir()
-    shutil.copy(PROJECT / "network.yaml", root / "network.yaml")
-    for folder in ("records", "exchanges", "inventories"):
-        if (PROJECT / folder).is_dir():
-            shutil.copytree(PROJECT / folder, root / folder)
-    yield root
-    set_language("vi")
+def net(example_repo):
+    """The example network copied by conftest's ``example_repo`` (private cache, Vietnamese)."""
+    return example_repo
 
 
 def run(root: Path, *args: str):
