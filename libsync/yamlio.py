@@ -283,7 +283,17 @@ def pointer(path) -> str:
 # --- canonical writing ---------------------------------------------------------------------
 
 class Dumper(yaml.CSafeDumper):
-    pass
+    """Quotes every string that *either* our loader or a YAML 1.1 reader would take for
+    something else: the emitter writes a scalar plain only when no implicit resolver of the
+    dumper claims it, so the dumper knows the loader's resolvers (``1e5``, ``0o17`` are
+    numbers to it) as well as YAML 1.1's (``no``, ``00123``, ``2024-01-01``)."""
+
+    yaml_implicit_resolvers = {
+        first: list(yaml.CSafeDumper.yaml_implicit_resolvers.get(first, []))
+        + [pair for pair in Loader.yaml_implicit_resolvers.get(first, [])
+           if pair not in yaml.CSafeDumper.yaml_implicit_resolvers.get(first, [])]
+        for first in set(yaml.CSafeDumper.yaml_implicit_resolvers) | set(Loader.yaml_implicit_resolvers)
+    }
 
 
 def _represent_str(dumper, value: str):
