@@ -61,8 +61,13 @@ def test_vietnamese_utf8_marc_imports_with_right_text(example_repo, cli, tmp_pat
     toan = load_record(example_repo, "ND", "Toán 6", "VN0001")
     assert toan["subtitle"] == "sách giáo khoa" and toan["volume"] == "Tập 1"
     assert toan["isbn"] == "978-604-0-25102-2"
-    assert toan["contributors"] == [{"name": "Nguyễn Huy Đoan", "role": "chủ biên"}]
-    assert toan["subjects"] == ["Toán học -- Sách giáo khoa"]
+    # the source names one contributor: its version of him is taken, the record's others stay (issue #14 item 2)
+    assert {"name": "Nguyễn Huy Đoan", "role": "chủ biên"} in toan["contributors"]
+    assert any(c["name"] == "Hà Huy Khoái" for c in toan["contributors"])
+    assert [c["name"] for c in toan["contributors"]].count("Nguyễn Huy Đoan") == 1
+    updated = next(r for r in report["records"] if r["action"] == "updated")
+    assert any(w.startswith("giữ lại") for w in updated["warnings"])
+    assert toan["subjects"][-1] == "Toán học -- Sách giáo khoa" and "Toán học" in toan["subjects"]
     # ND already had Toán 6 tập 1 (matched by title, author, year, volume): the copies were added to it
     prices = {i["barcode"]: i.get("price") for i in toan["items"]}
     assert prices["XS-0001"] == prices["XS-0002"] == 25000

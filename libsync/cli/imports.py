@@ -16,7 +16,10 @@ FORMATS = ("text", "json")
 
 
 def _outcome_note(outcome) -> str:
-    parts = [t(k, **p) for k, p in outcome.reasons] + [t(k, **p) for k, p in outcome.warnings]
+    parts = [t(k, **p) for k, p in outcome.reasons]
+    if outcome.changes:
+        parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
+    parts += [t(k, **p) for k, p in outcome.warnings]
     return "; ".join(parts)
 
 

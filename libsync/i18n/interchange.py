@@ -136,6 +136,11 @@ MESSAGES = {
         "thiếu thông tin bắt buộc để chia sẻ (Điều 28 NĐ 93/2020: tác giả, xuất bản, chủ đề/từ khóa, ký hiệu xếp giá) nên để share: internal thay cho {share}",
         "lacks what sharing requires (Decree 93/2020 Art. 28: authors, publication, subjects/keywords, call number), so share: internal instead of {share}",
     ),
+    "interchange.warn.list_kept": (
+        "giữ lại {n} mục của trường {field} mà biểu ghi có nhưng tệp nguồn không có: {values}",
+        "kept {n} {field} that the record has and the source lacks: {values}",
+    ),
+    "interchange.report.changes": ("thay đổi: {fields}", "changes: {fields}"),
     "interchange.strict_refused": (
         "--strict: {rejected}/{total} biểu ghi bị từ chối nên không nhập gì cả.",
         "--strict: {rejected} of {total} records were rejected, so nothing was imported.",

@@ -39,7 +39,7 @@ TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "pictur
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # fields the source does not own: kept from the existing record on update
 _KEEP = ("id", "library", "share", "access", "created", "updated", "provenance", "items")
-_VOLATILE_PROVENANCE = ("imported", "file", "by")
+_VOLATILE_PROVENANCE = ("imported", "file", "by", "source")
 
 
 @dataclass
@@ -65,6 +65,7 @@ class Outcome:
     reasons: list[tuple[str, dict]] = field(default_factory=list)
     warnings: list[tuple[str, dict]] = field(default_factory=list)
     items: int = 0
+    changes: list[str] = field(default_factory=list)   # fields an update changes (what the dry run shows)
 
     @property
     def location(self) -> str:
@@ -76,6 +77,7 @@ class Outcome:
         return {
             "position": self.position, "location": self.location, "action": self.action,
             "title": self.title, "id": self.record_id, "file": self.relpath, "copies": self.items,
+            "changes": list(self.changes),
             "reasons": [t(k, **p) for k, p in self.reasons],
             "warnings": [t(k, **p) for k, p in self.warnings],
         }
@@ -264,10 +266,12 @@ def _own_copy(record: dict) -> dict:
 
 
 def _complete(record: dict, options: Options, source: str, network_codes: set[str]) -> list:
-    """Fill in what the source cannot say; returns warnings."""
+    """Fill in what the source cannot say; returns warnings.
+
+    Defaults for the record's own fields (``--type``, ``--share``, ``--access``) are not
+    set here: they apply to a record the import creates, never to one it updates."""
     warnings: list = []
     record["library"] = options.library
-    record.setdefault("type", options.default_type)
     prov = record.setdefault("provenance", {})
     prov["file"] = os.path.basename(source)
     prov["imported"] = options.today
@@ -282,11 +286,33 @@ def _complete(record: dict, options: Options, source: str, network_codes: set[st
     return warnings
 
 
-def _merge(existing: dict, incoming: dict, today: str) -> dict:
+def _merge(existing: dict, incoming: dict, today: str, kept: list | None = None) -> dict:
+    """``existing`` updated with what ``incoming`` really carries.
+
+    A field the source does not carry is left alone. A list is never shortened: when the
+    source lacks entries the record has (a register that names only the first author),
+    the record's entries stay, in their order, the source's new ones are added after them,
+    and ``(field, [entries kept])`` is appended to ``kept`` so the report can say so. A
+    source list that holds every entry of the record replaces it (its order wins). A
+    mapping (classification, curriculum, digital) is updated key by key."""
     merged = copy_data(existing)
     for key, value in incoming.items():
         if key in _KEEP:
             continue
+        old = merged.get(key)
+        if isinstance(value, list) and isinstance(old, list):
+            mine = {_entry_key(entry): entry for entry in value}
+            missing = [entry for entry in old if _entry_key(entry) not in mine]
+            if missing:
+                # the record's entries in their order (the source's version of one it also has),
+                # then the source's new ones
+                theirs = {_entry_key(entry) for entry in old}
+                value = ([mine.get(_entry_key(entry), entry) for entry in old]
+                         + [entry for entry in value if _entry_key(entry) not in theirs])
+                if kept is not None:
+                    kept.append((key, missing))
+        elif isinstance(value, dict) and isinstance(old, dict):
+            value = {**old, **value}
         merged[key] = value
     prov = dict(merged.get("provenance") or {})
     for key, value in (incoming.get("provenance") or {}).items():
@@ -309,10 +335,32 @@ def _merge(existing: dict, incoming: dict, today: str) -> dict:
     return merged
 
 
+def _changed_fields(before: dict, after: dict) -> list[str]:
+    """The record fields an update changes, in the record's order (bookkeeping left out)."""
+    skip = ("updated", "provenance")
+    return [k for k in dict.fromkeys([*before, *after]) if k not in skip and before.get(k) != after.get(k)]
+
+
+def _entry_key(entry):
+    """What makes two list entries the same entry: a person (contributor) by name, a copy by
+    barcode, text by its NFC case-folded form."""
+    if isinstance(entry, dict):
+        entry = entry.get("name") or entry.get("barcode") or repr(sorted(entry.items(), key=str))
+    return nfc(str(entry)).casefold() if isinstance(entry, str) else repr(entry)
+
+
+def _entry_text(entry) -> str:
+    if isinstance(entry, dict):
+        return str(entry.get("name") or entry.get("barcode") or entry)
+    return str(entry)
+
+
 def _comparable(record: dict) -> dict:
     out = {k: v for k, v in record.items() if k != "updated"}
     if "provenance" in out:
         out["provenance"] = {k: v for k, v in out["provenance"].items() if k not in _VOLATILE_PROVENANCE}
+        if not out["provenance"]:
+            del out["provenance"]
     return out
 
 
@@ -415,7 +463,8 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
 
         if target:
             base = planned.get(target) or existing[target]
-            merged = _merge(base, record, options.today)
+            kept: list = []
+            merged = _merge(base, record, options.today, kept)
             if _comparable(merged) == _comparable(base):
                 outcome.action = "unchanged"
                 outcome.record_id = target
@@ -427,10 +476,16 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             new_record = merged
             action = "merged" if target in created_here else "updated"
             outcome.reasons.append(("interchange.match." + how, {"id": target}))
+            outcome.changes = _changed_fields(base, merged)
+            for key, entries in kept:
+                outcome.warnings.append(("interchange.warn.list_kept", {
+                    "field": key, "n": len(entries), "values": "; ".join(_entry_text(e) for e in entries[:10])
+                    + ("; …" if len(entries) > 10 else "")}))
         else:
             rid = new_id(record, taken)
             new_record = dict(record)
             new_record["id"] = rid
+            new_record.setdefault("type", options.default_type)
             new_record.setdefault("share", options.share)
             new_record.setdefault("access", options.access)
             new_record["created"] = options.today
