@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import git
@@ -42,18 +44,50 @@ def dirty_paths(root: Path, paths: list[str] | None = None) -> list[str]:
     return dirty
 
 
-def commit_paths(root: Path, paths: list[str], message: str, allow_empty: bool = False) -> str:
-    """Stage exactly ``paths`` (additions, changes and deletions) and commit them; returns the sha."""
-    repo = open_repo(root)
+def head_sha(root: Path) -> str | None:
+    """The commit HEAD points at, or None (no Git repository, or no commit yet)."""
     try:
-        repo.git.add("--all", "--", *paths)
-        args = ["-m", message]
-        if allow_empty:
-            args.append("--allow-empty")
-        repo.git.commit(*args, "--", *paths)
+        repo = git.Repo(root, search_parent_directories=False)
+        return repo.head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return None
+
+
+def commit_paths(root: Path, paths: list[str], message: str, allow_empty: bool = False) -> str:
+    """Stage exactly ``paths`` (additions, changes and deletions) and commit them; returns the sha.
+
+    Staging happens in a copy of the index that replaces the real one only once the commit
+    exists: a commit that fails (no identity, a hook that refuses, Ctrl-C) leaves the index
+    exactly as it was."""
+    repo = open_repo(root)
+    index = Path(repo.index.path)
+    scratch = index.with_name(f"libsync-index-{os.getpid()}")
+    try:
+        if index.exists():
+            shutil.copyfile(index, scratch)
+        with repo.git.custom_environment(GIT_INDEX_FILE=str(scratch)):
+            repo.git.add("--all", "--", *paths)
+            args = ["-m", message]
+            if allow_empty:
+                args.append("--allow-empty")
+            repo.git.commit(*args, "--", *paths)
+        os.replace(scratch, index)
     except git.GitCommandError as exc:
         raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
+    finally:
+        scratch.unlink(missing_ok=True)
     return repo.head.commit.hexsha
+
+
+def sync_index(root: Path, paths: list[str]) -> None:
+    """Make the index agree with HEAD for ``paths`` (after a commit whose index update was lost)."""
+    repo = open_repo(root)
+    for leftover in Path(repo.git_dir).glob("libsync-index-*"):
+        leftover.unlink(missing_ok=True)
+    try:
+        repo.git.reset("-q", "--", *paths)
+    except git.GitCommandError:
+        pass
 
 
 def init_repo(root: Path, message: str) -> str:

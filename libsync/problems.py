@@ -44,6 +44,13 @@ class Problem:
     def message(self) -> str:
         return t(self.key, **{k: render_param(v) for k, v in self.params.items()})
 
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as far as known."""
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
+
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.pointer)
 

@@ -77,7 +77,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     """Every file under root (Git's own folder excluded) with its bytes; symlinks by target."""
     seen: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".libsync")]   # Git's and libsync's state
         for name in filenames:
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()

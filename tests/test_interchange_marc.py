@@ -32,7 +32,7 @@ def build_iso2709(fields: list[tuple[str, bytes]], leader9: bytes = b" ") -> byt
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-            and ".git" not in p.parts}
+            and not {".git", ".libsync"} & set(p.relative_to(root).parts)}
 
 
 def load_record(repo: Path, lib: str, title: str, control: str | None = None) -> dict:

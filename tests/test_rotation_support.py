@@ -97,7 +97,7 @@ def git_network(dest: Path, remote: bool = True, only_rt: bool = False) -> tuple
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (outside .git) with its bytes: to prove nothing changed."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
+            for p in sorted(root.rglob("*")) if p.is_file() and not {".git", ".libsync"} & set(p.relative_to(root).parts)}
 
 
 def write_scan(path: Path, barcodes: list[str]) -> Path:

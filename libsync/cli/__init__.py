@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 import traceback
 
@@ -20,7 +21,7 @@ from libsync.i18n import LANGUAGES, set_language, t
 
 COMMAND_MODULES = (
     "validate", "fmt", "init", "imports", "export", "merge", "search",
-    "schedule", "exchange", "inventory", "site",
+    "schedule", "exchange", "inventory", "site", "recover",
 )
 
 
@@ -33,9 +34,12 @@ class LibsyncGroup(typer.core.TyperGroup):
         except LibsyncError as exc:
             typer.echo(f"libsync: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo(t("cli.interrupted"), err=True)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            from libsync import atomic
+
+            done = len(atomic.completed)
+            typer.echo(t("cli.interrupted.done", count=done) if done else t("cli.interrupted.nothing"), err=True)
+            raise typer.Exit(128 + getattr(exc, "signum", 2)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug, not a user error: say so plainly, trace only on request
@@ -114,7 +118,19 @@ def create_app() -> typer.Typer:
     return app
 
 
+def _catch_termination() -> None:
+    """SIGTERM and SIGHUP stop a command the way Ctrl-C does: as an exception, so an unfinished
+    change is undone and the user is told what happened (the default would kill the process
+    between two renames)."""
+    from libsync.atomic import raise_interrupted
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), raise_interrupted)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _catch_termination()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from_argv(argv)
     if lang and lang.lower() in LANGUAGES:

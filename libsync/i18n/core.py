@@ -45,7 +45,6 @@ MESSAGES = {
         "Lỗi nội bộ của libsync (xin báo lại cho nhóm phát triển): {error}",
         "Internal libsync error (please report it): {error}",
     ),
-    "cli.interrupted": ("Đã dừng theo yêu cầu; không tệp nào bị thay đổi dở dang.", "Interrupted; no file was left half-changed."),
     "yes": ("có", "yes"),
     "no": ("không", "no"),
 }
@@ -103,4 +102,69 @@ MESSAGES.update({
     "codeowners.written": ("Đã cập nhật .github/CODEOWNERS.", "Updated .github/CODEOWNERS."),
     "codeowners.current": (".github/CODEOWNERS đã đúng với network.yaml.", ".github/CODEOWNERS matches network.yaml."),
     "codeowners.outdated": (".github/CODEOWNERS đã cũ; chạy `libsync codeowners`.", ".github/CODEOWNERS is out of date; run `libsync codeowners`."),
+})
+
+MESSAGES.update({
+    "file.outside_repo": (
+        "Từ chối ghi {path}: đường dẫn nằm ngoài kho dữ liệu.",
+        "Refused to write {path}: the path is outside the repository.",
+    ),
+    "file.symlink_refused": (
+        "Từ chối: {path} là liên kết tượng trưng (symlink); libsync không đọc hay ghi qua symlink trong kho dữ liệu. Hãy thay nó bằng tệp thật.",
+        "Refused: {path} is a symbolic link; libsync never reads or writes through symlinks in the repository. Replace it with a real file.",
+    ),
+    "write.invalid": (
+        "Không ghi gì: {count} lỗi mà `libsync validate` sẽ báo trong các tệp sắp ghi:\n{problems}{more}",
+        "Nothing written: {count} errors that `libsync validate` would report in the files to be written:\n{problems}{more}",
+    ),
+    "lock.held": (
+        "Một lệnh libsync khác đang ghi vào kho này (tiến trình {pid}: `{command}`, từ {since}). Hãy đợi lệnh đó xong rồi chạy lại. (Khóa: {path}; khóa tự mở khi tiến trình kết thúc.)",
+        "Another libsync command is writing to this repository (process {pid}: `{command}`, since {since}). Wait for it to finish, then run this again. (Lock: {path}; it is released when that process ends.)",
+    ),
+    "recover.bad_journal": (
+        "Nhật ký thay đổi {path} bị hỏng nên không tự khôi phục được; hãy kiểm tra các tệp .libsync-bak bên cạnh các tệp dữ liệu rồi xóa nhật ký này.",
+        "The change journal {path} is damaged and cannot be recovered automatically; check the .libsync-bak files beside the data files, then delete this journal.",
+    ),
+    "recover.rolled_back": (
+        "Đã hoàn tác một thay đổi dở dang của tiến trình {pid} đã bị dừng đột ngột ({count} tệp trở lại như cũ).",
+        "Undid an unfinished change of process {pid}, which was killed ({count} files back as they were).",
+    ),
+    "recover.completed": (
+        "Đã hoàn tất một thay đổi của tiến trình {pid} đã bị dừng đột ngột sau khi ghi xong ({count} tệp).",
+        "Completed a change of process {pid}, which was killed after writing it ({count} files).",
+    ),
+    "recover.nothing": ("Không có thay đổi dở dang nào cần khôi phục.", "No unfinished change to recover."),
+    "recover.stray": (
+        "Tệp tạm còn sót: {path} — {action}.",
+        "Leftover temporary file: {path} — {action}.",
+    ),
+    "recover.stray.removed": ("đã xóa", "removed"),
+    "recover.stray.restored": ("đã khôi phục thành {target}", "restored as {target}"),
+    "recover.stray.kept": (
+        "giữ lại vì {target} vẫn còn; hãy so sánh rồi xóa bằng tay",
+        "kept because {target} exists; compare them and delete it by hand",
+    ),
+    "recover.pending": (
+        "Có thay đổi dở dang của một lệnh libsync bị dừng đột ngột ({count} nhật ký). Chạy `libsync recover` để hoàn tác hoặc hoàn tất nó.",
+        "An unfinished change of a libsync command that was killed is pending ({count} journals). Run `libsync recover` to undo or complete it.",
+    ),
+    "cli.interrupted.nothing": (
+        "Đã dừng theo yêu cầu; không tệp nào bị thay đổi (thay đổi đang làm dở đã được hoàn tác).",
+        "Stopped on request; no file was changed (the change in progress was undone).",
+    ),
+    "cli.interrupted.done": (
+        "Đã dừng theo yêu cầu, sau khi thay đổi đã ghi xong trọn vẹn ({count} tệp).",
+        "Stopped on request, after the change had been written completely ({count} files).",
+    ),
+    "help.recover": (
+        "Khôi phục sau khi một lệnh libsync bị dừng đột ngột (mất điện, kill -9): hoàn tác hoặc hoàn tất thay đổi dở dang, dọn tệp tạm.",
+        "Recover after a libsync command was killed (power cut, kill -9): undo or complete an unfinished change, clean up temporary files.",
+    ),
+})
+
+MESSAGES.update({
+    "fmt.comments_kept": (
+        "có chú thích (#) không đặt lại được đúng chỗ sau khi định dạng; giữ nguyên tệp như đã viết",
+        "has comments (#) that cannot be put back in the right place after formatting; the file is left as written",
+    ),
 })

@@ -2,8 +2,8 @@
 
 A snapshot keeps the scanned barcodes in order, who took it and when, optional location
 sections, and a reference (file name, format, SHA-256, encoding) to the raw scan, which is
-stored byte-for-byte under ``inventories/<LIB>/raw/``. Both files are written in one
-``Transaction``: either both land or neither does.
+stored byte-for-byte under ``inventories/<LIB>/raw/``. Both files are written through the
+store's write path (locked, all or none): either both land or neither does.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 
 from libsync import schemas
-from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
 from libsync.inventory.index import cached_load
 from libsync.inventory.scan import ScanResult, read_scan
 from libsync.network import parse_date
+from libsync.store import lock
+from libsync.store import write as store_write
 from libsync.text import fold, nfc
 
 CATALOG_REFS = ("catalog", "catalogue", "now")
@@ -40,7 +41,13 @@ def check_date(value: str | dt.date | None, what: str = "date") -> dt.date:
     return day
 
 
-def record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, date: str | dt.date | None = None,
+def record_snapshot(repo, library: str, scan_path: str | Path, **kwargs) -> dict:
+    """``_record_snapshot`` under the repository lock (no two snapshots race for one id)."""
+    with lock.locked(repo.root, f"inventory record {library}"):
+        return _record_snapshot(repo, library, scan_path, **kwargs)
+
+
+def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, date: str | dt.date | None = None,
                     location: str | None = None, taken_by: str | None = None, exchange: str | None = None,
                     snapshot_id: str | None = None, encoding: str | None = None, notes: str | None = None,
                     scan: ScanResult | None = None) -> dict:
@@ -83,9 +90,10 @@ def record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, da
     errors = sorted(schemas.explainer("inventory").iter_errors(data), key=lambda e: list(e.path))
     if errors:
         raise LibsyncError("inventory.invalid_snapshot", reason=errors[0].message)
-    with Transaction() as tx:
-        repo.save(relpath, data, kind="inventory", tx=tx)
-        tx.write(repo.path(raw_rel), scan.raw)
+    # the snapshot and its raw scan land together or not at all; the snapshot is checked as
+    # `libsync validate` would check it (size included) before anything is written
+    store_write.apply(repo, {relpath: repo.render("inventory", data), raw_rel: scan.raw},
+                      command=f"inventory record {library}")
     return {"snapshot": relpath, "raw": raw_rel, "data": data, "scan": scan}
 
 

@@ -4,7 +4,8 @@
     proposed | approved → cancelled
 
 Every step checks its preconditions and refuses illegal ones with a ``LibsyncError``
-(nothing written); the manifest and the copies' records change in one ``Transaction``;
+(nothing written); the manifest and the copies' records change together through the store's write path
+(locked, all or none, a failed commit undone);
 every transition is appended to ``history``. With ``commit=True`` the step is one Git
 commit of exactly those files with a structured message.
 
@@ -31,12 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from libsync import gitops, schemas, yamlio
-from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
 from libsync.rotation.batches import ACTIVE_STATUSES, CopyIndex, find_batch, resolve_batch
 from libsync.rotation.records import exchange_files, exchange_summaries, read_records, render_many
+from libsync.store import lock
+from libsync.store import write as store_write
 
 STATUSES = ("proposed", "approved", "dispatched", "received", "returned", "closed", "cancelled")
 ACTIONS = {
@@ -289,31 +291,13 @@ def _set_item(item: dict, status: str, date: dt.date, ref: str, holder: str | No
 
 
 def _apply(repo, relpath: str, data: dict, touched: dict[str, dict], commit: bool, message: str) -> tuple[list[str], str | None]:
-    """Write the manifest and the touched records together; optionally one commit."""
+    """Write the manifest and the touched records together (the store's write path); optionally
+    one commit — a commit that fails puts the files and the index back."""
     paths = [relpath, *sorted(touched)]
-    before = {}
-    if commit:
-        dirty = gitops.dirty_paths(repo.root, paths)
-        if dirty:
-            raise LibsyncError("git.dirty", paths=", ".join(dirty))
-        before = {p: repo.path(p).read_bytes() if repo.path(p).is_file() else None for p in paths}
     items = [(relpath, data), *touched.items()]
     texts = render_many(repo, items)   # canonical YAML, as Repository.save writes it
-    with Transaction() as tx:
-        for (rel, _), text in zip(items, texts):
-            tx.write(repo.path(rel), text)
-    sha = None
-    if commit:
-        try:
-            sha = gitops.commit_paths(repo.root, paths, message)
-        except LibsyncError:
-            with Transaction() as tx:  # put the files back as they were: all or nothing
-                for p, content in before.items():
-                    if content is None:
-                        tx.delete(repo.path(p))
-                    else:
-                        tx.write(repo.path(p), content)
-            raise
+    sha = store_write.apply(repo, {rel: text for (rel, _), text in zip(items, texts)},
+                            message=message if commit else None, command=message.splitlines()[0])
     return paths, sha
 
 
@@ -401,8 +385,14 @@ def new_manifest(repo, *, term: str, sender: str, receiver: str, handover: dt.da
     return data, left_out
 
 
-def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "origin", **kwargs) -> Outcome:
-    """Write a new manifest on branch ``exchange/<id>`` and commit it; optionally push."""
+def propose(repo, **kwargs) -> Outcome:
+    """Write a new manifest on branch ``exchange/<id>`` and commit it; optionally push. Under the
+    repository lock, so two proposals cannot take the same id or the same copies."""
+    with lock.locked(repo.root, "exchange propose"):
+        return _propose(repo, **kwargs)
+
+
+def _propose(repo, *, branch: bool = True, push: bool = False, remote: str = "origin", **kwargs) -> Outcome:
     data, left_out = new_manifest(repo, **kwargs)
     relpath = repo.exchange_relpath(data["term"], data["id"])
     _schema_check_new(relpath, data)
@@ -410,8 +400,9 @@ def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "ori
         raise LibsyncError("rotation.exchange_exists", exchange=data["id"], path=relpath)
     outcome = Outcome(data["id"], relpath, "proposed", "propose", [relpath], left_out=left_out,
                       count=len(data["copies"]))
+    text = repo.render("exchange", data)
     if not branch:
-        repo.save(relpath, data)
+        store_write.apply(repo, {relpath: text}, command="exchange propose")
         return outcome
     git_repo = gitops.open_repo(repo.root)
     if push and remote not in [r.name for r in git_repo.remotes]:
@@ -427,8 +418,8 @@ def propose(repo, *, branch: bool = True, push: bool = False, remote: str = "ori
     except gitmodule.GitCommandError as exc:
         raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
     try:
-        repo.save(relpath, data)
-        outcome.commit = gitops.commit_paths(repo.root, [relpath], _commit_message(data, "propose", kwargs.get("by")))
+        outcome.commit = store_write.apply(repo, {relpath: text}, command="exchange propose",
+                                           message=_commit_message(data, "propose", kwargs.get("by")))
         outcome.branch = name
         if push:
             try:
@@ -457,10 +448,16 @@ def _losses(data: dict) -> list[dict]:
             for c in data.get("copies") or [] if c.get("outcome") in ("missing-on-return", "missing-on-receipt")]
 
 
-def advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None, by: str | None = None,
-            note: str | None = None, scan: str | os.PathLike | None = None, confirm_losses: bool = False,
-            commit: bool = False) -> Outcome:
-    """Run one lifecycle step; see the module docstring."""
+def advance(repo, exchange_id: str, action: str, **kwargs) -> Outcome:
+    """Run one lifecycle step (see the module docstring) under the repository lock, so two steps
+    on the same manifest at once cannot both read the old state."""
+    with lock.locked(repo.root, f"exchange {action} {exchange_id}"):
+        return _advance(repo, exchange_id, action, **kwargs)
+
+
+def _advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None, by: str | None = None,
+             note: str | None = None, scan: str | os.PathLike | None = None, confirm_losses: bool = False,
+             commit: bool = False) -> Outcome:
     if action not in ACTIONS:
         raise LibsyncError("rotation.bad_action", action=action, known=", ".join(ACTIONS))
     relpath, data = find(repo, exchange_id)
@@ -576,9 +573,14 @@ def _other_active(repo, data: dict, relpath: str | None = None) -> dict[str, lis
     return out
 
 
-def create_from_plan(repo, plan, *, by: str | None = None, date: dt.date | None = None,
-                     commit: bool = False) -> dict:
-    """Write the proposed manifests of a schedule ``Plan`` together (one Transaction)."""
+def create_from_plan(repo, plan, **kwargs) -> dict:
+    """Write the proposed manifests of a schedule ``Plan`` together (all or none), under the lock."""
+    with lock.locked(repo.root, "schedule --write"):
+        return _create_from_plan(repo, plan, **kwargs)
+
+
+def _create_from_plan(repo, plan, *, by: str | None = None, date: dt.date | None = None,
+                      commit: bool = False) -> dict:
     index = CopyIndex.from_repository(repo)
     written, skipped, manifests = [], [], []
     for stage in plan.stages:
@@ -592,15 +594,8 @@ def create_from_plan(repo, plan, *, by: str | None = None, date: dt.date | None 
                                index=index, max_stay_days=plan.max_stay_days)
         manifests.append((relpath, data))
         written.append(relpath)
-    if commit and written:
-        dirty = gitops.dirty_paths(repo.root, written)
-        if dirty:
-            raise LibsyncError("git.dirty", paths=", ".join(dirty))
     texts = render_many(repo, manifests)   # canonical YAML, on both cores when there are many
-    with Transaction() as tx:
-        for (relpath, _), text in zip(manifests, texts):
-            tx.write(repo.path(relpath), text)
-    sha = None
-    if commit and written:
-        sha = gitops.commit_paths(repo.root, written, t("rotation.commit.schedule", term=plan.term, count=len(written)))
+    message = t("rotation.commit.schedule", term=plan.term, count=len(written)) if commit and written else None
+    sha = store_write.apply(repo, {relpath: text for (relpath, _), text in zip(manifests, texts)},
+                            message=message, command="schedule --write")
     return {"written": written, "skipped": skipped, "commit": sha}

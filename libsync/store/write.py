@@ -1,0 +1,171 @@
+"""The write path every command uses: lock → recover → validate the change → Transaction → commit.
+
+``apply(repo, changes, ...)`` takes ``{relpath: text | bytes | None}`` (None deletes) and either
+changes all of those files — and, with a commit message, records them as one Git commit — or
+changes nothing. Each data file is checked in memory as ``libsync validate`` checks it before
+anything is written; the caller may name files it has already checked the same way (``checked``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from libsync import atomic, gitops, schemas
+from libsync.errors import LibsyncError
+from libsync.store import lock
+
+MAX_LISTED = 5
+
+
+def recover(root: Path) -> list[dict]:
+    """Finish or undo changes of killed processes (call with the lock held)."""
+    root = Path(root)
+
+    def happened(journal: dict) -> bool:
+        before = journal.get("git_head")
+        return before is not None and gitops.head_sha(root) not in (None, before)
+
+    outcomes = atomic.recover(lock.journal_dir(root), happened)
+    for outcome in outcomes:
+        if outcome["content"].get("git_head") is not None and outcome["action"] == "completed":
+            rels = [Path(p).relative_to(root).as_posix() for p in outcome["files"]]
+            gitops.sync_index(root, rels)
+    return outcomes
+
+
+def problems_of(changes: dict[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> list:
+    """What ``libsync validate`` would say (errors only) about each data file to be written."""
+    from libsync.validation import check_bytes
+
+    found = []
+    for rel, data in changes.items():
+        if data is None or rel in checked:
+            continue
+        kind = schemas.kind_of(rel)
+        if kind is None:
+            continue
+        problems, _ = check_bytes(kind, rel, data)
+        found.extend(p for p in problems if p.severity == "error")
+    return found
+
+
+def refuse_invalid(changes: dict[str, bytes | None], checked=frozenset()) -> None:
+    problems = problems_of(changes, checked)
+    if problems:
+        listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
+        more = len(problems) - MAX_LISTED
+        raise LibsyncError("write.invalid", count=len(problems), problems=listed,
+                           more=f"\n  … (+{more})" if more > 0 else "")
+
+
+def _keep_comments(root: Path, data: dict[str, bytes | None]) -> None:
+    """A rewritten YAML file keeps the comments its author put in it (``libsync.yamlcomments``)."""
+    from libsync.yamlcomments import carry_comments
+
+    for rel, new in data.items():
+        if new is None or not rel.endswith((".yaml", ".yml")):
+            continue
+        path = root / rel
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            old = path.read_bytes()
+        except OSError:
+            continue
+        if b"#" not in old:
+            continue
+        try:
+            kept = carry_comments(old.decode("utf-8"), new.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+        if kept is not None:
+            data[rel] = kept.encode("utf-8")
+
+
+def apply(repo, changes: dict[str, bytes | str | None], *, message: str | None = None, command: str = "",
+          checked: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """Write ``changes`` all-or-nothing (see module docstring). Returns the commit's sha, if any.
+    ``repo`` is a ``Repository`` or the repository's root folder."""
+    root = Path(repo) if isinstance(repo, (str, os.PathLike)) else Path(repo.root)
+    data = {rel: (text.encode("utf-8") if isinstance(text, str) else text) for rel, text in changes.items()}
+    for rel in data:
+        if os.path.isabs(rel) or ".." in Path(rel).parts:
+            raise LibsyncError("file.outside_repo", path=rel)
+    refuse_invalid(data, checked)
+    with lock.locked(root, command):
+        recover(root)
+        _keep_comments(root, data)
+        relpaths = sorted(data)
+        head = None
+        if message is not None:
+            dirty = gitops.dirty_paths(root, relpaths)
+            if dirty:
+                raise LibsyncError("git.dirty", paths=", ".join(dirty[:MAX_LISTED]))
+            head = gitops.head_sha(root)
+        tx = atomic.Transaction(journal_dir=lock.journal_dir(root), root=root)
+        for rel, content in data.items():
+            if content is None:
+                tx.delete(root / rel)
+            else:
+                tx.write(root / rel, content)
+        sha: list[str] = []
+        then = (lambda: sha.append(gitops.commit_paths(root, relpaths, message))) if message is not None else None
+        tx.commit(then=then, journal_extra={"git_head": head} if message is not None else None)
+        return sha[0] if sha else None
+
+
+DATA_TOPS = ("records", "exchanges", "inventories", "catalog")
+
+
+def stray_files(root: Path) -> list[Path]:
+    """Temp and backup files in the data folders that no journal accounts for (left by a version
+    of libsync without journals, or by a single-file write that was killed)."""
+    found = []
+    for top in DATA_TOPS:
+        for dirpath, dirnames, filenames in os.walk(Path(root) / top):
+            found.extend(Path(dirpath) / n for n in filenames
+                         if n.startswith(".") and n.endswith((atomic.TEMP_SUFFIX, atomic.BACKUP_SUFFIX)))
+    return sorted(found)
+
+
+def _original_of(stray: Path) -> Path:
+    """``.x.yaml.<anything>.libsync-bak`` (or ``.x.yaml.libsync-bak``) → ``x.yaml``."""
+    name = stray.name[1:]
+    for suffix in (".yaml", ".yml"):
+        cut = name.find(suffix + ".")
+        if cut >= 0:
+            return stray.with_name(name[:cut + len(suffix)])
+    return stray.with_name(name.rsplit(".", 2)[0])
+
+
+def recover_all(repo, command: str = "recover") -> dict:
+    """``libsync recover``: journals first, then stray temp/backup files. A backup whose file is
+    missing is restored; one whose file exists is kept and reported; temp files are removed."""
+    root = Path(repo.root)
+    with lock.locked(root, command):
+        journals = recover(root)
+        strays = []
+        for stray in stray_files(root):
+            rel = stray.relative_to(root).as_posix()
+            if stray.name.endswith(atomic.TEMP_SUFFIX):
+                stray.unlink(missing_ok=True)
+                strays.append({"path": rel, "action": "removed"})
+                continue
+            target = _original_of(stray)
+            if target.exists():
+                strays.append({"path": rel, "action": "kept", "target": target.relative_to(root).as_posix()})
+            else:
+                os.replace(stray, target)
+                strays.append({"path": rel, "action": "restored", "target": target.relative_to(root).as_posix()})
+    return {"journals": [{k: v for k, v in j.items() if k != "content"} for j in journals], "strays": strays}
+
+
+def pending(root: Path) -> int:
+    """How many journals of killed processes wait for ``libsync recover`` (0 while a live
+    process holds the lock: its journal is its own)."""
+    folder = lock.state_path(root) / "journal"
+    journals = atomic.pending_journals(folder) if folder.is_dir() else []
+    if not journals or lock.holder(root) is not None:
+        return 0
+    return len(journals)
