@@ -8,7 +8,11 @@ Order of evidence, as a cataloguer would weigh it:
    then rapidfuzz similarity of titles and authors, tolerant of typos, NFC/NFD, đ/d and the
    i/y spelling variants of Vietnamese (kí/ký, lí/lý, mĩ/mỹ);
 3. guards that no similarity can overrule: a different volume or part, grade, textbook
-   series, edition or year, a different ISBN, teacher's book vs pupil's book, print vs digital.
+   series, edition or year, a different ISBN, teacher's book vs pupil's book, print vs digital;
+4. identity of the title's *words*: similarity is measured on folded text (typos), but two
+   titles whose aligned words have the same letters and other diacritics ("Mẹ"/"Mè",
+   "Cá"/"Ca", "Đá"/"Da") are different titles (``libsync.text.identity_key``,
+   ``tone_clash``); a letter typo is tolerated only in titles of ``LONG_TITLE`` words or more.
 
 Everything here works on plain record dicts; ``Features`` is computed once per record.
 """
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from libsync.text import fold
+from libsync.text import bare_word, fold, identity_words, is_bare, tone_clashes
 from libsync.text.identifiers import compact_isbn, compact_issn
 
 
@@ -53,8 +57,9 @@ AUTHOR_OK = 80          # first-author similarity that counts as "same author"
 AUTHOR_UNSURE = 60      # … below which the authors clearly differ
 ISBN_TITLE_MIN = 70     # a shared ISBN with titles less similar than this is a data error
 PUBLISHER_OK = 70
+LONG_TITLE = 3          # words a title needs before a letter typo (folded titles differ) may merge
 
-_Y_WORD = re.compile(r"\b([bcdghklmnpqrstvx]+)y\b")
+_Y_WORD = re.compile(r"\b([bcdghklmnpqrstvx]+|qu)y\b")
 _VOLUME = re.compile(
     r"\b(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})|t\s*(\d+))\b"
 )
@@ -80,7 +85,8 @@ ACCESS_ORDER = {"catalog": 0, "read": 1, "download": 2}
 
 
 def normalise_iy(folded: str) -> str:
-    """i/y variants meet: a syllable of consonants + final y is spelt with i (ký → ki, lý → li)."""
+    """i/y variants meet: a syllable of consonants (or qu) + final y is spelt with i (ký → ki,
+    lý → li, quý → qui) — the rule of ``libsync.text.identity_key``, on folded text."""
     return _Y_WORD.sub(r"\1i", folded)
 
 
@@ -197,8 +203,16 @@ class Features:
     edition: str | None
     year: int | None
     form: str                # print | teacher | digital
+    ident: tuple[str, ...] = ()   # identity words of title (without volume/series) + subtitle
+    marked: int = 0          # how many of them carry a diacritic
     signature: tuple = ()
     guards: dict | None = None
+
+    @property
+    def unmarked(self) -> bool:
+        """A title of ``LONG_TITLE`` words or more typed without any diacritic (legacy data):
+        it says nothing about tones, so it is not compared tone by tone (see ``tone_clash``)."""
+        return self.marked == 0 and len(self.ident) >= LONG_TITLE
 
     def attrs(self) -> dict:
         """Attributes that must agree across a whole cluster (None = unknown); a fresh dict."""
@@ -208,25 +222,48 @@ class Features:
         }
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _fold_word(word: str) -> str:
+    return normalise_iy(bare_word(word))
+
+
+def _drop_words(folded: list[str], ident: list[str], start: int, end: int) -> None:
+    """Remove (in place) the words of ``" ".join(folded)`` that overlap characters start..end,
+    and the identity words beside them."""
+    pos = 0
+    for n, word in enumerate(list(folded)):
+        if pos < end and pos + len(word) > start:
+            folded[n] = ident[n] = None
+        pos += len(word) + 1
+    folded[:] = [w for w in folded if w is not None]
+    ident[:] = [w for w in ident if w is not None]
+
+
 def features(record: dict) -> Features:
     title_raw = str(record.get("title", ""))
-    folded = key_text(title_raw)
+    ident = list(identity_words(title_raw))
+    words_f = [_fold_word(w) for w in ident]   # the folded title, word by word beside ``ident``
+    folded = " ".join(words_f)
     volume = volume_key(record.get("volume"))
     match = _VOLUME.search(folded)
     if match:
         title_volume = _number(match.group(1) or match.group(2))
         if volume is None and title_volume is not None:
             volume = str(title_volume)
-        folded = (folded[: match.start()] + " " + folded[match.end():]).strip()
+        _drop_words(words_f, ident, match.start(), match.end())
+        folded = " ".join(words_f)
     curriculum = record.get("curriculum") or {}
     series = series_key(record.get("series") or curriculum.get("series"))
     for phrase, short in SERIES_ALIASES:
-        if phrase in folded:
+        at = folded.find(phrase)
+        if at >= 0:
             series = series or short
-            folded = folded.replace(phrase, " ")
+            while at >= 0:
+                _drop_words(words_f, ident, at, at + len(phrase))
+                folded = " ".join(words_f)
+                at = folded.find(phrase)
             break
-    folded = " ".join(folded.split())
-    words = tuple(folded.split())
+    words = tuple(words_f)
     numbers = frozenset(w for w in words if w.isdigit()) or None
     grade = curriculum.get("grade")
     if grade is None:
@@ -238,6 +275,7 @@ def features(record: dict) -> Features:
             if len(small) == 1:
                 grade = small[0]
     subtitle = key_text(record.get("subtitle"))
+    ident_full = (*ident, *identity_words(str(record["subtitle"]))) if record.get("subtitle") else tuple(ident)
     authors = tuple(a for a in (author_key(str(x)) for x in record.get("authors") or []) if a)
     if not authors:
         authors = tuple(a for a in (author_key(str(c.get("name", ""))) for c in record.get("contributors") or []
@@ -265,9 +303,11 @@ def features(record: dict) -> Features:
         edition=edition_key(record.get("edition")),
         year=year if isinstance(year, int) else None,
         form=form,
+        ident=ident_full,
+        marked=sum(1 for w in ident_full if not is_bare(w)),
     )
     f.guards = f.attrs()
-    f.signature = (f.full, f.authors[:3], f.publisher, f.isbn, f.issn, f.volume, f.grade, f.series,
+    f.signature = (f.ident, f.authors[:3], f.publisher, f.isbn, f.issn, f.volume, f.grade, f.series,
                    f.edition, f.year, f.numbers, f.form)
     return f
 
@@ -294,6 +334,20 @@ def guard_differences(a: dict, b: dict) -> list[str]:
 
 def title_similarity(a: Features, b: Features) -> float:
     return max(fuzz.ratio(a.title, b.title), fuzz.token_sort_ratio(a.full, b.full))
+
+
+def tone_clash(a: Features, b: Features) -> list[tuple[str, str]]:
+    """Aligned title words of ``a`` and ``b`` with the same letters and other diacritics —
+    each one a *different word* ("mẹ"/"mè", "cá"/"ca", "đá"/"da"), whatever the similarity.
+
+    A long title typed without any diacritic (``Features.unmarked``) against one with
+    diacritics on two words or more is a legacy entry, not a different title: no clash.
+    """
+    if a.ident == b.ident:
+        return []
+    if (a.unmarked and b.marked >= 2) or (b.unmarked and a.marked >= 2):
+        return []
+    return tone_clashes(a.ident, b.ident)
 
 
 def author_similarity(a: Features, b: Features) -> float | None:
@@ -338,10 +392,22 @@ def compare(a: Features, b: Features) -> Decision:
             return Decision("none", rule, tsim, tsim, asim, tuple(diffs))  # other issues of a periodical
         if diffs:
             return Decision("conflict", rule, tsim, tsim, asim, tuple(diffs))
+        if tone_clash(a, b):
+            return Decision("conflict", rule, tsim, tsim, asim, ("diacritics",))
         return Decision("merge", rule, 100.0, tsim, asim)
     if diffs:
         return Decision("none", "fuzzy", tsim, tsim, asim, tuple(diffs))
+    clash = tone_clash(a, b)
+    if clash:
+        # another word, not a typo — a person may still judge one slip in a long title
+        score = tsim if asim is None else (0.7 * tsim + 0.3 * asim)
+        if (len(clash) == 1 and min(len(a.ident), len(b.ident)) >= LONG_TITLE and tsim >= UNCERTAIN_TITLE
+                and (asim is None or asim >= AUTHOR_UNSURE)):
+            return Decision("uncertain", "fuzzy", score, tsim, asim, ("diacritics",))
+        return Decision("none", "fuzzy", score, tsim, asim, ("diacritics",))
     reasons: list[str] = []
+    if a.full != b.full and a.title != b.title and min(len(a.words), len(b.words)) < LONG_TITLE:
+        reasons.append("title")  # a letter typo cannot be told from another word in a short title
     if (a.volume is None) != (b.volume is None):
         reasons.append("volume-missing")
     if asim is not None and asim < AUTHOR_OK:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from libsync.catalog import match
 from libsync.catalog.match import ACCESS_ORDER, Features, compare, features
-from libsync.text import is_nfc, nfc
+from libsync.text import identity_key, is_nfc, nfc, tone_clashes
 
 MAX_BLOCK = 12          # a block larger than this is compared by sorted neighbourhood …
 WINDOW = 6              # … with this many following neighbours
@@ -60,12 +60,16 @@ class Clustering:
 
 
 class _Union:
-    """Union-find whose clusters carry attributes that must agree, and never-merge pairs."""
+    """Union-find whose clusters carry attributes that must agree, the title words they are
+    written with (``voices``: the distinct identity words of their titles — "Mẹ" and "Mè" never
+    end up in one cluster, not even through a third record typed without diacritics), and
+    never-merge pairs."""
 
     def __init__(self, feats: list[Features], never: set[frozenset]) -> None:
         n = len(feats)
         self.parent = list(range(n))
         self.attrs = [f.attrs() for f in feats]
+        self.voices: list[set | None] = [None if f.unmarked else {f.ident} for f in feats]
         self.members: list[list[int] | None] = [[i] for i in range(n)]
         self.never = never
         self.constrained: list[set | None] = [None] * n
@@ -93,6 +97,9 @@ class _Union:
             fb and self.constrained[ra] and fb & self.constrained[ra]
         ):
             why.append("never-merge")
+        va, vb = self.voices[ra], self.voices[rb]
+        if va and vb and va != vb and any(tone_clashes(x, y) for x in va for y in vb if x != y):
+            why.append("diacritics")
         return why
 
     def union(self, a: int, b: int, force: bool = False, strict: bool = False) -> tuple[bool, list[str]]:
@@ -118,7 +125,7 @@ class _Union:
         for k, v in self.attrs[rb].items():
             if merged.get(k) is None:
                 merged[k] = v
-        for name in ("forbidden", "constrained"):
+        for name in ("forbidden", "constrained", "voices"):
             lst = getattr(self, name)
             if lst[rb]:
                 lst[ra] = (lst[ra] or set()) | lst[rb]
@@ -214,8 +221,9 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
         elif d.outcome == "conflict":
             conflicts[(i, j)] = d.to_dict()
     decided.sort(key=lambda x: x[:4])
-    for _, _, i, j, d in decided:
-        joined, why = uf.union(i, j, strict=d.rule == "fuzzy")
+
+    def join(i: int, j: int, d, extra: tuple[str, ...] = ()) -> None:
+        joined, why = uf.union(i, j, strict=d.rule == "fuzzy") if not extra else (False, list(extra))
         if joined:
             edges.append(Edge(i, j, d.rule, d.to_dict()))
         elif why:
@@ -223,6 +231,27 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
             info["reasons"] = sorted(set(why))
             info["blocked"] = True
             uncertain[(i, j)] = info
+
+    # A long title typed without any diacritic (legacy data) may be any of the spellings with the
+    # same letters: it joins last, the cluster most records agree with — and none of them, left
+    # to a person, when two equally good candidates are different titles ("rừng" and "rùng").
+    unmarked: dict[int, list] = defaultdict(list)
+    for rule, score, i, j, d in decided:
+        if feats[i].unmarked != feats[j].unmarked and (feats[i].marked or feats[j].marked):
+            u, other = (i, j) if feats[i].unmarked else (j, i)
+            unmarked[u].append([rule, score, 0, other, i, j, d])
+        else:
+            join(i, j, d)
+    for u in sorted(unmarked):
+        candidates = unmarked[u]
+        for c in candidates:
+            c[2] = -len(uf.members[uf.find(c[3])])
+        candidates.sort(key=lambda c: c[:4])
+        best = candidates[0]
+        ambiguous = any(c[:3] == best[:3] and uf.find(c[3]) != uf.find(best[3])
+                        and uf.blocked(uf.find(c[3]), uf.find(best[3])) for c in candidates[1:])
+        for c in candidates:
+            join(c[4], c[5], c[6], ("diacritics",) if ambiguous else ())
 
     # clusters, in a stable order
     groups: dict[int, list[int]] = defaultdict(list)
@@ -293,10 +322,12 @@ def assign_ids(clustering: Clustering) -> list[str]:
 
 
 def _union_texts(lists) -> list[str]:
+    """Union of subject or keyword lists; spellings that are the same words (case, NFC/NFD,
+    i/y, punctuation) count once, words with other diacritics ("Mẹ", "Mè") do not."""
     seen, out = set(), []
     for values in lists:
         for v in values or []:
-            k = match.key_text(str(v))
+            k = identity_key(str(v))
             if k and k not in seen:
                 seen.add(k)
                 out.append(v)

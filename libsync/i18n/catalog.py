@@ -69,10 +69,18 @@ MESSAGES = {
     "catalog.reason.issn": ("khác ISSN", "different ISSN"),
     "catalog.reason.form": ("khác dạng (sách giáo viên / sách số)", "different form (teacher's book / digital)"),
     "catalog.reason.never-merge": ("có quyết định 'không bao giờ gộp'", "a 'never merge' decision"),
+    "catalog.reason.diacritics": (
+        "nhan đề khác dấu (khác thanh, khác dấu chữ hoặc đ/d) — là từ khác, không phải lỗi gõ",
+        "titles differ in tone marks, vowel marks or đ/d — other words, not a typo",
+    ),
     # search
     "catalog.search.none": ("Không tìm thấy tài liệu nào cho “{query}”.", "Nothing found for “{query}”."),
     "catalog.search.count": ("{count} kết quả cho “{query}” (đối tượng xem: {audience}).", "{count} results for “{query}” (audience: {audience})."),
     "catalog.search.holding": ("{library}: còn {available}/{copies}", "{library}: {available}/{copies} free"),
+    "catalog.search.dropped": (
+        "Câu tìm quá dài: chỉ tìm theo {kept} từ khác nhau đầu tiên, bỏ qua {dropped} từ còn lại.",
+        "The query is too long: only its first {kept} different words were searched; {dropped} words after them were left out.",
+    ),
     "catalog.search.rebuilt": ("Đã cập nhật chỉ mục tìm kiếm ({clusters} tên sách).", "Search index updated ({clusters} titles)."),
     "catalog.access.catalog": ("chỉ xem thông tin", "record only"),
     "catalog.access.read": ("đọc tại chỗ", "read on site"),
