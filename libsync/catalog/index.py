@@ -6,7 +6,9 @@ Its ``meta.stamp`` hashes the record files' sizes and modification times, the ov
 network.yaml and the index format; when the stamp differs the index is rebuilt into a temporary
 file and swapped in with ``os.replace`` (readers see the old or the new index, never half).
 Text is stored folded (``match.key_text``: lower case, no diacritics, đ→d, i/y unified) and
-queries are folded the same way.
+queries are folded the same way. Beside it each cluster keeps the identity key of its title
+(``ident_title``) and of its title, subtitle and authors (``ident``; ``libsync.text.identity_key``:
+diacritics kept), padded with spaces, so the ranking can put the diacritics the user typed first.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from pathlib import Path
 from libsync.catalog import match
 from libsync.catalog import overrides as _overrides
 from libsync.recordcache import cache_dir, records_stamp
+from libsync.text import identity_key
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other
 WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
@@ -83,7 +86,8 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE clusters (
                 rowid INTEGER PRIMARY KEY, id TEXT, type TEXT, grade INTEGER, subjects TEXT,
-                libraries TEXT, available_at TEXT, available INTEGER, sort TEXT, data TEXT);
+                libraries TEXT, available_at TEXT, available INTEGER, sort TEXT, data TEXT,
+                ident_title TEXT, ident TEXT);
             CREATE VIRTUAL TABLE fts USING fts5(
                 title, people, subjects, other, tokenize = 'unicode61 remove_diacritics 2');
             """
@@ -99,7 +103,10 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
             rows.append((n, c["id"], c.get("type"), cluster_grade(c),
                          "|" + "|".join(match.key_text(str(s)) for s in subjects if s) + "|",
                          libs, avail, sum(h.get("available", 0) for h in holdings),
-                         match.key_text(c.get("title", "")), json.dumps(data, ensure_ascii=False)))
+                         match.key_text(c.get("title", "")), json.dumps(data, ensure_ascii=False),
+                         f" {identity_key(str(c.get('title') or ''))} ",
+                         " " + " ".join(identity_key(str(v)) for v in
+                                        [c.get("title"), c.get("subtitle"), *(c.get("authors") or [])] if v) + " "))
             fts_rows.append((
                 n,
                 _joined([c.get("title"), c.get("subtitle"), c.get("volume") and f"tap {c.get('volume')}"]),
@@ -108,7 +115,7 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
                 _joined([c.get("isbn"), c.get("isbn") and match.isbn13(str(c["isbn"])), c.get("issn"),
                          c.get("summary"), *(c.get("classification") or {}).values()]),
             ))
-        con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         con.executemany("INSERT INTO fts (rowid, title, people, subjects, other) VALUES (?,?,?,?,?)", fts_rows)
         con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
         con.executemany("INSERT INTO meta VALUES (?, ?)", [

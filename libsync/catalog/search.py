@@ -1,4 +1,11 @@
-"""Searching the union catalogue: folded full-text query, filters, ranked hits with holdings."""
+"""Searching the union catalogue: folded full-text query, filters, ranked hits with holdings.
+
+Recall is diacritic-blind (the query is folded like the index, so "me" finds "Mẹ" and "Mè");
+ranking is not: a title with the very diacritics the user typed comes first ("mè" → "Mè" before
+"Mẹ"; see ``libsync.text.identity_key``). A query keeps at most ``MAX_TERMS`` distinct words:
+FTS5's time grows with the square of the number of terms, and more words than that do not make
+a search more precise (``dropped`` in the result says how many were left out).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +15,58 @@ from pathlib import Path
 
 from libsync.catalog import match
 from libsync.catalog.index import WEIGHTS, ensure_index
+from libsync.text import bare_word, identity_key, identity_words, is_bare
 
 DEFAULT_LIMIT = 20
+MAX_TERMS = 32          # distinct query words searched; the rest are dropped (and counted)
+
+
+def query_terms(query: str) -> tuple[list[str], int]:
+    """The folded words of ``query`` to search for — each once, at most ``MAX_TERMS`` of them,
+    in the order typed — and how many more distinct words were left out."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for word in match.key_text(query).split():
+        word = word.replace('"', "")
+        if word and word not in seen:
+            seen.add(word)
+            if len(terms) < MAX_TERMS:
+                terms.append(word)
+    return terms, len(seen) - len(terms)
 
 
 def fts_query(query: str) -> str:
     """FTS5 MATCH text for a user's query: every folded word must occur; the last word may be
     a prefix (search as you type) when it is a word of three letters or more."""
-    words = match.key_text(query).split()
+    words, _ = query_terms(query)
     terms = []
     for n, word in enumerate(words):
-        term = '"' + word.replace('"', "") + '"'
+        term = '"' + word + '"'
         if n == len(words) - 1 and len(word) >= 3 and not word.isdigit():
             term += "*"
         terms.append(term)
     return " ".join(terms)
+
+
+def tone_ranking(query: str, terms: list[str]) -> tuple[str, list[str]]:
+    """SQL ORDER BY terms (and their parameters) that put first the titles written with the
+    diacritics the user typed: the title that *is* the query, then titles with more of the typed
+    words ("mè" → "Mè", then "Mẹ"). Empty when no searched word was typed with a diacritic, so
+    a query typed without them ("me") is ranked as before. The last word may be unfinished
+    (search as you type), so it matches the start of a word."""
+    wanted = set(terms)
+    words = [w for w in identity_words(query[:20_000]) if match.normalise_iy(bare_word(w)) in wanted]
+    patterns: list[str] = []
+    for n, word in enumerate(words):
+        if is_bare(word):
+            continue
+        pattern = f" {word}" if n == len(words) - 1 else f" {word} "
+        if pattern not in patterns and len(patterns) < MAX_TERMS:
+            patterns.append(pattern)
+    if not patterns:
+        return "", []
+    hits = " + ".join(["(instr(c.ident, ?) > 0)"] * len(patterns))
+    return f"(c.ident_title = ?) DESC, ({hits}) DESC, ", [f" {identity_key(' '.join(words))} ", *patterns]
 
 
 def search_index(path: Path, query: str, library: str | None = None, type_: str | None = None,
@@ -33,8 +77,9 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
     try:
         audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
         where, params = [], []
+        terms, dropped = query_terms(query)
         match_text = fts_query(query)
-        key = match.key_text(query)
+        key = " ".join(terms)
         if library:
             where.append("c.libraries LIKE ?")
             params.append(f"% {library} %")
@@ -60,6 +105,10 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
             # a title that is the query, or starts with it, comes first ("toan 6" → "Toán 6")
             order = "(c.sort = ?) DESC, (substr(c.sort, 1, ?) = ?) DESC, score, c.sort, c.id"
             order_params = [key, len(key), key]
+            # … and before that, the diacritics typed: "mè" → "Mè", then "Mẹ"
+            tone_order, tone_params = tone_ranking(query, terms)
+            order = tone_order + order
+            order_params = [*tone_params, *order_params]
         else:
             sql_from = "FROM clusters c WHERE 1"
             score = "0.0"
@@ -79,7 +128,7 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
         hit = json.loads(data)
         hit["score"] = round(-float(sc), 3) if match_text else 0.0
         results.append(hit)
-    return {"query": query, "audience": audience, "count": count, "results": results}
+    return {"query": query, "audience": audience, "count": count, "results": results, "dropped": dropped}
 
 
 def search(repository, query: str, audience: str = "network", **filters) -> dict:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from libsync.catalog.search import DEFAULT_LIMIT, search
+from libsync.catalog.search import DEFAULT_LIMIT, MAX_TERMS, query_terms, search
 from libsync.cli.common import check_format, print_json, repository
 from libsync.cli.merge import display_title
 from libsync.errors import LibsyncError
@@ -46,12 +46,17 @@ def register(app: typer.Typer) -> None:
         repo = repository(ctx)
         result = search(repo, query, audience, library=library, type_=type_, grade=grade, subject=subject,
                         available=available, limit=limit)
+        if result.get("dropped"):
+            typer.echo(t("catalog.search.dropped", kept=MAX_TERMS, dropped=result["dropped"]), err=True)
         if fmt == "json":
             print_json(result)
             return
+        shown = query  # a very long query is echoed as the words searched
+        if len(query) > 200:
+            shown = " ".join(query_terms(query)[0]) + (" …" if result.get("dropped") else "")
         if not result["results"]:
-            typer.echo(t("catalog.search.none", query=query))
+            typer.echo(t("catalog.search.none", query=shown))
             return
-        typer.echo(t("catalog.search.count", count=result["count"], query=query, audience=result["audience"]))
+        typer.echo(t("catalog.search.count", count=result["count"], query=shown, audience=result["audience"]))
         for n, hit in enumerate(result["results"], start=1):
             typer.echo("\n".join(hit_lines(n, hit)))
