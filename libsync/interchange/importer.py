@@ -8,8 +8,9 @@ is written: ``--dry-run`` stops here. ``apply_plan`` writes every file in one
 ``Transaction`` (all or none) and, with ``commit=True``, records one Git commit.
 
 Matching order (first hit wins): a barcode of the incoming copies, the source system's
-control number (MARC 001), the ISBN (with the same volume), then the folded key
-title + first author + year + volume.
+control number (MARC 001), the ISBN (with the same volume), then the key title + first
+author + year + volume (title and author compared by ``libsync.text.identity_key``: tones
+and đ count, so "Cá" and "Ca" are two titles).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import ReadResult
 from libsync.repository import Repository
-from libsync.text import fold, nfc
+from libsync.text import fold, identity_key, nfc
 from libsync.text.identifiers import isbn13
 
 ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
@@ -191,9 +192,12 @@ def _fold(text: str | None) -> str:
 
 
 def title_key(record: dict) -> tuple:
+    """Title + first author + year + volume. Title and author by their identity key
+    (``libsync.text.identity_key``): case, NFC/NFD, i/y, tone placement and punctuation do not
+    matter, tones and đ do — "Cá" is not "Ca", "Đá" is not "Da" (issue #14)."""
     authors = record.get("authors") or []
-    return (_fold(record.get("title")), _fold(authors[0]) if authors else "", record.get("year") or 0,
-            _fold(record.get("volume")))
+    return (identity_key(record.get("title")), identity_key(authors[0]) if authors else "",
+            record.get("year") or 0, _fold(record.get("volume")))
 
 
 def isbn_key(record: dict) -> tuple | None:
@@ -438,7 +442,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if how == "barcode":
             owner = planned.get(target) or existing[target]
             same_isbn = isbn_key(owner) is not None and isbn_key(owner) == isbn_key(record)
-            if not same_isbn and _fold(owner.get("title")) != _fold(record.get("title")):
+            if not same_isbn and identity_key(owner.get("title")) != identity_key(record.get("title")):
                 # the copy's number is already used by a different title: a clash, not a match
                 barcode = next(b for b in barcodes if index.barcode.get(b) == target)
                 key = "interchange.reject.barcode_in_file" if target in created_here else "interchange.reject.barcode_taken"

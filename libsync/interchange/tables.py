@@ -23,7 +23,7 @@ from libsync.i18n import t
 from libsync.interchange.model import (
     Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year, split_list,
 )
-from libsync.text import fold, legacy, nfc
+from libsync.text import fold, identity_key, legacy, nfc
 from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
 
 # column field → headings (folded, i.e. without diacritics); see docs/interchange.md
@@ -414,7 +414,8 @@ def _group_key(values: dict[str, str]) -> tuple:
     if values.get("id"):
         return ("id", values["id"])
     code = isbn13(values["isbn"]) if values.get("isbn") else None
-    return ("t", code or "", fold(values.get("title")), fold(values.get("authors")),
+    # title and authors by identity (tones and đ count: "Cá", "Ca", "Đá" are three titles)
+    return ("t", code or "", identity_key(values.get("title")), identity_key(values.get("authors")),
             parse_year(values.get("year") or "") or 0, fold(values.get("volume")), fold(values.get("publisher")))
 
 
