@@ -71,10 +71,10 @@ class Repository:
     # --- network ----------------------------------------------------------------------------
     @cached_property
     def network(self) -> Network:
-        loaded = yamlio.load_file(self.root / NETWORK_FILE, NETWORK_FILE)
-        if not loaded.ok or not isinstance(loaded.data, dict):
-            raise LibsyncError("repo.bad_network")
-        return Network(loaded.data)
+        """network.yaml, refused with validate's messages unless validate accepts it on its own."""
+        from libsync.validation import gate
+
+        return Network(gate.read(self.root, NETWORK_FILE, "network"))
 
     # --- listing ----------------------------------------------------------------------------
     def data_files(self, kinds: tuple[str, ...] | None = None) -> list[str]:
@@ -118,14 +118,11 @@ class Repository:
 
     # --- reading ----------------------------------------------------------------------------
     def load(self, relpath: str) -> dict:
-        """One data file, strictly; a file that cannot be read raises with file and line."""
-        loaded = yamlio.load_file(self.root / relpath, relpath)
-        if not loaded.ok or not isinstance(loaded.data, dict):
-            first = next((p for p in loaded.problems if p.severity == "error"), None)
-            reason = first.message if first else "?"
-            where = f"{relpath}:{first.line}" if first and first.line else relpath
-            raise LibsyncError("file.unreadable", path=where, reason=reason)
-        return loaded.data
+        """One data file, as validate checks it on its own (``libsync.validation.gate``): a file
+        that cannot be read or does not validate raises with validate's messages, file and line."""
+        from libsync.validation import gate
+
+        return gate.read(self.root, relpath)
 
     def load_many(self, relpaths: list[str]) -> list[dict]:
         return [self.load(p) for p in relpaths]

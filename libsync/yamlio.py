@@ -29,7 +29,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 _TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 _REPLACED = {_TIMESTAMP, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
@@ -84,6 +84,34 @@ Loader.add_implicit_resolver(
 )
 
 
+class TagRefused(yaml.constructor.ConstructorError):
+    """An explicit YAML tag our data never uses (``!!binary``, ``!!set``, ``!!timestamp``,
+    ``!!omap``, ``!foo`` …), or a scalar tag whose value is not of that type (``!!int x``)."""
+
+    def __init__(self, node) -> None:
+        super().__init__(None, None, f"tag {node.tag}", node.start_mark)
+        self.tag = node.tag
+
+
+_SCALAR_FORMS = {   # an explicit !!int/!!float/!!bool/!!null must look as the plain scalar would
+    tag: [regexp for first in Loader.yaml_implicit_resolvers.values() for t, regexp in first if t == tag]
+    for tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+}
+_SCALAR_FORMS["tag:yaml.org,2002:null"].append(re.compile(r"^$"))
+
+
+def _checked(construct):
+    def constructor(loader, node):
+        value = loader.construct_scalar(node)
+        if not any(regexp.match(value) for regexp in _SCALAR_FORMS[node.tag]):
+            raise TagRefused(node)
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, OverflowError) as exc:   # e.g. an integer of 5,000 digits
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+    return constructor
+
+
 def _construct_int(loader, node):
     value = loader.construct_scalar(node)
     if value.startswith("0o"):
@@ -91,7 +119,16 @@ def _construct_int(loader, node):
     return int(value, 0) if value.startswith("0x") else int(value)
 
 
-Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+def _refuse(loader, node):
+    raise TagRefused(node)
+
+
+Loader.add_constructor("tag:yaml.org,2002:int", _checked(_construct_int))
+for _tag in ("float", "bool", "null"):
+    Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(yaml.CSafeLoader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"]))
+for _tag in ("binary", "timestamp", "omap", "pairs", "set"):   # JSON Schema has no such values
+    Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+Loader.add_constructor(None, _refuse)                            # any other tag (!foo, !!python/…)
 
 
 @dataclass(slots=True)
@@ -156,6 +193,49 @@ def check_bytes(data: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
     return None, problems
 
 
+# Characters XML 1.0 and XLSX cannot carry: C0 controls but TAB/LF/CR, U+FFFE/U+FFFF and lone
+# surrogates. As raw characters ``check_bytes`` finds them (``_CONTROL``); a double-quoted YAML
+# string can also spell them as escapes, found by one regex over the text (cheap: most files
+# have no backslash at all) and then pinned to a field by a walk of that one document.
+_BAD_ESCAPE = re.compile(
+    r"\\(?:[0abvfe]|x(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2}"
+    r"|[fF]{3}[eEfF])|U(?:0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|0000[dD][89a-fA-F][0-9a-fA-F]{2}|0000[fF]{3}[eEfF]))"
+)
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _bad_text(value, path=()):
+    """(JSON path, character) of the first string (or key) holding a character XML cannot carry."""
+    if isinstance(value, str):
+        found = _BAD_CHAR.search(value)
+        return (list(path), found.group(0)) if found else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _BAD_CHAR.search(key):
+                return list(path) + [key], _BAD_CHAR.search(key).group(0)
+            found = _bad_text(item, path + (key,))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _bad_text(item, path + (i,))
+            if found:
+                return found
+    return None
+
+
+def _field_label(path) -> str:
+    """``items[2].note`` (1-based positions), any unprintable character shown as its code."""
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else ("." if out else "") + str(step)
+    return _BAD_CHAR.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", out) or "-"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _has_alias(text: str) -> yaml.Mark | None:
     """The mark of the first anchor or alias, using libyaml's event stream (nothing is built)."""
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
@@ -174,6 +254,10 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
         col = mark.column + 1 if mark is not None else None
         problems.append(Problem(relpath, line, col, rule, msg, params, severity))
 
+    def add_at(path, rule, msg, **params):
+        line, col = locate(text, path)
+        problems.append(Problem(relpath, line, col, rule, msg, params, ERROR, pointer(path)))
+
     try:
         if "&" in text or "*" in text:
             mark = _has_alias(text)
@@ -185,6 +269,9 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
             data = loader.get_single_data()
         finally:
             loader.dispose()
+    except TagRefused as exc:
+        add("yaml-tag", "yaml.tag", exc.problem_mark, tag=_short_tag(exc.tag))
+        return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip()) - 1
@@ -204,11 +291,21 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
     except RecursionError:
         add("yaml-syntax", "yaml.too_deep", None)
         return result
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:   # never a traceback for bad input
+        add("yaml-syntax", "yaml.syntax", None, reason=f"{type(exc).__name__}: {exc}")
+        return result
     for key, mark in loader.duplicates:
         add("duplicate-key", "yaml.duplicate_key", mark, key=key)
     if data is None:
         add("empty-file", "yaml.empty", None)
         return result
+    if "\\" in text and _BAD_ESCAPE.search(text):   # "\x07", "\0", "\uFFFF" … in a double-quoted string
+        bad = _bad_text(data)
+        if bad is not None:
+            path, char = bad
+            add_at(path, "control-character", "yaml.control_char_field", code=f"U+{ord(char):04X}",
+                   field=_field_label(path))
+            return result
     if not text.endswith("\n"):
         last_line = text.count("\n") + 1
         problems.append(Problem(relpath, last_line, None, "truncated", "yaml.no_final_newline", {}, WARNING))

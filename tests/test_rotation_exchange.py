@@ -203,7 +203,7 @@ def test_hand_edited_impossible_manifest_refused(tmp_path, cli):
     # a bad value is reported with file and line
     path.write_text(text.replace("handover: '2024-10-07'", "handover: mai"), encoding="utf-8")
     r = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-09")
-    assert r.exit_code == 1 and f"{MANIFEST}:" in r.output and "/planned/handover" in r.output
+    assert r.exit_code == 1 and f"{MANIFEST}:" in r.output and "planned.handover" in r.output
 
 
 def test_english_messages(tmp_path, cli):

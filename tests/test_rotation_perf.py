@@ -129,12 +129,12 @@ def test_schedule_index_from_cache_follows_record_changes(tmp_path, cli):
     assert counts["rt-xs-sgk6"] == 7
     assert {"barcode": "RTXS41", "record": "rt-xs-sgk6-4", "reason": "status", "status": "withdrawn",
             "ref": None} in left_out["rt-xs-sgk6"]
-    # a record the schema rejects but that can be read still takes part, as before the cache
+    # a record the schema rejects stops the command with validate's message (issue #14, item 14)
     path = root / "records/XS/rt-xs-sgk6-1.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "ghi_chu_noi_bo: bản của thư viện\n", encoding="utf-8")
     assert not schemas.fast_validator("record").is_valid(yaml.safe_load(path.read_text(encoding="utf-8")))
-    counts, _ = _plan(cli, root)
-    assert counts["rt-xs-sgk6"] == 7
+    r = cli("--repo", root, "schedule", "2024-2025/HK1", "--format", "json")
+    assert r.exit_code == 1 and "records/XS/rt-xs-sgk6-1.yaml:" in r.output and "libsync validate" in r.output
     # an unreadable record stops the command with its file and line
     path.write_text("id: rt-xs-sgk6-1\nitems: [\n", encoding="utf-8")
     r = cli("--repo", root, "schedule", "2024-2025/HK1", "--format", "json")
@@ -162,7 +162,7 @@ def test_parallel_read_and_render_give_the_same_data_and_bytes(tmp_path, monkeyp
     bad.write_text("id: x\nitems: [\n", encoding="utf-8")
     with pytest.raises(LibsyncError) as err:
         rotation_records_io.read_records(repo, files)
-    assert err.value.key == "file.unreadable" and f"{files[1]}:" in str(err.value.params["path"])
+    assert err.value.key == "validate.refused" and f"{files[1]}:" in str(err.value)
 
 
 def test_dispatch_on_two_processes_writes_the_same_files(tmp_path, monkeypatch):
@@ -249,5 +249,5 @@ def test_exchange_summaries_skip_and_content_keyed_cache(tmp_path, cli):
     (root / OTHER_PATH).write_text("id: x\ncopies: [\n", encoding="utf-8")
     with pytest.raises(LibsyncError) as err:
         rotation_records_io.exchange_summaries(repo)
-    assert err.value.key == "file.unreadable" and OTHER_PATH in str(err.value.params["path"])
+    assert err.value.key == "validate.refused" and OTHER_PATH in str(err.value)
     assert dict(rotation_records_io.exchange_summaries(repo, skip={OTHER_PATH}))[MANIFEST] == full[MANIFEST]

@@ -9,6 +9,20 @@ MESSAGES = {
     "yaml.conflict_marker": ("Còn dấu xung đột Git ({marker}): hợp nhất (merge) chưa xong, hãy sửa tay rồi commit.", "Git merge-conflict marker ({marker}): the merge is unfinished; resolve it and commit."),
     "yaml.tab": ("Dùng phím Tab để thụt lề; YAML chỉ cho phép dấu cách.", "Tab used for indentation; YAML allows only spaces."),
     "yaml.control_char": ("Ký tự điều khiển {code} trong văn bản (thường do copy từ phần mềm khác).", "Control character {code} in the text (often pasted from other software)."),
+    "yaml.tag": ("Thẻ YAML {tag} không được dùng trong dữ liệu (chỉ chữ, số, true/false, danh sách và mục); hãy bỏ thẻ và viết giá trị thường.", "YAML tag {tag} is not allowed in data (only text, numbers, true/false, lists and mappings); remove the tag and write a plain value."),
+    "yaml.control_char_field": ("Trường '{field}' chứa ký tự {code} mà XML/Excel không chứa được (ký tự điều khiển viết dạng mã thoát); hãy xóa ký tự này.", "Field '{field}' holds the character {code}, which XML and Excel cannot carry (a control character written as an escape); remove it."),
+    "validate.refused": (
+        "{path} không hợp lệ nên lệnh này không dùng được:\n{problems}\nHãy sửa tệp, rồi chạy `libsync validate {path}` để kiểm tra lại.",
+        "{path} does not validate, so this command cannot use it:\n{problems}\nFix the file, then run `libsync validate {path}` to check it.",
+    ),
+    "validate.refused_more": (
+        "{path} không hợp lệ nên lệnh này không dùng được:\n{problems}\n  … và {more} lỗi khác. Hãy sửa tệp, rồi chạy `libsync validate {path}` để xem đủ và kiểm tra lại.",
+        "{path} does not validate, so this command cannot use it:\n{problems}\n  … and {more} more. Fix the file, then run `libsync validate {path}` to see them all and check it.",
+    ),
+    "validate.refused_unknown": (
+        "{path} không hợp lệ nên lệnh này không dùng được; chạy `libsync validate {path}` để xem lỗi.",
+        "{path} does not validate, so this command cannot use it; run `libsync validate {path}` to see why.",
+    ),
     "yaml.alias": ("Không cho phép anchor/alias YAML (& và *) trong dữ liệu; hãy viết đầy đủ giá trị.", "YAML anchors/aliases (& and *) are not allowed in data; write the values out."),
     "yaml.syntax": ("Lỗi cú pháp YAML: {reason}", "YAML syntax error: {reason}"),
     "yaml.too_deep": ("Cấu trúc YAML lồng nhau quá sâu.", "YAML structure nested too deeply."),

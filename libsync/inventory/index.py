@@ -15,10 +15,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from libsync import yamlio
 from libsync.errors import LibsyncError
 from libsync.filecache import FileCache
 from libsync.network import parse_date
+from libsync.validation import gate
 
 CACHE_VERSION = 3
 INDEX_CACHE = "inventory-index-v3"
@@ -49,12 +49,9 @@ class Copy:
 def _row(relpath: str, raw: bytes) -> object:
     """The compact row of one record file: [library, id, title, [item rows], type], or
     {"error": [where, message]} when it cannot be read (``libsync.filecache`` compute)."""
-    loaded = yamlio.load_bytes(raw, relpath)
-    data = loaded.data
-    if not loaded.ok or not isinstance(data, dict):
-        first = next((p for p in loaded.problems if p.severity == "error"), None)
-        where = f"{relpath}:{first.line}" if first and first.line else relpath
-        return {"error": [where, first.message if first else "?"]}
+    data, errors = gate.verdict(relpath, raw, "record")
+    if data is None:   # cannot be read or does not validate: the problem states, for gate.refusal
+        return {"error": errors}
     library = str(data.get("library") or relpath.split("/")[1])
     items = []
     for item in data.get("items") or []:
@@ -65,10 +62,11 @@ def _row(relpath: str, raw: bytes) -> object:
 
 
 def _unreadable(root: Path, relpath: str) -> LibsyncError:
-    loaded = yamlio.load_file(root / relpath, relpath)
-    first = next((p for p in loaded.problems if p.severity == "error"), None)
-    where = f"{relpath}:{first.line}" if first and first.line else relpath
-    return LibsyncError("file.unreadable", path=where, reason=first.message if first else "?")
+    try:
+        gate.read(root, relpath, "record")
+    except LibsyncError as exc:
+        return exc
+    return LibsyncError("validate.refused_unknown", path=relpath)
 
 
 def _record_files(root: Path) -> list[str]:
@@ -109,7 +107,7 @@ class CopyIndex:
     def build(cls, root: str | os.PathLike, use_cache: bool = True, workers: int | None = None) -> "CopyIndex":
         root = Path(root)
         files = _record_files(root)
-        cache = FileCache(root, INDEX_CACHE, CACHE_VERSION, enabled=use_cache, workers=workers,
+        cache = FileCache(root, INDEX_CACHE, [CACHE_VERSION, gate.fingerprint()], enabled=use_cache, workers=workers,
                           parallel_from=PARALLEL_THRESHOLD)
         rows = cache.cached_map(files, _row)
         stats = {"files": len(files), "parsed": cache.stats["parsed"], "cached": cache.stats["cached"]}
@@ -118,7 +116,7 @@ class CopyIndex:
             if row is None:
                 raise _unreadable(root, relpath)
             if isinstance(row, dict):
-                raise LibsyncError("file.unreadable", path=row["error"][0], reason=row["error"][1])
+                raise gate.refusal(relpath, row.get("error") or [])
         copies: dict[str, Copy] = {}
         duplicates: list[str] = []
         for relpath in files:  # file order, so "first copy wins" is the same cold or warm
@@ -135,8 +133,7 @@ class CopyIndex:
 
 
 def _data(relpath: str, raw: bytes) -> object:
-    loaded = yamlio.load_bytes(raw, relpath)
-    return loaded.data if loaded.ok and isinstance(loaded.data, dict) else None
+    return gate.check_raw(relpath, raw)[0]   # None: cannot be read or does not validate
 
 
 def cached_load(repo, relpath: str) -> dict:
@@ -146,7 +143,7 @@ def cached_load(repo, relpath: str) -> dict:
     file is still read strictly on the first use and after every change.
     """
     digest = hashlib.sha256(relpath.encode()).hexdigest()[:20]
-    cache = FileCache(repo.root, f"inventory-files/{digest}", CACHE_VERSION)
+    cache = FileCache(repo.root, f"inventory-files/{digest}", [CACHE_VERSION, gate.fingerprint()])
     data = cache.cached_map([relpath], _data).get(relpath)
     if data is None:
         return repo.load(relpath)   # missing or unreadable: the usual message with file and line

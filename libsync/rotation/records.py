@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from libsync import schemas, yamlio
+from libsync.validation import gate
 from libsync.filecache import FileCache
 
 PARALLEL_FROM = 300          # files; below this a process pool costs more than it saves
@@ -52,11 +53,16 @@ def _map_parallel(func, items: list, chunk: int | None = None) -> list | None:
 
 
 def _parse_file(args: tuple[str, str]) -> tuple[str, object, bool]:
-    """(relpath, data, ok) — ok is False when ``Repository.load`` would refuse the file."""
+    """(relpath, data, ok) — ok is False when ``Repository.load`` would refuse the file
+    (it cannot be read or does not validate: ``libsync.validation.gate``)."""
     root, rel = args
-    loaded = yamlio.load_file(Path(root) / rel, rel)
-    ok = loaded.ok and isinstance(loaded.data, dict)
-    return rel, (loaded.data if ok else None), ok
+    try:
+        with open(Path(root) / rel, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return rel, None, False
+    data, _ = gate.check_raw(rel, raw)
+    return rel, data, data is not None
 
 
 def _render(args: tuple[str | None, dict]) -> str:
@@ -125,11 +131,10 @@ def _summary_of(data: dict) -> dict:
 
 
 def _summarise(rel: str, raw: bytes) -> dict | None:
-    """``libsync.filecache`` compute: the summary, or ``None`` when the manifest cannot be read."""
-    loaded = yamlio.load_bytes(raw, rel)
-    if not (loaded.ok and isinstance(loaded.data, dict)):
-        return None
-    return _summary_of(loaded.data)
+    """``libsync.filecache`` compute: the summary, or ``None`` when the manifest cannot be read
+    or does not validate (the caller then stops with validate's message)."""
+    data, _ = gate.check_raw(rel, raw, "exchange")
+    return None if data is None else _summary_of(data)
 
 
 def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
@@ -141,7 +146,7 @@ def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset 
     ``Repository.load`` does."""
     every = exchange_files(repo)
     files = [rel for rel in every if rel not in skip]
-    cache = FileCache(repo.root, SUMMARY_CACHE, 2, enabled=use_cache, workers=WORKERS, parallel_from=PARALLEL_FROM)
+    cache = FileCache(repo.root, SUMMARY_CACHE, [2, gate.fingerprint()], enabled=use_cache, workers=WORKERS, parallel_from=PARALLEL_FROM)
     out = cache.cached_map(files, _summarise, keep=frozenset(rel for rel in every if rel in skip))
     for rel in files:
         summary = out.get(rel)

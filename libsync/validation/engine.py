@@ -19,7 +19,7 @@ from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
 from libsync.validation.cache import Cache, content_key
 from libsync.validation.rules import CHECKERS, Found
-from libsync.validation.schema_errors import explain
+from libsync.validation.schema_errors import explain, prune
 
 PARALLEL_THRESHOLD = 400
 CHUNK = 256
@@ -102,7 +102,20 @@ def _non_text_key(value, path=()):
 
 def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) -> tuple[list[Problem], dict | None]:
     """All single-file checks of one file's bytes: reading, schema, rules. Returns (problems, facts)."""
+    problems, facts, _ = check_document(kind, relpath, data, facts_only)
+    return problems, facts
+
+
+def check_document(kind: str, relpath: str, data: bytes, facts_only: bool = False, rules: bool = True):
+    """``check_bytes`` that also gives the document read: (problems, facts, data or None).
+    ``rules=False`` stops after the schema (reading and shape only; no facts): what every other
+    command asks of the files it reads (``libsync.validation.gate``)."""
     loaded = yamlio.load_bytes(data, relpath)
+    problems, facts = _check_loaded(kind, relpath, loaded, facts_only, rules)
+    return problems, facts, loaded.data
+
+
+def _check_loaded(kind: str, relpath: str, loaded, facts_only: bool, rules: bool = True):
     problems = list(loaded.problems)
     doc = loaded.data
     if doc is None:
@@ -112,13 +125,10 @@ def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) 
         problems.append(Problem(relpath, 1, 1, "schema-type", "schema.type", {
             "field": msg("field.file"), "expected": msg("type.object"), "actual": msg(f"type.{actual}"), "hint": ""}))
         return problems, None
-    if facts_only:
-        found = Found()
-        facts = CHECKERS[kind](relpath, doc, found)
-        return [], facts
-    warning = _nfd_warning(loaded.text, relpath)
-    if warning:
-        problems.append(warning)
+    if not facts_only and rules:
+        warning = _nfd_warning(loaded.text, relpath)
+        if warning:
+            problems.append(warning)
     try:
         valid = schemas.fast_validator(kind).is_valid(doc)
     except (ValueError, TypeError, OverflowError):
@@ -129,10 +139,23 @@ def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) 
             line, col = yamlio.locate(loaded.text, path)
             problems.append(Problem(relpath, line, col, "key-not-text", "key.not_text", {"key": repr(key)}, ERROR,
                                     yamlio.pointer(path)))
-            return problems, None
+            return ([] if facts_only else problems), None
     if not valid:
-        problems.extend(explain(kind, doc, loaded.text, relpath))
+        # schema errors first; the rules (and the cross-file facts) see only values of the right shape
+        wrong: list = []
+        found_schema = explain(kind, doc, loaded.text, relpath, wrong)
+        if not facts_only:
+            problems.extend(found_schema)
+        if not rules:
+            return problems, None
+        doc = prune(doc, wrong)
+        if not isinstance(doc, dict):
+            return ([] if facts_only else problems), None
+    if not rules:
+        return problems, None
     found = Found()
+    if facts_only:
+        return [], CHECKERS[kind](relpath, doc, found)
     facts = CHECKERS[kind](relpath, doc, found)
     for rule, key, params, path, severity in found.items:
         line, col = yamlio.locate(loaded.text, path) if path else (1, 1)

@@ -14,11 +14,14 @@ def _where(p: Problem) -> str:
     return f"{p.file}:{p.line}" + (f":{p.column}" if p.column else "")
 
 
+def problem_line(p: Problem) -> str:
+    """``file:line:col: lỗi [rule] message`` — one problem as the text report shows it."""
+    label = t("report.error") if p.severity == "error" else t("report.warning")
+    return f"{_where(p)}: {label} [{p.rule}] {p.message}"
+
+
 def text_lines(result, show_cache: bool = False) -> list[str]:
-    lines = []
-    for p in result.problems:
-        label = t("report.error") if p.severity == "error" else t("report.warning")
-        lines.append(f"{_where(p)}: {label} [{p.rule}] {p.message}")
+    lines = [problem_line(p) for p in result.problems]
     if result.problems:
         lines.append(t("report.summary", files=result.files_checked, errors=len(result.errors), warnings=len(result.warnings)))
     else:

@@ -170,7 +170,7 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
         if not isinstance(copy, dict):
             continue
         barcode = copy.get("barcode")
-        if barcode in seen:
+        if barcode is not None and barcode in seen:
             found.error("copy-twice", "rule.copy_twice_in_manifest", ["copies", i, "barcode"], barcode=barcode)
         seen.add(barcode)
         copies_facts.append([barcode, copy.get("record"), i, copy.get("outcome")])
@@ -187,8 +187,9 @@ def check_inventory(relpath: str, data: dict, found: Found) -> dict:
     sid, lib = data.get("id"), data.get("library")
     _check_place(found, relpath, data)
     _check_dates(found, data, ("date",), [])
-    total = len(data.get("barcodes") or [])
-    for i, section in enumerate(data.get("sections") or []):
+    barcodes = data.get("barcodes")
+    total = len(barcodes) if isinstance(barcodes, list) else None
+    for i, section in enumerate(data.get("sections") or [] if total is not None else []):
         if isinstance(section, dict) and isinstance(section.get("start"), int) and isinstance(section.get("count"), int):
             if section["start"] + section["count"] > total:
                 found.error("snapshot-sections", "rule.snapshot_sections", ["sections", i])
@@ -205,7 +206,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
             found.error("duplicate-code", "rule.duplicate_code", ["libraries", i, "code"], code=code)
         codes.setdefault(code, i)
     lead = (data.get("network") or {}).get("lead")
-    if lead and lead not in codes:
+    if isinstance(lead, str) and lead not in codes:
         found.error("unknown-library", "rule.unknown_library", ["network", "lead"], code=lead)
     group_ids = set()
     for i, group in enumerate(data.get("groups") or []):
@@ -216,9 +217,9 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
         group_ids.add(group.get("id"))
         members = group.get("members") or []
         for j, member in enumerate(members):
-            if member not in codes:
+            if isinstance(member, str) and member not in codes:
                 found.error("unknown-library", "rule.unknown_library", ["groups", i, "members", j], code=member)
-        if group.get("lead") and group["lead"] not in members:
+        if isinstance(group.get("lead"), str) and group["lead"] not in members:
             found.error("lead-not-member", "rule.lead_not_member", ["groups", i, "lead"], code=group["lead"])
     term_ids = set()
     for y, year in enumerate((data.get("calendar") or {}).get("school_years") or []):
@@ -250,7 +251,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
         if batch.get("id") in batch_ids:
             found.error("duplicate-code", "rule.duplicate_code", ["rotation", "batches", i, "id"], code=batch.get("id"))
         batch_ids.add(batch.get("id"))
-        if batch.get("library") not in codes:
+        if isinstance(batch.get("library"), str) and batch["library"] not in codes:
             found.error("unknown-library", "rule.unknown_library", ["rotation", "batches", i, "library"], code=batch.get("library"))
         if batch.get("group") and batch["group"] not in group_ids:
             found.error("unknown-group", "rule.unknown_group", ["rotation", "batches", i, "group"], group=batch["group"])

@@ -51,12 +51,19 @@ def _problem(relpath, text, path, rule, key, params, key_position=False) -> Prob
     return Problem(relpath, line, col, rule, key, params, "error", yamlio.pointer(path))
 
 
-def explain(kind: str, data, text: str, relpath: str) -> list[Problem]:
-    """Problems for every schema violation of ``data`` (call only when it is invalid)."""
+def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None) -> list[Problem]:
+    """Problems for every schema violation of ``data`` (call only when it is invalid).
+
+    ``wrong``, when given, receives the JSON path of every value of the wrong shape (a number
+    where a list belongs, a mapping where a choice belongs; not a bad pattern or a missing field): ``prune`` drops them so that
+    the rules after the schema only ever see values of the right shape."""
     problems: list[Problem] = []
     for error in schemas.explainer(kind).iter_errors(data):
         path = list(error.absolute_path)
         validator = error.validator
+        if wrong is not None and (validator == "type" or (validator in ("enum", "const")
+                                                          and isinstance(error.instance, (dict, list)))):
+            wrong.append(path)
         value = error.validator_value
         instance = error.instance
         if validator == "required":
@@ -101,3 +108,27 @@ def explain(kind: str, data, text: str, relpath: str) -> list[Problem]:
             problems.append(_problem(relpath, text, path, f"schema-{validator}", "schema.other", {
                 "field": field_name(path), "detail": error.message}))
     return problems
+
+
+def prune(data, paths: list) -> object:
+    """A copy of ``data`` without the values at ``paths`` (a list entry becomes ``None``, so the
+    positions of the others, used to point at lines, stay as they are)."""
+    import copy
+
+    data = copy.deepcopy(data)
+    for path in sorted(paths, key=len):
+        if not path:
+            return None
+        parent = data
+        for step in path[:-1]:
+            try:
+                parent = parent[step]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = path[-1]
+        if isinstance(parent, dict) and last in parent:
+            del parent[last]
+        elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = None
+    return data

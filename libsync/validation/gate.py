@@ -1,0 +1,114 @@
+"""The one door through which commands read data files: what validate rejects is refused.
+
+Every command other than ``validate`` reads network.yaml, manifests, snapshots and the records
+it works on through here (``Repository.network``, ``Repository.load`` and the cached loaders of
+rotation and inventory). A file is read and schema-checked exactly as ``libsync validate`` does
+it (the same code: ``engine.check_document``), so no command ever works on data of the wrong
+shape (an ``int`` where a list belongs, an unknown weekday, a ``!!binary`` value …): it stops
+with validate's first messages, file and line, and a pointer to ``libsync validate``. Never a
+traceback. The rules beyond the schema (dates in order, Art. 28 …) are left to validate and to
+each command's own checks, so a record that is merely incomplete can still be read and fixed.
+
+``check_raw`` gives ``(data, [])`` or ``(None, errors)``; ``verdict`` the same as plain JSON for
+the file caches; ``read`` reads one file and raises the refusal.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from libsync import schemas, yamlio
+from libsync.errors import LibsyncError
+from libsync.problems import ERROR, Problem, msg
+
+SHOWN = 3   # errors quoted in a refusal; validate lists them all
+# Rules that mean the file could not be read at all (exit 2, as for any unreadable input); any
+# other error is a problem in readable data (exit 1, as validate itself exits).
+READING_RULES = frozenset({
+    "file-too-large", "empty-file", "unreadable", "bom", "encoding", "control-character", "merge-conflict",
+    "tab-indent", "yaml-syntax", "truncated", "duplicate-key", "yaml-alias", "yaml-tag", "key-not-text",
+})
+
+
+def fingerprint() -> str:
+    """Changes whenever what validate checks changes (libsync, its rules, the schemas): the
+    version of every cache that keeps the outcome of ``check_raw``."""
+    global _fingerprint
+    if _fingerprint is None:
+        from libsync.validation.cache import _code_fingerprint
+
+        _fingerprint = _code_fingerprint()
+    return _fingerprint
+
+
+_fingerprint: str | None = None
+
+
+def check_raw(relpath: str, raw: bytes, kind: str | None = None) -> tuple[dict | None, list[Problem]]:
+    """The document in ``raw`` if validate would accept the file on its own, else its errors."""
+    kind = kind or schemas.kind_of(relpath)
+    if kind is None:   # not governed by a schema: read strictly, nothing more
+        loaded = yamlio.load_bytes(raw, relpath)
+        errors = [p for p in loaded.problems if p.severity == ERROR]
+        if not errors and not isinstance(loaded.data, dict):
+            errors = [Problem(relpath, 1, 1, "schema-type", "schema.type", {
+                "field": msg("field.file"), "expected": msg("type.object"), "actual": msg("type.string"), "hint": ""})]
+        return (None if errors else loaded.data), errors
+    from libsync.validation.engine import check_document
+
+    problems, _, data = check_document(kind, relpath, raw, rules=False)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors or not isinstance(data, dict):
+        return None, errors
+    return data, []
+
+
+def verdict(relpath: str, raw: bytes, kind: str | None = None) -> list:
+    """``check_raw`` as plain JSON data, for ``libsync.filecache``: [data, []] or [None, [problem states]]."""
+    data, errors = check_raw(relpath, raw, kind)
+    return [data, [p.to_state() for p in errors[:SHOWN]] + ([len(errors)] if len(errors) > SHOWN else [])]
+
+
+def refusal(relpath: str, errors: list) -> LibsyncError:
+    """The error a command stops with: validate's first messages and where to see them all.
+    ``errors`` are ``Problem``s or their states (as ``verdict`` keeps them)."""
+    from libsync.validation.report import problem_line
+
+    more = 0
+    problems = []
+    for item in errors:
+        if isinstance(item, int):
+            more = item - SHOWN
+        elif isinstance(item, Problem):
+            problems.append(item)
+        else:
+            problems.append(Problem.from_state(item))
+    if len(problems) > SHOWN:
+        more, problems = len(problems) - SHOWN, problems[:SHOWN]
+    if not problems:
+        return LibsyncError("validate.refused_unknown", path=relpath)
+    code = 2 if any(p.rule in READING_RULES for p in problems) else 1
+    lines = "\n".join("  " + problem_line(p) for p in problems)
+    if more:
+        return LibsyncError("validate.refused_more", exit_code=code, path=relpath, problems=lines, more=more)
+    return LibsyncError("validate.refused", exit_code=code, path=relpath, problems=lines)
+
+
+def read_bytes(root: str | os.PathLike, relpath: str) -> bytes:
+    """A data file's bytes; a missing or unreadable file raises with the reason the system gave."""
+    try:
+        with open(Path(root) / relpath, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise LibsyncError("file.not_found", path=relpath) from None
+    except OSError as exc:
+        raise LibsyncError("file.unreadable", path=relpath, reason=exc.strerror or type(exc).__name__) from None
+
+
+def read(root: str | os.PathLike, relpath: str, kind: str | None = None) -> dict:
+    """The document at ``relpath`` (under ``root``) if validate accepts the file; else raises."""
+    data, errors = check_raw(relpath, read_bytes(root, relpath), kind)
+    if data is None:
+        raise refusal(relpath, errors)
+    return data
