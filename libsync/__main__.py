@@ -1,3 +1,3 @@
-from libsync.cli import main
+from libsync.entry import main
 
 main()
