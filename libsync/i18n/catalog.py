@@ -81,6 +81,10 @@ MESSAGES = {
         "Câu tìm quá dài: chỉ tìm theo {kept} từ khác nhau đầu tiên, bỏ qua {dropped} từ còn lại.",
         "The query is too long: only its first {kept} different words were searched; {dropped} words after them were left out.",
     ),
+    "site.ui.search.dropped": (
+        "Câu tìm quá dài: chỉ tìm theo {kept} từ khác nhau đầu tiên, bỏ qua {dropped} từ còn lại.",
+        "The query is too long: only its first {kept} different words were searched; {dropped} were left out.",
+    ),
     "catalog.search.rebuilt": ("Đã cập nhật chỉ mục tìm kiếm ({clusters} tên sách).", "Search index updated ({clusters} titles)."),
     "catalog.access.catalog": ("chỉ xem thông tin", "record only"),
     "catalog.access.read": ("đọc tại chỗ", "read on site"),

@@ -40,7 +40,7 @@ from pathlib import Path
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
 from libsync.network import Network, parse_date
-from libsync.text import fold, nfc
+from libsync.text import fold, identity_words, is_bare, nfc
 
 MARKER = ".libsync-site"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
@@ -53,6 +53,10 @@ SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 FIELD_TITLE, FIELD_AUTHOR, FIELD_OTHER, FIELD_TITLE_START = 0, 1, 2, 3
 # A word keeps its best field: the title's first word, then any title word, author, other.
 FIELD_ORDER = {FIELD_TITLE_START: 0, FIELD_TITLE: 1, FIELD_AUTHOR: 2, FIELD_OTHER: 3}
+# Index keys of words as written with their diacritics (identity words, libsync.text.identity_key)
+# start with this character, which no folded word contains: the search ranks the titles with the
+# diacritics the user typed first ("mè" → "Mè" before "Mẹ"); finding stays diacritic-blind.
+TONE_PREFIX = "~"
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,6 +336,9 @@ class _Site:
                 for word in _words(text):
                     if word not in best or FIELD_ORDER[best[word]] > FIELD_ORDER[field]:
                         best[word] = field
+            for field, text in _tone_texts(cluster):
+                for word in _marked_words(text):
+                    best.setdefault(TONE_PREFIX + word, field)
             # posting: doc * 8 + field * 2 + (1 if a copy is on a shelf now) — the search adds a
             # small bonus for titles one can borrow today
             base = n * 8 + (1 if any(int(h.get("available") or 0) > 0 for h in holdings) else 0)
@@ -610,6 +617,20 @@ def _search_texts(cluster: dict):
             yield FIELD_OTHER, value
     for value in (cluster.get("classification") or {}).values():
         yield FIELD_OTHER, str(value)
+
+
+def _tone_texts(cluster: dict):
+    """(field, text) pairs whose words are also indexed with their diacritics (see TONE_PREFIX)."""
+    yield FIELD_TITLE, cluster.get("title")
+    yield FIELD_TITLE, cluster.get("subtitle")
+    for author in cluster.get("authors") or []:
+        yield FIELD_AUTHOR, author
+
+
+@functools.lru_cache(maxsize=200_000)
+def _marked_words(text: str | None) -> tuple[str, ...]:
+    """The identity words of ``text`` that carry a diacritic ("Mè đen" → ("me`", "đen"))."""
+    return tuple(w for w in identity_words(str(text)) if not is_bare(w)) if text else ()
 
 
 @functools.lru_cache(maxsize=200_000)

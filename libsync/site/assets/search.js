@@ -3,7 +3,11 @@
    beginning (one-letter words only exactly); the title's first word weighs most (titles that
    start with the query come first), then other title words, then authors/series/
    school subject, then the rest, plus a small bonus for a copy on a shelf now; ties keep the
-   catalogue's title order. Index shards and display chunks load on demand as <script> files. */
+   catalogue's title order. Finding ignores diacritics, ranking does not: each word typed with
+   diacritics that a title (or its authors) has exactly so — index key "~" + its identity word,
+   as libsync.text.identity_key writes it — puts that title first ("mè": "Mè" before "Mẹ").
+   At most MAX_TERMS distinct words are searched (the status says when words were left out).
+   Index shards and display chunks load on demand as <script> files. */
 (function () {
   "use strict";
   var LSD = window.LSD, LS = window.LS, store = LSD.store;
@@ -11,6 +15,8 @@
   var PAGE = 20;
   /* by field: title, author/series/subject, other, first word of the title */
   var EXACT = [10, 6, 3, 14], PREFIX = [6, 4, 2, 9];
+  var TONE = 40, TONE_PREFIX = "~", MAX_TERMS = 32;
+  var TONES = { "\u0301": "'", "\u0300": "`", "\u0309": "?", "\u0303": "~", "\u0323": "." };
   var keys = new Set(meta.shards);
   var form = document.getElementById("search");
   var input = document.getElementById("q");
@@ -42,14 +48,52 @@
     return out;
   }
 
-  function queryWords(q) {
+  function queryTerms(q) {
+    /* {words: distinct folded words, at most MAX_TERMS; dropped: how many more were left out} */
     var compact = q.replace(/[\s-]/g, "");
-    if (/^(\d{9}[\dXx]|\d{13}|\d{7}[\dXx])$/.test(compact)) return [compact.toLowerCase()];
+    if (/^(\d{9}[\dXx]|\d{13}|\d{7}[\dXx])$/.test(compact)) return { words: [compact.toLowerCase()], dropped: 0 };
     var folded = LS.fold(q);
-    if (!folded) return [];
-    var seen = {}, words = [];
-    folded.split(" ").forEach(function (w) { if (!seen[w]) { seen[w] = 1; words.push(w); } });
-    return words;
+    if (!folded) return { words: [], dropped: 0 };
+    var seen = {}, words = [], distinct = 0;
+    folded.split(" ").forEach(function (w) {
+      if (seen[w]) return;
+      seen[w] = 1; distinct++;
+      if (words.length < MAX_TERMS) words.push(w);
+    });
+    return { words: words, dropped: distinct - words.length };
+  }
+
+  function queryWords(q) { return queryTerms(q).words; }
+
+  function identWords(text) {
+    /* libsync.text.identity_words: NFD, lower case, đ look-alikes → đ, words of letters/digits
+       with their marks; the tone moved after the word (VIQR), i/y unified, the rest NFC */
+    var s = String(text || "").toLowerCase().replace(/ß/g, "ss").replace(/[ðɖ]/g, "đ").normalize("NFD");
+    var out = [];
+    (s.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu) || []).forEach(function (w) {
+      var tones = "", base = "";
+      for (var i = 0; i < w.length; i++) {
+        if (TONES[w[i]]) tones += TONES[w[i]]; else base += w[i];
+      }
+      base = base.normalize("NFC").replace(/^([bcdđghklmnprstvx]+|qu)y$/, "$1i");
+      out.push(base + tones);
+    });
+    return out;
+  }
+
+  function toneWords(q, words) {
+    /* the searched words typed with a diacritic, as identity words, each once */
+    var wanted = {}, seen = {}, out = [];
+    words.forEach(function (w) { wanted[w] = 1; });
+    var folded = LS.fold(q).split(" "), ident = identWords(q);
+    if (folded.length !== ident.length) return out;
+    ident.forEach(function (w, i) {
+      if (!wanted[folded[i]] || seen[w] || out.length >= MAX_TERMS) return;
+      if (/^[\x00-\x7f]*$/.test(w) && !/['`?~.]$/.test(w)) return;  /* typed without diacritics */
+      seen[w] = 1;
+      out.push(w);
+    });
+    return out;
   }
 
   function filterValues() {
@@ -99,13 +143,25 @@
     return best;
   }
 
-  function rank(words, keep) {
+  function toneDocs(word) {
+    /* docs having ``word`` (an identity word) exactly as typed, diacritics included */
+    var docs = new Set(), key = TONE_PREFIX + word;
+    shardsFor(key, false).forEach(function (k) {
+      var postings = (store.w[k] || {})[key];
+      if (!postings) return;
+      for (var i = 0, v = 0; i < postings.length; i++) { v += postings[i]; docs.add(v >> 3); }
+    });
+    return docs;
+  }
+
+  function rank(words, keep, tones) {
     if (!words.length) {
       var all = [];
       for (var n = 0; n < meta.count; n++) if (keep(n)) all.push(n);
       return all;
     }
     var maps = words.map(scoreWord).sort(function (a, b) { return a.size - b.size; });
+    var toned = (tones || []).map(toneDocs);
     var hits = [];
     maps[0].forEach(function (s, doc) {
       var total = s;
@@ -114,6 +170,7 @@
         if (x === undefined) return;
         total += x;
       }
+      for (var j = 0; j < toned.length; j++) if (toned[j].has(doc)) total += TONE;
       if (keep(doc)) hits.push([doc, total]);
     });
     hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
@@ -122,7 +179,7 @@
 
   function setStatus(key, params) {
     state.status = [key, params || null];
-    statusEl.textContent = key ? LS.tr(key, params) : "";
+    statusEl.textContent = key ? LS.tr(key, params) + (key === "site.ui.search.loading" ? "" : dropNote()) : "";
   }
 
   function writeHash(q, f) {
@@ -156,7 +213,10 @@
     var started = performance.now();
     var q = input.value;
     var f = filterValues();
-    var words = queryWords(q);
+    var terms = queryTerms(q);
+    var words = terms.words;
+    var tones = toneWords(q, words);
+    state.dropped = terms.dropped;
     writeHash(q.trim(), f);
     if (!words.length && !anyFilter(f)) {
       state.hits = []; state.shown = 0;
@@ -169,13 +229,16 @@
     words.forEach(function (w) {
       shardsFor(w, w.length > 1).forEach(function (k) { if (!store.w[k]) needed.push("data/w/" + hex(k) + ".js"); });
     });
+    tones.forEach(function (w) {
+      shardsFor(TONE_PREFIX + w, false).forEach(function (k) { if (!store.w[k]) needed.push("data/w/" + hex(k) + ".js"); });
+    });
     if (anyFilter(f) && !store.facets) needed.push("data/f.js");
     var slow = setTimeout(function () { if (token === state.token) setStatus("site.ui.search.loading"); }, 150);
     return Promise.all(needed.map(LSD.load)).then(function () {
       if (token !== state.token) return;
       var keep = anyFilter(f) ? makeFilter(f) : function () { return true; };
       var t0 = performance.now();
-      state.hits = rank(words, keep);
+      state.hits = rank(words, keep, tones);
       state.timing = { shards: t0 - started, rank: performance.now() - t0 };
       state.shown = 0;
       state.filters = f;
@@ -228,6 +291,10 @@
     if (!state.hits.length) setStatus("site.ui.search.none");
     else if (state.shown < state.hits.length) setStatus("site.ui.search.shown", { shown: state.shown, n: state.hits.length });
     else setStatus("site.ui.search.count", { n: state.hits.length });
+  }
+
+  function dropNote() {
+    return state.dropped ? " " + LS.tr("site.ui.search.dropped", { kept: MAX_TERMS, dropped: state.dropped }) : "";
   }
 
   function el(tag, cls, text) {
@@ -307,6 +374,6 @@
       list.appendChild(frag);
     }
   });
-  window.LS_SEARCH = { search: search, words: queryWords };
+  window.LS_SEARCH = { search: search, words: queryWords, ident: identWords };
   if (readHash()) search();
 })();
