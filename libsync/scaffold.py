@@ -10,6 +10,7 @@ first Git commit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -63,8 +64,17 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
     }
 
 
-def _handles(people: list[dict]) -> list[str]:
-    return [f"@{p['github']}" for p in people if p.get("github")]
+# CODEOWNERS has no quoting: a value with a space or a line break would add rules of its own
+# ("x\n* @attacker"). Only handles and codes of the forms the network schema allows are written.
+_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")
+
+
+def _handles(people) -> list[str]:
+    if not isinstance(people, list):
+        return []
+    return [f"@{p['github']}" for p in people
+            if isinstance(p, dict) and isinstance(p.get("github"), str) and _HANDLE.fullmatch(p["github"])]
 
 
 def codeowners_text(network: Network) -> str:
@@ -80,7 +90,7 @@ def codeowners_text(network: Network) -> str:
         lines.append(f"/catalog/  {' '.join(lead_handles)}")
     for code in sorted(network.libraries):
         handles = _handles(network.libraries[code].get("librarians", []))
-        if not handles:
+        if not handles or not _CODE.fullmatch(code):
             continue
         lines.append(f"/records/{code}/  {' '.join(handles)}")
         lines.append(f"/inventories/{code}/  {' '.join(handles)}")
@@ -89,6 +99,8 @@ def codeowners_text(network: Network) -> str:
         members = group.get("members", [])
         pairs |= {(a, b) for a in members for b in members if a != b}
     for sender, receiver in sorted(pairs):
+        if not (isinstance(sender, str) and isinstance(receiver, str) and _CODE.fullmatch(sender) and _CODE.fullmatch(receiver)):
+            continue
         handles = _handles(network.libraries.get(receiver, {}).get("librarians", [])) + \
             _handles(network.libraries.get(sender, {}).get("librarians", []))
         if handles:

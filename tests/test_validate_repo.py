@@ -78,7 +78,7 @@ def test_github_annotations_are_escaped_and_followed_by_text(example_repo, cli):
     assert "file=records/XS/a%2Cb%3Ac.yaml" in annotation
     assert ",line=" in annotation and ",col=" in annotation
     assert any(line.startswith("records/XS/a,b:c.yaml:") for line in lines)  # the full text report too
-    assert lines[-1].startswith("Đã kiểm tra")
+    assert lines[-2].startswith("Đã kiểm tra") and lines[-1].startswith("::")   # commands resume after the report
 
 
 def test_escaping_follows_the_actions_toolkit():
@@ -108,7 +108,11 @@ def test_changed_since_checks_only_changed_files_but_sees_the_whole_repository(e
     payload = json.loads(result.stdout)
     assert result.exit_code == 1
     assert payload["files_checked"] == 1
-    assert [(e["file"], e["rule"], e["line"]) for e in payload["errors"]] == [("records/XS/moi-nhap.yaml", "duplicate-barcode", 7)]
+    # the new file's duplicate, and (cross-file problems are reported wherever the change shows
+    # them, issue #14 item 12) the unchanged file it duplicates; not the old schema mistake
+    assert [(e["file"], e["rule"]) for e in payload["errors"]] == [
+        (existing.relative_to(example_repo).as_posix(), "duplicate-barcode"), ("records/XS/moi-nhap.yaml", "duplicate-barcode")]
+    assert payload["errors"][1]["line"] == 7
     # a bad ref is a usage error
     bad = cli("--repo", example_repo, "validate", "--changed-since", "khong-co-nhanh-nay")
     assert bad.exit_code == 2 and "khong-co-nhanh-nay" in bad.output

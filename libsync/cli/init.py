@@ -11,6 +11,7 @@ from libsync.cli.common import check_format, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.scaffold import LIBSYNC_PIP_SPEC, init_network, write_codeowners
+from libsync.validation import gate
 
 
 def _parse_library(value: str) -> tuple[str, str]:
@@ -44,6 +45,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, ("text", "json"))
         repo = repository(ctx)
+        # who reviews what comes from network.yaml: only from one validate accepts in full
+        gate.read(repo.root, "network.yaml", "network", rules=True)
         changed = write_codeowners(repo.root, repo.network, check=check)
         if fmt == "json":
             print_json({"changed": changed, "check": check, "path": ".github/CODEOWNERS"})

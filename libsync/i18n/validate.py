@@ -11,6 +11,10 @@ MESSAGES = {
     "yaml.control_char": ("Ký tự điều khiển {code} trong văn bản (thường do copy từ phần mềm khác).", "Control character {code} in the text (often pasted from other software)."),
     "yaml.tag": ("Thẻ YAML {tag} không được dùng trong dữ liệu (chỉ chữ, số, true/false, danh sách và mục); hãy bỏ thẻ và viết giá trị thường.", "YAML tag {tag} is not allowed in data (only text, numbers, true/false, lists and mappings); remove the tag and write a plain value."),
     "yaml.control_char_field": ("Trường '{field}' chứa ký tự {code} mà XML/Excel không chứa được (ký tự điều khiển viết dạng mã thoát); hãy xóa ký tự này.", "Field '{field}' holds the character {code}, which XML and Excel cannot carry (a control character written as an escape); remove it."),
+    "validate.misplaced": (
+        "Tệp {path} không nằm đúng chỗ theo bố cục kho dữ liệu nên không lệnh nào đọc đến nó (biểu ghi sẽ biến mất khỏi mục lục); chỗ đúng: {expected}.",
+        "{path} is not where the repository layout expects a file, so no command reads it (a record would vanish from the catalogue); expected: {expected}.",
+    ),
     "validate.refused": (
         "{path} không hợp lệ nên lệnh này không dùng được:\n{problems}\nHãy sửa tệp, rồi chạy `libsync validate {path}` để kiểm tra lại.",
         "{path} does not validate, so this command cannot use it:\n{problems}\nFix the file, then run `libsync validate {path}` to check it.",

@@ -19,6 +19,7 @@ from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
 from libsync.validation.cache import Cache, content_key
 from libsync.validation.rules import CHECKERS, Found
+from libsync.validation.layout import misplaced
 from libsync.validation.schema_errors import explain, prune
 
 PARALLEL_THRESHOLD = 400
@@ -231,7 +232,7 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
              use_cache: bool = True, workers: int | None = None) -> Result:
     """Validate the repository at ``root``; ``paths`` or ``changed_since`` narrow which files are
     checked, while the cross-file rules always see the whole repository."""
-    from libsync.repository import Repository
+    from libsync.repository import DATA_DIRS, Repository
 
     root = Path(root).resolve()
     repo = Repository(root)
@@ -243,8 +244,15 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
         changed = git_changed(root, changed_since)
     check_set = _selected(root, all_files, paths, changed)
     known = set(all_files)
-    ungoverned = sorted(check_set - known)
-    check_set -= set(ungoverned)
+    wrong_place = dict(misplaced(root))     # in a data folder, but not where the layout says
+    misplaced_here = sorted(_selected(root, list(wrong_place), paths, changed) & set(wrong_place)) if wrong_place else []
+    ungoverned = sorted(check_set - known - set(wrong_place))
+    check_set -= set(ungoverned) | set(misplaced_here)
+    # A change can break a file it did not touch: a deleted record, a renamed barcode leave a
+    # manifest pointing at nothing. So when data changed, the cross-file problems of the whole
+    # repository are reported, not only those of the changed files.
+    whole_cross = changed is not None and not paths and any(
+        rel == "network.yaml" or rel.split("/", 1)[0] in DATA_DIRS for rel in changed)
 
     cache = Cache.open(root) if use_cache else Cache.disabled()
     results: dict[str, FileResult] = {}
@@ -281,7 +289,15 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
         problems.extend(Problem.from_state(s) for s in results[rel].problems)
     for rel in ungoverned:
         problems.append(Problem(rel, None, None, "not-governed", "validate.not_governed", {"path": rel}, WARNING))
-    problems.extend(p for p in map(Problem.from_state, cross_states) if p.file in check_set)
+    for rel in misplaced_here:
+        problems.append(Problem(rel, None, None, "misplaced-file", "validate.misplaced",
+                                {"path": rel, "expected": wrong_place[rel]}, ERROR))
+    problems.extend(p for p in map(Problem.from_state, cross_states) if whole_cross or p.file in check_set)
+    from libsync.store.write import pending as unfinished_writes
+
+    unfinished = unfinished_writes(root)   # a killed command's half-done change: files may be mixed
+    if unfinished:
+        problems.append(Problem(".", None, None, "unfinished-write", "recover.pending", {"count": unfinished}, ERROR))
     problems.sort(key=Problem.sort_key)
-    return Result(files_checked=len(check_set), problems=problems,
+    return Result(files_checked=len(check_set) + len(misplaced_here), problems=problems,
                   parsed=parsed, reused=len(all_files) - parsed)

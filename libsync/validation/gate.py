@@ -45,8 +45,9 @@ def fingerprint() -> str:
 _fingerprint: str | None = None
 
 
-def check_raw(relpath: str, raw: bytes, kind: str | None = None) -> tuple[dict | None, list[Problem]]:
-    """The document in ``raw`` if validate would accept the file on its own, else its errors."""
+def check_raw(relpath: str, raw: bytes, kind: str | None = None, rules: bool = False) -> tuple[dict | None, list[Problem]]:
+    """The document in ``raw`` if it reads and fits its schema (with ``rules``: and passes every
+    single-file rule of validate too), else its errors."""
     kind = kind or schemas.kind_of(relpath)
     if kind is None:   # not governed by a schema: read strictly, nothing more
         loaded = yamlio.load_bytes(raw, relpath)
@@ -57,7 +58,7 @@ def check_raw(relpath: str, raw: bytes, kind: str | None = None) -> tuple[dict |
         return (None if errors else loaded.data), errors
     from libsync.validation.engine import check_document
 
-    problems, _, data = check_document(kind, relpath, raw, rules=False)
+    problems, _, data = check_document(kind, relpath, raw, rules=rules)
     errors = [p for p in problems if p.severity == ERROR]
     if errors or not isinstance(data, dict):
         return None, errors
@@ -106,9 +107,10 @@ def read_bytes(root: str | os.PathLike, relpath: str) -> bytes:
         raise LibsyncError("file.unreadable", path=relpath, reason=exc.strerror or type(exc).__name__) from None
 
 
-def read(root: str | os.PathLike, relpath: str, kind: str | None = None) -> dict:
-    """The document at ``relpath`` (under ``root``) if validate accepts the file; else raises."""
-    data, errors = check_raw(relpath, read_bytes(root, relpath), kind)
+def read(root: str | os.PathLike, relpath: str, kind: str | None = None, rules: bool = False) -> dict:
+    """The document at ``relpath`` (under ``root``) if it reads and fits its schema (with
+    ``rules``: passes validate's single-file rules too); else raises the refusal."""
+    data, errors = check_raw(relpath, read_bytes(root, relpath), kind, rules)
     if data is None:
         raise refusal(relpath, errors)
     return data

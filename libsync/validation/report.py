@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
 
 from libsync.i18n import t
 from libsync.problems import Problem
@@ -14,10 +16,22 @@ def _where(p: Problem) -> str:
     return f"{p.file}:{p.line}" + (f":{p.column}" if p.column else "")
 
 
+# Line breaks and other controls that data (a YAML key, a file name) can carry into a message:
+# shown as escapes, so one problem is always one line and no data can start a line of its own
+# (a fake "file:1: error" line for people, a "::error" workflow command for GitHub).
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(0), f"\\u{ord(m.group(0)):04x}"), text)
+
+
 def problem_line(p: Problem) -> str:
-    """``file:line:col: lỗi [rule] message`` — one problem as the text report shows it."""
+    """``file:line:col: lỗi [rule] message`` — one problem as the text report shows it, always one line."""
     label = t("report.error") if p.severity == "error" else t("report.warning")
-    return f"{_where(p)}: {label} [{p.rule}] {p.message}"
+    return _visible(f"{_where(p)}: {label} [{p.rule}] {p.message}")
 
 
 def text_lines(result, show_cache: bool = False) -> list[str]:
@@ -45,7 +59,9 @@ def _escape_property(value: str) -> str:
 
 def github_lines(result) -> list[str]:
     """GitHub Actions workflow commands (escaped as the Actions toolkit escapes them),
-    followed by the full text report, since GitHub shows only the first annotations."""
+    followed by the full text report, since GitHub shows only the first annotations. The
+    text report is printed with workflow commands stopped (``::stop-commands::TOKEN``, a
+    random token no data can guess), so nothing in it is ever taken for a command."""
     lines = []
     for p in result.problems:
         command = "error" if p.severity == "error" else "warning"
@@ -56,4 +72,5 @@ def github_lines(result) -> list[str]:
             props.append(f"col={p.column}")
         props.append(f"title={_escape_property(p.rule)}")
         lines.append(f"::{command} {','.join(props)}::{_escape_data(p.message)}")
-    return lines + text_lines(result)
+    token = secrets.token_hex(16)
+    return lines + [f"::stop-commands::{token}"] + text_lines(result) + [f"::{token}::"]
