@@ -198,3 +198,14 @@ def test_two_dispatches_at_once_one_wins_and_history_is_whole(tmp_path):
     data = yaml.safe_load(next(root.glob(f"exchanges/*/*/{target}.yaml")).read_text(encoding="utf-8"))
     assert [h["status"] for h in data["history"]].count("dispatched") == 1
     assert not leftovers(root)
+
+
+def test_output_to_a_pipe_or_device_is_refused(tmp_path):
+    """As root, ``-o /dev/full`` replaced the device with a file; a FIFO stands in for the device."""
+    root = copy_example(tmp_path / "network")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    proc = libsync(root, "merge", "-o", str(fifo))
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "not a plain file" in err.decode()
+    assert Path(fifo).is_fifo()

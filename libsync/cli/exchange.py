@@ -12,6 +12,7 @@ from libsync.cli.common import check_format, console, print_json, repository
 from libsync.cli.schedule import parse_day, reason_text
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.store.output import check_output
 
 
 def _report(outcome, fmt: str) -> None:
@@ -187,7 +188,9 @@ def register(app: typer.Typer) -> None:
         from libsync.rotation.minutes import build_minutes
 
         format_of(output)
-        doc = build_minutes(repository(ctx), exchange_id, kind)
+        repo = repository(ctx)
+        check_output(output, repo.root)
+        doc = build_minutes(repo, exchange_id, kind)
         write(doc, output)
         console().print(t("rotation.minutes_written", path=output))
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from libsync.atomic import write_atomic
+from libsync.store.output import check_output, write_output
 from libsync.cli.common import check_format, print_json, repository
 from libsync.i18n import t
 from libsync.interchange import exporter
@@ -28,8 +28,9 @@ def register(app: typer.Typer) -> None:
         fmt = check_format(fmt, exporter.FORMATS)
         report = check_format(report, REPORT_FORMATS)
         repo = repository(ctx)
+        check_output(output, repo.root)
         result = exporter.export(repo, fmt, library=library, audience=audience)
-        write_atomic(output, result.data)
+        write_output(output, result.data, repo.root)
         if report == "json":
             data = result.to_dict()
             data["output"] = output

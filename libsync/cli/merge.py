@@ -8,9 +8,9 @@ from typing import Optional
 import typer
 from tabulate import tabulate
 
-from libsync.atomic import write_atomic
 from libsync.catalog import build_union, check_audience, explain
 from libsync.recordcache import load_records
+from libsync.store.output import check_output, write_output
 from libsync.cli.common import check_format, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -83,6 +83,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)
+        if output:
+            check_output(output, repo.root)
         audience = check_audience(repo, audience)
         loaded = load_records(repo)
         union = build_union(repo, audience, with_edges=bool(explain_id), loaded=loaded)
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
                     typer.echo("  " + t("catalog.explain.edge", a=e["records"][0], b=e["records"][1], rule=rule_text(e)))
             raise typer.Exit(code)
         if output:
-            write_atomic(output, to_json_text(union))
+            write_output(output, to_json_text(union), repo.root)
         if uncertain:
             pairs = {"audience": union["audience"], "conflicts": union["conflicts"], "uncertain": union["uncertain"]}
             if fmt == "json":

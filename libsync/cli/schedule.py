@@ -11,6 +11,7 @@ from libsync.cli.common import check_format, console, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
+from libsync.store.output import check_output, write_output
 
 
 def parse_day(value: str | None, required: bool = False):
@@ -43,7 +44,6 @@ def register(app: typer.Typer) -> None:
         commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
         by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
     ) -> None:
-        from libsync.atomic import write_atomic
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics
         from libsync.rotation.exchanges import create_from_plan
@@ -51,13 +51,15 @@ def register(app: typer.Typer) -> None:
 
         fmt = check_format(fmt, ("text", "json"))
         repo = repository(ctx)
+        if ics:
+            check_output(ics, repo.root)
         network = repo.network
         network.term(term)
         index = CopyIndex.from_repository(repo)
         plan = plan_term(network, index, term, group, max_stay_days, parse_day(earliest))
         written = None
         if ics:
-            write_atomic(ics, plan_to_ics(plan, network))
+            write_output(ics, plan_to_ics(plan, network), repo.root)
         if write:
             written = create_from_plan(repo, plan, by=by, commit=commit)
         if fmt == "json":

@@ -8,6 +8,7 @@ import typer
 
 from libsync.cli.common import check_format, print_json, repository
 from libsync.i18n import t
+from libsync.store.output import check_output
 
 FORMATS = ("text", "json")
 
@@ -26,7 +27,9 @@ def register(app: typer.Typer) -> None:
         from libsync.site import build
 
         fmt = check_format(fmt, FORMATS)
-        summary = build(repository(ctx), out, audience=audience, term=term)
+        repo = repository(ctx)
+        check_output(out, repo.root, folder=True)
+        summary = build(repo, out, audience=audience, term=term)
         if fmt == "json":
             print_json(summary)
             return

@@ -168,3 +168,24 @@ MESSAGES.update({
         "has comments (#) that cannot be put back in the right place after formatting; the file is left as written",
     ),
 })
+
+MESSAGES.update({
+    "output.empty": ("Chưa có tên tệp kết quả (-o).", "No output file name given (-o)."),
+    "output.refused": ("Không ghi được ra {path}: {reason}", "Cannot write to {path}: {reason}"),
+    "output.symlink": (
+        "Không ghi ra {path}: đó là liên kết tượng trưng (symlink). Hãy chọn một tệp thường.",
+        "Not writing to {path}: it is a symbolic link. Choose a plain file.",
+    ),
+    "output.not_regular": (
+        "Không ghi ra {path}: đó không phải tệp thường (thư mục, thiết bị, ống dẫn…). Hãy chọn một tên tệp.",
+        "Not writing to {path}: it is not a plain file (a folder, a device, a pipe…). Choose a file name.",
+    ),
+    "output.not_folder": (
+        "Không ghi ra {path}: đó không phải thư mục.",
+        "Not writing to {path}: it is not a folder.",
+    ),
+    "output.repository": (
+        "Không ghi ra {path}: đường dẫn này là dữ liệu của kho (network.yaml, records/, exchanges/, inventories/, catalog/, schema/, files/, .git). Hãy ghi kết quả ra chỗ khác.",
+        "Not writing to {path}: it is part of the repository's data (network.yaml, records/, exchanges/, inventories/, catalog/, schema/, files/, .git). Write the result somewhere else.",
+    ),
+})
