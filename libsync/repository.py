@@ -44,6 +44,7 @@ def find_root(start: Path | None = None, explicit: str | os.PathLike | None = No
 class Repository:
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root).resolve()
+        self.symlinks: list[str] = []   # found by the last ``data_files`` walk, never followed
 
     @classmethod
     def discover(cls, explicit: str | os.PathLike | None = None, start: Path | None = None) -> "Repository":
@@ -51,6 +52,12 @@ class Repository:
 
     # --- paths ------------------------------------------------------------------------------
     def path(self, relpath: str) -> Path:
+        """``relpath`` under the repository; a path that would lead out of it (``..``, an absolute
+        path, a backslash) — an id or path a user typed — is refused."""
+        if ".." in relpath or "\\" in relpath or relpath.startswith("/") or ":" in relpath[:2]:
+            full = (self.root / relpath).resolve()
+            if "\\" in relpath or not full.is_relative_to(self.root):
+                raise LibsyncError("repo.outside", path=relpath, root=str(self.root))
         return self.root / relpath
 
     def relpath(self, path: str | os.PathLike) -> str:
@@ -78,14 +85,27 @@ class Repository:
 
     # --- listing ----------------------------------------------------------------------------
     def data_files(self, kinds: tuple[str, ...] | None = None) -> list[str]:
-        """Relative paths of every YAML data file that a schema governs, sorted."""
+        """Relative paths of every YAML data file that a schema governs, sorted.
+
+        A symbolic link (file or folder) is never followed: it could lead out of the repository
+        (``records/XS/x.yaml -> /etc/passwd``). Such links are left out and listed in
+        ``self.symlinks`` for ``validate`` to report."""
         found: list[str] = []
-        if (kinds is None or "network" in kinds) and (self.root / NETWORK_FILE).is_file():
-            found.append(NETWORK_FILE)
+        self.symlinks = []
+        network = self.root / NETWORK_FILE
+        if kinds is None or "network" in kinds:
+            if network.is_symlink():
+                self.symlinks.append(NETWORK_FILE)
+            elif network.is_file():
+                found.append(NETWORK_FILE)
         for top in DATA_DIRS:   # only the folders that can hold the kinds asked for (records/ is big)
-            if (kinds is None or TOP_OF[top] in kinds) and (self.root / top).is_dir():
-                self._walk(top, kinds, found)
+            if kinds is None or TOP_OF[top] in kinds:
+                if (self.root / top).is_symlink():
+                    self.symlinks.append(top)
+                elif (self.root / top).is_dir():
+                    self._walk(top, kinds, found)
         found.sort()
+        self.symlinks.sort()
         return found
 
     def _walk(self, rel_dir: str, kinds, found: list[str]) -> None:
@@ -98,6 +118,9 @@ class Repository:
             for entry in entries:
                 name = entry.name
                 if name[0] == ".":
+                    continue
+                if entry.is_symlink():
+                    self.symlinks.append(f"{rel_dir}/{name}")
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     self._walk(f"{rel_dir}/{name}", kinds, found)

@@ -70,21 +70,9 @@ def _unreadable(root: Path, relpath: str) -> LibsyncError:
 
 
 def _record_files(root: Path) -> list[str]:
-    base = root / "records"
-    out = []
-    if not base.is_dir():
-        return out
-    with os.scandir(base) as libs:
-        for lib in sorted(libs, key=lambda e: e.name):
-            if lib.name.startswith(".") or not lib.is_dir():
-                continue
-            with os.scandir(lib.path) as files:
-                for entry in files:
-                    if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
-                        continue
-                    out.append(f"records/{lib.name}/{entry.name}")
-    out.sort()
-    return out
+    from libsync.repository import Repository
+
+    return Repository(root).record_files()   # the one walker: no symlink followed
 
 
 class CopyIndex:

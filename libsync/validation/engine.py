@@ -295,6 +295,8 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     problems.extend(p for p in map(Problem.from_state, cross_states) if whole_cross or p.file in check_set)
     from libsync.store.write import pending as unfinished_writes
 
+    for rel in repo.symlinks:              # never followed: it could lead out of the repository
+        problems.append(Problem(rel, None, None, "symlink", "file.symlink_refused", {"path": rel}, ERROR))
     unfinished = unfinished_writes(root)   # a killed command's half-done change: files may be mixed
     if unfinished:
         problems.append(Problem(".", None, None, "unfinished-write", "recover.pending", {"count": unfinished}, ERROR))

@@ -98,12 +98,16 @@ def refusal(relpath: str, errors: list) -> LibsyncError:
 
 def read_bytes(root: str | os.PathLike, relpath: str) -> bytes:
     """A data file's bytes; a missing or unreadable file raises with the reason the system gave."""
+    path = Path(root) / relpath
     try:
-        with open(Path(root) / relpath, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))   # never through a symlink
+        with os.fdopen(fd, "rb") as fh:
             return fh.read()
     except FileNotFoundError:
         raise LibsyncError("file.not_found", path=relpath) from None
     except OSError as exc:
+        if path.is_symlink():
+            raise LibsyncError("file.symlink_refused", path=relpath) from None
         raise LibsyncError("file.unreadable", path=relpath, reason=exc.strerror or type(exc).__name__) from None
 
 
