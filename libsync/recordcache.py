@@ -21,7 +21,7 @@ from libsync import filecache, schemas, yamlio
 from libsync.cachedir import repo_cache_dir
 from libsync.problems import ERROR, Problem
 
-CACHE_NAME = "records-v2"
+CACHE_NAME = "records-v3"
 CACHE_FILE = CACHE_NAME + ".json"
 PARALLEL_FROM = filecache.PARALLEL_FROM
 
@@ -56,6 +56,11 @@ def _check(relpath: str, loaded: yamlio.Loaded) -> list:
         field_name = "/".join(str(p) for p in path) or "-"
         return [None, [Problem(relpath, line, col, "schema", "catalog.invalid_record",
                                {"path": relpath, "field": field_name}).to_state()]]
+    from libsync.validation.gate import place_problems
+
+    misplaced = place_problems(relpath, data, loaded.text)   # never shown as another library's
+    if misplaced:
+        return [None, [misplaced[0].to_state()]]
     return [data, []]
 
 
@@ -64,7 +69,7 @@ def _compute(relpath: str, raw: bytes) -> list:
 
 
 def _stamp_text(relpaths: list[str], stamps: dict) -> str:
-    parts = []
+    parts = [CACHE_NAME]   # what counts as a valid record is part of the stamp (indexes built on it follow)
     for rel in relpaths:
         s = stamps.get(rel) or (-1, -1, -1, -1)
         parts.append(f"{rel}\0{s[0]}\0{s[1]}\0{s[2]}\0{s[3]}")

@@ -62,7 +62,29 @@ def check_raw(relpath: str, raw: bytes, kind: str | None = None, rules: bool = F
     errors = [p for p in problems if p.severity == ERROR]
     if errors or not isinstance(data, dict):
         return None, errors
+    if not rules:
+        errors = place_problems(relpath, data, raw)
+        if errors:
+            return None, errors
     return data, []
+
+
+def place_problems(relpath: str, data: dict, raw: bytes | str | None = None) -> list[Problem]:
+    """Ownership comes from the folder: a record or snapshot whose ``library`` (or ``id``) does
+    not agree with where the file is — an XS record copied to records/XS/ with ``library: HD`` —
+    is refused by every command, or it would be shown to the wrong library's audience."""
+    from libsync.validation.rules import Found, check_place
+
+    found = Found()
+    check_place(found, relpath, data)
+    if not found.items:
+        return []
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else (raw or "")
+    out = []
+    for rule, key, params, path, severity in found.items:
+        line, col = yamlio.locate(text, path) if text else (None, None)
+        out.append(Problem(relpath, line, col, rule, key, params, severity, yamlio.pointer(path)))
+    return out
 
 
 def verdict(relpath: str, raw: bytes, kind: str | None = None) -> list:

@@ -60,7 +60,7 @@ def _path_parts(relpath: str) -> tuple[str, ...]:
     return PurePosixPath(relpath).parts
 
 
-def _check_place(found: Found, relpath: str, data: dict) -> None:
+def check_place(found: Found, relpath: str, data: dict) -> None:
     """The file's place agrees with its content: ``id`` is the file name (and a safe one), and
     for records and snapshots ``library`` is the folder (``<top>/<LIB>/<id>.yaml``)."""
     parts = _path_parts(relpath)
@@ -82,7 +82,7 @@ ART28_REQUIRED = ("title", "authors", "publication", "subjects", "call_number")
 
 def check_record(relpath: str, data: dict, found: Found) -> dict:
     rid, lib = data.get("id"), data.get("library")
-    _check_place(found, relpath, data)
+    check_place(found, relpath, data)
     isbn = data.get("isbn")
     if isinstance(isbn, str) and not isbn_valid(isbn):
         found.error("isbn-checksum", "rule.isbn", ["isbn"], value=isbn)
@@ -133,7 +133,7 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
 def check_exchange(relpath: str, data: dict, found: Found) -> dict:
     parts = _path_parts(relpath)
     eid, term = data.get("id"), data.get("term")
-    _check_place(found, relpath, data)
+    check_place(found, relpath, data)
     if isinstance(term, str) and len(parts) == 4 and term != f"{parts[1]}/{parts[2]}":
         found.error("term-path", "rule.term_mismatch_path", ["term"], term=term, folder=f"{parts[1]}/{parts[2]}")
     sender, receiver = data.get("from"), data.get("to")
@@ -185,7 +185,7 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
 
 def check_inventory(relpath: str, data: dict, found: Found) -> dict:
     sid, lib = data.get("id"), data.get("library")
-    _check_place(found, relpath, data)
+    check_place(found, relpath, data)
     _check_dates(found, data, ("date",), [])
     barcodes = data.get("barcodes")
     total = len(barcodes) if isinstance(barcodes, list) else None
