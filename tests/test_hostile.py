@@ -98,14 +98,19 @@ def _git_init(root: Path) -> None:
 
 
 def _subst(arg, tmp: Path, repo: Path, inputs: Path) -> str:
+    if isinstance(arg, dict):  # a long argument, given like file content: {text: "toan ", times: 10000}
+        arg = _content(arg).decode("utf-8")
     return str(arg).replace("{tmp}", str(tmp)).replace("{input}", str(inputs)).replace("{repo}", str(repo))
 
 
-def _run(argv: list[str], repo: Path, env_extra: dict, pipe_head: int | None = None):
+def _run(argv: list[str], repo: Path, env_extra: dict, pipe_head: int | None = None, timeout: float = 300):
     env = {**os.environ, "LIBSYNC_LANG": "en", "PYTHONIOENCODING": "utf-8", **env_extra}
     cmd = [sys.executable, "-c", "from libsync.cli import main; main()", "--repo", str(repo), *argv]
     if pipe_head is None:
-        done = subprocess.run(cmd, capture_output=True, env=env, stdin=subprocess.DEVNULL, timeout=300)
+        try:
+            done = subprocess.run(cmd, capture_output=True, env=env, stdin=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"libsync {' '.join(argv)[:200]} did not finish within {timeout} s")
         return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
     # the consumer reads a few lines and goes away, as `| head -1` does
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL)
@@ -140,7 +145,7 @@ def test_hostile(case, tmp_path):
     before = _snapshot(repo)
     index_before = _git(repo, "status", "--porcelain") if case.get("git") else None
     argv = [_subst(a, tmp_path, repo, inputs) for a in case["run"]]
-    code, out, err = _run(argv, repo, env, case.get("pipe_head"))
+    code, out, err = _run(argv, repo, env, case.get("pipe_head"), case.get("timeout", 300))
     text = out + err
     where = f"\n$ libsync {' '.join(argv)}\n--- exit {code}\n{text[-4000:]}"
     assert "Traceback" not in text, where
