@@ -21,6 +21,10 @@ MESSAGES = {
         "Học kỳ không có trong lịch năm học của network.yaml: {term} (có: {known}).",
         "Term not in the school-year calendar of network.yaml: {term} (known: {known}).",
     ),
+    "repo.outside": (
+        "{path} dẫn ra ngoài kho dữ liệu ({root}); chỉ dùng mã hoặc đường dẫn bên trong kho.",
+        "{path} leads outside the repository ({root}); use an id or a path inside it.",
+    ),
     "file.not_found": ("Không tìm thấy tệp: {path}", "File not found: {path}"),
     "file.unreadable": ("Không đọc được tệp {path}: {reason}", "Cannot read {path}: {reason}"),
     "file.write_failed": (

@@ -49,6 +49,7 @@ MESSAGES = {
     "hint.did_you_mean": (" — có phải ý bạn là '{suggestion}'?", " — did you mean '{suggestion}'?"),
     "hint.date": (" (dạng NĂM-THÁNG-NGÀY, ví dụ 2024-09-05)", " (YEAR-MONTH-DAY, e.g. 2024-09-05)"),
     "hint.id": (" (chỉ chữ không dấu, số, '.', '-', '_'; không có '/' hay '..')", " (only unaccented letters, digits, '.', '-', '_'; no '/' or '..')"),
+    "hint.url": (" (https://… hoặc files/… — một tệp trong thư mục files/ của kho: không có '..', không bắt đầu bằng '/', không dùng '\\')", " (https://… or files/… — a file in the repository's files/ folder: no '..', no leading '/', no '\\')"),
     "hint.code": (" (mã thư viện: chữ in hoa và số, ví dụ XS)", " (library code: capitals and digits, e.g. XS)"),
     "type.string": ("chuỗi chữ", "text"),
     "type.integer": ("số nguyên", "a whole number"),

@@ -583,9 +583,10 @@ class _Site:
             if cluster.get("access") != "download" or not url.startswith("files/"):
                 continue
             source = (self.files_root / url).resolve()
-            if not source.is_relative_to(self.files_root / "files") or not source.is_file():
-                continue
-            target = out / url
+            files_dir = (self.files_root / "files").resolve()
+            if not source.is_relative_to(files_dir) or not source.is_file():
+                continue   # never anything outside the repository's files/ (validate rejects such URLs)
+            target = out / "files" / source.relative_to(files_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             copied += 1

@@ -16,6 +16,7 @@ _TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string", 
 _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ID = "^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
 _CODE = "^[A-Z][A-Z0-9]{1,15}$"
+_URL = r"^(?:https?://[^\s\\]+|files/(?!/)(?!\.\.?(?:/|$))(?!.*/\.\.?(?:/|$))(?!.*//)[^\s\\]+)$"
 
 
 def field_name(path):
@@ -92,7 +93,7 @@ def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None)
             problems.append(_problem(relpath, text, path, "schema-enum", "schema.enum", {
                 "field": field_name(path), "value": _value_text(instance), "choices": ", ".join(map(str, value))}))
         elif validator == "pattern":
-            hint = {_DATE: t("hint.date"), _ID: t("hint.id"), _CODE: t("hint.code")}.get(value, "")
+            hint = {_DATE: t("hint.date"), _ID: t("hint.id"), _CODE: t("hint.code"), _URL: t("hint.url")}.get(value, "")
             problems.append(_problem(relpath, text, path, "schema-pattern", "schema.pattern", {
                 "field": field_name(path), "value": _value_text(instance), "hint": hint}))
         elif validator == "minLength":
