@@ -69,18 +69,12 @@ def _emit(report: dict, fmt: str, title: str) -> None:
     if fmt == "csv":
         typer.echo(rep.to_csv(report), nl=False)
         return
-    out = console()
-    out.print(title, markup=False)
-    table = RichTable(*rep.header(), show_lines=False)
-    for row in rep.rows(report):
-        if row[0] != rep.category_label("present", report.get("kind", "diff")):
-            table.add_row(*row)
-    if table.row_count:
-        out.print(table)
-    summary = RichTable(t("inventory.summary"), t("inventory.col.count"))
-    for row in rep.summary_rows(report):
-        summary.add_row(*row)
-    out.print(summary)
+    parts = [title, "\n\n"]
+    rows = rep.rows(report, skip=("present",))
+    if rows:
+        parts += [rep.text_table(rep.header(), rows), "\n"]
+    parts.append(rep.text_table([t("inventory.summary"), t("inventory.col.count")], rep.summary_rows(report)))
+    sys.stdout.write("".join(parts))
 
 
 def _finish(report: dict, network, fail_on: set[str], minutes: str | None) -> None:
