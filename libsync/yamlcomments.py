@@ -77,7 +77,7 @@ def carry_comments(old: str, new: str) -> str | None:
     ``new`` itself when ``old`` has none; ``None`` if they cannot be placed faithfully."""
     try:
         found = comments(old)
-        if not found:
+        if not found or comments(new):   # nothing to carry, or the new text has its own already
             return new
         old_lines = entry_lines(old)
         new_lines = entry_lines(new)

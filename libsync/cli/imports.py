@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import nullcontext
 from typing import Optional
 
 import typer
@@ -11,6 +13,7 @@ from libsync.cli.common import check_format, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange import importer, tables
+from libsync.store import lock
 
 FORMATS = ("text", "json")
 
@@ -63,14 +66,18 @@ def run_import(ctx, kind: str, file: str, library: str, on_match: str, encoding:
     columns = tables.load_mapping(mapping) if mapping else None
     options = importer.Options(library=library, on_match=on_match, share=share, access=access,
                                default_type=default_type, strict=strict)
-    plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
-    written, sha = None, None
-    if plan.refused:
-        render_plan(plan, fmt, True, None, None)
-        raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected), total=plan.total)
-    if not dry_run:
-        sha = importer.apply_plan(repo, plan, commit=commit)
-        written = len(plan.writes)
+    # the plan is made from the records as they are now: no other command may change them
+    # between planning and writing (a dry run writes nothing and needs no lock)
+    with nullcontext() if dry_run else lock.locked(repo.root, f"import {kind} {os.path.basename(file)}"):
+        plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
+        written, sha = None, None
+        if plan.refused:
+            render_plan(plan, fmt, True, None, None)
+            raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected),
+                               total=plan.total)
+        if not dry_run:
+            sha = importer.apply_plan(repo, plan, commit=commit)
+            written = len(plan.writes)
     render_plan(plan, fmt, dry_run, written, sha)
     if plan.rejected:
         raise typer.Exit(1)
