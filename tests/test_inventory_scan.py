@@ -89,9 +89,14 @@ def test_explicit_encoding_and_utf16_bom(tmp_path):
     assert scan16.barcodes == ["XS1", "XS2"] and scan16.encoding == "utf-16"
 
 
-def test_utf16_without_bom_is_refused(tmp_path):
+def test_utf16_without_bom_is_read_and_binary_is_refused(tmp_path):
+    # the NUL byte of every ASCII letter gives UTF-16 away, BOM or not (issue #14 item 18)
+    scan = read_scan(write(tmp_path, "u16.txt", "XS1\nXS2\n".encode("utf-16-le")))
+    assert scan.barcodes == ["XS1", "XS2"] and scan.encoding == "utf-16-le"
+    scan = read_scan(write(tmp_path, "u16be.txt", "XS1\nXS2\n".encode("utf-16-be")))
+    assert scan.barcodes == ["XS1", "XS2"] and scan.encoding == "utf-16-be"
     with pytest.raises(LibsyncError) as info:
-        read_scan(write(tmp_path, "u16.txt", "XS1\nXS2\n".encode("utf-16-le")))
+        read_scan(write(tmp_path, "bin.txt", b"XS1\nXS2\x00\x00\x01\x02XS3\n"))
     assert info.value.key == "inventory.scan_binary"
 
 

@@ -17,7 +17,7 @@ from libsync.inventory import report as rep
 from libsync.inventory.check import catalog_snapshot, check
 from libsync.inventory.diff import CATEGORIES, diff, failing
 from libsync.inventory.index import CopyIndex, movements
-from libsync.inventory.scan import read_scan
+from libsync.inventory.scan import check_encoding, read_scan
 from libsync.inventory.snapshot import CATALOG_REFS, check_date, load_snapshot, record_snapshot, snapshot_files
 
 FORMATS = ("text", "json", "csv")
@@ -104,10 +104,12 @@ def register(app: typer.Typer) -> None:
         taken_by: Optional[str] = typer.Option(None, "--by", help=t("help.inventory.by")),
         exchange: Optional[str] = typer.Option(None, "--exchange", help=t("help.inventory.exchange")),
         snapshot_id: Optional[str] = typer.Option(None, "--id", help=t("help.inventory.id")),
-        encoding: Optional[str] = typer.Option(None, "--encoding", help=t("help.inventory.encoding")),
+        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|utf-16|cp1258|tcvn3|vni",
+                                               help=t("help.inventory.encoding")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
     ) -> None:
         fmt = check_format(fmt, ("text", "json"))
+        check_encoding(encoding)
         repo = repository(ctx)
         result = record_snapshot(repo, library, scanfile, label=label, date=date, location=location,
                                  taken_by=taken_by, exchange=exchange, snapshot_id=snapshot_id, encoding=encoding)
@@ -162,13 +164,15 @@ def register(app: typer.Typer) -> None:
         library: str = typer.Argument(..., metavar="LIB", help=t("help.opt.library")),
         scanfile: str = typer.Argument(..., metavar="SCANFILE", help=t("help.inventory.scanfile")),
         date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.catalog_date")),
-        encoding: Optional[str] = typer.Option(None, "--encoding", help=t("help.inventory.encoding")),
+        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|utf-16|cp1258|tcvn3|vni",
+                                               help=t("help.inventory.encoding")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
         minutes: Optional[str] = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
         fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
         no_cache: bool = typer.Option(False, "--no-cache", help=t("help.inventory.no_cache")),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
+        check_encoding(encoding)
         fails = _fail_on(fail_on)
         _check_minutes(minutes)
         repo = repository(ctx)

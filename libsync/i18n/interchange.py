@@ -43,6 +43,10 @@ MESSAGES = {
     ),
     "interchange.marc.bad_isbn": ("ISBN sai số kiểm tra, bỏ qua: {value}", "ISBN with a wrong check digit, ignored: {value}"),
     "interchange.marc.bad_url": ("đường dẫn 856 $u không hợp lệ, bỏ qua: {value}", "856 $u link is not valid, ignored: {value}"),
+    "interchange.not_marc": (
+        "{path}: không phải tệp MARC — không có biểu ghi MARC21 (ISO 2709) hay MARCXML nào; không nhập gì.",
+        "{path}: not a MARC file — it holds no MARC21 (ISO 2709) or MARCXML record; nothing was imported.",
+    ),
     "interchange.marcxml.bad": (
         "{path}, dòng {line}: tệp MARCXML hỏng ({reason}); không nhập biểu ghi nào.",
         "{path}, line {line}: broken MARCXML ({reason}); nothing was imported.",
@@ -65,10 +69,52 @@ MESSAGES = {
         "Exported {records} records ({fmt}, audience: {audience}) to {path}.",
     ),
     "interchange.export.marc_count": ("Số biểu ghi MARC đã ghi: {n}.", "MARC records written: {n}."),
+    "interchange.export.bad_chars": (
+        "Biểu ghi {id}: trường {field} chứa ký tự điều khiển {chars} mà {fmt} (XML) không chứa được — không xuất biểu ghi này. "
+        "Chạy 'libsync validate' để tìm và sửa.",
+        "Record {id}: field {field} holds the control character(s) {chars}, which {fmt} (XML) cannot carry — not exported. "
+        "Run 'libsync validate' to find and fix it.",
+    ),
+    "interchange.export.cell_too_long": (
+        "Biểu ghi {id}: cột {field} dài {size} ký tự, quá giới hạn {limit} ký tự của một ô Excel — không xuất biểu ghi này ra XLSX "
+        "(Excel sẽ cắt mất phần sau).",
+        "Record {id}: column {field} is {size} characters, over Excel's limit of {limit} per cell — not exported to XLSX "
+        "(Excel would cut the rest off).",
+    ),
     "interchange.export.refused": ("{n} biểu ghi không xuất được:", "{n} records could not be exported:"),
     # spreadsheets
     "interchange.xlsx.sheet": ("Sổ đăng ký", "Register"),
     "interchange.xlsx.bad": ("{path}: không đọc được tệp Excel (.xlsx): {reason}", "{path}: cannot read the Excel (.xlsx) file: {reason}"),
+    "interchange.xlsx.too_big": (
+        "{path}: tệp Excel khi giải nén sẽ chiếm {size} MB, vượt giới hạn {limit} MB (có thể là “bom nén”); không đọc tệp này.",
+        "{path}: the Excel file would take {size} MB once unpacked, over the limit of {limit} MB (possibly a zip bomb); it was not read.",
+    ),
+    "interchange.xlsx.ratio": (
+        "{path}: phần {part} của tệp Excel nén {compressed} MB nhưng giải nén ra {size} MB — gấp hơn {ratio} lần, "
+        "dấu hiệu của “bom nén”; không đọc tệp này.",
+        "{path}: part {part} of the Excel file is {compressed} MB packed but {size} MB unpacked — over {ratio} times, "
+        "the mark of a zip bomb; it was not read.",
+    ),
+    "interchange.xlsx.too_many_parts": (
+        "{path}: tệp Excel có {parts} phần, vượt giới hạn {limit}; không đọc tệp này.",
+        "{path}: the Excel file has {parts} parts, over the limit of {limit}; it was not read.",
+    ),
+    "interchange.xlsx.entities": (
+        "{path}: phần {part} của tệp Excel có khai báo DTD/thực thể XML (<!DOCTYPE, <!ENTITY) — tệp Excel thật không bao giờ có, "
+        "còn kiểu “billion laughs” dùng nó để làm treo máy; không đọc tệp này.",
+        "{path}: part {part} of the Excel file declares a DTD or XML entities (<!DOCTYPE, <!ENTITY) — a real Excel file "
+        "never does, a “billion laughs” attack does; it was not read.",
+    ),
+    "interchange.xlsx.encoding": (
+        "{path}: phần {part} của tệp Excel không phải XML dạng UTF-8; không đọc tệp này.",
+        "{path}: part {part} of the Excel file is not XML in UTF-8; it was not read.",
+    ),
+    "interchange.xlsx.too_many_cells": (
+        "{path}: trang tính {part} trải trên {rows} dòng × {cols} cột ({cells} ô), vượt giới hạn {limit} ô; không đọc tệp này. "
+        "Nếu dữ liệu thật ít hơn, hãy xoá các dòng/cột trống phía sau dữ liệu (Ctrl+End chỉ ra ô cuối cùng) rồi lưu lại.",
+        "{path}: worksheet {part} spans {rows} rows × {cols} columns ({cells} cells), over the limit of {limit} cells; "
+        "it was not read. If the data is smaller, delete the empty rows and columns after it (Ctrl+End shows the last cell) and save again.",
+    ),
     "interchange.map.bad": ("Tệp ánh xạ cột {path} không đọc được: {reason}", "Column mapping file {path} cannot be read: {reason}"),
     "interchange.map.unknown_field": (
         "{path}: cột '{heading}' được ánh xạ tới '{field}' — không có trường này. Dùng một trong: {fields}",
@@ -83,6 +129,16 @@ MESSAGES = {
         "{path}, line {line}: no title column (Tên sách / Nhan đề). Use --map to name it.",
     ),
     "interchange.table.no_title_row": ("dòng có dữ liệu nhưng không có nhan đề", "the line has data but no title"),
+    "interchange.table.cell_too_long": (
+        "{path}, dòng {line}: một ô dài hơn {limit} ký tự — thường do một dấu ngoặc kép (\") mở ra mà không đóng lại, "
+        "khiến phần còn lại của tệp thành một ô; không nhập gì.",
+        "{path}, line {line}: a cell longer than {limit} characters — most often a quotation mark (\") opened and never closed, "
+        "so the rest of the file became one cell; nothing was imported.",
+    ),
+    "interchange.table.bad_csv": (
+        "{path}, dòng {line}: tệp CSV hỏng ({reason}); không nhập gì.",
+        "{path}, line {line}: broken CSV file ({reason}); nothing was imported.",
+    ),
     "interchange.table.bad_value": ("dòng {line}: giá trị '{value}' của cột {field} không hiểu được, bỏ qua", "line {line}: cannot understand '{value}' in column {field}, ignored"),
     "interchange.table.bad_isbn": ("dòng {line}: ISBN sai số kiểm tra, bỏ qua: {value}", "line {line}: ISBN with a wrong check digit, ignored: {value}"),
     # encodings
@@ -100,6 +156,9 @@ MESSAGES = {
     "interchange.encoding.marc-8": ("MARC-8", "MARC-8"),
     "interchange.encoding.ascii": ("ASCII", "ASCII"),
     "interchange.encoding.cp1258": ("Windows-1258", "Windows-1258"),
+    "interchange.encoding.utf-16": ("UTF-16", "UTF-16"),
+    "interchange.encoding.utf-16-le": ("UTF-16 (little-endian, không có BOM)", "UTF-16 (little-endian, no BOM)"),
+    "interchange.encoding.utf-16-be": ("UTF-16 (big-endian, không có BOM)", "UTF-16 (big-endian, no BOM)"),
     "interchange.encoding.tcvn3": ("TCVN3 (ABC, phông .VnTime)", "TCVN3 (ABC, .VnTime fonts)"),
     "interchange.encoding.vni": ("VNI (phông VNI-Times)", "VNI (VNI-Times fonts)"),
     # plan and outcome
@@ -135,6 +194,14 @@ MESSAGES = {
     "interchange.warn.kept_internal": (
         "thiếu thông tin bắt buộc để chia sẻ (Điều 28 NĐ 93/2020: tác giả, xuất bản, chủ đề/từ khóa, ký hiệu xếp giá) nên để share: internal thay cho {share}",
         "lacks what sharing requires (Decree 93/2020 Art. 28: authors, publication, subjects/keywords, call number), so share: internal instead of {share}",
+    ),
+    "interchange.warn.control_chars": (
+        "đã bỏ ký tự điều khiển {chars} khỏi trường {field} (XML và Excel không chứa được)",
+        "removed control characters {chars} from {field} (XML and Excel cannot carry them)",
+    ),
+    "interchange.warn.mojibake": (
+        "trường {field} là UTF-8 bị đọc nhầm thành Windows-1252 (lỗi phông “mojibake”), đã sửa: '{before}' → '{after}'",
+        "{field} was UTF-8 misread as Windows-1252 (mojibake) and was repaired: '{before}' → '{after}'",
     ),
     "interchange.warn.list_kept": (
         "giữ lại {n} mục của trường {field} mà biểu ghi có nhưng tệp nguồn không có: {values}",

@@ -18,7 +18,14 @@ MESSAGES = {
         "{path}, line {line}: the file holds NUL bytes — UTF-16 without a BOM, or not a text file. "
         "Save it as UTF-8 or pass --encoding utf-16-le.",
     ),
-    "inventory.scan_bad_encoding_name": ("Bảng mã không tồn tại: {encoding}", "Unknown encoding: {encoding}"),
+    "inventory.scan_bad_encoding_name": (
+        "Bảng mã không hỗ trợ: {encoding} (dùng {choices}).",
+        "Unsupported encoding: {encoding} (use {choices}).",
+    ),
+    "inventory.scan_bad_csv": (
+        "{path}, dòng {line}: tệp CSV hỏng ({reason}) — thường do một dấu ngoặc kép (\") mở ra mà không đóng lại. Không ghi gì.",
+        "{path}, line {line}: broken CSV file ({reason}) — most often a quotation mark (\") opened and never closed. Nothing was written.",
+    ),
     "inventory.scan_bad_xlsx": (
         "{path}: không mở được tệp Excel (.xlsx): {reason}",
         "{path}: cannot open the Excel (.xlsx) file: {reason}",
@@ -196,8 +203,12 @@ MESSAGES.update({
     "help.inventory.by": ("Người kiểm kê.", "Who took the stocktake."),
     "help.inventory.exchange": ("Mã đợt luân chuyển liên quan (nếu có).", "The exchange this stocktake belongs to, if any."),
     "help.inventory.id": ("Mã lần kiểm kê (mặc định: NGÀY-nhãn).", "Snapshot id (default: DATE-label)."),
-    "help.inventory.encoding": ("Bảng mã của tệp văn bản/CSV (mặc định UTF-8; ví dụ cp1258, utf-16).",
-                                "Encoding of a text/CSV scan (default UTF-8; e.g. cp1258, utf-16)."),
+    "help.inventory.encoding": (
+        "Bảng mã của tệp quét văn bản/CSV, như ở 'import table': utf-8 (mặc định), utf-16, cp1258 (Windows-1258), "
+        "tcvn3 (ABC), vni.",
+        "Encoding of a text/CSV scan, as for 'import table': utf-8 (default), utf-16, cp1258 (Windows-1258), "
+        "tcvn3 (ABC), vni.",
+    ),
     "help.inventory.before": ("Lần kiểm kê trước (hoặc 'catalog').", "The earlier snapshot (or 'catalog')."),
     "help.inventory.after": ("Lần kiểm kê sau (hoặc 'catalog').", "The later snapshot (or 'catalog')."),
     "help.inventory.snapshot": ("Lần kiểm kê: mã, THƯ_VIỆN/mã hoặc đường dẫn.", "Snapshot: id, LIB/id or path."),

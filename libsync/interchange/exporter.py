@@ -7,6 +7,13 @@ and private fields (prices, register numbers, internal notes, provenance) are re
 anyone but the owning library. MARC output never holds a record over 99,999 bytes: copies
 are spread over several records with the same 001, and a record whose bibliographic part
 alone is too big is left out with a message (the export then exits 1).
+
+XLSX, MARCXML and ISO 2709 cannot carry every character a record may hold (validate
+refuses them, but export must not depend on it): a record with a character XML cannot
+carry (C0 controls but TAB/LF/CR, which in ISO 2709 include MARC's own delimiters) or, in
+XLSX, a text longer than a cell holds is left out with a message naming the record and the
+field, as with MARC's size limits — never a crash, never an ill-formed file, never a value
+silently cut.
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from libsync import audience as aud
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.repository import Repository
+from libsync.text import xmlchars
 
 FORMATS = ("marc", "marcxml", "csv", "xlsx", "json")
+XML_FORMATS = ("marc", "marcxml", "xlsx")   # formats that cannot carry every character
+XLSX_CELL_LIMIT = 32_767                    # characters in one Excel cell
 
 
 @dataclass
@@ -52,12 +62,40 @@ def select(repo: Repository, library: str | None, audience: str) -> list[dict]:
     return aud.visible_records(records, audience)
 
 
+def unexportable(record: dict, fmt: str) -> tuple[str, dict] | None:
+    """Why ``record`` cannot be written in ``fmt`` (message key + params), or None."""
+    if fmt not in XML_FORMATS:
+        return None
+    bad = xmlchars.find(record)
+    if bad:
+        return "interchange.export.bad_chars", {"id": record.get("id"), "field": bad[0],
+                                                 "chars": xmlchars.codes(bad[1]), "fmt": fmt}
+    if fmt == "xlsx":
+        from libsync.interchange.tables import record_rows
+
+        for row in record_rows(record):
+            for column, value in row.items():
+                if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+                    return "interchange.export.cell_too_long", {"id": record.get("id"), "field": column,
+                                                                 "size": len(value), "limit": XLSX_CELL_LIMIT}
+    return None
+
+
 def render(records: list[dict], fmt: str) -> tuple[bytes, int, list[str], list]:
     from libsync.interchange import marc, tables
 
     split: list[str] = []
     refused: list = []
     count = 0
+    if fmt in XML_FORMATS:
+        kept = []
+        for record in records:
+            why = unexportable(record, fmt)
+            if why:
+                refused.append(why)
+            else:
+                kept.append(record)
+        records = kept
     if fmt == "json":
         return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), len(records), split, refused
     if fmt == "csv":

@@ -30,6 +30,7 @@ from libsync.i18n import t
 from libsync.interchange.model import ReadResult
 from libsync.repository import Repository
 from libsync.text import fold, identity_key, nfc
+from libsync.text import legacy, xmlchars
 from libsync.text.identifiers import isbn13
 
 ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
@@ -269,6 +270,48 @@ def _own_copy(record: dict) -> dict:
     return out
 
 
+def _repair_text(value, path: tuple, warnings: list):
+    """``value`` with, in every string, the characters XML/XLSX cannot carry removed and
+    mojibake (UTF-8 read as Windows-1252: "Tiáº¿ng Viá»‡t") repaired — a warning naming the
+    field for each. Returns ``value`` itself when nothing had to change."""
+    if isinstance(value, str):
+        text = value
+        if xmlchars.ILLEGAL.search(text):
+            warnings.append(("interchange.warn.control_chars", {"field": _field_name(path),
+                                                                 "chars": xmlchars.codes(xmlchars.illegal(text))}))
+            text = xmlchars.strip(text)
+        if not text.isascii():
+            fixed = legacy.fix_mojibake(text)
+            if fixed is not None:
+                warnings.append(("interchange.warn.mojibake", {"field": _field_name(path), "before": text[:60],
+                                                               "after": fixed[:60]}))
+                text = fixed
+        return text
+    if isinstance(value, dict):
+        out = None
+        for key, item in value.items():
+            new = _repair_text(item, path + (key,), warnings)
+            if new is not item:
+                if out is None:
+                    out = dict(value)
+                out[key] = new
+        return value if out is None else out
+    if isinstance(value, list):
+        out = None
+        for i, item in enumerate(value):
+            new = _repair_text(item, path + (i,), warnings)
+            if new is not item:
+                if out is None:
+                    out = list(value)
+                out[i] = new
+        return value if out is None else out
+    return value
+
+
+def _field_name(path: tuple) -> str:
+    return ".".join(str(p) for p in path) or "/"
+
+
 def _complete(record: dict, options: Options, source: str, network_codes: set[str]) -> list:
     """Fill in what the source cannot say; returns warnings.
 
@@ -424,7 +467,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if incoming.error:
             outcome.reasons.append(incoming.error)
             continue
-        record = _own_copy(incoming.record)
+        record = _repair_text(_own_copy(incoming.record), (), outcome.warnings)
         outcome.title = record.get("title")
         if not record.get("title"):
             outcome.reasons.append(("interchange.reject.no_title", {}))

@@ -397,6 +397,11 @@ def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | 
         return read_marcxml(data, path, today)
     result = ReadResult(path=path, kind="marc", items=[])
     jobs = [(position, offset, chunk, problem, encoding) for position, offset, chunk, problem in frames(data)]
+    if not jobs or (FIELD_END not in data and not any(data[job[1]:job[1] + 5].isdigit() for job in jobs)):
+        # nothing but NUL bytes or blanks, or text with neither a leader nor a field terminator
+        from libsync.errors import LibsyncError
+
+        raise LibsyncError("interchange.not_marc", path=path)
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_MIN and workers > 1:
         rows = _parallel_rows(jobs, workers)
@@ -437,6 +442,10 @@ def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult
 
         raise LibsyncError("interchange.marcxml.bad", path=path, line=exc.getLineNumber(),
                            reason=exc.getMessage()) from None
+    if not records:   # well-formed XML, but no MARC <record> in it
+        from libsync.errors import LibsyncError
+
+        raise LibsyncError("interchange.not_marc", path=path)
     result.encodings["utf-8"] = len(records)
     for position, record in enumerate(records, 1):
         where = ("interchange.where.xml", {"n": position})

@@ -8,6 +8,18 @@ Encodings: a CSV file's bytes are detected with ``libsync.text.legacy.detect`` (
 with or without BOM, Windows-1258, TCVN3, VNI) unless forced; an XLSX file is Unicode, but
 cells typed with a .VnTime or VNI-Times font hold legacy bytes shown as Latin-1 letters
 ("Ti¾ng ViÖt"), so its text is repaired the same way, deciding once for the whole sheet.
+UTF-16 files are read (BOM or not); headings damaged as mojibake ("TÃªn sÃ¡ch") are still
+recognised (the importer repairs such values, ``libsync.text.legacy.fix_mojibake``).
+
+The delimiter of a CSV file (comma, semicolon or TAB) is the one whose split of the first
+lines recognises the most column headings, so a title full of semicolons cannot change it.
+
+Writing guards against formula injection (OWASP "CSV injection"): a CSV cell starting
+with ``= + - @``, TAB or CR gets a leading single quote, and reading a CSV file removes
+exactly that quote again (``neutralise`` / ``unneutralise``: a title that really starts
+with "-" or "=" survives the round trip); XLSX cells are written as text, never formulas.
+An .xlsx file is checked by ``libsync.interchange.xlsx`` (zip bombs, XML entities, cell
+count) before openpyxl reads it.
 """
 
 from __future__ import annotations
@@ -15,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 
 from libsync import yamlio
 from libsync.errors import LibsyncError
@@ -113,6 +124,24 @@ TYPE_WORDS = {
     "khac": "other", "other": "other",
 }
 _PAREN = re.compile(r"\([^)]*\)")
+FORMULA_START = frozenset("=+-@\t\r")   # what makes a spreadsheet read a cell as a formula
+
+
+def neutralise(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text instead of running it (a leading ``'``).
+
+    A value that already starts with quotes before such a character gets one more quote,
+    so that ``unneutralise`` can always remove exactly the one added here."""
+    if text and text.lstrip("'")[:1] in FORMULA_START:
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """The value ``neutralise`` was given (also what Excel means by a leading ``'``)."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_START:
+        return text[1:]
+    return text
 
 
 def _heading_index(extra: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
@@ -134,6 +163,8 @@ def recognise(heading, folded: dict[str, str], exact: dict[str, str]) -> str | N
     text = nfc(str(heading)).strip()
     if not text:
         return None
+    if not text.isascii():
+        text = legacy.fix_mojibake(text) or text   # "TÃªn sÃ¡ch" is "Tên sách"
     lowered = re.sub(r"\s+", " ", text.lower())
     if lowered in exact:
         return exact[lowered]
@@ -170,11 +201,12 @@ def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str,
         if enc is None:
             raise LibsyncError("interchange.encoding.unknown", encoding=encoding,
                                choices=", ".join(legacy.ENCODINGS))
-        if enc == "utf-8":
+        if enc == "utf-8" or enc in legacy.UTF16:
             try:
-                text = legacy.decode(data, "utf-8")
+                text = legacy.decode(data, enc)
             except UnicodeDecodeError as exc:
-                line = data.count(b"\n", 0, exc.start) + 1
+                line = (data[:exc.start].decode(enc, "replace").count("\n") if enc in legacy.UTF16
+                        else data.count(b"\n", 0, exc.start)) + 1
                 guess = legacy.detect(data)
                 raise LibsyncError("interchange.encoding.forced_wrong", path=path, encoding=enc, line=line,
                                    guess=guess.encoding) from None
@@ -191,26 +223,50 @@ def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str,
     return guess.text, guess.encoding, notes
 
 
-def _csv_rows(text: str) -> list[tuple[int, list]]:
-    sample = text[:20000]
-    counts = {d: sample.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+def _csv_rows(text: str, path: str, delimiter: str = ",", limit: int | None = None) -> list[tuple[int, list]]:
+    """``(first line, cells)`` of each row; ``limit`` rows at most (for choosing the delimiter).
+
+    A cell over the csv module's limit (131,072 characters; most often a quotation mark that
+    is never closed, so the rest of the file became one cell) is refused with its line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     start = 1
-    for row in reader:
-        rows.append((start, row))
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            rows.append((start, [unneutralise(cell) for cell in row]))
+            start = reader.line_num + 1
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error as exc:
+        if limit is not None:   # a sample cut in the middle of a cell: judge by what was read
+            return rows
+        if "field larger than field limit" in str(exc):
+            raise LibsyncError("interchange.table.cell_too_long", path=path, line=start,
+                               limit=csv.field_size_limit()) from None
+        raise LibsyncError("interchange.table.bad_csv", path=path, line=start, reason=str(exc)) from None
     return rows
 
 
-def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
-    import openpyxl
+def _delimiter(text: str, path: str, folded: dict, exact: dict) -> str:
+    """Comma, semicolon or TAB: the one whose split of the first 15 lines recognises the
+    most headings (a tie goes to the one used most often in the first 20,000 characters)."""
+    sample = text[:20000]
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    candidates = sorted((d for d in counts if counts[d]), key=lambda d: -counts[d])
+    if len(candidates) < 2:
+        return candidates[0] if candidates else ","
+    best, best_score = candidates[0], -1
+    for d in candidates:
+        found = len(_find_header(_csv_rows(sample, path, d, limit=15), folded, exact)[1])
+        if found > best_score:
+            best, best_score = d, found
+    return best
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise LibsyncError("interchange.xlsx.bad", path=path, reason=str(exc) or type(exc).__name__) from None
+
+def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
+    from libsync.interchange.xlsx import load_workbook
+
+    book = load_workbook(data, path)
     sheet = book.worksheets[0]
     grid = [list(row) for row in sheet.iter_rows(values_only=True)]
     # a merged cell holds its value only in the top-left corner: spread it over the range
@@ -235,7 +291,10 @@ def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[s
         except UnicodeEncodeError:
             return False
 
-    strings = [c for _, row in rows for c in row if isinstance(c, str) and not c.isascii() and legacy_shaped(c)]
+    # mojibake (UTF-8 shown as Windows-1252) is cp1252-shaped too, but the importer repairs it
+    # as such (``legacy.fix_mojibake``): it is neither evidence nor a cell to decode here
+    strings = [c for _, row in rows for c in row
+               if isinstance(c, str) and not c.isascii() and legacy_shaped(c) and not legacy.fix_mojibake(c)]
     enc = legacy.canonical_encoding(encoding) if encoding else None
     if encoding and enc is None:
         raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices=", ".join(legacy.ENCODINGS))
@@ -244,7 +303,7 @@ def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[s
         enc = found or "utf-8"
     if enc in ("tcvn3", "vni", "cp1258"):
         def fix(value):
-            if isinstance(value, str) and not value.isascii():
+            if isinstance(value, str) and not value.isascii() and not legacy.fix_mojibake(value):
                 try:
                     raw = value.encode("cp1252")
                 except UnicodeEncodeError:
@@ -431,9 +490,10 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
     else:
         text, enc, more = _decode_csv(data, path, encoding)
         notes += more
-        rows = _csv_rows(text)
         kind = "csv"
     folded, exact = _heading_index(mapping)
+    if not is_xlsx:
+        rows = _csv_rows(text, path, _delimiter(text, path, folded, exact))
     header_at, columns = _find_header(rows, folded, exact)
     if header_at < 0:
         raise LibsyncError("interchange.table.no_header", path=path)
@@ -531,12 +591,13 @@ def write_csv(records: list[dict]) -> bytes:
     writer.writerow(headings())
     for record in records:
         for row in record_rows(record):
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in EXPORT_COLUMNS])
+            writer.writerow(["" if row.get(c) is None else neutralise(str(row.get(c))) for c in EXPORT_COLUMNS])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
 def write_xlsx(records: list[dict]) -> bytes:
     import openpyxl
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook(write_only=False)
@@ -551,7 +612,12 @@ def write_xlsx(records: list[dict]) -> bytes:
             values = []
             for c in EXPORT_COLUMNS:
                 v = row.get(c)
-                values.append(str(v) if (v is not None and c in text_cols) else v)
+                if v is not None and c in text_cols:
+                    v = str(v)
+                if isinstance(v, str):
+                    v = Cell(sheet, value=v)
+                    v.data_type = "s"   # text as text: "=…" is not a formula, "#N/A" not an error
+                values.append(v)
             sheet.append(values)
     sheet.freeze_panes = "A2"
     buf = io.BytesIO()

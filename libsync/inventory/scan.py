@@ -18,11 +18,17 @@ Text format::
 CSV / XLSX: a header row naming the barcode column (barcode, mã vạch, ĐKCB, số đăng ký
 cá biệt …) and optionally a location column (vị trí, kho, kệ, location, shelf); without a
 recognised header the first column is taken and the first row is data.
+
+Encodings: UTF-8 (BOM or not) by default, UTF-16 when the file has a BOM or the NUL bytes
+of UTF-16 text; ``encoding`` takes the same names as ``libsync import table``
+(``libsync.text.legacy.ENCODINGS``: utf-8, utf-16[-le|-be], cp1258/windows-1258, tcvn3,
+vni) — any other name, ``rot13`` included, is a usage error. Lines may end in LF, CRLF or
+CR alone (old Macintosh files). An .xlsx scan is checked for zip bombs, XML entities and
+huge sheets before it is read (``libsync.interchange.xlsx``).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -32,7 +38,7 @@ from pathlib import Path
 
 from libsync.errors import LibsyncError
 from libsync.problems import WARNING, Problem
-from libsync.text import fold, nfc
+from libsync.text import fold, legacy, nfc
 
 FORMATS = ("text", "csv", "xlsx")
 BARCODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{0,39}$")
@@ -40,6 +46,7 @@ _AIM = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
 _HEADER = re.compile(r"^\[(.+)\]$")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _BARCODE_HEADERS = {"barcode", "ma vach", "dkcb", "so dkcb", "so dang ky ca biet", "ma dkcb", "so dang ky",
                     "ma so", "ma", "code", "ma sach"}
 _LOCATION_HEADERS = {"location", "shelf", "vi tri", "kho", "ke", "ke sach", "kho sach", "noi de", "vi tri kho"}
@@ -106,39 +113,48 @@ def detect_format(path: Path, data: bytes) -> str:
     return "text"
 
 
-def _line_of(data: bytes, offset: int, width: int = 1) -> int:
-    if width == 2:
-        return data[:offset].decode("utf-16", errors="replace").count("\n") + 1
-    return data.count(b"\n", 0, offset) + 1
+def _line_of(data: bytes, offset: int, encoding: str = "utf-8") -> int:
+    """The line (LF, CRLF or CR line ends) of byte ``offset``."""
+    if encoding in legacy.UTF16:
+        head = data[:offset].decode(encoding, errors="replace")
+    else:
+        head = data[:offset].decode("latin-1")
+    return len(_LINE_END.findall(head)) + 1
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """The canonical name of a ``--encoding`` value (``libsync.text.legacy.ENCODINGS``, the
+    choices of ``import table`` too), None for none; anything else is a usage error (exit 2)."""
+    if not encoding:
+        return None
+    enc = legacy.canonical_encoding(encoding)
+    if enc is None:
+        raise LibsyncError("inventory.scan_bad_encoding_name", encoding=encoding, choices=", ".join(legacy.ENCODINGS))
+    return enc
+
+
+def _strict(data: bytes, relpath: str, encoding: str) -> str:
+    try:
+        return legacy.decode(data, encoding)
+    except UnicodeDecodeError as exc:
+        raise LibsyncError("inventory.scan_encoding", path=relpath, line=_line_of(data, exc.start, encoding),
+                           byte=f"0x{data[exc.start]:02X}", encoding=encoding) from None
 
 
 def decode_scan(data: bytes, relpath: str, encoding: str | None = None) -> tuple[str, str]:
     """The text of a scan and the encoding used; a wrong encoding raises with file and line."""
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise LibsyncError("inventory.scan_bad_encoding_name", encoding=encoding) from None
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            raise LibsyncError("inventory.scan_encoding", path=relpath, line=_line_of(data, exc.start),
-                               byte=f"0x{data[exc.start]:02X}", encoding=encoding) from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise LibsyncError("inventory.scan_encoding", path=relpath, line=_line_of(data, exc.start, 2),
-                               byte=f"0x{data[exc.start]:02X}", encoding="utf-16") from None
-    if b"\x00" in data:  # UTF-16 without a BOM, or a binary file
+    enc = check_encoding(encoding)
+    if enc in ("utf-8", *legacy.UTF16):
+        return _strict(data, relpath, enc), enc
+    if enc:
+        return legacy.decode(data, enc), enc   # a one-byte legacy encoding: every byte means something
+    wide = legacy.sniff_utf16(data)
+    if wide:
+        return _strict(data, relpath, wide), wide
+    if b"\x00" in data:  # not UTF-16 after all: a binary file
         offset = data.index(b"\x00")
         raise LibsyncError("inventory.scan_binary", path=relpath, line=_line_of(data, offset))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LibsyncError("inventory.scan_encoding", path=relpath, line=_line_of(data, exc.start),
-                           byte=f"0x{data[exc.start]:02X}", encoding="utf-8") from None
-    return text, "utf-8"
+    return _strict(data, relpath, "utf-8"), "utf-8"
 
 
 class _Builder:
@@ -203,8 +219,8 @@ def _directive(value: str, builder: _Builder) -> bool:
 
 
 def _parse_text(text: str, builder: _Builder) -> None:
-    # Split on LF only (CR/VT/FF are cleaned as control characters), so line numbers match editors.
-    for number, line in enumerate(text.split("\n"), start=1):
+    # Lines end in LF, CRLF or CR alone, as editors count them (VT/FF are cleaned as control characters).
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         if not _directive(line, builder):
             builder.add(line, number)
 
@@ -255,21 +271,24 @@ def _parse_csv(text: str, builder: _Builder) -> None:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    _parse_rows(((reader.line_num, row) for row in reader), builder)
+    try:
+        _parse_rows(((reader.line_num, row) for row in reader), builder)
+    except csv.Error as exc:   # a cell over 131,072 characters: an unclosed quotation mark, or not a scan
+        raise LibsyncError("inventory.scan_bad_csv", path=builder.result.path, line=reader.line_num,
+                           reason=str(exc)) from None
 
 
 def _parse_xlsx(data: bytes, builder: _Builder, relpath: str) -> None:
-    import zipfile
+    from libsync.interchange.xlsx import load_workbook
 
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LibsyncError("inventory.scan_bad_xlsx", path=relpath, reason=str(exc)) from None
+    workbook = load_workbook(data, relpath, read_only=True, bad_key="inventory.scan_bad_xlsx")
     try:
         sheet = workbook.worksheets[0]
         _parse_rows(((i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)), builder)
+    except LibsyncError:
+        raise
+    except Exception as exc:  # read-only sheets are parsed while iterating: damage shows up here
+        raise LibsyncError("inventory.scan_bad_xlsx", path=relpath, reason=str(exc) or type(exc).__name__) from None
     finally:
         workbook.close()
 
@@ -282,6 +301,7 @@ def read_scan_bytes(data: bytes, relpath: str, encoding: str | None = None, fmt:
     fmt = fmt or detect_format(Path(relpath), data)
     if fmt not in FORMATS:
         raise LibsyncError("cli.bad_format", fmt=fmt, choices="|".join(FORMATS))
+    check_encoding(encoding)   # a bad --encoding is a usage error, whatever the file
     result = ScanResult(path=relpath, format=fmt, encoding=None, raw=data, sha256=hashlib.sha256(data).hexdigest())
     builder = _Builder(result)
     if fmt == "xlsx":
@@ -300,7 +320,7 @@ def read_scan(path: str | Path, encoding: str | None = None, fmt: str | None = N
 
     Raises ``LibsyncError`` (exit 2) for a missing/unreadable file, an empty scan (no
     barcode at all) or bytes that are not in the expected encoding (UTF-8 by default,
-    UTF-16 when the file has a BOM, or ``encoding`` when given), naming file and line.
+    UTF-16 when the file is, or ``encoding`` when given), naming file and line.
     """
     path = Path(path)
     try:

@@ -34,6 +34,8 @@ API (plain data in, bytes/text out)::
 The Quốc hiệu, Tiêu ngữ, date line and the signature note "(Ký, ghi rõ họ tên)" come
 from the message catalogue (keys ``rotation.doc.*``), so an English rendering exists.
 Every piece of text is escaped in HTML and Markdown; nothing is interpreted as markup.
+A character XML cannot carry (a control character that slipped into the data) is shown as
+U+FFFD (�) in the .docx, which could not be written with it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from pathlib import Path
 from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
 from libsync.i18n import get_language, t
+from libsync.text.xmlchars import visible
 
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 ALIGNS = ("left", "center", "right", "justify")
@@ -362,7 +365,7 @@ def to_docx(doc: Document) -> bytes:
         p.alignment = align_map[align]
         p.paragraph_format.space_after = Pt(2)
         if text:
-            run = p.add_run(text)
+            run = p.add_run(visible(text))
             run.bold, run.italic, run.underline = bold, italic, underline
             if size:
                 run.font.size = Pt(size)
@@ -403,8 +406,8 @@ def to_docx(doc: Document) -> bytes:
         else:
             p = para(d, "", align="justify")
             if block.lead:
-                p.add_run(block.lead + " ").bold = True
-            p.add_run(block.text)
+                p.add_run(visible(block.lead + " ")).bold = True
+            p.add_run(visible(block.text))
     for row in doc.signatures:
         if not row:
             continue

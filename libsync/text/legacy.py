@@ -14,6 +14,10 @@ The TCVN3 and VNI tables below are written from the published charts (TCVN 5712:
 VN3; the VNI-Windows keyboard/font chart), generated from the letter structure rather than
 typed out letter by letter.
 
+UTF-16 (what Excel's "Unicode Text" and some Windows tools save) is recognised by its BOM,
+or without one by the NUL byte of every ASCII letter. Text that is UTF-8 read once more as
+Windows-1252 ("Tiáº¿ng Viá»‡t", *mojibake*) is repaired by ``fix_mojibake``.
+
 ``detect`` scores each candidate decoding by how much of the result is well-formed
 Vietnamese (syllables with one tone mark and a legal spelling) against how much is stray
 Latin-1 punctuation; short texts give little evidence, so the result carries a confidence
@@ -28,9 +32,12 @@ from dataclasses import dataclass
 
 from libsync.text import nfc
 
-ENCODINGS = ("utf-8", "cp1258", "tcvn3", "vni")
+ENCODINGS = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp1258", "tcvn3", "vni")
+UTF16 = ("utf-16", "utf-16-le", "utf-16-be")
 ALIASES = {
     "utf8": "utf-8", "utf-8": "utf-8", "utf-8-sig": "utf-8", "unicode": "utf-8",
+    "utf-16": "utf-16", "utf16": "utf-16", "ucs-2": "utf-16", "utf-16-le": "utf-16-le", "utf-16le": "utf-16-le",
+    "utf-16-be": "utf-16-be", "utf-16be": "utf-16-be",
     "cp1258": "cp1258", "windows-1258": "cp1258", "win1258": "cp1258", "1258": "cp1258",
     "tcvn3": "tcvn3", "tcvn": "tcvn3", "abc": "tcvn3", "vn3": "tcvn3", "vntime": "tcvn3",
     "vni": "vni", "vni-windows": "vni",
@@ -38,7 +45,29 @@ ALIASES = {
 
 
 def canonical_encoding(name: str) -> str | None:
+    """One of ``ENCODINGS`` for a name a user may type (``windows-1258``, ``ABC``, ``utf16`` …),
+    or None — also for names Python knows that are not these text encodings (``rot13``)."""
     return ALIASES.get(name.strip().lower().replace("_", "-"))
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """``utf-16`` (with a BOM), ``utf-16-le`` / ``utf-16-be`` (without one: most ASCII
+    characters then have a NUL byte on the same side), or None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None  # UTF-32
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
 
 
 # --- the letters ---------------------------------------------------------------------------
@@ -141,6 +170,8 @@ def decode(data: bytes, encoding: str) -> str:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         return nfc(data.decode("utf-8"))
+    if enc in UTF16:   # strict, as UTF-8: raises UnicodeDecodeError
+        return nfc(data.decode(enc).removeprefix("\ufeff"))
     if enc == "cp1258":
         return nfc(data.decode("cp1258", "replace"))
     if enc == "tcvn3":
@@ -239,7 +270,8 @@ def detect(data: bytes, candidates: tuple[str, ...] = ("cp1258", "tcvn3", "vni")
     """The most plausible encoding of ``data`` and its text (NFC).
 
     UTF-8 wins whenever the bytes are valid UTF-8 (with or without BOM) — legacy bytes
-    almost never form valid multi-byte sequences. Otherwise each legacy candidate is scored
+    almost never form valid multi-byte sequences; UTF-16 is taken when ``sniff_utf16`` finds
+    it and the bytes decode. Otherwise each legacy candidate is scored
     (see ``score``); ``confident`` is false when the evidence is thin or the top two are close.
     """
     try:
@@ -247,6 +279,12 @@ def detect(data: bytes, candidates: tuple[str, ...] = ("cp1258", "tcvn3", "vni")
         return Detection("utf-8", nfc(text.removeprefix("\ufeff")), True, {"utf-8": None})
     except UnicodeDecodeError:
         pass
+    wide = sniff_utf16(data)
+    if wide:
+        try:
+            return Detection(wide, decode(data, wide), True, {wide: None})
+        except UnicodeDecodeError:
+            pass
     results = {enc: decode(data, enc) for enc in candidates}
     scores = {enc: score(text) for enc, text in results.items()}
     ranked = sorted(candidates, key=lambda e: (-scores[e], candidates.index(e)))
@@ -279,3 +317,60 @@ def repair(text: str) -> tuple[str, str | None]:
     if best is None:
         return text, None
     return best[1], best[0]
+
+
+# --- mojibake: UTF-8 read as Windows-1252 (or Latin-1) and saved again as UTF-8 ------------------
+
+_CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0x100)
+                if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# a UTF-8 lead byte (Â–ô) shown as Windows-1252, then a continuation byte (0x80–0xBF) shown so
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + "".join(
+    sorted(ch for ch, b in _CP1252_BYTE.items() if b < 0xA0 and ord(ch) > 0xFF)) + "]")
+
+
+_PUNCTUATION = "–—‘’“”…•·€°©®«»"
+
+
+def _as_cp1252(text: str) -> bytes | None:
+    out = bytearray()
+    for ch in text:
+        code = ord(ch)
+        if code < 0x80:
+            out.append(code)
+        elif ch in _CP1252_BYTE:
+            out.append(_CP1252_BYTE[ch])
+        elif code < 0x100:   # Latin-1, and the five bytes Windows-1252 leaves undefined
+            out.append(code)
+        else:
+            return None
+    return bytes(out)
+
+
+def fix_mojibake(text: str) -> str | None:
+    """``text`` repaired if it is UTF-8 that was read as Windows-1252 or Latin-1 and saved
+    again ("Tiáº¿ng Viá»‡t" → "Tiếng Việt", twice-damaged text too); None when it is not.
+
+    Only text made entirely of characters those code pages show, that is valid UTF-8 once
+    turned back into bytes, and that reads better as Vietnamese afterwards is repaired — a
+    real word such as "Cà Mau" or "Noël" is never valid UTF-8 that way."""
+    if text.isascii() or not _MOJIBAKE.search(text):
+        return None
+    current = text
+    for _ in range(3):   # damaged once, twice or three times
+        raw = _as_cp1252(current)
+        if raw is None:
+            break
+        try:
+            current = nfc(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            break
+        if not _MOJIBAKE.search(current):
+            break
+    if current == text:
+        return None
+    # the repair must read better: as a score, or (twice-damaged text is full of "Ã", "Â", which
+    # are Vietnamese letters too) as text made only of Vietnamese letters and common punctuation
+    if score(current) <= score(text) and not all(ch.isascii() or ch in _VIET_LETTERS or ch in _PUNCTUATION
+                                                 for ch in current):
+        return None
+    return current
