@@ -134,6 +134,16 @@ MESSAGES = {
     "rotation.status.cancelled": ("đã hủy", "cancelled"),
     "rotation.bad_date": ("Ngày không hợp lệ: {value} (dùng YYYY-MM-DD).", "Invalid date: {value} (use YYYY-MM-DD)."),
     "rotation.bad_kind": ("Loại biên bản không hợp lệ: {kind} (dispatch hoặc return).", "Unknown minutes kind: {kind} (dispatch or return)."),
+    "rotation.step.returned": ("được trả lại", "returned"),
+    "rotation.step.dispatched": ("được giao đi", "dispatched"),
+    "rotation.dispatch_outside_term": (
+        "Ngày giao {date} nằm ngoài học kỳ {term} ({start} – {end}) của phiếu {exchange}; hãy ghi đúng ngày giao trong học kỳ.",
+        "Dispatch date {date} is outside term {term} ({start} – {end}) of exchange {exchange}; give the real handover date within the term.",
+    ),
+    "rotation.dispatch_after_return": (
+        "Ngày giao {date} không thể từ ngày hẹn trả {return_due} trở về sau (phiếu {exchange}); kiểm tra lại ngày giao hoặc sửa ngày hẹn trả trong phiếu.",
+        "Dispatch date {date} cannot be on or after the return date {return_due} (exchange {exchange}); check the date, or change the planned return date in the manifest.",
+    ),
     "rotation.minutes_not_yet": ("Phiếu {exchange} chưa {step}; chưa lập được biên bản này.", "Exchange {exchange} has not been {step} yet; these minutes cannot be made."),
     "rotation.minutes_written": ("Đã ghi biên bản {path}.", "Wrote the minutes {path}."),
     # --- handover minutes ----------------------------------------------------------------------

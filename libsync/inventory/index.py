@@ -83,10 +83,19 @@ class CopyIndex:
         self.stats = stats or {}
 
     def get(self, barcode: str) -> Copy | None:
-        return self.copies.get(barcode)
+        """The copy with ``barcode``; a scan that changed its case (``nd-t00008``) still finds
+        ``ND-T00008`` — barcodes compare case-insensitively, as validate's duplicate rule does."""
+        found = self.copies.get(barcode)
+        if found is None and isinstance(barcode, str):
+            if getattr(self, "_folded", None) is None:
+                self._folded = {}
+                for code, copy in self.copies.items():
+                    self._folded.setdefault(code.casefold(), copy)
+            found = self._folded.get(barcode.casefold())
+        return found
 
     def __contains__(self, barcode: str) -> bool:
-        return barcode in self.copies
+        return self.get(barcode) is not None
 
     def __len__(self) -> int:
         return len(self.copies)

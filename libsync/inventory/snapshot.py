@@ -77,6 +77,9 @@ def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, d
     if location:
         data["location"] = nfc(location.strip())
     if exchange:
+        from libsync.rotation.exchanges import find as find_exchange
+
+        find_exchange(repo, exchange)   # an exchange that does not exist is refused, not recorded
         data["exchange"] = exchange
     source = {"file": raw_rel, "format": scan.format, "sha256": scan.sha256}
     if scan.encoding:

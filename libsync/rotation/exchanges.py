@@ -254,6 +254,18 @@ def _check_date(data: dict, date: dt.date) -> None:
                                exchange=data["id"])
 
 
+def _check_dispatch_date(repo, data: dict, date: dt.date) -> None:
+    """Copies leave inside the manifest's term and before they are due back."""
+    term = repo.network.term(data["term"])
+    if not term.start <= date <= term.end:
+        raise LibsyncError("rotation.dispatch_outside_term", date=date.isoformat(), term=term.id,
+                           start=term.start.isoformat(), end=term.end.isoformat(), exchange=data["id"])
+    due = parse_date((data.get("planned") or {}).get("return_due"))
+    if due and date >= due:
+        raise LibsyncError("rotation.dispatch_after_return", date=date.isoformat(), return_due=due.isoformat(),
+                           exchange=data["id"])
+
+
 def _scan_check(repo, data: dict, scan_path, date: dt.date, by: str | None, index: CopyIndex | None = None) -> tuple[dict, dict]:
     """Read a scan, compare it with the manifest; unknown barcodes are refused."""
     from libsync.inventory.scan import compare_with_manifest, read_scan
@@ -468,6 +480,8 @@ def _advance(repo, exchange_id: str, action: str, *, date: dt.date | None = None
     copies = check_state(repo, relpath, data)
     date = date or dt.date.today()
     _check_date(data, date)
+    if action == "dispatch":
+        _check_dispatch_date(repo, data, date)
     outcome = Outcome(data["id"], relpath, new_status, action, count=len(data["copies"]))
     touched: dict[str, dict] = {}
     extra_trailers: dict = {}

@@ -61,9 +61,9 @@ def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | No
     status_order = ("proposed", "approved", "dispatched", "received", "returned", "closed")
     status = data.get("status")
     if kind == "return" and status not in ("returned", "closed"):
-        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.status.returned", lang))
+        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.step.returned", lang))
     if status == "cancelled":
-        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.status.dispatched", lang))
+        raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.step.dispatched", lang))
     planned = data.get("planned") or {}
     if kind == "dispatch":
         date = _step_date(data, "dispatched") or parse_date(planned.get("handover"))

@@ -57,6 +57,7 @@ def check(root: Path, results: dict) -> list[Problem]:
     ids_folded: dict[tuple, str] = {}
     repeated: dict[str, list[tuple[str, int]]] = {}
     copy_state: dict[str, tuple] = {}
+    first_place: dict[str, tuple[str, int, str]] = {}
     for rel, result in results.items():   # in path order (see engine.validate)
         facts = result.facts
         if not facts or result.kind != "record":
@@ -72,23 +73,27 @@ def check(root: Path, results: dict) -> list[Problem]:
             else:
                 ids_folded[folded] = rel
         for barcode, status, holder, index in items:
-            first = copy_state.get(barcode)
+            # barcodes are compared case-insensitively (a scanner or a hand may change the case:
+            # ND-T00008 and nd-t00008 are one label); manifests name them exactly
+            key = barcode.casefold()
+            first = first_place.get(key)
             if first is None:
-                copy_state[barcode] = (lib, rid, status, holder, rel, index)
+                first_place[key] = (rel, index, barcode)
             else:                                   # only repeated barcodes keep a list of places
-                places = repeated.get(barcode)
+                places = repeated.get(key)
                 if places is None:
-                    places = repeated[barcode] = [(first[4], first[5])]
-                places.append((rel, index))
+                    places = repeated[key] = [first]
+                places.append((rel, index, barcode))
+            copy_state.setdefault(barcode, (lib, rid, status, holder, rel, index))
             if codes is not None and holder and holder not in codes:
                 report.error(rel, ["items", index, "holder"], "unknown-library", "rule.unknown_library", code=holder)
 
-    for barcode, places in repeated.items():
-        files = sorted({rel for rel, _ in places})
+    for places in repeated.values():
+        files = sorted({rel for rel, _, _ in places})
         if len(files) < 2:      # repeats inside one record are reported by that record's own rules
             continue
         reported = set()
-        for rel, index in places:
+        for rel, index, barcode in places:
             if rel in reported:
                 continue
             reported.add(rel)

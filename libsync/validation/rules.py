@@ -90,6 +90,7 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
     if isinstance(issn, str) and not issn_valid(issn):
         found.error("issn-checksum", "rule.issn", ["issn"], value=issn)
     _check_dates(found, data, ("created", "updated"), [])
+    _order(found, ("created", data.get("created"), ["created"]), ("updated", data.get("updated"), ["updated"]), [])
     if isinstance(data.get("provenance"), dict):
         _check_dates(found, data["provenance"], ("imported",), ["provenance"])
 
@@ -117,10 +118,12 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
             continue
         barcode, status, holder = item.get("barcode"), item.get("status"), item.get("holder")
         _check_dates(found, item, ("acquired", "status_date"), ["items", i])
+        _order(found, (f"items[{i + 1}].acquired", item.get("acquired"), ["items", i, "acquired"]),
+               (f"items[{i + 1}].status_date", item.get("status_date"), ["items", i, "status_date"]), [])
         if isinstance(barcode, str):
-            if barcode in seen:
+            if barcode.casefold() in seen:   # case-insensitively, as across files (crossfile)
                 found.error("duplicate-barcode", "rule.duplicate_barcode_in_file", ["items", i, "barcode"], barcode=barcode)
-            seen[barcode] = i
+            seen[barcode.casefold()] = i
             items_facts.append([barcode, status, holder, i])
         if status in ("at-partner", "in-transit") and (not holder or holder == lib) and status == "at-partner":
             found.error("holder-status", "rule.holder_status", ["items", i, "status"], barcode=barcode,
@@ -160,9 +163,13 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
     if history and isinstance(history[-1], dict) and history[-1].get("status") not in (None, data.get("status")):
         found.error("history-status", "rule.history_status", ["status"], status=data.get("status"),
                     last=history[-1].get("status"))
-    for name in ("received", "returned"):
+    checks = []
+    for name in ("dispatched", "received", "returned"):
         if isinstance(data.get(name), dict):
             _check_dates(found, data[name], ("date",), [name])
+            checks.append((f"{name}.date", data[name].get("date"), [name, "date"]))
+    for first, second in zip(checks, checks[1:]):   # handed over, then received, then back
+        _order(found, first, second, [])
     copies_facts = []
     seen = set()
     copies = data.get("copies") if isinstance(data.get("copies"), list) else []
