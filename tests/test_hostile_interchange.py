@@ -263,6 +263,14 @@ def test_a_title_starting_with_a_dash_survives_export_and_import(example_repo, c
         assert "-Ngữ văn: những điều cần biết" in titles
 
 
+def test_a_first_line_that_reads_like_a_heading_is_still_data():
+    # found by the round-trip property: an author "TT" (like the heading "TT", số thứ tự) made
+    # the only data line count as a second heading row, and the copy vanished without a word
+    data = "Số ĐKCB,Tên sách,Tác giả,Ghi chú\nXS-1,Sách một,TT,Kho\n".encode()
+    items = tables.read_table(data, "x.csv").items
+    assert [(i.record["title"], i.record["authors"], i.record["notes"]) for i in items] == [("Sách một", ["TT"], "Kho")]
+
+
 # every title: what a catalogue may hold (NFC, no surrounding blanks, characters XML can carry);
 # Latin-1 letters are left out on purpose — "Ã©"-like text is what the mojibake and .VnTime
 # repairs exist for, and those repairs are meant to change it

@@ -349,11 +349,20 @@ def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
         return -1, {}
     last = best
     if best + 1 < len(rows):
-        below = rows[best + 1][1]
+        # a row of sub-headings only: each of its cells is blank, repeats the heading above it
+        # (a merged cell spread down) or is a heading itself. A data row never qualifies, even
+        # when one of its values reads like a heading (an author "Tt", a note "Kho").
+        heading_row, below = rows[best][1], rows[best + 1][1]
         extra = {}
         for c, cell in enumerate(below):
+            text = "" if cell is None else str(cell).strip()
+            if not text or (c < len(heading_row) and text == str(heading_row[c] or "").strip()):
+                continue
             field = recognise(cell, folded, exact)
-            if field and field not in best_cols.values() and field not in extra.values():
+            if field is None:
+                extra = {}
+                break
+            if c not in best_cols and field not in best_cols.values() and field not in extra.values():
                 extra[c] = field
         if extra:
             for c, field in extra.items():
