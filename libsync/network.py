@@ -13,6 +13,7 @@ from libsync.errors import LibsyncError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_MAX_STAY_DAYS = 183
+MAX_STAY_LIMIT = 3660        # ten years: the schema's maximum, and --max-stay-days's
 
 
 def parse_date(value: str | dt.date | None) -> dt.date | None:

@@ -19,6 +19,7 @@ from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import Network
+from libsync.validation import gate
 
 LIBSYNC_PIP_SPEC = "libsync"
 PRE_COMMIT_REPO = "https://github.com/libsync/libsync"
@@ -202,12 +203,22 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
     from libsync.gitops import init_repo
 
     target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise LibsyncError("init.not_a_folder", path=str(target))
     if target.exists() and any(target.iterdir()):
         raise LibsyncError("init.not_empty", path=str(target))
     data = network_template(network_id, name, libraries, lead)
+    network_text = yamlio.dump(data, schemas.load_schema("network"))
+    # what init writes must be what validate accepts: checked in full before anything is written
+    # (two libraries with one code, an id such as ../../etc or CON, a code validate refuses …)
+    checked, errors = gate.check_raw("network.yaml", network_text.encode("utf-8"), "network", rules=True)
+    if checked is None:
+        from libsync.validation.report import problem_line
+
+        raise LibsyncError("init.invalid", problems="\n".join("  " + problem_line(p) for p in errors[:5]))
     network = Network(data)
     files: dict[str, str | bytes] = {
-        "network.yaml": yamlio.dump(data, schemas.load_schema("network")),
+        "network.yaml": network_text,
         CODEOWNERS_PATH: codeowners_text(network),
         ".github/workflows/validate.yml": _workflow_validate(pip_spec),
         ".github/workflows/pages.yml": _workflow_pages(pip_spec),

@@ -51,3 +51,15 @@ def console(stderr: bool = False) -> Console:
 def print_json(data) -> None:
     """One JSON document on stdout, UTF-8 and readable."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def bounded(low: int, high: int):
+    """An option callback: a number outside ``low``…``high`` is a usage error (exit 2) before
+    any work, so ``--grade 99999999999999999999`` never reaches the code that uses it."""
+    def check(value):
+        if value is not None and not low <= value <= high:
+            from libsync.i18n import t
+
+            raise typer.BadParameter(t("cli.out_of_range", value=value, low=low, high=high))
+        return value
+    return check

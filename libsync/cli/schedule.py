@@ -7,10 +7,10 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from libsync.cli.common import check_format, console, print_json, repository
+from libsync.cli.common import bounded, check_format, console, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.network import parse_date
+from libsync.network import MAX_STAY_LIMIT, parse_date
 from libsync.store.output import check_output, write_output
 
 
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         term: str = typer.Argument(..., metavar="TERM", help=t("help.schedule.term")),
         group: Optional[str] = typer.Option(None, "--group", "-g", help=t("help.schedule.group")),
-        max_stay_days: Optional[int] = typer.Option(None, "--max-stay-days", help=t("help.schedule.max_stay")),
+        max_stay_days: Optional[int] = typer.Option(None, "--max-stay-days", callback=bounded(1, MAX_STAY_LIMIT), help=t("help.schedule.max_stay")),
         earliest: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help=t("help.schedule.from")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
         ics: Optional[str] = typer.Option(None, "--ics", metavar="FILE", help=t("help.schedule.ics")),

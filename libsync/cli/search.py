@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from libsync.catalog.search import DEFAULT_LIMIT, MAX_TERMS, query_terms, search
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import bounded, check_format, print_json, repository
 from libsync.cli.merge import display_title
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         query: str = typer.Argument(..., metavar="QUERY", help=t("help.search.query")),
         library: Optional[str] = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.search.library")),
         type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
-        grade: Optional[int] = typer.Option(None, "--grade", metavar="N", help=t("help.search.grade")),
+        grade: Optional[int] = typer.Option(None, "--grade", metavar="N", callback=bounded(1, 12), help=t("help.search.grade")),
         subject: Optional[str] = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
         available: bool = typer.Option(False, "--available", help=t("help.search.available")),
         audience: str = typer.Option("network", "--audience", "-a", metavar="public|network|CODE",

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from libsync.cli.common import check_format, repository
+from libsync.cli.common import bounded, check_format, repository
 from libsync.i18n import t
 from libsync.validation import report, validate
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF", help=t("help.validate.changed_since")),
         no_cache: bool = typer.Option(False, "--no-cache", help=t("help.validate.no_cache")),
         strict: bool = typer.Option(False, "--strict", help=t("help.validate.strict")),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=t("help.validate.jobs")),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", callback=bounded(1, 256), help=t("help.validate.jobs")),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)

@@ -15,6 +15,15 @@ MESSAGES = {
         "Tệp {path} không nằm đúng chỗ theo bố cục kho dữ liệu nên không lệnh nào đọc đến nó (biểu ghi sẽ biến mất khỏi mục lục); chỗ đúng: {expected}.",
         "{path} is not where the repository layout expects a file, so no command reads it (a record would vanish from the catalogue); expected: {expected}.",
     ),
+    "cli.out_of_range": ("{value} nằm ngoài khoảng cho phép ({low}–{high}).", "{value} is out of range ({low}–{high})."),
+    "init.invalid": (
+        "Không tạo kho: network.yaml tạo từ các tùy chọn đã cho sẽ không hợp lệ (chưa ghi tệp nào):\n{problems}",
+        "Nothing created: the network.yaml these options make would not validate (no file was written):\n{problems}",
+    ),
+    "init.not_a_folder": (
+        "{path} đã có và không phải thư mục; hãy chọn một thư mục mới hoặc rỗng.",
+        "{path} exists and is not a folder; choose a new or empty folder.",
+    ),
     "validate.refused": (
         "{path} không hợp lệ nên lệnh này không dùng được:\n{problems}\nHãy sửa tệp, rồi chạy `libsync validate {path}` để kiểm tra lại.",
         "{path} does not validate, so this command cannot use it:\n{problems}\nFix the file, then run `libsync validate {path}` to check it.",
@@ -48,7 +57,7 @@ MESSAGES = {
     "hint.quote": (" (hãy đặt trong dấu nháy, ví dụ \"{value}\")", " (put it in quotes, e.g. \"{value}\")"),
     "hint.did_you_mean": (" — có phải ý bạn là '{suggestion}'?", " — did you mean '{suggestion}'?"),
     "hint.date": (" (dạng NĂM-THÁNG-NGÀY, ví dụ 2024-09-05)", " (YEAR-MONTH-DAY, e.g. 2024-09-05)"),
-    "hint.id": (" (chỉ chữ không dấu, số, '.', '-', '_'; không có '/' hay '..')", " (only unaccented letters, digits, '.', '-', '_'; no '/' or '..')"),
+    "hint.id": (" (chỉ chữ không dấu, số, '.', '-', '_'; không có '/' hay '..', không kết thúc bằng '.', không phải tên thiết bị Windows như CON, NUL, COM1)", " (only unaccented letters, digits, '.', '-', '_'; no '/' or '..', no final '.', not a Windows device name such as CON, NUL, COM1)"),
     "hint.url": (" (https://… hoặc files/… — một tệp trong thư mục files/ của kho: không có '..', không bắt đầu bằng '/', không dùng '\\')", " (https://… or files/… — a file in the repository's files/ folder: no '..', no leading '/', no '\\')"),
     "hint.code": (" (mã thư viện: chữ in hoa và số, ví dụ XS)", " (library code: capitals and digits, e.g. XS)"),
     "type.string": ("chuỗi chữ", "text"),

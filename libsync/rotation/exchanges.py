@@ -141,9 +141,13 @@ def _schema_check(repo, relpath: str, data: dict) -> None:
 def _schema_check_new(relpath: str, data: dict) -> None:
     """A manifest about to be written must be valid (a bad --by or --note is refused)."""
     if not schemas.fast_validator("exchange").is_valid(data):
+        from libsync.validation.schema_errors import explain
+
         error = min(schemas.explainer("exchange").iter_errors(data), key=lambda e: len(e.absolute_path))
+        shown = explain("exchange", data, "", relpath)   # validate's own words (with the id's hint)
         raise LibsyncError("rotation.manifest_invalid", path=relpath,
-                           pointer=yamlio.pointer(list(error.absolute_path)) or "/", reason=error.message)
+                           pointer=yamlio.pointer(list(error.absolute_path)) or "/",
+                           reason=shown[0].message if shown else error.message)
 
 
 def _impossible(relpath: str, reason_key: str, **params) -> LibsyncError:

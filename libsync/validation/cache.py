@@ -52,6 +52,37 @@ def _file_result(*fields):
     return FileResult(*fields)
 
 
+def _state_ok(state) -> bool:
+    """A problem state as ``Problem.to_state`` writes it."""
+    return (isinstance(state, list) and len(state) == 8 and isinstance(state[0], str) and isinstance(state[3], str)
+            and isinstance(state[4], str) and isinstance(state[5], dict) and isinstance(state[6], str)
+            and all(v is None or isinstance(v, int) for v in state[1:3]))
+
+
+def _entry_ok(entry) -> bool:
+    """A file entry as ``Cache.put`` writes it: [stamp, kind, problems or 0, checked]."""
+    if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], list) and len(entry[0]) == 5
+            and isinstance(entry[1], str) and isinstance(entry[3], bool)):
+        return False
+    problems = entry[2]
+    return problems == 0 or (isinstance(problems, list) and all(map(_state_ok, problems)))
+
+
+def _facts_ok(kind: str, facts) -> bool:
+    """Facts of the shape the cross-file rules read (``rules.CHECKERS``); anything else is a miss."""
+    if facts is None:
+        return True
+    if kind == "record":
+        return (isinstance(facts, list) and len(facts) == 3 and isinstance(facts[2], list)
+                and all(isinstance(i, list) and len(i) == 4 and isinstance(i[0], str) and isinstance(i[3], int) for i in facts[2]))
+    if kind == "exchange":
+        return (isinstance(facts, dict) and isinstance(facts.get("copies"), list)
+                and all(isinstance(c, list) and len(c) == 4 and isinstance(c[2], int) for c in facts["copies"]))
+    if kind == "network":
+        return isinstance(facts, dict) and all(isinstance(facts.get(k), list) for k in ("libraries", "terms", "groups"))
+    return isinstance(facts, dict)
+
+
 def content_key(results: dict) -> str:
     """A key for the exact set of files and contents the cross-file rules saw."""
     digest = hashlib.blake2b(digest_size=16)
@@ -83,10 +114,11 @@ class Cache:
     def open(cls, root: Path) -> "Cache":
         cache = cls(repo_cache_dir(root), _code_fingerprint())
         stored = _load(cache.folder / INDEX, cache.key)
-        if stored and isinstance(stored.get("files"), dict):
+        if stored and isinstance(stored.get("files"), dict) and isinstance(stored.get("written", 0), int):
             cache.files = stored["files"]
-            cache.written = int(stored.get("written", 0))
-            cache.cross = stored.get("cross") or {}
+            cache.written = stored.get("written", 0)
+            cross = stored.get("cross")
+            cache.cross = cross if isinstance(cross, dict) else {}
         return cache
 
     @property
@@ -103,6 +135,8 @@ class Cache:
         """A ``FileResult`` for an unchanged file (facts filled in later, see ``fill_facts``)."""
         entry = self.files.get(relpath)
         if entry is None or self.folder is None:
+            return None
+        if not _entry_ok(entry):      # a corrupt cache only costs time: a miss, read the file again
             return None
         stamp, kind, problems, checked = entry     # stamp: libsync.filecache's [size, mtime, ctime, inode, digest]
         if need_problems and not checked:
@@ -128,7 +162,7 @@ class Cache:
         for rel, result in results.items():
             if result.facts is None and result.digest:
                 entry = facts.get(rel)
-                if entry is not None and entry[0] == result.digest:
+                if isinstance(entry, list) and len(entry) == 2 and entry[0] == result.digest and _facts_ok(result.kind, entry[1]):
                     result.facts = entry[1]
                 else:
                     missing.append(rel)
@@ -142,7 +176,8 @@ class Cache:
         self.dirty = True
 
     def cross_problems(self, key: str) -> list | None:
-        return self.cross.get("problems") if self.cross.get("key") == key else None
+        found = self.cross.get("problems") if self.cross.get("key") == key else None
+        return found if isinstance(found, list) and all(map(_state_ok, found)) else None
 
     def set_cross(self, key: str, problems: list) -> None:
         if self.cross.get("key") != key:

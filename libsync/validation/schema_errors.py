@@ -14,7 +14,8 @@ from libsync.problems import Problem, msg as t
 
 _TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object", type(None): "null"}
 _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_ID = "^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+_ID = (r"^(?!(?:[Cc][Oo][Nn]|[Pp][Rr][Nn]|[Aa][Uu][Xx]|[Nn][Uu][Ll]|[Cc][Oo][Mm][1-9]|[Ll][Pp][Tt][1-9])(?:\.|$))"
+       r"(?!.*\.\.)(?!.*\.$)[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _CODE = "^[A-Z][A-Z0-9]{1,15}$"
 _URL = r"^(?:https?://[^\s\\]+|files/(?!/)(?!\.\.?(?:/|$))(?!.*/\.\.?(?:/|$))(?!.*//)[^\s\\]+)$"
 
