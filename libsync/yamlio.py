@@ -232,6 +232,23 @@ def _field_label(path) -> str:
     return _BAD_CHAR.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", out) or "-"
 
 
+def unsafe_escape(loaded: "Loaded", relpath: str) -> Problem | None:
+    """The first string of a loaded document holding a character XML cannot carry, written as an
+    escape (raw ones ``check_bytes`` already refuses): a ``control-character`` problem naming the
+    field, or None. Part of validation, not of reading: the loader itself reads back any string
+    the writer wrote."""
+    text = loaded.text
+    if "\\" not in text or not _BAD_ESCAPE.search(text):
+        return None
+    bad = _bad_text(loaded.data)
+    if bad is None:
+        return None
+    path, char = bad
+    line, col = locate(text, path)
+    return Problem(relpath, line, col, "control-character", "yaml.control_char_field",
+                   {"code": f"U+{ord(char):04X}", "field": _field_label(path)}, ERROR, pointer(path))
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -253,10 +270,6 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         problems.append(Problem(relpath, line, col, rule, msg, params, severity))
-
-    def add_at(path, rule, msg, **params):
-        line, col = locate(text, path)
-        problems.append(Problem(relpath, line, col, rule, msg, params, ERROR, pointer(path)))
 
     try:
         if "&" in text or "*" in text:
@@ -299,13 +312,6 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
     if data is None:
         add("empty-file", "yaml.empty", None)
         return result
-    if "\\" in text and _BAD_ESCAPE.search(text):   # "\x07", "\0", "\uFFFF" … in a double-quoted string
-        bad = _bad_text(data)
-        if bad is not None:
-            path, char = bad
-            add_at(path, "control-character", "yaml.control_char_field", code=f"U+{ord(char):04X}",
-                   field=_field_label(path))
-            return result
     if not text.endswith("\n"):
         last_line = text.count("\n") + 1
         problems.append(Problem(relpath, last_line, None, "truncated", "yaml.no_final_newline", {}, WARNING))

@@ -8,12 +8,11 @@ that the reporters in ``report.py`` render. Nothing in the repository is ever wr
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libsync import filecache, schemas, yamlio
+from libsync import filecache, parallel, schemas, yamlio
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
@@ -119,6 +118,11 @@ def check_document(kind: str, relpath: str, data: bytes, facts_only: bool = Fals
 def _check_loaded(kind: str, relpath: str, loaded, facts_only: bool, rules: bool = True):
     problems = list(loaded.problems)
     doc = loaded.data
+    if doc is not None:
+        unsafe = yamlio.unsafe_escape(loaded, relpath)   # "A\x07B": XML and XLSX cannot carry it
+        if unsafe is not None:
+            problems.append(unsafe)
+            return problems, None
     if doc is None:
         return problems, None
     if not isinstance(doc, dict):
@@ -192,8 +196,7 @@ def _run(root: Path, jobs: list[tuple[str, bool]], workers: int) -> list[FileRes
         if schemas.schema_path(kind).exists():
             schemas.fast_validator(kind)
     chunks = [(str(root), jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers) as pool:
+    with parallel.pool(workers) as pool:
         results: list[FileResult] = []
         for part in pool.imap_unordered(_worker, chunks):
             results.extend(part)
