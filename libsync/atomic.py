@@ -40,17 +40,83 @@ JOURNAL_SUFFIX = ".journal.json"
 _HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+# Every interruption this command received: Python drops an exception raised inside an at-fork
+# hook, so the fact must outlive the exception.
+seen: list[int] = []
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C, SIGTERM or SIGHUP, raised as an exception so every ``finally`` runs."""
 
     def __init__(self, signum: int = signal.SIGINT) -> None:
         super().__init__(signum)
         self.signum = signum
+        seen.append(signum)
 
 
-def raise_interrupted(signum, frame) -> None:
-    """Signal handler: turn SIGTERM/SIGHUP into an exception like Ctrl-C's."""
+_main_pid: int | None = None
+
+
+def catch_interruptions() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP stop a command as an ``Interrupted`` exception, so an unfinished
+    change is undone and the user is told what happened (SIGTERM's default would kill the process
+    between two renames). Called once by the command line."""
+    global _main_pid
+    _main_pid = os.getpid()
+    for signum in _HELD_SIGNALS:
+        signal.signal(signum, _interrupted)
+
+
+def _interrupted(signum, frame) -> None:
+    if os.getpid() != _main_pid:
+        # a worker process forked a moment ago, before it could set its own handlers: it leaves
+        # the interruption to the command (Ctrl-C ignored, SIGTERM/SIGHUP end it quietly)
+        if signum != signal.SIGINT:
+            os._exit(128 + signum)
+        return
+    if _forking(frame):
+        seen.append(signum)
+        _raise_later()
+        return
     raise Interrupted(signum)
+
+
+def _forking(frame) -> bool:
+    """True while a worker process is being forked (inside ``os.fork``'s at-fork hooks, where
+    Python prints and drops any exception instead of passing it on)."""
+    depth = 0
+    while frame is not None and depth < 64:
+        code = frame.f_code
+        if code.co_name == "_launch" and code.co_filename.endswith("popen_fork.py"):
+            return depth > 0
+        frame = frame.f_back
+        depth += 1
+    return False
+
+
+def _raise_later() -> None:
+    if hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _late)
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+
+
+def _late(signum, frame) -> None:
+    if _forking(frame):
+        _raise_later()
+        return
+    raise Interrupted(seen[0])
+
+
+def interruption() -> int | None:
+    """The signal that interrupted this command (run through ``catch_interruptions``), if any."""
+    return seen[0] if seen and _main_pid == os.getpid() else None
+
+
+def check_interrupted() -> None:
+    """Raise the interruption this command received, if one was lost on the way."""
+    signum = interruption()
+    if signum is not None:
+        raise Interrupted(signum)
 
 
 # What this process has changed for good (for the message after an interruption).
@@ -214,6 +280,7 @@ class Transaction:
             if then is not None:
                 then()
             return []
+        check_interrupted()   # never start a change after an interruption, even a swallowed one
         targets = list(self._writes) + sorted(self._deletes)
         for path in targets:
             self._check_target(path)

@@ -1,5 +1,5 @@
-"""The ``libsync`` console script: Ctrl-C while the command line is still being loaded ends
-quietly (exit 130, nothing was touched yet) instead of printing a traceback."""
+"""The ``libsync`` console script: Ctrl-C (or SIGTERM) while the command line is still being
+loaded ends quietly — nothing was touched yet — instead of printing a traceback."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ import sys
 
 def main() -> None:
     try:
+        from libsync import atomic
+
+        atomic.catch_interruptions()
         from libsync.cli import main as run
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         sys.stderr.write("\n")
-        raise SystemExit(130) from None
+        raise SystemExit(128 + getattr(exc, "signum", 2)) from None
+    except Exception:
+        # Python wraps an interruption raised inside some machinery (a class body's __set_name__)
+        atomic = sys.modules.get("libsync.atomic")
+        if atomic is not None and atomic.interruption() is not None:
+            sys.stderr.write("\n")
+            raise SystemExit(128 + atomic.interruption()) from None
+        raise
     run()

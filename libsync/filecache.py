@@ -38,13 +38,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
 import orjson
 
+from libsync import parallel
 from libsync.atomic import write_atomic
 from libsync.cachedir import repo_cache_dir
 
@@ -234,7 +234,7 @@ class FileCache:
             size = max(50, len(todo) // (self.workers * 8))
             chunks = [(compute, root, todo[i:i + size]) for i in range(0, len(todo), size)]
             try:
-                with ProcessPoolExecutor(self.workers) as pool:
+                with parallel.executor(self.workers) as pool:
                     return [item for chunk in pool.map(_compute_chunk, chunks) for item in chunk]
             except (OSError, BrokenProcessPool):
                 pass  # no pool to be had here: one core it is

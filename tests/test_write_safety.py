@@ -189,7 +189,7 @@ def test_two_dispatches_at_once_one_wins_and_history_is_whole(tmp_path):
     target = "hd-xs-2024-10-tranh-giao-duc"    # approved in the example network
     import yaml
 
-    procs = [libsync(root, "exchange", "dispatch", target) for _ in range(2)]
+    procs = [libsync(root, "exchange", "dispatch", target, "--date", "2024-10-14") for _ in range(2)]   # a date in its term
     results = [(p.wait(timeout=120), p.stdout.read().decode() + p.stderr.read().decode()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes[0] == 0 and codes[1] != 0, results
@@ -209,3 +209,42 @@ def test_output_to_a_pipe_or_device_is_refused(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and "not a plain file" in err.decode()
     assert Path(fifo).is_fifo()
+
+
+def _has_workers(pid: int):
+    """True once ``pid`` has forked a worker (a child running Python, not e.g. ``git version``)."""
+    def check() -> bool:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            return any(b"libsync" in Path(f"/proc/{c}/cmdline").read_bytes() for c in children)
+        except OSError:
+            return False
+    return check
+
+
+@pytest.mark.parametrize("after", [0.0, 0.3, 0.8])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_to_the_whole_group_while_workers_run(tmp_path, signum, after):
+    """Ctrl-C in a terminal reaches the worker processes too: they must leave it to libsync
+    (no traceback from a worker) and the import is undone."""
+    root = copy_example(tmp_path / "network")
+    source = big_register(tmp_path / "so.csv", 2500)     # ≥ 2,000 records: rendered by workers
+    before = tree(root)
+    cmd = [sys.executable, "-m", "libsync", "--repo", str(root), "import", "table", str(source), "--library", "XS"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "LIBSYNC_LANG": "en"}, start_new_session=True)
+    assert wait_for(_has_workers(proc.pid), proc), "no worker process was seen"
+    time.sleep(after)     # workers busy, or idle between two tasks
+    os.killpg(proc.pid, signum)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:   # a worker outlived the command and holds the pipes
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    err = err.decode()
+    assert "Traceback" not in err, err
+    now = tree(root)
+    assert now == before or proc.returncode == 0 or "written completely" in err, err
+    if now == before:
+        assert "no file was changed" in err
+    assert not leftovers(root)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 import traceback
 
@@ -35,18 +34,18 @@ class LibsyncGroup(typer.core.TyperGroup):
             typer.echo(f"libsync: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as exc:
-            from libsync import atomic
-
-            done = len(atomic.completed)
-            typer.echo(t("cli.interrupted.done", count=done) if done else t("cli.interrupted.nothing"), err=True)
-            raise typer.Exit(128 + getattr(exc, "signum", 2)) from None
-        except (typer.Exit, typer.Abort):
+            raise typer.Exit(_report_interrupt(exc)) from None
+        except (typer.Exit, typer.Abort, BrokenPipeError):   # a closed pipe: main() ends quietly
             raise
         except Exception as exc:  # a bug, not a user error: say so plainly, trace only on request
             if os.environ.get("LIBSYNC_DEBUG"):
                 traceback.print_exc()
             if "click" in type(exc).__module__:   # click's (or Typer's copy of click's) own errors
                 raise
+            from libsync import atomic
+
+            if atomic.interruption() is not None:   # the interruption's doing: say so, not "internal error"
+                raise typer.Exit(_report_interrupt(atomic.Interrupted(atomic.interruption()))) from None
             typer.echo(f"libsync: {t('cli.internal_error', error=f'{type(exc).__name__}: {exc}')}", err=True)
             raise typer.Exit(2) from None
 
@@ -118,22 +117,48 @@ def create_app() -> typer.Typer:
     return app
 
 
-def _catch_termination() -> None:
-    """SIGTERM and SIGHUP stop a command the way Ctrl-C does: as an exception, so an unfinished
-    change is undone and the user is told what happened (the default would kill the process
-    between two renames)."""
-    from libsync.atomic import raise_interrupted
+def _report_interrupt(exc: KeyboardInterrupt) -> int:
+    """Say what an interruption left behind (the truth: nothing, or a finished change); the exit code."""
+    from libsync import atomic
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), raise_interrupted)
+    if "multiprocessing" in sys.modules:   # no worker may keep the command waiting at exit
+        for child in sys.modules["multiprocessing"].active_children():
+            child.terminate()
+    done = len(atomic.completed)
+    typer.echo(t("cli.interrupted.done", count=done) if done else t("cli.interrupted.nothing"), err=True)
+    return 128 + getattr(exc, "signum", 2)
 
 
 def main(argv: list[str] | None = None) -> None:
-    _catch_termination()
+    from libsync import atomic
+
+    atomic.catch_interruptions()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from_argv(argv)
     if lang and lang.lower() in LANGUAGES:
         set_language(lang)
-    app = create_app()
-    app(args=argv, prog_name="libsync")
+    try:
+        try:
+            app = create_app()
+            try:
+                app(args=argv, prog_name="libsync")
+            finally:
+                sys.stdout.flush()      # a pipe closed early shows here, not at interpreter exit
+        except KeyboardInterrupt as exc:   # before or after the command itself ran
+            sys.exit(_report_interrupt(exc))
+        except BrokenPipeError:         # `libsync search toan | head -1`: the reader has all it wants
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())   # nothing left to flush at exit, no second error
+            sys.exit(1)
+        except Exception:
+            if atomic.interruption() is not None:   # wrapped by Python in another error (e.g. an import)
+                sys.exit(_report_interrupt(atomic.Interrupted(atomic.interruption())))
+            raise
+    except SystemExit as exc:
+        if atomic.interruption() is not None:
+            # Interrupted: the change was undone or had finished, and was reported. Leave now,
+            # without waiting at exit for worker processes that may never hear of it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        raise

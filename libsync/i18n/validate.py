@@ -109,7 +109,7 @@ MESSAGES = {
     "fmt.changed": ("đã định dạng lại: {path}", "reformatted: {path}"),
     "fmt.summary_check": ("{count} tệp cần định dạng lại (chạy `libsync fmt`).", "{count} files need reformatting (run `libsync fmt`)."),
     "fmt.summary": ("Đã định dạng lại {count} tệp; {same} tệp đã chuẩn.", "Reformatted {count} files; {same} already canonical."),
-    "fmt.skipped": ("bỏ qua (không đọc được): {path}: {reason}", "skipped (unreadable): {path}: {reason}"),
+    "fmt.skipped": ("bỏ qua: {path}: {reason}", "skipped: {path}: {reason}"),
 }
 
 MESSAGES.update({

@@ -4,8 +4,8 @@
 happen — created, updated, unchanged, merged (into a title created earlier from the same
 file, e.g. a MARC record split over several records), skipped, or rejected with reasons —
 and renders the files it would write, each checked by ``libsync.validation`` first. Nothing
-is written: ``--dry-run`` stops here. ``apply_plan`` writes every file in one
-``Transaction`` (all or none) and, with ``commit=True``, records one Git commit.
+is written: ``--dry-run`` stops here. ``apply_plan`` writes every file through the store's
+write path (``libsync.store.write.apply``: locked, all or none, the Git commit inside).
 
 Matching order (first hit wins): a barcode of the incoming copies, the source system's
 control number (MARC 001), the ISBN (with the same volume), then the key title + first
@@ -23,12 +23,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libsync import gitops
-from libsync.atomic import Transaction
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import ReadResult
 from libsync.repository import Repository
+from libsync.store import write as store_write
 from libsync.text import fold, identity_key, nfc
 from libsync.text import legacy, xmlchars
 from libsync.text.identifiers import isbn13
@@ -570,21 +569,17 @@ def apply_plan(repo: Repository, plan: Plan, commit: bool = False) -> str | None
         raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected),
                            total=plan.total)
     relpaths = sorted(plan.writes)
-    if commit:
-        dirty = gitops.dirty_paths(repo.root, relpaths)
-        if dirty:
-            raise LibsyncError("git.dirty", paths=", ".join(dirty[:5]))
     if not relpaths:
         return None
     texts = render_all(repo, [plan.writes[p] for p in relpaths])
-    with Transaction() as tx:
-        for relpath, text in zip(relpaths, texts):
-            tx.write(repo.root / relpath, text)
+    message = None
     if commit:
         message = t("interchange.commit_message", library=plan.library, source=os.path.basename(plan.source),
                     created=plan.counts["created"], updated=plan.counts["updated"] + plan.counts["merged"])
-        return gitops.commit_paths(repo.root, relpaths, message + "\n\n" + plan.summary())
-    return None
+        message += "\n\n" + plan.summary()
+    # every record was checked in memory by ``check_record`` while planning
+    return store_write.apply(repo, dict(zip(relpaths, texts)), message=message, command="import",
+                             checked=set(relpaths))
 
 
 def _render_chunk(records: list[dict]) -> list[str]:
@@ -599,11 +594,11 @@ def render_all(repo: Repository, records: list[dict]) -> list[str]:
     workers = min(2, os.cpu_count() or 1)
     if len(records) < 2000 or workers < 2:
         return [repo.render("record", r) for r in records]
-    from concurrent.futures import ProcessPoolExecutor
+    from libsync import parallel
 
     size = (len(records) + workers - 1) // workers
     chunks = [records[i:i + size] for i in range(0, len(records), size)]
-    with ProcessPoolExecutor(workers) as pool:
+    with parallel.executor(workers) as pool:
         return [text for part in pool.map(_render_chunk, chunks) for text in part]
 
 

@@ -415,11 +415,11 @@ def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | 
 def _parallel_rows(jobs: list[tuple], workers: int):
     """``_convert`` of every job, in order, on ``workers`` processes; small batches so the
     first records are ready early (the pool lives as long as the iteration)."""
-    from concurrent.futures import ProcessPoolExecutor
+    from libsync import parallel
 
     size = max(100, min(500, len(jobs) // (8 * workers)))
     batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(workers) as pool:
+    with parallel.executor(workers) as pool:
         for part in pool.map(_convert_batch, batches):
             yield from part
 

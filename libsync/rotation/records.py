@@ -23,11 +23,10 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from libsync import schemas, yamlio
+from libsync import parallel, schemas, yamlio
 from libsync.validation import gate
 from libsync.filecache import FileCache
 
@@ -46,7 +45,7 @@ def _map_parallel(func, items: list, chunk: int | None = None) -> list | None:
         return None
     chunk = chunk or max(50, len(items) // (WORKERS * 4))
     try:
-        with ProcessPoolExecutor(WORKERS) as pool:
+        with parallel.executor(WORKERS) as pool:
             return list(pool.map(func, items, chunksize=chunk))
     except (OSError, BrokenProcessPool):
         return None
