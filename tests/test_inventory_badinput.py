@@ -80,7 +80,7 @@ def test_snapshot_for_library_missing_from_network(net, tmp_path):
     path = net / "inventories/XS/2024-10-01-a.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("library: XS", "library: QQ"), encoding="utf-8")
     result = run(net, "inventory", "show", "2024-10-01-a")
-    assert result.exit_code == 2 and "QQ" in result.output
+    assert result.exit_code == 1 and "QQ" in result.output and "path-mismatch" in result.output   # its folder says XS
 
 
 def test_two_libraries_and_dates_in_wrong_order(net, tmp_path):

@@ -273,7 +273,7 @@ def test_cli_errors_are_messages_with_exit_2(repo, tmp_path):
     res = runner.invoke(create_app(), ["--repo", str(repo.root), "site", "build", "-o", str(tmp_path / "x"), "--term", "2030/HK9"])
     assert res.exit_code == 2 and "2030/HK9" in res.output
     res = runner.invoke(create_app(), ["--repo", str(repo.root), "site", "build", "-o", str(repo.root)])
-    assert res.exit_code == 2 and "kho dữ liệu mạng" in res.output
+    assert res.exit_code == 2 and "dữ liệu của kho" in res.output
     res = runner.invoke(create_app(), ["site", "serve", str(busy)])
     assert res.exit_code == 2 and "index.html" in res.output
 
