@@ -126,7 +126,9 @@ def render(records: list[dict], fmt: str) -> tuple[bytes, int, list[str], list]:
 def export(repo: Repository, fmt: str, library: str | None = None, audience: str | None = None) -> Export:
     if fmt not in FORMATS:
         raise LibsyncError("cli.bad_format", fmt=fmt, choices="|".join(FORMATS))
-    audience = audience or library or "network"
+    # an empty --audience "" (an unset variable in a script) is refused like any unknown audience,
+    # never taken for the default: with --library that default is the owner's full view
+    audience = audience if audience is not None else (library or "network")
     records = select(repo, library, audience)
     data, marc_count, split, refused = render(records, fmt)
     return Export(fmt, audience, library, data, records=len(records) - len(refused),
