@@ -17,13 +17,15 @@ MAX_STAY_LIMIT = 3660        # ten years: the schema's maximum, and --max-stay-d
 
 
 def parse_date(value: str | dt.date | None) -> dt.date | None:
-    """``YYYY-MM-DD`` text (as stored) to a date; ``None`` for missing or impossible dates."""
+    """``YYYY-MM-DD`` text (as stored) to a date; ``None`` for missing or impossible dates, and for
+    years outside 1900–2199 (as the schemas say: a year 9999 would overflow every date sum)."""
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2199 else None
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,12 @@ def test_hostile(case, tmp_path):
     if case.get("git"):
         _git_init(repo)
     _lay(repo, case.get("files") or {})
+    for rel, replacements in (case.get("edit") or {}).items():   # [[old, new], ...] in an existing file
+        text = (repo / rel).read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, f"edit: {old!r} not in {rel}"
+            text = text.replace(old, new, 1)
+        (repo / rel).write_text(text, encoding="utf-8")
     if case.get("git") and case.get("commit_files"):
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", "case files")
