@@ -340,6 +340,10 @@ def compare_with_manifest(scan_barcodes: list[str], manifest: dict) -> dict:
     not in the manifest), ``twice`` (scanned more than once), plus ``counts``.
     """
     expected = [c.get("barcode") for c in manifest.get("copies") or [] if c.get("barcode")]
+    # barcodes compare case-insensitively (a scanner set to lower case reads 'nd-t00008'):
+    # a scanned code is taken in the manifest's spelling
+    spelled = {code.casefold(): code for code in expected}
+    scan_barcodes = [spelled.get(code.casefold(), code) for code in scan_barcodes]
     seen: dict[str, int] = {}
     for code in scan_barcodes:
         seen[code] = seen.get(code, 0) + 1

@@ -278,7 +278,8 @@ def _scan_check(repo, data: dict, scan_path, date: dt.date, by: str | None, inde
     comparison = compare_with_manifest(scan.barcodes, data)
     if comparison["extra"]:
         index = index or CopyIndex.from_repository(repo)
-        unknown = [code for code in comparison["extra"] if code not in index.copies]
+        known = {code.casefold() for code in index.copies}   # barcodes compare case-insensitively
+        unknown = [code for code in comparison["extra"] if code.casefold() not in known]
         if unknown:
             lines = scan.line_numbers
             shown = ", ".join(f"{code} ({t('rotation.line')} {lines[code][0]})" for code in unknown[:20])
