@@ -25,7 +25,7 @@ from libsync.catalog import overrides as _overrides
 from libsync.recordcache import cache_dir, records_stamp
 from libsync.text import identity_key
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other
 WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
@@ -121,6 +121,7 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("stamp", stamp), ("audience", union["audience"]), ("network", json.dumps(union.get("network", {}))),
             ("libraries", json.dumps(union.get("libraries", []), ensure_ascii=False)),
+            ("skipped", json.dumps(union.get("skipped", []), ensure_ascii=False)),
         ])
         con.commit()
         con.close()
@@ -139,6 +140,10 @@ def ensure_index(repository, audience: str) -> tuple[Path, bool]:
     stamp = current_stamp(repository, audience)
     if _stored_stamp(path) == stamp:
         return path, False
-    union = build_union(repository, audience)
+    from libsync.recordcache import load_records
+
+    loaded = load_records(repository)
+    union = build_union(repository, audience, loaded=loaded)
+    union["skipped"] = sorted({p.file for p in loaded.problems})   # said on stderr by every search
     write_index(path, union, stamp)
     return path, True

@@ -76,6 +76,7 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
+        skipped_row = con.execute("SELECT value FROM meta WHERE key = 'skipped'").fetchone()
         where, params = [], []
         terms, dropped = query_terms(query)
         match_text = fts_query(query)
@@ -128,7 +129,9 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
         hit = json.loads(data)
         hit["score"] = round(-float(sc), 3) if match_text else 0.0
         results.append(hit)
-    return {"query": query, "audience": audience, "count": count, "results": results, "dropped": dropped}
+    skipped = json.loads(skipped_row[0]) if skipped_row else []
+    return {"query": query, "audience": audience, "count": count, "results": results, "dropped": dropped,
+            "skipped": skipped}
 
 
 def search(repository, query: str, audience: str = "network", **filters) -> dict:

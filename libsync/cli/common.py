@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from libsync.errors import LibsyncError
+from libsync.i18n import t
 from libsync.repository import Repository
 
 
@@ -58,8 +59,16 @@ def bounded(low: int, high: int):
     any work, so ``--grade 99999999999999999999`` never reaches the code that uses it."""
     def check(value):
         if value is not None and not low <= value <= high:
-            from libsync.i18n import t
-
             raise typer.BadParameter(t("cli.out_of_range", value=value, low=low, high=high))
         return value
     return check
+
+
+def report_skipped(problems) -> None:
+    """On stderr (the output itself may be published): the record files a catalogue left out
+    because they do not validate, with file, line and reason."""
+    if not problems:
+        return
+    typer.echo(t("catalog.skipped", count=len(problems)), err=True)
+    for p in sorted(problems, key=lambda p: p.sort_key()):
+        typer.echo(f"  {p.where}: {p.message}", err=True)

@@ -11,7 +11,7 @@ from tabulate import tabulate
 from libsync.catalog import build_union, check_audience, explain
 from libsync.recordcache import load_records
 from libsync.store.output import check_output, write_output
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import check_format, print_json, report_skipped, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 
@@ -20,15 +20,6 @@ FORMATS = ("text", "json")
 
 def to_json_text(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def report_skipped(problems) -> None:
-    if not problems:
-        return
-    typer.echo(t("catalog.skipped", count=len(problems)), err=True)
-    for p in sorted(problems, key=lambda p: p.sort_key()):
-        where = f"{p.file}:{p.line}" if p.line else p.file
-        typer.echo(f"  {where}: {p.message}", err=True)
 
 
 def holdings_text(cluster: dict) -> str:

@@ -46,6 +46,9 @@ def register(app: typer.Typer) -> None:
         repo = repository(ctx)
         result = search(repo, query, audience, library=library, type_=type_, grade=grade, subject=subject,
                         available=available, limit=limit)
+        if result.get("skipped"):   # on stderr: the results may be published, these names not
+            typer.echo(t("catalog.search.skipped", count=len(result["skipped"]),
+                         files=", ".join(result["skipped"][:5]) + (" …" if len(result["skipped"]) > 5 else "")), err=True)
         if result.get("dropped"):
             typer.echo(t("catalog.search.dropped", kept=MAX_TERMS, dropped=result["dropped"]), err=True)
         if fmt == "json":

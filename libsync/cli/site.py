@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import check_format, print_json, report_skipped, repository
 from libsync.i18n import t
 from libsync.store.output import check_output
 
@@ -30,6 +30,8 @@ def register(app: typer.Typer) -> None:
         repo = repository(ctx)
         check_output(out, repo.root, folder=True)
         summary = build(repo, out, audience=audience, term=term)
+        skipped = summary.pop("skipped", [])
+        report_skipped(skipped)
         if fmt == "json":
             print_json(summary)
             return

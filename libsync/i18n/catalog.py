@@ -115,3 +115,10 @@ MESSAGES = {
     "help.search.limit": ("Số kết quả tối đa (mặc định 20).", "Most results to show (default 20)."),
     "help.search.library": ("Chỉ tài liệu thư viện này có.", "Only titles this library holds."),
 }
+
+MESSAGES.update({
+    "catalog.search.skipped": (
+        "Lưu ý: {count} tệp biểu ghi không hợp lệ nên không có trong kết quả ({files}); chạy `libsync validate` để xem lỗi.",
+        "Note: {count} record files are invalid and not searched ({files}); run `libsync validate` to see why.",
+    ),
+})

@@ -70,9 +70,15 @@ def build(repository, out_dir, audience: str = "public", term: str | None = None
         from libsync.catalog import build_union
     except ImportError as exc:  # the union catalogue is another module of libsync
         raise LibsyncError("site.no_catalog", reason=str(exc)) from None
-    union = build_union(repository, audience)
+    from libsync.recordcache import load_records
+
+    loaded = load_records(repository)
+    union = build_union(repository, audience, loaded=loaded)
     exchanges = repository.exchanges()
-    return build_site(union, network, exchanges, out_dir, term=term, audience=audience, files_root=repository.root, today=today)
+    summary = build_site(union, network, exchanges, out_dir, term=term, audience=audience,
+                         files_root=repository.root, today=today)
+    summary["skipped"] = loaded.problems   # invalid record files left out; said on stderr, not in the site
+    return summary
 
 
 def check_audience(network: Network, audience: str) -> str:
