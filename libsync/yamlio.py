@@ -23,7 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from libsync.problems import ERROR, WARNING, Problem
-from libsync.text import nfc
+from libsync.text import nfc, xmlchars
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -201,27 +201,6 @@ _BAD_ESCAPE = re.compile(
     r"\\(?:[0abvfe]|x(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2}"
     r"|[fF]{3}[eEfF])|U(?:0000(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|0000[dD][89a-fA-F][0-9a-fA-F]{2}|0000[fF]{3}[eEfF]))"
 )
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _bad_text(value, path=()):
-    """(JSON path, character) of the first string (or key) holding a character XML cannot carry."""
-    if isinstance(value, str):
-        found = _BAD_CHAR.search(value)
-        return (list(path), found.group(0)) if found else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and _BAD_CHAR.search(key):
-                return list(path) + [key], _BAD_CHAR.search(key).group(0)
-            found = _bad_text(item, path + (key,))
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _bad_text(item, path + (i,))
-            if found:
-                return found
-    return None
 
 
 def _field_label(path) -> str:
@@ -229,7 +208,7 @@ def _field_label(path) -> str:
     out = ""
     for step in path:
         out += f"[{step + 1}]" if isinstance(step, int) else ("." if out else "") + str(step)
-    return _BAD_CHAR.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", out) or "-"
+    return xmlchars.ILLEGAL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", out) or "-"
 
 
 def unsafe_escape(loaded: "Loaded", relpath: str) -> Problem | None:
@@ -240,10 +219,10 @@ def unsafe_escape(loaded: "Loaded", relpath: str) -> Problem | None:
     text = loaded.text
     if "\\" not in text or not _BAD_ESCAPE.search(text):
         return None
-    bad = _bad_text(loaded.data)
+    bad = xmlchars.locate(loaded.data)
     if bad is None:
         return None
-    path, char = bad
+    path, char = list(bad[0]), bad[1][0]
     line, col = locate(text, path)
     return Problem(relpath, line, col, "control-character", "yaml.control_char_field",
                    {"code": f"U+{ord(char):04X}", "field": _field_label(path)}, ERROR, pointer(path))

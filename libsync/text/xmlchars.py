@@ -35,26 +35,31 @@ def visible(text: str) -> str:
     return ILLEGAL.sub(REPLACEMENT, text) if ILLEGAL.search(text) else text
 
 
-def find(value, path: tuple = ()) -> tuple[str, list[str]] | None:
+def locate(value, path: tuple = ()) -> tuple[tuple, list[str]] | None:
     """The first string in YAML/JSON-shaped ``value`` (keys included) holding characters XML
-    cannot carry: ``(field path such as "items.2.note", [characters])``, or None."""
+    cannot carry: ``(path of keys and positions, [characters])``, or None."""
     if isinstance(value, str):
-        found = illegal(value) if ILLEGAL.search(value) else None
-        return (".".join(map(str, path)) or "/", found) if found else None
+        return (path, illegal(value)) if ILLEGAL.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             here = path + (key,)
             if isinstance(key, str) and ILLEGAL.search(key):
-                return ".".join(map(str, here)), illegal(key)
-            hit = find(item, here)
+                return here, illegal(key)
+            hit = locate(item, here)
             if hit:
                 return hit
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            hit = find(item, path + (i,))
+            hit = locate(item, path + (i,))
             if hit:
                 return hit
     return None
+
+
+def find(value) -> tuple[str, list[str]] | None:
+    """``locate`` with the path written for people: ``("items.2.note", [characters])``."""
+    hit = locate(value)
+    return (".".join(map(str, hit[0])) or "/", hit[1]) if hit else None
 
 
 def clean(value, path: tuple = (), removed: list | None = None):
