@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import signal
+import stat
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -255,7 +256,9 @@ class Transaction:
         return len(self._writes) + len(self._deletes)
 
     # --- checks ---------------------------------------------------------------------------
-    def _check_target(self, path: Path) -> None:
+    def _check_target(self, path: Path, safe_folders: set[Path]) -> None:
+        """Inside ``root``, not through a symlink, not a folder. ``safe_folders`` remembers the
+        folders already checked (an import writes thousands of files into one folder)."""
         if self.root is not None:
             try:
                 rel = Path(os.path.abspath(path)).relative_to(self.root)
@@ -264,11 +267,18 @@ class Transaction:
             folder = self.root
             for part in rel.parts[:-1]:
                 folder = folder / part
+                if folder in safe_folders:
+                    continue
                 if folder.is_symlink():
                     raise LibsyncError("file.symlink_refused", path=str(folder))
-        if path.is_symlink():
+                safe_folders.add(folder)
+        try:
+            mode = os.lstat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        if stat.S_ISLNK(mode):
             raise LibsyncError("file.symlink_refused", path=str(path))
-        if path.is_dir():
+        if stat.S_ISDIR(mode):
             raise LibsyncError("file.write_failed", path=str(path), reason=os.strerror(21))
 
     # --- the three phases -----------------------------------------------------------------
@@ -282,8 +292,9 @@ class Transaction:
             return []
         check_interrupted()   # never start a change after an interruption, even a swallowed one
         targets = list(self._writes) + sorted(self._deletes)
+        safe_folders: set[Path] = set()
         for path in targets:
-            self._check_target(path)
+            self._check_target(path, safe_folders)
         txid = f"{os.getpid()}-{secrets.token_hex(4)}"
         entries = [
             {
@@ -438,11 +449,11 @@ def _undo(entries: list[dict]) -> int:
 
 
 def _finish(entries: list[dict]) -> None:
+    """Remove the backups (after a complete swap no temp file is left: each was renamed)."""
     for entry in entries:
-        path = Path(entry["path"])
-        _remove(path.parent / entry["backup"])
-        if entry["temp"]:
-            _remove(path.parent / entry["temp"])
+        if entry["existed"]:
+            path = Path(entry["path"])
+            _remove(path.parent / entry["backup"])
 
 
 def pending_journals(journal_dir: Path) -> list[Path]:

@@ -1,4 +1,7 @@
-"""Git access for the network repository (GitPython): changed files, commits, branches, push."""
+"""Git access for the network repository (GitPython): changed files, commits, branches, push.
+
+GitPython is imported on first use: importing it runs ``git version`` in a subprocess, a cost
+every libsync command would otherwise pay at start-up, most of them for nothing."""
 
 from __future__ import annotations
 
@@ -6,9 +9,20 @@ import os
 import shutil
 from pathlib import Path
 
-import git
-
 from libsync.errors import LibsyncError
+
+
+class _LazyGit:
+    """``git`` (the GitPython module), imported when first touched."""
+
+    def __getattr__(self, name):
+        import git as module
+
+        globals()["git"] = module   # later uses go straight to the module
+        return getattr(module, name)
+
+
+git = _LazyGit()
 
 
 def open_repo(root: Path) -> git.Repo:
