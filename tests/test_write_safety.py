@@ -248,3 +248,30 @@ def test_signal_to_the_whole_group_while_workers_run(tmp_path, signum, after):
     if now == before:
         assert "no file was changed" in err
     assert not leftovers(root)
+
+
+KILLED_AFTER_COMMIT = r"""
+import os, sys
+from libsync import gitops
+from libsync.store import write
+real = gitops.commit_paths
+def commit_then_die(*args, **kwargs):
+    real(*args, **kwargs)
+    os._exit(9)            # killed between the Git commit and the journal's "done"
+gitops.commit_paths = commit_then_die
+write.apply(sys.argv[1], {"records/XS/xs-moi.yaml": sys.argv[2]}, message="thêm biểu ghi")
+"""
+
+
+def test_killed_after_the_commit_is_completed_not_undone(tmp_path):
+    """The journal says 'swapped', but HEAD moved: recovery keeps the change (files = commit)."""
+    root = git_repo(copy_example(tmp_path / "network"))
+    text = ("id: xs-moi\nlibrary: XS\ntype: reference\ntitle: Sách mới\nshare: internal\naccess: catalog\n")
+    done = subprocess.run([sys.executable, "-c", KILLED_AFTER_COMMIT, str(root), text], capture_output=True)
+    assert done.returncode == 9, done.stderr.decode()
+    assert git(root, "log", "-1", "--format=%s").strip() == "thêm biểu ghi"
+    rec = libsync(root, "recover")
+    out, err = rec.communicate(timeout=120)
+    assert rec.returncode == 0 and "Completed a change" in out.decode(), out.decode() + err.decode()
+    assert (root / "records/XS/xs-moi.yaml").read_text(encoding="utf-8") == text
+    assert git(root, "status", "--porcelain") == "" and not leftovers(root)

@@ -22,13 +22,12 @@ def recover(root: Path) -> list[dict]:
     """Finish or undo changes of killed processes (call with the lock held)."""
     root = Path(root)
 
-    def happened(journal: dict) -> bool:
-        before = journal.get("git_head")
-        return before is not None and gitops.head_sha(root) not in (None, before)
+    def happened(journal: dict) -> bool:   # the commit was made iff HEAD moved ("" = no commit yet)
+        return "git_head" in journal and (gitops.head_sha(root) or "") != journal["git_head"]
 
     outcomes = atomic.recover(lock.journal_dir(root), happened)
     for outcome in outcomes:
-        if outcome["content"].get("git_head") is not None and outcome["action"] == "completed":
+        if "git_head" in outcome["content"] and outcome["action"] == "completed":
             rels = [Path(p).relative_to(root).as_posix() for p in outcome["files"]]
             gitops.sync_index(root, rels)
     return outcomes
@@ -111,7 +110,7 @@ def apply(repo, changes: dict[str, bytes | str | None], *, message: str | None =
                 tx.write(root / rel, content)
         sha: list[str] = []
         then = (lambda: sha.append(gitops.commit_paths(root, relpaths, message))) if message is not None else None
-        tx.commit(then=then, journal_extra={"git_head": head} if message is not None else None)
+        tx.commit(then=then, journal_extra={"git_head": head or ""} if message is not None else None)
         return sha[0] if sha else None
 
 
