@@ -25,7 +25,7 @@ def test_every_command_has_help_in_both_languages():
     import typer.main
 
     app = typer.main.get_command(create_app())
-    names = sorted(app.commands)
+    names = sorted(app.list_commands(None))   # commands are loaded when asked for
     assert {"validate", "fmt", "init", "codeowners", "import", "export", "merge", "search", "schedule",
             "exchange", "inventory", "site"} <= set(names)
     for name in names:
@@ -48,4 +48,29 @@ def test_every_option_has_help_text():
             assert sub.help, f"{path} {name}"
             walk(sub, f"{path} {name}")
 
-    walk(typer.main.get_command(create_app()), "libsync")
+    root = typer.main.get_command(create_app())
+    for name in root.list_commands(None):     # load every command's module first
+        assert root.get_command(None, name) is not None, name
+    assert len(root.commands) >= 13
+    walk(root, "libsync")
+
+
+HEAVY = ("pymarc", "openpyxl", "docx", "rapidfuzz", "git", "jsonschema", "libsync.interchange")
+
+
+def _imported_by(*args: str) -> set[str]:
+    code = ("import sys\nsys.argv = ['libsync', *sys.argv[1:]]\nfrom libsync.entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules)), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    return set(done.stderr.strip().splitlines()[-1].split())
+
+
+def test_commands_load_only_what_they_use():
+    """`--version` loads no command at all; `validate` pays nothing for MARC, spreadsheets,
+    documents, fuzzy matching or Git (issue #13, start-up)."""
+    loaded = _imported_by("--version")
+    assert not [m for m in loaded if m.startswith(HEAVY) or m.startswith("libsync.cli.")], loaded
+    loaded = _imported_by("validate", "--help")
+    assert "libsync.cli.validate" in loaded
+    assert not [m for m in loaded if m.startswith(("pymarc", "openpyxl", "docx", "rapidfuzz", "libsync.interchange"))]

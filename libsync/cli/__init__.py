@@ -18,14 +18,34 @@ from libsync import __version__
 from libsync.errors import LibsyncError
 from libsync.i18n import LANGUAGES, set_language, t
 
-COMMAND_MODULES = (
-    "validate", "fmt", "init", "imports", "export", "merge", "search",
-    "schedule", "exchange", "inventory", "site", "recover",
-)
+# command -> the module of libsync.cli that defines it, in the order help lists them. A module
+# is imported only when one of its commands runs (or help lists them all), so `libsync validate`
+# never pays for MARC, spreadsheets, documents or fuzzy matching.
+COMMANDS = {
+    "validate": "validate", "fmt": "fmt", "init": "init", "codeowners": "init", "export": "export",
+    "merge": "merge", "search": "search", "schedule": "schedule", "import": "imports",
+    "exchange": "exchange", "inventory": "inventory", "site": "site", "recover": "recover",
+}
 
 
 class LibsyncGroup(typer.core.TyperGroup):
-    """Turns a ``LibsyncError`` into its message and exit code — never a traceback."""
+    """Loads each command's module when the command is asked for, and turns a ``LibsyncError``
+    into its message and exit code — never a traceback."""
+
+    def list_commands(self, ctx):
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMANDS:
+            self._load(COMMANDS[name])
+        return self.commands.get(name)
+
+    def _load(self, module_name: str) -> None:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        module.register(holder)
+        for name, command in typer.main.get_group(holder).commands.items():
+            self.commands.setdefault(name, command)
 
     def invoke(self, ctx):
         try:
@@ -106,14 +126,6 @@ def create_app() -> typer.Typer:
 
         ctx.obj = State(repo=repo)
 
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        module.register(app)
     return app
 
 
