@@ -7,6 +7,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:   # answered before the command line is even loaded
+        from libsync import __version__
+
+        sys.stdout.write(f"libsync {__version__}\n")
+        return
     try:
         from libsync import atomic
 
