@@ -24,9 +24,3 @@ class LibsyncError(Exception):
 
     def __str__(self) -> str:
         return t(self.key, **self.params)
-
-
-class ProblemsFound(LibsyncError):
-    """The command ran but found problems in the data (exit 1)."""
-
-    exit_code = 1

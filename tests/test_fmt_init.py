@@ -158,7 +158,7 @@ def test_message_catalogue_is_complete():
     for key, pair in CATALOGUE.items():
         assert isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair), key
     used = set()
-    pattern = re.compile(r"""(?:\bt|LibsyncError|ProblemsFound|\bmsg)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
+    pattern = re.compile(r"""(?:\bt|LibsyncError|\bmsg)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
     for path in (PROJECT / "libsync").rglob("*.py"):
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in CATALOGUE)

@@ -625,13 +625,3 @@ def import_file(repo: Repository, path: str, kind: str, options: Options, encodi
     else:
         read = tables.read_table(data, path, encoding, mapping)
     return plan_import(repo, read, options)
-
-
-def nfc_all(value):
-    if isinstance(value, str):
-        return nfc(value)
-    if isinstance(value, list):
-        return [nfc_all(v) for v in value]
-    if isinstance(value, dict):
-        return {k: nfc_all(v) for k, v in value.items()}
-    return value

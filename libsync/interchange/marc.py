@@ -200,19 +200,6 @@ def frames(data: bytes):
         offset = next_offset
 
 
-def iter_iso2709(data: bytes, encoding: str | None = None):
-    """``(position, offset, Record | None, encoding, problem)`` for each record in ``data``."""
-    for position, offset, chunk, problem in frames(data):
-        if problem:
-            yield position, offset, None, None, problem
-            continue
-        try:
-            record, used = decode_record(chunk, encoding)
-            yield position, offset, record, used, None
-        except ValueError as exc:
-            yield position, offset, None, None, exc.args[0]
-
-
 # --- the fast path: UTF-8 records split here, without pymarc objects -------------------------
 
 class LightField(tuple):
@@ -969,4 +956,3 @@ def as_iso2709(rec: Record) -> bytes:
 
 def as_marcxml(rec: Record) -> bytes:
     return pymarc.record_to_xml(rec, namespace=False)
-

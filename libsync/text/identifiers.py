@@ -47,8 +47,3 @@ def compact_issn(value: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def issn_valid(value: str) -> bool:
     return _issn.is_valid(compact_issn(value))
-
-
-def format_issn(value: str) -> str:
-    code = compact_issn(value)
-    return _issn.format(code) if _issn.is_valid(code) else value

@@ -76,14 +76,6 @@ def _nfd_warning(text: str, relpath: str) -> Problem | None:
     return None
 
 
-def _keys_are_text(value) -> bool:
-    if isinstance(value, dict):
-        return all(isinstance(k, str) for k in value) and all(_keys_are_text(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_keys_are_text(v) for v in value)
-    return True
-
-
 def _non_text_key(value, path=()):
     if isinstance(value, dict):
         for k, v in value.items():
