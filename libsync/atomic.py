@@ -120,8 +120,10 @@ def check_interrupted() -> None:
         raise Interrupted(signum)
 
 
-# What this process has changed for good (for the message after an interruption).
+# What this process has changed for good, and what it put back (for the message after an
+# interruption).
 completed: list[Path] = []
+undone: list[Path] = []
 
 
 def _umask() -> int:
@@ -326,6 +328,7 @@ class Transaction:
                     then()
             except BaseException as exc:
                 _undo(entries)
+                undone.extend(Path(e["path"]) for e in entries)
                 if journal is not None:
                     journal.unlink(missing_ok=True)
                 self._writes.clear()

@@ -149,6 +149,7 @@ def test_interrupted_import_is_all_or_nothing(tmp_path, expected_after, point, s
         assert reached, "the swap was never seen"
     if reached and point in ("journal-written", "temp-files", "swapping"):
         assert now == before, f"interrupted at {point}, the change should have been undone"
+        assert "the change in progress was undone" in err, err
 
 
 def test_killed_mid_swap_is_undone_by_the_next_command(tmp_path, expected_after):

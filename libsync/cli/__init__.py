@@ -137,7 +137,10 @@ def _report_interrupt(exc: KeyboardInterrupt) -> int:
         for child in sys.modules["multiprocessing"].active_children():
             child.terminate()
     done = len(atomic.completed)
-    typer.echo(t("cli.interrupted.done", count=done) if done else t("cli.interrupted.nothing"), err=True)
+    if done:
+        typer.echo(t("cli.interrupted.done", count=done), err=True)
+    else:
+        typer.echo(t("cli.interrupted.undone" if atomic.undone else "cli.interrupted.nothing"), err=True)
     return 128 + getattr(exc, "signum", 2)
 
 

@@ -153,6 +153,10 @@ MESSAGES.update({
         "An unfinished change of a libsync command that was killed is pending ({count} journals). Run `libsync recover` to undo or complete it.",
     ),
     "cli.interrupted.nothing": (
+        "Đã dừng theo yêu cầu; không tệp nào bị thay đổi.",
+        "Stopped on request; no file was changed.",
+    ),
+    "cli.interrupted.undone": (
         "Đã dừng theo yêu cầu; không tệp nào bị thay đổi (thay đổi đang làm dở đã được hoàn tác).",
         "Stopped on request; no file was changed (the change in progress was undone).",
     ),
