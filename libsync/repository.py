@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from libsync import schemas, yamlio
-from libsync.atomic import Transaction, write_atomic
+from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
 from libsync.network import Network
 
@@ -160,11 +160,9 @@ class Repository:
     def render(self, kind: str, data: dict) -> str:
         return yamlio.dump(data, schemas.load_schema(kind))
 
-    def save(self, relpath: str, data: dict, kind: str | None = None, tx: Transaction | None = None) -> None:
-        """Write ``data`` canonically; inside ``tx`` it lands with the rest or not at all."""
+    def save(self, relpath: str, data: dict, kind: str | None = None) -> None:
+        """Write one file canonically and atomically, as it is, for tools and test fixtures.
+        Commands never use this: they write through ``libsync.store.write.apply`` (lock,
+        validation, all-or-nothing)."""
         kind = kind or schemas.kind_of(relpath)
-        text = self.render(kind, data) if kind else yamlio.dump(data)
-        if tx is not None:
-            tx.write(self.root / relpath, text)
-        else:
-            write_atomic(self.root / relpath, text)
+        write_atomic(self.root / relpath, self.render(kind, data) if kind else yamlio.dump(data))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
+from libsync.repository import DATA_DIRS, NETWORK_FILE
 
-PROTECTED = ("network.yaml", "records", "exchanges", "inventories", "catalog", "schema", "files", ".git",
-             ".github", ".libsync")
+PROTECTED = (NETWORK_FILE, *DATA_DIRS, "schema", "files", ".git", ".github", ".libsync")
 
 
 def check_output(path: str | os.PathLike, repo_root: str | os.PathLike | None = None, folder: bool = False) -> Path:

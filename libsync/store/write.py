@@ -13,6 +13,7 @@ from pathlib import Path
 
 from libsync import atomic, gitops, schemas
 from libsync.errors import LibsyncError
+from libsync.repository import DATA_DIRS
 from libsync.store import lock
 
 MAX_LISTED = 5
@@ -114,14 +115,11 @@ def apply(repo, changes: dict[str, bytes | str | None], *, message: str | None =
         return sha[0] if sha else None
 
 
-DATA_TOPS = ("records", "exchanges", "inventories", "catalog")
-
-
 def stray_files(root: Path) -> list[Path]:
     """Temp and backup files in the data folders that no journal accounts for (left by a version
     of libsync without journals, or by a single-file write that was killed)."""
     found = []
-    for top in DATA_TOPS:
+    for top in DATA_DIRS:
         for dirpath, dirnames, filenames in os.walk(Path(root) / top):
             found.extend(Path(dirpath) / n for n in filenames
                          if n.startswith(".") and n.endswith((atomic.TEMP_SUFFIX, atomic.BACKUP_SUFFIX)))

@@ -75,7 +75,9 @@ def misplaced(root: str | os.PathLike) -> list[tuple[str, str]]:
             if expected is not None:
                 found.append((rel, expected))
 
-    for top in ("records", "exchanges", "inventories", "catalog"):
+    from libsync.repository import DATA_DIRS
+
+    for top in DATA_DIRS:
         if (root / top).is_dir():
             walk(top)
     found.sort()
