@@ -38,11 +38,10 @@ class Overrides:
 
 def parse(data: dict, text: str = "", relpath: str = RELPATH) -> Overrides:
     """Check ``data`` against the schema and contradictions; raise with file and line."""
-    validator = schemas.explainer("overrides")
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        path = list(err.absolute_path)
+    if not schemas.fast_validator("overrides").is_valid(data):
+        from libsync.validation.schema_errors import most_relevant, schema_errors
+
+        path = list(most_relevant(schema_errors("overrides", data)).absolute_path)
         line, _ = yamlio.locate(text, path) if text else (None, None)
         where = f"{relpath}:{line}" if line else relpath
         field_name = "/".join(str(p) for p in path) or "-"

@@ -54,6 +54,10 @@ MESSAGES = {
     "schema.range": ("'{field}' = {value} nằm ngoài khoảng cho phép ({limit}).", "'{field}' = {value} is out of range ({limit})."),
     "schema.min_items": ("'{field}' cần ít nhất {limit} mục.", "'{field}' needs at least {limit} entries."),
     "schema.other": ("'{field}': {detail}", "'{field}': {detail}"),
+    "schema.unique_items": ("'{field}' có mục bị lặp lại; mỗi mục chỉ ghi một lần.", "'{field}' lists an entry twice; give each entry once."),
+    # a schema keyword without a sentence of its own: named, so Vietnamese never carries
+    # jsonschema's English ("schema.other" stays for problems cached by an older version)
+    "schema.keyword": ("'{field}' không thỏa điều kiện '{keyword}' của lược đồ.", "'{field}': {detail}"),
     "hint.quote": (" (hãy đặt trong dấu nháy, ví dụ \"{value}\")", " (put it in quotes, e.g. \"{value}\")"),
     "hint.did_you_mean": (" — có phải ý bạn là '{suggestion}'?", " — did you mean '{suggestion}'?"),
     "hint.date": (" (dạng NĂM-THÁNG-NGÀY, ví dụ 2024-09-05)", " (YEAR-MONTH-DAY, e.g. 2024-09-05)"),

@@ -90,9 +90,11 @@ def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, d
     data["barcodes"] = list(scan.barcodes)
     if notes:
         data["notes"] = nfc(notes.strip())
-    errors = sorted(schemas.explainer("inventory").iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        raise LibsyncError("inventory.invalid_snapshot", reason=errors[0].message)
+    if not schemas.fast_validator("inventory").is_valid(data):
+        from libsync.validation.schema_errors import first_problem
+
+        problem = first_problem("inventory", data, "", relpath)
+        raise LibsyncError("inventory.invalid_snapshot", reason=problem.message.rstrip("."))
     # the snapshot and its raw scan land together or not at all; the snapshot is checked as
     # `libsync validate` would check it (size included) before anything is written
     store_write.apply(repo, {relpath: repo.render("inventory", data), raw_rel: scan.raw},
@@ -140,8 +142,14 @@ def load_snapshot(repo, ref: str) -> tuple[str, dict]:
     relpath = resolve(repo, ref)
     data = cached_load(repo, relpath)
     if not schemas.fast_validator("inventory").is_valid(data):
-        error = next(iter(sorted(schemas.explainer("inventory").iter_errors(data), key=lambda e: list(e.path))))
-        raise LibsyncError("inventory.snapshot_invalid", path=relpath, reason=error.message)
+        from libsync.validation.schema_errors import first_problem
+
+        try:
+            text = repo.path(relpath).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        problem = first_problem("inventory", data, text, relpath)
+        raise LibsyncError("inventory.snapshot_invalid", path=problem.where, reason=problem.message)
     library = data["library"]
     if library not in repo.network.libraries:
         raise LibsyncError("repo.unknown_library", code=library, known=", ".join(sorted(repo.network.libraries)))

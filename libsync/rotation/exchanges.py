@@ -31,7 +31,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libsync import gitops, schemas, yamlio
+from libsync import gitops, schemas
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
@@ -126,28 +126,26 @@ def summary(data: dict, relpath: str | None = None, today: dt.date | None = None
 def _schema_check(repo, relpath: str, data: dict) -> None:
     if schemas.fast_validator("exchange").is_valid(data):
         return
-    error = min(schemas.explainer("exchange").iter_errors(data), key=lambda e: len(e.absolute_path))
-    path = list(error.absolute_path)
-    line = None
+    from libsync.validation.schema_errors import first_problem
+
     try:
-        line, _ = yamlio.locate(repo.path(relpath).read_text(encoding="utf-8"), path)
+        text = repo.path(relpath).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        pass
-    where = f"{relpath}:{line}" if line else relpath
+        text = ""
+    problem = first_problem("exchange", data, text, relpath)
+    where = f"{relpath}:{problem.line}" if problem.line else relpath
     raise LibsyncError("rotation.manifest_invalid", exit_code=1, path=where,
-                       pointer=yamlio.pointer(path) or "/", reason=error.message)
+                       pointer=problem.pointer or "/", reason=problem.message)
 
 
 def _schema_check_new(relpath: str, data: dict) -> None:
     """A manifest about to be written must be valid (a bad --by or --note is refused)."""
     if not schemas.fast_validator("exchange").is_valid(data):
-        from libsync.validation.schema_errors import explain
+        from libsync.validation.schema_errors import first_problem
 
-        error = min(schemas.explainer("exchange").iter_errors(data), key=lambda e: len(e.absolute_path))
-        shown = explain("exchange", data, "", relpath)   # validate's own words (with the id's hint)
-        raise LibsyncError("rotation.manifest_invalid", path=relpath,
-                           pointer=yamlio.pointer(list(error.absolute_path)) or "/",
-                           reason=shown[0].message if shown else error.message)
+        problem = first_problem("exchange", data, "", relpath)   # validate's own words (with the id's hint)
+        raise LibsyncError("rotation.manifest_invalid", path=relpath, pointer=problem.pointer or "/",
+                           reason=problem.message)
 
 
 def _impossible(relpath: str, reason_key: str, **params) -> LibsyncError:

@@ -53,6 +53,51 @@ def _problem(relpath, text, path, rule, key, params, key_position=False) -> Prob
     return Problem(relpath, line, col, rule, key, params, "error", yamlio.pointer(path))
 
 
+# Keywords that only say "none of the alternatives fit": a sibling error on the same value
+# says more, and inside them the alternative's own error is the one to show.
+_WEAK = frozenset({"anyOf", "oneOf"})
+
+
+def _rank(error) -> tuple:
+    # The shallowest error first: a missing or wrong value high up explains more than a
+    # detail inside it (jsonschema.exceptions.relevance ranks the same way). Among errors at
+    # the same depth a weak keyword comes last; otherwise the first one reported wins, and
+    # python-jsonschema reports them in the schema's property order, which is also the
+    # canonical key order of the file (``libsync fmt``), so "first" is "first in the file".
+    return (len(error.absolute_path), error.validator in _WEAK)
+
+
+def most_relevant(errors):
+    """The one schema error to show when only one is shown, or ``None`` for no errors.
+
+    Every place that reports a single schema failure (validate's callers, the record cache,
+    the merge decisions, snapshots, exchange manifests) picks with this function, so the same
+    invalid file is described by the same error everywhere. The ranking is ours, not
+    ``jsonschema.exceptions.best_match`` (whose heuristic may change between versions)."""
+    best = min(errors, key=_rank, default=None)
+    while best is not None and best.validator in _WEAK and best.context:
+        best = min(best.context, key=_rank)
+    return best
+
+
+def schema_errors(kind: str, data) -> list:
+    """Every python-jsonschema error of ``data`` against the ``kind`` schema."""
+    return list(schemas.explainer(kind).iter_errors(data))
+
+
+def first_problem(kind: str, data, text: str = "", relpath: str = "") -> Problem | None:
+    """The most relevant schema violation of ``data`` as a located problem in the user's
+    language (``problem.where`` is file:line:column, ``problem.message`` the sentence;
+    ``None`` when ``data`` is valid). ``text`` is the file's YAML, to find the line."""
+    error = most_relevant(schema_errors(kind, data))
+    if error is None:
+        return None
+    found = _explain_error(error, text, relpath)
+    return found[0] if found else _problem(relpath, text, list(error.absolute_path), f"schema-{error.validator}",
+                                           "schema.keyword", {"field": field_name(list(error.absolute_path)),
+                                                            "keyword": error.validator, "detail": error.message})
+
+
 def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None) -> list[Problem]:
     """Problems for every schema violation of ``data`` (call only when it is invalid).
 
@@ -61,54 +106,64 @@ def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None)
     the rules after the schema only ever see values of the right shape."""
     problems: list[Problem] = []
     for error in schemas.explainer(kind).iter_errors(data):
-        path = list(error.absolute_path)
-        validator = error.validator
-        if wrong is not None and (validator == "type" or (validator in ("enum", "const")
-                                                          and isinstance(error.instance, (dict, list)))):
-            wrong.append(path)
-        value = error.validator_value
-        instance = error.instance
-        if validator == "required":
-            for name in value:
-                if isinstance(instance, dict) and name not in instance:
-                    problems.append(_problem(relpath, text, path, "schema-required", "schema.required",
-                                             {"field": field_name(path + [name])}))
-        elif validator == "additionalProperties":
-            known = list(error.schema.get("properties", {}))
-            for name in instance:
-                if name in known:
-                    continue
-                close = difflib.get_close_matches(str(name), known, n=1)
-                hint = t("hint.did_you_mean", suggestion=close[0]) if close else ""
-                problems.append(_problem(relpath, text, path + [name], "schema-unknown-field", "schema.additional",
-                                         {"field": field_name(path + [name]), "hint": hint or ""}, key_position=True))
-        elif validator == "type":
-            expected = value if isinstance(value, str) else value[0]
-            actual = _TYPE_NAMES.get(type(instance), type(instance).__name__)
-            hint = ""
-            if expected == "string" and isinstance(instance, (int, float, bool)):
-                hint = t("hint.quote", value=_source_token(text, path) or instance)
-            problems.append(_problem(relpath, text, path, "schema-type", "schema.type", {
-                "field": field_name(path), "expected": t(f"type.{expected}"), "actual": t(f"type.{actual}"), "hint": hint}))
-        elif validator == "enum":
-            problems.append(_problem(relpath, text, path, "schema-enum", "schema.enum", {
-                "field": field_name(path), "value": _value_text(instance), "choices": ", ".join(map(str, value))}))
-        elif validator == "pattern":
-            hint = {_DATE: t("hint.date"), _ID: t("hint.id"), _CODE: t("hint.code"), _URL: t("hint.url")}.get(value, "")
-            problems.append(_problem(relpath, text, path, "schema-pattern", "schema.pattern", {
-                "field": field_name(path), "value": _value_text(instance), "hint": hint}))
-        elif validator == "minLength":
-            problems.append(_problem(relpath, text, path, "schema-empty", "schema.min_length", {"field": field_name(path)}))
-        elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            limit = f"{'≥' if 'inimum' in validator else '≤'} {value}"
-            problems.append(_problem(relpath, text, path, "schema-range", "schema.range", {
-                "field": field_name(path), "value": _value_text(instance), "limit": limit}))
-        elif validator == "minItems":
-            problems.append(_problem(relpath, text, path, "schema-min-items", "schema.min_items", {
-                "field": field_name(path), "limit": value}))
-        else:
-            problems.append(_problem(relpath, text, path, f"schema-{validator}", "schema.other", {
-                "field": field_name(path), "detail": error.message}))
+        problems.extend(_explain_error(error, text, relpath, wrong))
+    return problems
+
+
+def _explain_error(error, text: str, relpath: str, wrong: list | None = None) -> list[Problem]:
+    """The problems one schema error stands for (a ``required`` error: one per missing field)."""
+    problems: list[Problem] = []
+    path = list(error.absolute_path)
+    validator = error.validator
+    if wrong is not None and (validator == "type" or (validator in ("enum", "const")
+                                                      and isinstance(error.instance, (dict, list)))):
+        wrong.append(path)
+    value = error.validator_value
+    instance = error.instance
+    if validator == "required":
+        for name in value:
+            if isinstance(instance, dict) and name not in instance:
+                problems.append(_problem(relpath, text, path, "schema-required", "schema.required",
+                                         {"field": field_name(path + [name])}))
+    elif validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        for name in instance:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = t("hint.did_you_mean", suggestion=close[0]) if close else ""
+            problems.append(_problem(relpath, text, path + [name], "schema-unknown-field", "schema.additional",
+                                     {"field": field_name(path + [name]), "hint": hint or ""}, key_position=True))
+    elif validator == "type":
+        expected = value if isinstance(value, str) else value[0]
+        actual = _TYPE_NAMES.get(type(instance), type(instance).__name__)
+        hint = ""
+        if expected == "string" and isinstance(instance, (int, float, bool)):
+            hint = t("hint.quote", value=_source_token(text, path) or instance)
+        problems.append(_problem(relpath, text, path, "schema-type", "schema.type", {
+            "field": field_name(path), "expected": t(f"type.{expected}"), "actual": t(f"type.{actual}"), "hint": hint}))
+    elif validator == "enum":
+        problems.append(_problem(relpath, text, path, "schema-enum", "schema.enum", {
+            "field": field_name(path), "value": _value_text(instance), "choices": ", ".join(map(str, value))}))
+    elif validator == "pattern":
+        hint = {_DATE: t("hint.date"), _ID: t("hint.id"), _CODE: t("hint.code"), _URL: t("hint.url")}.get(value, "")
+        problems.append(_problem(relpath, text, path, "schema-pattern", "schema.pattern", {
+            "field": field_name(path), "value": _value_text(instance), "hint": hint}))
+    elif validator == "minLength":
+        problems.append(_problem(relpath, text, path, "schema-empty", "schema.min_length", {"field": field_name(path)}))
+    elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        limit = f"{'≥' if 'inimum' in validator else '≤'} {value}"
+        problems.append(_problem(relpath, text, path, "schema-range", "schema.range", {
+            "field": field_name(path), "value": _value_text(instance), "limit": limit}))
+    elif validator == "minItems":
+        problems.append(_problem(relpath, text, path, "schema-min-items", "schema.min_items", {
+            "field": field_name(path), "limit": value}))
+    elif validator == "uniqueItems":
+        problems.append(_problem(relpath, text, path, "schema-uniqueItems", "schema.unique_items", {
+            "field": field_name(path)}))
+    else:   # a keyword the schemas do not use today: named, never in jsonschema's English for vi
+        problems.append(_problem(relpath, text, path, f"schema-{validator}", "schema.keyword", {
+            "field": field_name(path), "keyword": validator, "detail": error.message}))
     return problems
 
 
