@@ -28,10 +28,10 @@ import signal
 import stat
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from libsync.errors import LibsyncError
 
@@ -387,7 +387,7 @@ class Transaction:
             raise
         return current
 
-    def __enter__(self) -> "Transaction":
+    def __enter__(self) -> Transaction:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -69,5 +69,5 @@ class Problem:
         return [self.file, self.line, self.column, self.rule, self.key, self.params, self.severity, self.pointer]
 
     @classmethod
-    def from_state(cls, state: list) -> "Problem":
+    def from_state(cls, state: list) -> Problem:
         return cls(*state)

@@ -43,7 +43,8 @@ class Loader(yaml.CSafeLoader):
     are booleans, integers have no leading zero (``00123`` stays text), and dates stay text.
     """
 
-    yaml_implicit_resolvers = {
+    # PyYAML looks the resolver table up on the class, so it is a class attribute by design
+    yaml_implicit_resolvers = {  # noqa: RUF012
         first: [pair for pair in resolvers if pair[0] not in _REPLACED]
         for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
     }
@@ -211,7 +212,7 @@ def _field_label(path) -> str:
     return xmlchars.ILLEGAL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", out) or "-"
 
 
-def unsafe_escape(loaded: "Loaded", relpath: str) -> Problem | None:
+def unsafe_escape(loaded: Loaded, relpath: str) -> Problem | None:
     """The first string of a loaded document holding a character XML cannot carry, written as an
     escape (raw ones ``check_bytes`` already refuses): a ``control-character`` problem naming the
     field, or None. Part of validation, not of reading: the loader itself reads back any string
@@ -370,7 +371,7 @@ class Dumper(yaml.CSafeDumper):
     dumper claims it, so the dumper knows the loader's resolvers (``1e5``, ``0o17`` are
     numbers to it) as well as YAML 1.1's (``no``, ``00123``, ``2024-01-01``)."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012  (a class attribute for PyYAML, as above)
         first: list(yaml.CSafeDumper.yaml_implicit_resolvers.get(first, []))
         + [pair for pair in Loader.yaml_implicit_resolvers.get(first, [])
            if pair not in yaml.CSafeDumper.yaml_implicit_resolvers.get(first, [])]

@@ -11,7 +11,6 @@ import unicodedata
 from pathlib import Path
 
 import git
-import pytest
 
 from libsync import schemas, yamlio
 from libsync.i18n import CATALOGUE

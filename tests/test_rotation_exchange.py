@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import docx
 import git
-import pytest
 import yaml
 
 from test_rotation_support import git_network, make_network, snapshot, write_scan

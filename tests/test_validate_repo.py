@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import git
-import pytest
 
 from libsync.validation import validate
 from libsync.validation import report as reports

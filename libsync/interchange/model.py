@@ -63,7 +63,7 @@ def parse_int(text) -> int | None:
     if isinstance(text, int):
         return text
     if isinstance(text, float):
-        return int(round(text))
+        return round(text)
     match = _INT.search(str(text or ""))
     return int(match.group(0)) if match else None
 
@@ -73,13 +73,13 @@ def parse_price(text) -> int | None:
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, (int, float)):
-        return int(round(text))
+        return round(text)
     text = str(text).strip()
     if not text:
         return None
     match = _DECIMAL.match(text)
     if match and len(match.group(2)) <= 2 and not re.match(r"^\d{1,3}[.,]\d{3}$", text):
-        return int(round(float(f"{match.group(1)}.{match.group(2)}")))
+        return round(float(f"{match.group(1)}.{match.group(2)}"))
     digits = re.sub(r"\D", "", text.split("đ")[0].split("VND")[0])
     return int(digits) if digits else None
 

@@ -31,9 +31,7 @@ import re
 from libsync import yamlio
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.interchange.model import (
-    Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year, split_list,
-)
+from libsync.interchange.model import Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year, split_list
 from libsync.text import fold, identity_key, legacy, nfc
 from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
 
@@ -345,7 +343,7 @@ def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
                 cols[c] = field
         if len(cols) > len(best_cols):
             best, best_cols = i, cols
-    if best < 0 or "title" not in best_cols.values() and len(best_cols) < 2:
+    if best < 0 or ("title" not in best_cols.values() and len(best_cols) < 2):
         return -1, {}
     last = best
     if best + 1 < len(rows):

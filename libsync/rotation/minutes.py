@@ -55,7 +55,7 @@ def _person(data: dict, side: str, lib: dict) -> dict:
 def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | None = None) -> Document:
     if kind not in KINDS:
         raise LibsyncError("rotation.bad_kind", kind=kind)
-    relpath, data = find(repo, exchange_id)
+    _relpath, data = find(repo, exchange_id)
     network = repo.network
     sender_lib, receiver_lib = network.library(data["from"]), network.library(data["to"])
     status_order = ("proposed", "approved", "dispatched", "received", "returned", "closed")

@@ -120,7 +120,7 @@ def stray_files(root: Path) -> list[Path]:
     of libsync without journals, or by a single-file write that was killed)."""
     found = []
     for top in DATA_DIRS:
-        for dirpath, dirnames, filenames in os.walk(Path(root) / top):
+        for dirpath, _dirnames, filenames in os.walk(Path(root) / top):
             found.extend(Path(dirpath) / n for n in filenames
                          if n.startswith(".") and n.endswith((atomic.TEMP_SUFFIX, atomic.BACKUP_SUFFIX)))
     return sorted(found)

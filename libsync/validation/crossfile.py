@@ -150,7 +150,7 @@ def check(root: Path, results: dict) -> list[Problem]:
     for barcode, uses in active.items():
         if len(uses) < 2:
             continue
-        for i, (rel, index, eid, span) in enumerate(uses):
+        for i, (rel, index, _eid, span) in enumerate(uses):
             for other_rel, _, other_id, other_span in uses[:i] + uses[i + 1:]:
                 if _overlap(span, other_span):
                     report.error(rel, ["copies", index, "barcode"], "copy-in-two-exchanges",
