@@ -28,17 +28,32 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any, TypedDict
 
 from libsync.errors import LibsyncError
 
 TEMP_SUFFIX = ".libsync-tmp"
 BACKUP_SUFFIX = ".libsync-bak"
 JOURNAL_SUFFIX = ".journal.json"
-_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+_HELD_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+# what signal.signal accepts and returns
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
+class JournalEntry(TypedDict):
+    """One target of a transaction, as its journal records it (names are relative to the
+    target's folder)."""
+
+    path: str
+    temp: str | None   # the new content, written beside the target; None for a delete
+    backup: str        # the original, kept until the change stands
+    existed: bool
 
 
 # Every interruption this command received: Python drops an exception raised inside an at-fork
@@ -68,7 +83,7 @@ def catch_interruptions() -> None:
         signal.signal(signum, _interrupted)
 
 
-def _interrupted(signum, frame) -> None:
+def _interrupted(signum: int, frame: FrameType | None) -> None:
     if os.getpid() != _main_pid:
         # a worker process forked a moment ago, before it could set its own handlers: it leaves
         # the interruption to the command (Ctrl-C ignored, SIGTERM/SIGHUP end it quietly)
@@ -82,7 +97,7 @@ def _interrupted(signum, frame) -> None:
     raise Interrupted(signum)
 
 
-def _forking(frame) -> bool:
+def _forking(frame: FrameType | None) -> bool:
     """True while a worker process is being forked (inside ``os.fork``'s at-fork hooks, where
     Python prints and drops any exception instead of passing it on)."""
     depth = 0
@@ -101,7 +116,7 @@ def _raise_later() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0.005)
 
 
-def _late(signum, frame) -> None:
+def _late(signum: int, frame: FrameType | None) -> None:
     if _forking(frame):
         _raise_later()
         return
@@ -184,7 +199,7 @@ def _bytes(data: bytes | str) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
     path = Path(path)
     try:
@@ -199,14 +214,14 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
 
 
 @contextmanager
-def held_signals():
+def held_signals() -> Iterator[list[int]]:
     """Hold Ctrl-C, SIGTERM and SIGHUP while the block runs; yields the list of signals that
     arrived (the caller decides what to do about them). Outside the main thread nothing is held."""
     pending: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield pending
         return
-    previous = {}
+    previous: dict[signal.Signals, _Handler] = {}
     for signum in _HELD_SIGNALS:
         try:
             previous[signum] = signal.signal(signum, lambda s, f: pending.append(s))
@@ -228,18 +243,18 @@ class Transaction:
     through a symbolic link.
     """
 
-    def __init__(self, journal_dir: str | os.PathLike | None = None, root: str | os.PathLike | None = None) -> None:
+    def __init__(self, journal_dir: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None) -> None:
         self._writes: dict[Path, bytes] = {}
         self._deletes: set[Path] = set()
         self.journal_dir = Path(journal_dir) if journal_dir is not None else None
         self.root = Path(root).resolve() if root is not None else None
 
-    def write(self, path: str | os.PathLike, data: bytes | str) -> None:
+    def write(self, path: str | os.PathLike[str], data: bytes | str) -> None:
         path = Path(path)
         self._deletes.discard(path)
         self._writes[path] = _bytes(data)
 
-    def delete(self, path: str | os.PathLike) -> None:
+    def delete(self, path: str | os.PathLike[str]) -> None:
         path = Path(path)
         self._writes.pop(path, None)
         self._deletes.add(path)
@@ -284,7 +299,7 @@ class Transaction:
             raise LibsyncError("file.write_failed", path=str(path), reason=os.strerror(21))
 
     # --- the three phases -----------------------------------------------------------------
-    def commit(self, then: Callable[[], object] | None = None, journal_extra: dict | None = None) -> list[Path]:
+    def commit(self, then: Callable[[], object] | None = None, journal_extra: dict[str, object] | None = None) -> list[Path]:
         """Apply everything. ``then`` (e.g. a Git commit) runs after the swap; if it fails, or the
         command is interrupted before it returns, everything is put back. ``journal_extra`` is kept
         in the journal so that ``recover`` can tell whether ``then`` had happened (see ``recover``)."""
@@ -298,7 +313,7 @@ class Transaction:
         for path in targets:
             self._check_target(path, safe_folders)
         txid = f"{os.getpid()}-{secrets.token_hex(4)}"
-        entries = [
+        entries: list[JournalEntry] = [
             {
                 "path": str(path),
                 "temp": f".{path.name}.{txid}{TEMP_SUFFIX}" if path in self._writes else None,
@@ -360,7 +375,7 @@ class Transaction:
         self.journal_dir.mkdir(parents=True, exist_ok=True)
         return self.journal_dir / f"{txid}{JOURNAL_SUFFIX}"
 
-    def _prepare(self, entries: list[dict], pending: list[int]) -> Path | None:
+    def _prepare(self, entries: list[JournalEntry], pending: list[int]) -> Path | None:
         """Write every temp file (flushed to disk); on any failure none is left behind."""
         jobs = [(Path(e["path"]), e["temp"]) for e in entries if e["temp"]]
         current = None
@@ -390,7 +405,8 @@ class Transaction:
     def __enter__(self) -> Transaction:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if exc_type is None:
             self.commit()
         else:
@@ -398,7 +414,7 @@ class Transaction:
             self._deletes.clear()
 
 
-def _write_journal(path: Path, content: dict) -> None:
+def _write_journal(path: Path, content: dict[str, object]) -> None:
     data = json.dumps(content, ensure_ascii=False).encode("utf-8")
     tmp = path.with_name(path.name + ".part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -407,7 +423,7 @@ def _write_journal(path: Path, content: dict) -> None:
     _fsync_dir(path.parent)
 
 
-def _swap(entry: dict) -> None:
+def _swap(entry: JournalEntry) -> None:
     path = Path(entry["path"])
     backup = path.parent / entry["backup"]
     if entry["existed"]:
@@ -428,7 +444,7 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _undo(entries: list[dict]) -> int:
+def _undo(entries: list[JournalEntry]) -> int:
     """Put every target back as it was; returns how many targets were restored."""
     restored = 0
     for entry in entries:
@@ -451,7 +467,7 @@ def _undo(entries: list[dict]) -> int:
     return restored
 
 
-def _finish(entries: list[dict]) -> None:
+def _finish(entries: list[JournalEntry]) -> None:
     """Remove the backups (after a complete swap no temp file is left: each was renamed)."""
     for entry in entries:
         if entry["existed"]:
@@ -466,7 +482,7 @@ def pending_journals(journal_dir: Path) -> list[Path]:
         return []
 
 
-def recover(journal_dir: Path, happened: Callable[[dict], bool] | None = None) -> list[dict]:
+def recover(journal_dir: Path, happened: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
     """Finish or undo the transactions of processes that were killed. Call only while holding the
     repository lock (no live process owns these journals then). A transaction killed after its swap
     but before its ``then`` step was known to be done is completed if ``happened(journal)`` says the
@@ -479,7 +495,7 @@ def recover(journal_dir: Path, happened: Callable[[dict], bool] | None = None) -
             continue
         try:
             content = json.loads(journal.read_text(encoding="utf-8"))
-            entries = content["entries"]
+            entries: list[JournalEntry] = content["entries"]
         except (OSError, ValueError, KeyError, TypeError):
             raise LibsyncError("recover.bad_journal", path=str(journal)) from None
         state = content.get("state")

@@ -22,9 +22,10 @@ def main() -> None:
         raise SystemExit(128 + getattr(exc, "signum", 2)) from None
     except Exception:
         # Python wraps an interruption raised inside some machinery (a class body's __set_name__)
-        atomic = sys.modules.get("libsync.atomic")
-        if atomic is not None and atomic.interruption() is not None:
+        loaded = sys.modules.get("libsync.atomic")
+        signum = loaded.interruption() if loaded is not None else None
+        if signum is not None:
             sys.stderr.write("\n")
-            raise SystemExit(128 + atomic.interruption()) from None
+            raise SystemExit(128 + signum) from None
         raise
     run()

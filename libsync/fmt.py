@@ -25,7 +25,7 @@ class FmtResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "changed": self.changed,
             "unchanged": len(self.unchanged),

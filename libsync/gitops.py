@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 
@@ -15,14 +16,17 @@ from libsync.errors import LibsyncError
 class _LazyGit:
     """``git`` (the GitPython module), imported when first touched."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         import git as module
 
         globals()["git"] = module   # later uses go straight to the module
         return getattr(module, name)
 
 
-git = _LazyGit()
+if TYPE_CHECKING:
+    import git
+else:
+    git = _LazyGit()
 
 
 def open_repo(root: Path) -> git.Repo:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from libsync.errors import LibsyncError
 
@@ -54,23 +55,23 @@ class Term:
 
 
 class Network:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         info = data.get("network", {})
         self.id: str = info.get("id", "")
         self.name: str = info.get("name", "")
         self.lead: str = info.get("lead", "")
-        self.libraries: dict[str, dict] = {lib["code"]: lib for lib in data.get("libraries", [])}
-        self.groups: list[dict] = list(data.get("groups", []))
+        self.libraries: dict[str, dict[str, Any]] = {lib["code"]: lib for lib in data.get("libraries", [])}
+        self.groups: list[dict[str, Any]] = list(data.get("groups", []))
         calendar = data.get("calendar", {})
         days = calendar.get("school_days") or list(WEEKDAYS[:5])
         self.school_days: frozenset[int] = frozenset(WEEKDAYS.index(d) for d in days)
         self.terms: dict[str, Term] = {}
         for year in calendar.get("school_years", []):
             blackouts = tuple(
-                Period(b["name"], parse_date(b["start"]), parse_date(b["end"]))
+                Period(b["name"], first, last)
                 for b in year.get("blackouts", [])
-                if parse_date(b.get("start")) and parse_date(b.get("end"))
+                if (first := parse_date(b.get("start"))) and (last := parse_date(b.get("end")))
             )
             for term in year.get("terms", []):
                 start, end = parse_date(term.get("start")), parse_date(term.get("end"))
@@ -78,16 +79,17 @@ class Network:
                     self.terms[term["id"]] = Term(term["id"], term.get("name", term["id"]), year["id"], start, end, blackouts)
         rotation = data.get("rotation", {})
         self.max_stay_days: int = rotation.get("max_stay_days", DEFAULT_MAX_STAY_DAYS)
-        self.batches: list[dict] = list(rotation.get("batches", []))
+        self.batches: list[dict[str, Any]] = list(rotation.get("batches", []))
 
-    def library(self, code: str) -> dict:
+    def library(self, code: str) -> dict[str, Any]:
         try:
             return self.libraries[code]
         except KeyError:
             raise LibsyncError("repo.unknown_library", code=code, known=", ".join(sorted(self.libraries))) from None
 
     def library_name(self, code: str) -> str:
-        return self.libraries.get(code, {}).get("name", code)
+        name: str = self.libraries.get(code, {}).get("name", code)
+        return name
 
     def term(self, term_id: str) -> Term:
         try:
@@ -95,10 +97,10 @@ class Network:
         except KeyError:
             raise LibsyncError("repo.unknown_term", term=term_id, known=", ".join(self.terms)) from None
 
-    def group(self, group_id: str) -> dict | None:
+    def group(self, group_id: str) -> dict[str, Any] | None:
         return next((g for g in self.groups if g.get("id") == group_id), None)
 
-    def groups_of(self, code: str) -> list[dict]:
+    def groups_of(self, code: str) -> list[dict[str, Any]]:
         return [g for g in self.groups if code in g.get("members", [])]
 
     def is_school_day(self, day: dt.date, term: Term | None = None) -> bool:

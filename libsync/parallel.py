@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -46,7 +47,7 @@ def _die_with_parent() -> None:
 
 
 @contextmanager
-def executor(workers: int):
+def executor(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A ``ProcessPoolExecutor`` whose workers leave interruptions to the parent. If the block
     ends with an exception (an interruption above all), the workers are stopped at once rather
     than waited for: a worker forked after a signal was sent to the group would otherwise
@@ -59,8 +60,9 @@ def executor(workers: int):
         # to raise the interruption (or already did, where Python could not pass it on); report
         # that, not the broken pool
         time.sleep(0.2)
-        if atomic.interruption() is not None:
-            raise atomic.Interrupted(atomic.interruption()) from exc
+        signum = atomic.interruption()
+        if signum is not None:
+            raise atomic.Interrupted(signum) from exc
         raise
     except BaseException:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -73,7 +75,7 @@ def executor(workers: int):
     pool.shutdown(wait=True)
 
 
-def pool(workers: int):
+def pool(workers: int) -> multiprocessing.pool.Pool:
     """A ``multiprocessing.Pool`` (fork where the system has it) with quiet workers."""
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     return context.Pool(workers, initializer=quiet_worker)

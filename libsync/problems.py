@@ -7,6 +7,7 @@ selected language only when shown, so one run can be reported in vi and en.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from libsync.i18n import t
 
@@ -14,16 +15,16 @@ ERROR = "error"
 WARNING = "warning"
 
 
-def msg(key: str, **params) -> dict:
+def msg(key: str, **params: object) -> dict[str, object]:
     """A parameter that is itself a catalogue message, rendered when the problem is shown
     (so a cached problem still speaks the language of the run that shows it)."""
     return {"$t": key, **params}
 
 
-def render_param(value):
+def render_param(value: object) -> object:
     if isinstance(value, dict) and "$t" in value:
         params = {k: render_param(v) for k, v in value.items() if k != "$t"}
-        return t(value["$t"], **params)
+        return t(str(value["$t"]), **params)
     if isinstance(value, list):
         return ", ".join(str(render_param(v)) for v in value)
     return value
@@ -36,7 +37,7 @@ class Problem:
     column: int | None
     rule: str
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     severity: str = ERROR
     pointer: str = ""
 
@@ -51,10 +52,10 @@ class Problem:
             return self.file
         return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.pointer)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
             "line": self.line,
@@ -64,10 +65,10 @@ class Problem:
             "pointer": self.pointer,
         }
 
-    def to_state(self) -> list:
+    def to_state(self) -> list[object]:
         """A JSON-able form for the validation cache (see ``from_state``)."""
         return [self.file, self.line, self.column, self.rule, self.key, self.params, self.severity, self.pointer]
 
     @classmethod
-    def from_state(cls, state: list) -> Problem:
+    def from_state(cls, state: list[Any]) -> Problem:
         return cls(*state)

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from libsync import schemas, yamlio
 from libsync.atomic import write_atomic
@@ -32,7 +33,7 @@ def school_year_for(day: dt.date) -> tuple[int, int]:
 
 
 def network_template(network_id: str, name: str, libraries: list[tuple[str, str]], lead: str | None,
-                     today: dt.date | None = None) -> dict:
+                     today: dt.date | None = None) -> dict[str, Any]:
     """A valid network.yaml to edit: the given libraries (or two placeholders) and this school year."""
     if not libraries:
         libraries = [("TV1", t("init.placeholder_library", n=1)), ("TV2", t("init.placeholder_library", n=2))]
@@ -71,7 +72,7 @@ _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,15}")
 
 
-def _handles(people) -> list[str]:
+def _handles(people: object) -> list[str]:
     if not isinstance(people, list):
         return []
     return [f"@{p['github']}" for p in people

@@ -48,7 +48,7 @@ def get_language() -> str:
     return _language
 
 
-class _Default(dict):
+class _Default(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -45,13 +45,22 @@ import html
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
 from libsync.i18n import get_language, t
 from libsync.text.xmlchars import visible
+
+if TYPE_CHECKING:   # python-docx is imported only when a .docx is written
+    from docx.document import Document as DocxDocument
+    from docx.shared import Length
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    AddParagraph = Callable[..., DocxParagraph]
 
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 ALIGNS = ("left", "center", "right", "justify")
@@ -360,7 +369,8 @@ def to_docx(doc: Document) -> bytes:
         fonts.set(qn(attr), "Times New Roman")
     normal.paragraph_format.space_after = Pt(3)
 
-    def para(container, text="", bold=False, italic=False, align="left", size=None, underline=False):
+    def para(container: DocxDocument | DocxParagraph, text: str = "", bold: bool = False, italic: bool = False,
+             align: str = "left", size: float | None = None, underline: bool = False) -> DocxParagraph:
         p = container.add_paragraph() if hasattr(container, "add_paragraph") else container
         p.alignment = align_map[align]
         p.paragraph_format.space_after = Pt(2)
@@ -426,7 +436,7 @@ def to_docx(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
-def _docx_table(d, table: Table, para, Cm) -> None:
+def _docx_table(d: DocxDocument, table: Table, para: AddParagraph, Cm: Callable[[float], Length]) -> None:
     ncols = len(table.header)
     rows = len(table.rows) + 1 + (1 if table.totals else 0)
     grid = d.add_table(rows=rows, cols=ncols)
@@ -450,7 +460,7 @@ def _docx_table(d, table: Table, para, Cm) -> None:
 
 
 # --- writing ----------------------------------------------------------------------------------
-def format_of(path: str | os.PathLike) -> str:
+def format_of(path: str | os.PathLike[str]) -> str:
     """``docx``, ``md`` or ``html`` from the file name; other extensions are refused."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -468,7 +478,7 @@ def render(doc: Document, fmt: str) -> bytes:
     raise LibsyncError("rotation.doc.bad_extension", path=fmt, choices=", ".join(sorted(FORMATS)))
 
 
-def write(doc: Document, path: str | os.PathLike) -> str:
+def write(doc: Document, path: str | os.PathLike[str]) -> str:
     """Render by the extension of ``path`` and write it atomically; returns the format."""
     fmt = format_of(path)
     write_atomic(path, render(doc, fmt))

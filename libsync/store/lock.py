@@ -13,8 +13,10 @@ import datetime as dt
 import json
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from libsync.errors import LibsyncError
 
@@ -23,10 +25,10 @@ STATE_DIR = ".libsync"
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module or None, tested before each use
     import msvcrt
 
-_held: dict[Path, list] = {}   # root -> [fd, depth]
+_held: dict[Path, list[int]] = {}   # root -> [fd, depth]
 
 
 def state_path(root: Path) -> Path:
@@ -71,10 +73,11 @@ def _unlock(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-def _read_holder(fd: int) -> dict:
+def _read_holder(fd: int) -> dict[str, Any]:
     try:
         os.lseek(fd, 0, 0)
-        return json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+        info: dict[str, Any] = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+        return info
     except (OSError, ValueError):
         return {}
 
@@ -84,7 +87,7 @@ def _open(root: Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
 
 
-def holder(root: Path) -> dict | None:
+def holder(root: Path) -> dict[str, Any] | None:
     """Who holds the lock now (pid, command, started), or None if nobody does."""
     root = Path(root).resolve()
     if root in _held:
@@ -102,7 +105,7 @@ def holder(root: Path) -> dict | None:
 
 
 @contextmanager
-def locked(root: Path, command: str = ""):
+def locked(root: Path, command: str = "") -> Iterator[None]:
     """Hold the repository lock for the block; refuse at once if another process holds it."""
     root = Path(root).resolve()
     if root in _held:

@@ -20,7 +20,7 @@ from libsync.repository import DATA_DIRS, NETWORK_FILE
 PROTECTED = (NETWORK_FILE, *DATA_DIRS, "schema", "files", ".git", ".github", ".libsync")
 
 
-def check_output(path: str | os.PathLike, repo_root: str | os.PathLike | None = None, folder: bool = False) -> Path:
+def check_output(path: str | os.PathLike[str], repo_root: str | os.PathLike[str] | None = None, folder: bool = False) -> Path:
     """The absolute path to write, or a ``LibsyncError`` saying why not (exit 2)."""
     raw = Path(path).expanduser()
     if str(path).strip() == "":
@@ -50,7 +50,7 @@ def check_output(path: str | os.PathLike, repo_root: str | os.PathLike | None = 
     return target
 
 
-def write_output(path: str | os.PathLike, data: bytes | str, repo_root: str | os.PathLike | None = None) -> Path:
+def write_output(path: str | os.PathLike[str], data: bytes | str, repo_root: str | os.PathLike[str] | None = None) -> Path:
     """Check ``path`` (``check_output``) and write ``data`` to it atomically."""
     target = check_output(path, repo_root)
     write_atomic(target, data)

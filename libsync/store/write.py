@@ -9,21 +9,27 @@ anything is written; the caller may name files it has already checked the same w
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from libsync import atomic, gitops, schemas
 from libsync.errors import LibsyncError
 from libsync.repository import DATA_DIRS
 from libsync.store import lock
 
+if TYPE_CHECKING:
+    from libsync.problems import Problem
+    from libsync.repository import Repository
+
 MAX_LISTED = 5
 
 
-def recover(root: Path) -> list[dict]:
+def recover(root: Path) -> list[dict[str, Any]]:
     """Finish or undo changes of killed processes (call with the lock held)."""
     root = Path(root)
 
-    def happened(journal: dict) -> bool:   # the commit was made iff HEAD moved ("" = no commit yet)
+    def happened(journal: dict[str, Any]) -> bool:   # the commit was made iff HEAD moved ("" = no commit yet)
         return "git_head" in journal and (gitops.head_sha(root) or "") != journal["git_head"]
 
     outcomes = atomic.recover(lock.journal_dir(root), happened)
@@ -34,11 +40,11 @@ def recover(root: Path) -> list[dict]:
     return outcomes
 
 
-def problems_of(changes: dict[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> list:
+def problems_of(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """What ``libsync validate`` would say (errors only) about each data file to be written."""
     from libsync.validation import check_bytes
 
-    found = []
+    found: list[Problem] = []
     for rel, data in changes.items():
         if data is None or rel in checked:
             continue
@@ -50,7 +56,7 @@ def problems_of(changes: dict[str, bytes | None], checked: frozenset[str] | set[
     return found
 
 
-def refuse_invalid(changes: dict[str, bytes | None], checked=frozenset()) -> None:
+def refuse_invalid(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> None:
     problems = problems_of(changes, checked)
     if problems:
         listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
@@ -83,7 +89,7 @@ def _keep_comments(root: Path, data: dict[str, bytes | None]) -> None:
             data[rel] = kept.encode("utf-8")
 
 
-def apply(repo, changes: dict[str, bytes | str | None], *, message: str | None = None, command: str = "",
+def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes | str | None], *, message: str | None = None, command: str = "",
           checked: frozenset[str] | set[str] = frozenset()) -> str | None:
     """Write ``changes`` all-or-nothing (see module docstring). Returns the commit's sha, if any.
     ``repo`` is a ``Repository`` or the repository's root folder."""
@@ -118,7 +124,7 @@ def apply(repo, changes: dict[str, bytes | str | None], *, message: str | None =
 def stray_files(root: Path) -> list[Path]:
     """Temp and backup files in the data folders that no journal accounts for (left by a version
     of libsync without journals, or by a single-file write that was killed)."""
-    found = []
+    found: list[Path] = []
     for top in DATA_DIRS:
         for dirpath, _dirnames, filenames in os.walk(Path(root) / top):
             found.extend(Path(dirpath) / n for n in filenames
@@ -136,13 +142,13 @@ def _original_of(stray: Path) -> Path:
     return stray.with_name(name.rsplit(".", 2)[0])
 
 
-def recover_all(repo, command: str = "recover") -> dict:
+def recover_all(repo: Repository, command: str = "recover") -> dict[str, list[dict[str, Any]]]:
     """``libsync recover``: journals first, then stray temp/backup files. A backup whose file is
     missing is restored; one whose file exists is kept and reported; temp files are removed."""
     root = Path(repo.root)
     with lock.locked(root, command):
         journals = recover(root)
-        strays = []
+        strays: list[dict[str, Any]] = []
         for stray in stray_files(root):
             rel = stray.relative_to(root).as_posix()
             if stray.name.endswith(atomic.TEMP_SUFFIX):

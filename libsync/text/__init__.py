@@ -156,7 +156,7 @@ def tone_clashes(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]
     if fa == fb:
         return [(x, y) for x, y in zip(a, b) if x != y]
     # cheap test first: no folded word common to both is written differently → no clash
-    forms_a: dict[str, set] = {}
+    forms_a: dict[str, set[str]] = {}
     for f, w in zip(fa, a):
         forms_a.setdefault(f, set()).add(w)
     if not any(f in forms_a and forms_a[f] != {w} for f, w in zip(fb, b)):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from libsync.text import nfc
@@ -205,11 +206,11 @@ def encode(text: str, encoding: str) -> bytes:
                 out.append((base + tones).encode("cp1258"))
         return b"".join(out)
     if enc == "tcvn3":
-        out = bytearray()
+        buf = bytearray()
         for ch in text:
             code = _TCVN3_ENCODE.get(ch) or _TCVN3_ENCODE.get(ch.lower())
-            out.extend(bytes([code]) if code else ch.encode("cp1252"))
-        return bytes(out)
+            buf.extend(bytes([code]) if code else ch.encode("cp1252"))
+        return bytes(buf)
     if enc == "vni":
         return b"".join(VNI[ch].encode("latin-1") if ch in VNI else ch.encode("cp1252") for ch in text)
     raise ValueError(encoding)
@@ -263,7 +264,7 @@ class Detection:
     encoding: str
     text: str
     confident: bool
-    scores: dict
+    scores: Mapping[str, int | None]   # per candidate encoding; None when a UTF-16 BOM decided
 
 
 def detect(data: bytes, candidates: tuple[str, ...] = ("cp1258", "tcvn3", "vni")) -> Detection:

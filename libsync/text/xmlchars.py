@@ -10,6 +10,7 @@ them; importers remove them and say so.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
@@ -20,7 +21,7 @@ def illegal(text: str) -> list[str]:
     return list(dict.fromkeys(ILLEGAL.findall(text)))
 
 
-def codes(chars) -> str:
+def codes(chars: Iterable[str]) -> str:
     """``U+0007, U+0000`` — characters as readers can see them in a message."""
     return ", ".join(f"U+{ord(c):04X}" for c in chars)
 
@@ -35,7 +36,7 @@ def visible(text: str) -> str:
     return ILLEGAL.sub(REPLACEMENT, text) if ILLEGAL.search(text) else text
 
 
-def locate(value, path: tuple = ()) -> tuple[tuple, list[str]] | None:
+def locate(value: object, path: tuple[object, ...] = ()) -> tuple[tuple[object, ...], list[str]] | None:
     """The first string in YAML/JSON-shaped ``value`` (keys included) holding characters XML
     cannot carry: ``(path of keys and positions, [characters])``, or None."""
     if isinstance(value, str):
@@ -56,13 +57,13 @@ def locate(value, path: tuple = ()) -> tuple[tuple, list[str]] | None:
     return None
 
 
-def find(value) -> tuple[str, list[str]] | None:
+def find(value: object) -> tuple[str, list[str]] | None:
     """``locate`` with the path written for people: ``("items.2.note", [characters])``."""
     hit = locate(value)
     return (".".join(map(str, hit[0])) or "/", hit[1]) if hit else None
 
 
-def clean(value, path: tuple = (), removed: list | None = None):
+def clean(value: object, path: tuple[object, ...] = (), removed: list[tuple[str, list[str]]] | None = None) -> object:
     """``value`` (YAML/JSON-shaped) with those characters removed from every string;
     ``(field path, [characters])`` of each changed string is appended to ``removed``."""
     if isinstance(value, str):
