@@ -14,6 +14,7 @@ from libsync.catalog import merge as _merge
 from libsync.catalog import overrides as _overrides
 from libsync.recordcache import load_records
 from libsync.errors import LibsyncError
+from libsync.model.enums import NAMED_AUDIENCES
 
 __all__ = ["build_union", "union_from_records", "check_audience", "explain", "FORMAT_VERSION"]
 
@@ -22,12 +23,12 @@ FORMAT_VERSION = 1
 
 def check_audience(repository, audience: str) -> str:
     """``public``, ``network`` or a library code of the network (else a usage error)."""
-    if audience in ("public", "network"):
+    if audience in NAMED_AUDIENCES:
         return audience
     code = str(audience).upper()
     if code not in repository.network.libraries:
         raise LibsyncError("catalog.bad_audience", audience=audience,
-                           known=", ".join(["public", "network", *sorted(repository.network.libraries)]))
+                           known=", ".join([*NAMED_AUDIENCES, *sorted(repository.network.libraries)]))
     return code
 
 

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 
 from libsync.catalog import match
 from libsync.catalog.match import ACCESS_ORDER, Features, compare, features
+from libsync.model.enums import GONE_STATUSES, ROTATING_STATUSES
 from libsync.text import identity_key, is_nfc, nfc, tone_clashes
 
 MAX_BLOCK = 12          # a block larger than this is compared by sorted neighbourhood …
 WINDOW = 6              # … with this many following neighbours
 MAX_ID_GROUP = 25       # distinct descriptions compared inside one ISBN/ISSN group
 RULE_ORDER = {"override": 0, "isbn": 1, "issn": 2, "exact": 3, "fuzzy": 4}
-GONE = ("lost", "withdrawn")
-AWAY = ("at-partner", "in-transit")
+GONE = GONE_STATUSES       # not counted as holdings
+AWAY = ROTATING_STATUSES   # counted, as away
 
 
 @contextlib.contextmanager

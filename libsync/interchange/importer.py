@@ -26,6 +26,7 @@ from pathlib import Path
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import ReadResult
+from libsync.model.enums import ACCESS_LEVELS, AUTHORLESS_TYPES, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS, SHARED_LEVELS
 from libsync.repository import Repository
 from libsync.store import write as store_write
 from libsync.text import fold, identity_key, nfc
@@ -34,9 +35,7 @@ from libsync.text.identifiers import isbn13
 
 ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
 ON_MATCH = ("update", "skip", "new")
-SHARES = ("internal", "network", "public")
-ACCESS = ("catalog", "read", "download")
-TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
+SHARES, ACCESS, TYPES = SHARE_LEVELS, ACCESS_LEVELS, RECORD_TYPES   # the --share/--access/--type choices
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # fields the source does not own: kept from the existing record on update
 _KEEP = ("id", "library", "share", "access", "created", "updated", "provenance", "items")
@@ -412,7 +411,7 @@ def _comparable(record: dict) -> dict:
 
 def _art28_ready(record: dict) -> bool:
     """Whether a shared record carries what Decree 93/2020 Art. 28 asks of a shared catalogue."""
-    has_authors = bool(record.get("authors")) or (record.get("type") in ("periodical", "picture")
+    has_authors = bool(record.get("authors")) or (record.get("type") in AUTHORLESS_TYPES
                                                    and record.get("publisher"))
     return bool(record.get("title") and has_authors and record.get("publisher") and record.get("year")
                 and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
@@ -539,10 +538,10 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
                 item.setdefault("status", "available")
             action = "created"
 
-        if new_record.get("share") in ("network", "public") and not _art28_ready(new_record):
+        if new_record.get("share") in SHARED_LEVELS and not _art28_ready(new_record):
             if action == "created":
                 outcome.warnings.append(("interchange.warn.kept_internal", {"share": new_record["share"]}))
-                new_record["share"] = "internal"
+                new_record["share"] = SHARE_DEFAULT
 
         relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
         errors = check_record(repo, relpath, new_record)

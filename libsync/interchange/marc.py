@@ -28,6 +28,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from pymarc import exceptions as mexc
 
 from libsync.interchange.model import Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year
+from libsync.model.enums import ITEM_STATUSES
 from libsync.text import fold, nfc
 from libsync.text.identifiers import compact_isbn, compact_issn, format_isbn, isbn_valid
 
@@ -35,8 +36,6 @@ RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
 MAX_RECORD_BYTES = 99_999
 MAX_FIELD_BYTES = 9_999
-RECORD_TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
-ITEM_STATUSES = ("available", "on-loan", "in-transit", "at-partner", "lost", "damaged", "withdrawn")
 
 # Koha item types and the usual Vietnamese school codes → record type
 TYPE_CODES = {

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from libsync.inventory.diff import SHELF_STATUSES, _entry, _report, _status_known_at, moves_by_barcode
+from libsync.inventory.diff import _entry, _report, _status_known_at, moves_by_barcode
 from libsync.inventory.index import CopyIndex, Movement
+from libsync.model.enums import SHELF_STATUSES
 
 
 def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day: dt.date) -> dict[str, dict]:

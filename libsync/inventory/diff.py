@@ -25,12 +25,12 @@ from collections import Counter
 
 from libsync.errors import LibsyncError
 from libsync.inventory.index import Copy, CopyIndex, Movement
+from libsync.model.enums import NOT_BACK_OUTCOMES, OFF_SHELF_STATUSES, SHELF_STATUSES
 from libsync.network import parse_date
 
 CATEGORIES = ("present", "missing", "explained", "returned", "unknown", "foreign", "conflict", "twice")
-AWAY_STATUSES = ("on-loan", "at-partner", "in-transit", "lost", "withdrawn")
-CONFLICT_STATUSES = ("lost", "withdrawn", "at-partner", "on-loan", "in-transit")
-SHELF_STATUSES = ("available", "damaged")
+AWAY_STATUSES = OFF_SHELF_STATUSES       # a copy absent from the shelf for a recorded reason
+CONFLICT_STATUSES = OFF_SHELF_STATUSES   # ... yet scanned on it
 
 
 def _entry(category: str, barcode: str, copy: Copy | None, **extra) -> dict:
@@ -84,7 +84,7 @@ def _why_gone(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
     for move in by_code.get(barcode, ()):
         if move.source != library:
             continue
-        if move.outcomes.get(barcode) in ("lost", "missing-on-receipt", "missing-on-return") \
+        if move.outcomes.get(barcode) in NOT_BACK_OUTCOMES \
                 and move.dispatched and move.dispatched <= end:
             return {"reason": "exchange-lost", "ref": move.id, "ref_file": move.file,
                     "date": (move.returned or move.dispatched).isoformat()}

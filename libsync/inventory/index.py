@@ -17,6 +17,7 @@ from pathlib import Path
 
 from libsync.errors import LibsyncError
 from libsync.filecache import FileCache
+from libsync.model.enums import EXCHANGE_STEPS
 from libsync.network import parse_date
 from libsync.validation import gate
 
@@ -149,7 +150,7 @@ def cached_load(repo, relpath: str) -> dict:
 
 # --- exchanges ----------------------------------------------------------------------------
 
-_ORDER = ("proposed", "approved", "dispatched", "received", "returned", "closed")
+_ORDER = EXCHANGE_STEPS
 
 
 @dataclass(slots=True)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from libsync.errors import LibsyncError
+from libsync.model.enums import CLOSED_OUTCOMES, EXCHANGE_OPEN
 from libsync.text import fold
 
-ACTIVE_STATUSES = ("proposed", "approved", "dispatched", "received", "returned")
+ACTIVE_STATUSES = EXCHANGE_OPEN
 
 
 @dataclass
@@ -79,7 +80,7 @@ class CopyIndex:
             if exchange.get("status") not in ACTIVE_STATUSES:
                 continue
             for copy in exchange.get("copies") or []:
-                if copy.get("barcode") and copy.get("outcome") not in ("returned", "lost"):
+                if copy.get("barcode") and copy.get("outcome") not in CLOSED_OUTCOMES:
                     index.active.setdefault(copy["barcode"], []).append(exchange.get("id", "?"))
         return index
 

@@ -34,13 +34,14 @@ from pathlib import Path
 from libsync import gitops, schemas
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.model.enums import EXCHANGE_FINISHED, EXCHANGE_OUT, EXCHANGE_STATUSES, MISSING_OUTCOMES
 from libsync.network import parse_date
 from libsync.rotation.batches import ACTIVE_STATUSES, CopyIndex, find_batch, resolve_batch
 from libsync.rotation.records import exchange_files, exchange_summaries, read_records, render_many
 from libsync.store import lock
 from libsync.store import write as store_write
 
-STATUSES = ("proposed", "approved", "dispatched", "received", "returned", "closed", "cancelled")
+STATUSES = EXCHANGE_STATUSES
 ACTIONS = {
     # action: (allowed current statuses, new status)
     "approve": (("proposed",), "approved"),
@@ -50,7 +51,7 @@ ACTIONS = {
     "close": (("returned",), "closed"),
     "cancel": (("proposed", "approved"), "cancelled"),
 }
-OUT_STATUSES = ("dispatched", "received")  # copies are at the partner
+OUT_STATUSES = EXCHANGE_OUT  # copies are at the partner
 
 
 @dataclass
@@ -211,7 +212,7 @@ def check_state(repo, relpath: str, data: dict, copies: dict | None = None) -> d
     for copy in data["copies"]:
         code = copy["barcode"]
         if code not in copies:
-            if status in ("closed", "cancelled"):
+            if status in EXCHANGE_FINISHED:
                 continue
             raise _impossible(relpath, "rotation.why.copy_not_in_records", barcode=code, record=copy["record"],
                               library=data["from"])
@@ -460,7 +461,7 @@ def pending_losses(repo, exchange_id: str) -> list[dict]:
 
 def _losses(data: dict) -> list[dict]:
     return [{"barcode": c["barcode"], "record": c["record"], "outcome": c.get("outcome")}
-            for c in data.get("copies") or [] if c.get("outcome") in ("missing-on-return", "missing-on-receipt")]
+            for c in data.get("copies") or [] if c.get("outcome") in MISSING_OUTCOMES]
 
 
 def advance(repo, exchange_id: str, action: str, **kwargs) -> Outcome:

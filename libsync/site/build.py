@@ -39,6 +39,7 @@ from pathlib import Path
 
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
+from libsync.model.enums import ACCESS_LEVELS, NAMED_AUDIENCES, RECORD_TYPES
 from libsync.network import Network, parse_date
 from libsync.text import fold, identity_words, is_bare, nfc
 
@@ -46,8 +47,8 @@ MARKER = ".libsync-site"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
 SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
 MAX_KEY = 10  # longest shard key (ISBNs share their first 6 digits)
-TYPES = ("textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other")
-ACCESS = ("catalog", "read", "download")
+TYPES = RECORD_TYPES   # also the order of the type facet (data/f.js), given to the scripts in data/meta.js
+ACCESS = ACCESS_LEVELS
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # Words in the title weigh most, then authors/series/school subject, then everything else.
 FIELD_TITLE, FIELD_AUTHOR, FIELD_OTHER, FIELD_TITLE_START = 0, 1, 2, 3
@@ -83,7 +84,7 @@ def build(repository, out_dir, audience: str = "public", term: str | None = None
 
 def check_audience(network: Network, audience: str) -> str:
     """``public``, ``network`` or a library code of the network (upper-cased), else a usage error."""
-    if audience in ("public", "network"):
+    if audience in NAMED_AUDIENCES:
         return audience
     code = str(audience).upper()
     if code not in network.libraries:
@@ -358,6 +359,7 @@ class _Site:
             "chunk": CHUNK,
             "libraries": self.libraries,
             "types": [[k, type_count[k]] for k in TYPES if type_count[k]],
+            "type_order": list(TYPES),   # facets.ty holds positions in this list
             "grades": grades,
             "subjects": subjects,
             "shards": sorted(shards),

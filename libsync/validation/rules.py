@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePosixPath
 
+from libsync.model.enums import (AUTHORLESS_TYPES, EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES, SHARE_DEFAULT,
+                                  SHARED_LEVELS)
 from libsync.network import parse_date
 from libsync.problems import msg
 from libsync.text.identifiers import isbn_valid, issn_valid
 
-# Non-terminal manifest states: copies in them are spoken for.
-ACTIVE_STATUSES = ("proposed", "approved", "dispatched", "received")
-AWAY_STATUSES = ("dispatched", "received")
+# Manifest states in which copies are spoken for (promised or at the partner).
+ACTIVE_STATUSES = EXCHANGE_PENDING
+AWAY_STATUSES = EXCHANGE_OUT
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -94,12 +96,12 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
     if isinstance(data.get("provenance"), dict):
         _check_dates(found, data["provenance"], ("imported",), ["provenance"])
 
-    share = data.get("share", "internal")
-    if share in ("network", "public"):
+    share = data.get("share", SHARE_DEFAULT)
+    if share in SHARED_LEVELS:
         missing = []
         if not data.get("title"):
             missing.append(msg("field.title"))
-        if not data.get("authors") and not (data.get("type") in ("periodical", "picture") and data.get("publisher")):
+        if not data.get("authors") and not (data.get("type") in AUTHORLESS_TYPES and data.get("publisher")):
             missing.append(msg("field.authors"))
         if not data.get("publisher") or not data.get("year"):
             missing.append(msg("field.publication"))
@@ -125,7 +127,7 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
                 found.error("duplicate-barcode", "rule.duplicate_barcode_in_file", ["items", i, "barcode"], barcode=barcode)
             seen[barcode.casefold()] = i
             items_facts.append([barcode, status, holder, i])
-        if status in ("at-partner", "in-transit") and (not holder or holder == lib) and status == "at-partner":
+        if status in ROTATING_STATUSES and (not holder or holder == lib) and status == "at-partner":
             found.error("holder-status", "rule.holder_status", ["items", i, "status"], barcode=barcode,
                         status=status, holder=holder or lib)
     return [rid, lib, items_facts]   # a list, not a dict: 30,000 of these are cached and reloaded
@@ -164,7 +166,7 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
         found.error("history-status", "rule.history_status", ["status"], status=data.get("status"),
                     last=history[-1].get("status"))
     checks = []
-    for name in ("dispatched", "received", "returned"):
+    for name in EXCHANGE_CHECKS:
         if isinstance(data.get(name), dict):
             _check_dates(found, data[name], ("date",), [name])
             checks.append((f"{name}.date", data[name].get("date"), [name, "date"]))

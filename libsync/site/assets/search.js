@@ -108,7 +108,7 @@
   function makeFilter(f) {
     var F = store.facets;
     var lib = f.lib ? meta.libraries.findIndex(function (l) { return l.code === f.lib; }) : -1;
-    var type = f.type ? ["textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other"].indexOf(f.type) : -1;
+    var type = f.type ? meta.type_order.indexOf(f.type) : -1;
     var grade = f.grade ? parseInt(f.grade, 10) : 0;
     var subject = f.subject ? meta.subjects.indexOf(f.subject) + 1 : 0;
     return function (n) {

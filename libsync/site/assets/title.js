@@ -6,7 +6,7 @@
   var box = document.getElementById("title");
   store.t = store.t || {};
   LSD.t = function (n, entries) { store.t[n] = entries; };
-  var TYPES = ["textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital", "other"];
+  var TYPES = meta.type_order;   /* the record types, as schema/ lists them (site build writes them) */
 
   function bucketOf(id) {
     var bytes = new TextEncoder().encode(id), h = 0x811c9dc5;

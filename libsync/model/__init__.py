@@ -1,0 +1,1 @@
+"""The data model's fixed vocabularies, named once (see ``libsync.model.enums``)."""
