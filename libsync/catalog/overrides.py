@@ -39,13 +39,11 @@ class Overrides:
 def parse(data: dict, text: str = "", relpath: str = RELPATH) -> Overrides:
     """Check ``data`` against the schema and contradictions; raise with file and line."""
     if not schemas.fast_validator("overrides").is_valid(data):
-        from libsync.validation.schema_errors import most_relevant, schema_errors
+        from libsync.validation.schema_errors import first_problem
 
-        path = list(most_relevant(schema_errors("overrides", data)).absolute_path)
-        line, _ = yamlio.locate(text, path) if text else (None, None)
-        where = f"{relpath}:{line}" if line else relpath
-        field_name = "/".join(str(p) for p in path) or "-"
-        raise LibsyncError("catalog.bad_overrides", path=where, field=field_name)
+        problem = first_problem("overrides", data, text, relpath)   # the one validate shows first
+        where = f"{relpath}:{problem.line}" if problem.line else relpath
+        raise LibsyncError("catalog.bad_overrides", path=where, field=problem.pointer[1:] or "-")
     out = Overrides()
     for entry in data.get("never_merge") or []:
         refs = entry["records"]
