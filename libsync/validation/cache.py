@@ -25,6 +25,7 @@ from pathlib import Path
 from libsync import __version__, schemas
 from libsync.cachedir import repo_cache_dir
 from libsync.filecache import dump_json, fresh, load_json
+from libsync.validation.fileresult import FileResult
 
 INDEX = "validate-index.json"
 FACTS = "validate-facts.json"
@@ -33,7 +34,8 @@ FACTS = "validate-facts.json"
 def _code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for path in sorted(here.glob("*.py")) + [here.parent / "yamlio.py", here.parent / "filecache.py", here.parent / "text" / "identifiers.py"]:
+    others = ("yamlio.py", "filecache.py", "text/identifiers.py", "model/enums.py")   # the rules' groupings too
+    for path in sorted(here.glob("*.py")) + [here.parent / name for name in others]:
         digest.update(path.read_bytes())
     digest.update(schemas.fingerprint().encode())
     return digest.hexdigest()
@@ -42,14 +44,6 @@ def _code_fingerprint() -> str:
 def _read(path: str) -> bytes:
     with open(path, "rb") as fh:
         return fh.read()
-
-
-def _file_result(*fields):
-    global _file_result
-    from libsync.validation.engine import FileResult   # engine imports this module: bind once, late
-
-    _file_result = FileResult
-    return FileResult(*fields)
 
 
 def _state_ok(state) -> bool:
@@ -153,7 +147,7 @@ class Cache:
         if kept is not stamp:                       # same bytes, new stat: remember it
             entry[0] = kept
             self.dirty = True
-        return _file_result(relpath, kind, kept[4], problems or [], None, kept, checked)
+        return FileResult(relpath, kind, kept[4], problems or [], None, kept, checked)
 
     def fill_facts(self, results: dict) -> list[str]:
         """Give cached results their facts; returns files whose facts are missing (to re-read)."""

@@ -17,23 +17,13 @@ from libsync.errors import LibsyncError
 from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.validation import crossfile
 from libsync.validation.cache import Cache, content_key
+from libsync.validation.fileresult import FileResult
 from libsync.validation.rules import CHECKERS, Found
 from libsync.validation.layout import misplaced
 from libsync.validation.schema_errors import explain, prune
 
 PARALLEL_THRESHOLD = 400
 CHUNK = 256
-
-
-@dataclass(slots=True)
-class FileResult:
-    relpath: str
-    kind: str
-    digest: str
-    problems: list          # problem states (see Problem.to_state)
-    facts: dict | None
-    stat: list | None = None    # libsync.filecache stamp: [size, mtime_ns, ctime_ns, inode, digest]
-    checked: bool = True    # False: parsed for facts only (outside the check set)
 
 
 @dataclass
