@@ -16,9 +16,11 @@ import bisect
 import re
 
 import yaml
-from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from libsync.text import nfc
+
+EntryPath = tuple[str | int, ...]   # keys and positions from the document's root
 
 _HASH = re.compile(r"(?:^|(?<=[ \t]))#")
 
@@ -52,11 +54,11 @@ def comments(text: str) -> list[tuple[int, str, bool]]:
     return found
 
 
-def entry_lines(text: str) -> dict[tuple, int]:
+def entry_lines(text: str) -> dict[EntryPath, int]:
     """0-based line where each entry starts: the key's line in a mapping, the item's in a list."""
-    out: dict[tuple, int] = {}
+    out: dict[EntryPath, int] = {}
 
-    def walk(node, path):
+    def walk(node: Node | None, path: EntryPath) -> None:
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 step = path + (nfc(str(key.value)),)
@@ -83,7 +85,7 @@ def carry_comments(old: str, new: str) -> str | None:
         new_lines = entry_lines(new)
     except yaml.YAMLError:
         return None
-    by_line: dict[int, list[tuple]] = {}
+    by_line: dict[int, list[EntryPath]] = {}
     for path, line in old_lines.items():
         by_line.setdefault(line, []).append(path)
     ordered = sorted(old_lines.items(), key=lambda item: (item[1], len(item[0])))
@@ -114,12 +116,12 @@ def carry_comments(old: str, new: str) -> str | None:
         trailing.append(comment)
     lines = new.splitlines(keepends=True)
     out = [f"{comment}\n" for comment in header]
-    for number, line in enumerate(lines):
-        indent = line[:len(line) - len(line.lstrip(" "))]
+    for number, text_line in enumerate(lines):
+        indent = text_line[:len(text_line) - len(text_line.lstrip(" "))]
         out.extend(f"{indent}{comment}\n" for comment in before.get(number, []))
         if number in after:
-            line = f"{line.rstrip(chr(10))}  {after[number]}\n"
-        out.append(line)
+            text_line = f"{text_line.rstrip(chr(10))}  {after[number]}\n"
+        out.append(text_line)
     out.extend(f"{comment}\n" for comment in trailing)
     result = "".join(out)
     try:

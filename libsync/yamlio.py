@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from libsync.problems import ERROR, WARNING, Problem
 from libsync.text import nfc, xmlchars
@@ -30,6 +32,13 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 _TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+class Position(Protocol):
+    """Where a YAML node or event starts (PyYAML's or libyaml's ``Mark``), 0-based."""
+
+    line: int
+    column: int
 
 
 _REPLACED = {_TIMESTAMP, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
@@ -49,16 +58,16 @@ class Loader(yaml.CSafeLoader):
         for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str | bytes) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[object, yaml.Mark]] = []
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, MappingNode):
             raise yaml.constructor.ConstructorError(
                 None, None, f"expected a mapping node, but found {node.id}", node.start_mark
             )
-        mapping = {}
+        mapping: dict[Any, Any] = {}
         construct = self.construct_object
         for key_node, value_node in node.value:
             key = construct(key_node, deep=deep)
@@ -74,7 +83,8 @@ class Loader(yaml.CSafeLoader):
         return mapping
 
 
-Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+# (typeshed types the unbound method's self as SafeConstructor, which is no loader class)
+Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)  # type: ignore[type-var]
 Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+|0o[0-7]+)$"),
                              list("-+0123456789"))
@@ -89,7 +99,7 @@ class TagRefused(yaml.constructor.ConstructorError):
     """An explicit YAML tag our data never uses (``!!binary``, ``!!set``, ``!!timestamp``,
     ``!!omap``, ``!foo`` …), or a scalar tag whose value is not of that type (``!!int x``)."""
 
-    def __init__(self, node) -> None:
+    def __init__(self, node: Node) -> None:
         super().__init__(None, None, f"tag {node.tag}", node.start_mark)
         self.tag = node.tag
 
@@ -101,9 +111,12 @@ _SCALAR_FORMS = {   # an explicit !!int/!!float/!!bool/!!null must look as the p
 _SCALAR_FORMS["tag:yaml.org,2002:null"].append(re.compile(r"^$"))
 
 
-def _checked(construct):
-    def constructor(loader, node):
-        value = loader.construct_scalar(node)
+_Constructor = Callable[[Loader, Node], Any]
+
+
+def _checked(construct: _Constructor) -> _Constructor:
+    def constructor(loader: Loader, node: Node) -> Any:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]  # a non-scalar: PyYAML raises
         if not any(regexp.match(value) for regexp in _SCALAR_FORMS[node.tag]):
             raise TagRefused(node)
         try:
@@ -113,14 +126,14 @@ def _checked(construct):
     return constructor
 
 
-def _construct_int(loader, node):
-    value = loader.construct_scalar(node)
+def _construct_int(loader: Loader, node: Node) -> int:
+    value = loader.construct_scalar(node)  # type: ignore[arg-type]  # a scalar: _checked read it already
     if value.startswith("0o"):
         return int(value[2:], 8)
     return int(value, 0) if value.startswith("0x") else int(value)
 
 
-def _refuse(loader, node):
+def _refuse(loader: Loader, node: Node) -> Any:
     raise TagRefused(node)
 
 
@@ -155,7 +168,8 @@ def check_bytes(data: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
     """Decode ``data`` and report the accidents that stop a YAML file being read at all."""
     problems: list[Problem] = []
 
-    def add(rule, msg, line=None, column=None, severity=ERROR, **params):
+    def add(rule: str, msg: str, line: int | None = None, column: int | None = None, severity: str = ERROR,
+            **params: object) -> None:
         problems.append(Problem(relpath, line, column, rule, msg, params, severity))
 
     size = len(data)
@@ -180,15 +194,15 @@ def check_bytes(data: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
             add("merge-conflict", "yaml.conflict_marker", line, col, marker=match.group(1).decode()[:1] * 7)
             break
     if b"\t" in data:
-        match = _TAB_INDENT.search(data)
-        if match:
-            line, col = _line_col(data, match.end() - 1)
+        tab = _TAB_INDENT.search(data)
+        if tab:
+            line, col = _line_col(data, tab.end() - 1)
             add("tab-indent", "yaml.tab", line, col)
-    if "\x00" in text or _CONTROL.search(text):
-        match = _CONTROL.search(text) or re.search("\x00", text)
-        line = text.count("\n", 0, match.start()) + 1
-        add("control-character", "yaml.control_char", line, match.start() - text.rfind("\n", 0, match.start()),
-            code=f"U+{ord(match.group(0)):04X}")
+    control = _CONTROL.search(text) or re.search("\x00", text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        add("control-character", "yaml.control_char", line, control.start() - text.rfind("\n", 0, control.start()),
+            code=f"U+{ord(control.group(0)):04X}")
     if not problems or all(p.severity == WARNING for p in problems):
         return text, problems
     return None, problems
@@ -204,7 +218,7 @@ _BAD_ESCAPE = re.compile(
 )
 
 
-def _field_label(path) -> str:
+def _field_label(path: Sequence[object]) -> str:
     """``items[2].note`` (1-based positions), any unprintable character shown as its code."""
     out = ""
     for step in path:
@@ -233,7 +247,7 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _has_alias(text: str) -> yaml.Mark | None:
+def _has_alias(text: str) -> Position | None:
     """The mark of the first anchor or alias, using libyaml's event stream (nothing is built)."""
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -246,7 +260,7 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
     problems = problems if problems is not None else []
     result = Loaded(text=text, problems=problems)
 
-    def add(rule, msg, mark=None, severity=ERROR, **params):
+    def add(rule: str, msg: str, mark: Position | None = None, severity: str = ERROR, **params: object) -> None:
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         problems.append(Problem(relpath, line, col, rule, msg, params, severity))
@@ -316,7 +330,7 @@ def load_file(path: Path, relpath: str | None = None) -> Loaded:
     return load_bytes(data, relpath)
 
 
-def safe_load(text: str):
+def safe_load(text: str) -> Any:
     """Plain strict load for trusted-shape text (raises ``yaml.YAMLError`` on bad input)."""
     loader = Loader(text)
     try:
@@ -327,7 +341,7 @@ def safe_load(text: str):
 
 # --- locating a JSON pointer in the YAML source ------------------------------------------
 
-def locate(text: str, path: list | tuple, key: bool = False) -> tuple[int | None, int | None]:
+def locate(text: str, path: Sequence[object], key: bool = False) -> tuple[int | None, int | None]:
     """1-based (line, column) of the node at JSON path ``path`` in ``text``.
 
     Walks as far as the path exists, so a missing property points at its parent mapping.
@@ -358,7 +372,7 @@ def locate(text: str, path: list | tuple, key: bool = False) -> tuple[int | None
     return mark.line + 1, mark.column + 1
 
 
-def pointer(path) -> str:
+def pointer(path: Iterable[object]) -> str:
     """RFC 6901 JSON pointer for a path of keys and indexes."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
@@ -379,7 +393,7 @@ class Dumper(yaml.CSafeDumper):
     }
 
 
-def _represent_str(dumper, value: str):
+def _represent_str(dumper: yaml.representer.SafeRepresenter, value: str) -> yaml.ScalarNode:
     value = nfc(value)
     style = "|" if "\n" in value.rstrip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -388,7 +402,7 @@ def _represent_str(dumper, value: str):
 Dumper.add_representer(str, _represent_str)
 
 
-def _resolve(schema: dict, node: dict | None) -> dict | None:
+def _resolve(schema: dict[str, Any], node: dict[str, Any] | None) -> dict[str, Any] | None:
     seen = 0
     while node and "$ref" in node and seen < 16:
         ref = node["$ref"]
@@ -402,7 +416,7 @@ def _resolve(schema: dict, node: dict | None) -> dict | None:
     return node
 
 
-def canonical(value, schema: dict | None, node: dict | None = None):
+def canonical(value: Any, schema: dict[str, Any] | None, node: dict[str, Any] | None = None) -> Any:
     """``value`` with mapping keys in the schema's property order (unknown keys after, sorted)
     and every string in NFC."""
     if node is None and schema is not None:
@@ -426,7 +440,7 @@ def canonical(value, schema: dict | None, node: dict | None = None):
     return value
 
 
-def dump(value, schema: dict | None = None) -> str:
+def dump(value: object, schema: dict[str, Any] | None = None) -> str:
     """Canonical YAML text for ``value`` (see module docstring)."""
     data = canonical(value, schema) if schema is not None else canonical(value, None)
     return yaml.dump(

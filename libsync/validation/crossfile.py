@@ -9,12 +9,29 @@ exchange at a time; copies of dispatched exchanges are where the manifest says.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 from libsync import yamlio
 from libsync.network import parse_date
 from libsync.problems import ERROR, Problem
 from libsync.validation.rules import ACTIVE_STATUSES, AWAY_STATUSES
+
+
+class Checked(Protocol):
+    """What the cross-file rules read of one file's result (``FileResult``): its kind and the
+    facts its rules left — a tuple for a record, a dict for an exchange, network or inventory."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def facts(self) -> Any: ...
+
+
+# (handover, return_due) of an exchange, as written in its manifest
+Span = tuple[str | None, str | None]
 
 
 class _Reporter:
@@ -31,12 +48,12 @@ class _Reporter:
                 self._texts[relpath] = ""
         return self._texts[relpath]
 
-    def error(self, relpath: str, path: list, rule: str, key: str, **params) -> None:
+    def error(self, relpath: str, path: list[str | int], rule: str, key: str, **params: object) -> None:
         line, col = yamlio.locate(self._text(relpath), path)
         self.problems.append(Problem(relpath, line, col, rule, key, params, ERROR, yamlio.pointer(path)))
 
 
-def _overlap(a: tuple, b: tuple) -> bool:
+def _overlap(a: Span, b: Span) -> bool:
     a0, a1 = parse_date(a[0]), parse_date(a[1])
     b0, b1 = parse_date(b[0]), parse_date(b[1])
     if not (a0 and a1 and b0 and b1):
@@ -44,7 +61,7 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def check(root: Path, results: dict) -> list[Problem]:
+def check(root: Path, results: Mapping[str, Checked]) -> list[Problem]:
     """Every cross-file problem of the repository (the caller keeps those of the files it checks)."""
     report = _Reporter(root)
     network = results.get("network.yaml")
@@ -53,10 +70,10 @@ def check(root: Path, results: dict) -> list[Problem]:
     terms = set(net["terms"]) if net else None
     groups = set(net["groups"]) if net else None
 
-    records: dict[tuple, str] = {}
-    ids_folded: dict[tuple, str] = {}
-    repeated: dict[str, list[tuple[str, int]]] = {}
-    copy_state: dict[str, tuple] = {}
+    records: dict[tuple[str, str], str] = {}
+    ids_folded: dict[tuple[str, str], str] = {}
+    repeated: dict[str, list[tuple[str, int, str]]] = {}   # barcode -> (file, item index, barcode)
+    copy_state: dict[str, tuple[Any, ...]] = {}            # (library, record, status, holder, file, index)
     first_place: dict[str, tuple[str, int, str]] = {}
     for rel, result in results.items():   # in path order (see engine.validate)
         facts = result.facts
@@ -102,7 +119,7 @@ def check(root: Path, results: dict) -> list[Problem]:
                          barcode=barcode, other=other_rel)
 
     exchange_ids: dict[str, str] = {}
-    active: dict[str, list[tuple]] = defaultdict(list)
+    active: dict[str, list[tuple[str, int, str | None, Span]]] = defaultdict(list)
     for rel, result in results.items():   # in path order (see engine.validate)
         facts = result.facts
         if not facts:

@@ -16,7 +16,9 @@ the file caches; ``read`` reads one file and raises the refusal.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from libsync import schemas, yamlio
 from libsync.errors import LibsyncError
@@ -45,17 +47,20 @@ def fingerprint() -> str:
 _fingerprint: str | None = None
 
 
-def check_raw(relpath: str, raw: bytes, kind: str | None = None, rules: bool = False) -> tuple[dict | None, list[Problem]]:
+def check_raw(relpath: str, raw: bytes, kind: str | None = None,
+              rules: bool = False) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The document in ``raw`` if it reads and fits its schema (with ``rules``: and passes every
     single-file rule of validate too), else its errors."""
     kind = kind or schemas.kind_of(relpath)
     if kind is None:   # not governed by a schema: read strictly, nothing more
         loaded = yamlio.load_bytes(raw, relpath)
         errors = [p for p in loaded.problems if p.severity == ERROR]
-        if not errors and not isinstance(loaded.data, dict):
-            errors = [Problem(relpath, 1, 1, "schema-type", "schema.type", {
+        if errors:
+            return None, errors
+        if not isinstance(loaded.data, dict):
+            return None, [Problem(relpath, 1, 1, "schema-type", "schema.type", {
                 "field": msg("field.file"), "expected": msg("type.object"), "actual": msg("type.string"), "hint": ""})]
-        return (None if errors else loaded.data), errors
+        return loaded.data, []
     from libsync.validation.engine import check_document
 
     problems, _, data = check_document(kind, relpath, raw, rules=rules)
@@ -69,7 +74,7 @@ def check_raw(relpath: str, raw: bytes, kind: str | None = None, rules: bool = F
     return data, []
 
 
-def place_problems(relpath: str, data: dict, raw: bytes | str | None = None) -> list[Problem]:
+def place_problems(relpath: str, data: dict[str, Any], raw: bytes | str | None = None) -> list[Problem]:
     """Ownership comes from the folder: a record or snapshot whose ``library`` (or ``id``) does
     not agree with where the file is — an XS record copied to records/XS/ with ``library: HD`` —
     is refused by every command, or it would be shown to the wrong library's audience."""
@@ -80,26 +85,26 @@ def place_problems(relpath: str, data: dict, raw: bytes | str | None = None) -> 
     if not found.items:
         return []
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else (raw or "")
-    out = []
+    out: list[Problem] = []
     for rule, key, params, path, severity in found.items:
         line, col = yamlio.locate(text, path) if text else (None, None)
         out.append(Problem(relpath, line, col, rule, key, params, severity, yamlio.pointer(path)))
     return out
 
 
-def verdict(relpath: str, raw: bytes, kind: str | None = None) -> list:
+def verdict(relpath: str, raw: bytes, kind: str | None = None) -> list[Any]:
     """``check_raw`` as plain JSON data, for ``libsync.filecache``: [data, []] or [None, [problem states]]."""
     data, errors = check_raw(relpath, raw, kind)
     return [data, [p.to_state() for p in errors[:SHOWN]] + ([len(errors)] if len(errors) > SHOWN else [])]
 
 
-def refusal(relpath: str, errors: list) -> LibsyncError:
+def refusal(relpath: str, errors: Sequence[Problem | list[Any] | int]) -> LibsyncError:
     """The error a command stops with: validate's first messages and where to see them all.
     ``errors`` are ``Problem``s or their states (as ``verdict`` keeps them)."""
     from libsync.validation.report import problem_line
 
     more = 0
-    problems = []
+    problems: list[Problem] = []
     for item in errors:
         if isinstance(item, int):
             more = item - SHOWN
@@ -118,7 +123,7 @@ def refusal(relpath: str, errors: list) -> LibsyncError:
     return LibsyncError("validate.refused", exit_code=code, path=relpath, problems=lines)
 
 
-def read_bytes(root: str | os.PathLike, relpath: str) -> bytes:
+def read_bytes(root: str | os.PathLike[str], relpath: str) -> bytes:
     """A data file's bytes; a missing or unreadable file raises with the reason the system gave."""
     path = Path(root) / relpath
     try:
@@ -133,7 +138,7 @@ def read_bytes(root: str | os.PathLike, relpath: str) -> bytes:
         raise LibsyncError("file.unreadable", path=relpath, reason=exc.strerror or type(exc).__name__) from None
 
 
-def read(root: str | os.PathLike, relpath: str, kind: str | None = None, rules: bool = False) -> dict:
+def read(root: str | os.PathLike[str], relpath: str, kind: str | None = None, rules: bool = False) -> dict[str, Any]:
     """The document at ``relpath`` (under ``root``) if it reads and fits its schema (with
     ``rules``: passes validate's single-file rules too); else raises the refusal."""
     data, errors = check_raw(relpath, read_bytes(root, relpath), kind, rules)

@@ -48,7 +48,7 @@ def _expected(parts: list[str]) -> str | None:
     return "/".join([top, *folders, _stem(name.lstrip(".")) + ".yaml"])
 
 
-def misplaced(root: str | os.PathLike) -> list[tuple[str, str]]:
+def misplaced(root: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """(relative path, expected place) of every file in a data folder that the layout does not
     place there, in path order."""
     root = Path(root)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from libsync.i18n import t
 from libsync.problems import Problem
+
+if TYPE_CHECKING:
+    from libsync.validation.engine import Result
 
 
 def _where(p: Problem) -> str:
@@ -34,7 +38,7 @@ def problem_line(p: Problem) -> str:
     return _visible(f"{_where(p)}: {label} [{p.rule}] {p.message}")
 
 
-def text_lines(result, show_cache: bool = False) -> list[str]:
+def text_lines(result: Result, show_cache: bool = False) -> list[str]:
     lines = [problem_line(p) for p in result.problems]
     if result.problems:
         lines.append(t("report.summary", files=result.files_checked, errors=len(result.errors), warnings=len(result.warnings)))
@@ -45,7 +49,7 @@ def text_lines(result, show_cache: bool = False) -> list[str]:
     return lines
 
 
-def to_json(result) -> str:
+def to_json(result: Result) -> str:
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
 
 
@@ -57,7 +61,7 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_lines(result) -> list[str]:
+def github_lines(result: Result) -> list[str]:
     """GitHub Actions workflow commands (escaped as the Actions toolkit escapes them),
     followed by the full text report, since GitHub shows only the first annotations. The
     text report is printed with workflow commands stopped (``::stop-commands::TOKEN``, a
