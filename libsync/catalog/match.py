@@ -206,7 +206,7 @@ class Features:
     ident: tuple[str, ...] = ()   # identity words of title (without volume/series) + subtitle
     marked: int = 0          # how many of them carry a diacritic
     signature: tuple = ()
-    guards: dict | None = None
+    guards: tuple = ()       # ``attrs()`` values in ``GUARDS`` order, for the pair-by-pair test
 
     @property
     def unmarked(self) -> bool:
@@ -216,10 +216,11 @@ class Features:
 
     def attrs(self) -> dict:
         """Attributes that must agree across a whole cluster (None = unknown); a fresh dict."""
-        return {
-            "volume": self.volume, "grade": self.grade, "series": self.series, "edition": self.edition,
-            "year": self.year, "numbers": self.numbers, "isbn": self.isbn, "issn": self.issn, "form": self.form,
-        }
+        return dict(zip(GUARDS, self.guards))
+
+
+# Attributes that must agree within a cluster, in the order ``Features.guards`` holds them.
+GUARDS = ("grade", "series", "volume", "form", "edition", "year", "numbers", "isbn", "issn")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -306,7 +307,7 @@ def features(record: dict) -> Features:
         ident=ident_full,
         marked=sum(1 for w in ident_full if not is_bare(w)),
     )
-    f.guards = f.attrs()
+    f.guards = (f.grade, f.series, f.volume, f.form, f.edition, f.year, f.numbers, f.isbn, f.issn)
     f.signature = (f.ident, f.authors[:3], f.publisher, f.isbn, f.issn, f.volume, f.grade, f.series,
                    f.edition, f.year, f.numbers, f.form)
     return f
@@ -330,6 +331,13 @@ def blocking_keys(f: Features) -> list[tuple]:
 def guard_differences(a: dict, b: dict) -> list[str]:
     """Attributes known on both sides that differ: each one forbids an automatic merge."""
     return [name for name, va in a.items() if va is not None and b.get(name) is not None and va != b[name]]
+
+
+def _guard_diffs(a: tuple, b: tuple) -> tuple[str, ...]:
+    """``guard_differences`` of two ``Features.guards`` tuples (the hot path: millions of pairs)."""
+    if a == b:
+        return ()
+    return tuple(name for name, va, vb in zip(GUARDS, a, b) if va is not None and vb is not None and va != vb)
 
 
 def title_similarity(a: Features, b: Features) -> float:
@@ -376,13 +384,21 @@ class Decision:
 
 
 def compare(a: Features, b: Features) -> Decision:
-    """Should records ``a`` and ``b`` be one cluster?"""
+    """Should records ``a`` and ``b`` be one cluster?
+
+    Cheapest evidence first: most candidate pairs differ in a guard (another grade, volume,
+    series …) or in title, and end there. A ``none`` decision carries the scores only as far as
+    they were computed (nobody reads them: ``none`` pairs are dropped)."""
     shared_id = a.isbn and a.isbn == b.isbn or a.issn and a.issn == b.issn and not (a.isbn and b.isbn)
+    if not shared_id:
+        for name, va, vb in zip(GUARDS, a.guards, b.guards):   # a guard known on both sides differs: no
+            if va is not None and vb is not None and va != vb:
+                return Decision("none", "fuzzy", 0.0, 0.0, None, (name,))
+    diffs = _guard_diffs(a.guards, b.guards)
     tsim = title_similarity(a, b)
     if not shared_id and tsim < UNCERTAIN_TITLE:  # most candidate pairs end here, cheaply
         return Decision("none", "fuzzy", tsim, tsim, None)
     asim = author_similarity(a, b)
-    diffs = guard_differences(a.guards, b.guards)
     if shared_id:
         rule = "isbn" if a.isbn and a.isbn == b.isbn else "issn"
         set_sim = fuzz.token_set_ratio(a.full, b.full)
