@@ -320,7 +320,7 @@ def load_bytes(data: bytes, relpath: str) -> Loaded:
     return load_text(text, relpath, problems)
 
 
-def load_file(path: Path, relpath: str | None = None) -> Loaded:
+def load_file(path: str | Path, relpath: str | None = None) -> Loaded:
     relpath = relpath or str(path)
     try:
         data = Path(path).read_bytes()

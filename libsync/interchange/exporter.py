@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from libsync import audience as aud
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.repository import Repository
 from libsync.text import xmlchars
+
+if TYPE_CHECKING:
+    from libsync.interchange.model import Message
 
 FORMATS = ("marc", "marcxml", "csv", "xlsx", "json")
 XML_FORMATS = ("marc", "marcxml", "xlsx")   # formats that cannot carry every character
@@ -41,15 +45,15 @@ class Export:
     records: int = 0
     marc_records: int = 0
     split: list[str] = field(default_factory=list)
-    refused: list[tuple[str, dict]] = field(default_factory=list)
+    refused: list[Message] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"format": self.fmt, "audience": self.audience, "library": self.library, "records": self.records,
                 "marc_records": self.marc_records, "split": self.split, "bytes": len(self.data),
                 "refused": [t(k, **p) for k, p in self.refused]}
 
 
-def select(repo: Repository, library: str | None, audience: str) -> list[dict]:
+def select(repo: Repository, library: str | None, audience: str) -> list[dict[str, Any]]:
     """The records of ``library`` (or the whole network) that ``audience`` may see, redacted."""
     codes = repo.network.libraries
     if library:
@@ -59,10 +63,11 @@ def select(repo: Repository, library: str | None, audience: str) -> list[dict]:
     from libsync.interchange.importer import library_records
 
     records = [data for _, data in library_records(repo, library)]
-    return aud.visible_records(records, audience)
+    visible: list[dict[str, Any]] = aud.visible_records(records, audience)
+    return visible
 
 
-def unexportable(record: dict, fmt: str) -> tuple[str, dict] | None:
+def unexportable(record: dict[str, Any], fmt: str) -> Message | None:
     """Why ``record`` cannot be written in ``fmt`` (message key + params), or None."""
     if fmt not in XML_FORMATS:
         return None
@@ -81,11 +86,11 @@ def unexportable(record: dict, fmt: str) -> tuple[str, dict] | None:
     return None
 
 
-def render(records: list[dict], fmt: str) -> tuple[bytes, int, list[str], list]:
+def render(records: list[dict[str, Any]], fmt: str) -> tuple[bytes, int, list[str], list[Message]]:
     from libsync.interchange import marc, tables
 
     split: list[str] = []
-    refused: list = []
+    refused: list[Message] = []
     count = 0
     if fmt in XML_FORMATS:
         kept = []

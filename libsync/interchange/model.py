@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from libsync.i18n import t
+
+Message = tuple[str, dict[str, Any]]   # a catalogue key and its parameters
 
 
 @dataclass(slots=True)
@@ -18,10 +21,10 @@ class Incoming:
     """
 
     position: int
-    where: tuple[str, dict]
-    record: dict | None = None
-    error: tuple[str, dict] | None = None
-    warnings: list[tuple[str, dict]] = field(default_factory=list)
+    where: Message
+    record: dict[str, Any] | None = None
+    error: Message | None = None
+    warnings: list[Message] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
 
     @property
@@ -37,7 +40,7 @@ class ReadResult:
     kind: str                     # marc | marcxml | csv | xlsx
     items: list[Incoming]         # or, from ``read_marc(lazy=True)``, an iterator over them
     encodings: dict[str, int] = field(default_factory=dict)
-    notes: list[tuple[str, dict]] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     blank_lines: int = 0
 
 
@@ -50,14 +53,14 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_VN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
-def parse_year(text) -> int | None:
+def parse_year(text: object) -> int | None:
     if isinstance(text, int):
         return text if 1800 <= text <= 2100 else None
     match = _YEAR.search(str(text or ""))
     return int(match.group(1)) if match else None
 
 
-def parse_int(text) -> int | None:
+def parse_int(text: object) -> int | None:
     if isinstance(text, bool):
         return None
     if isinstance(text, int):
@@ -68,7 +71,7 @@ def parse_int(text) -> int | None:
     return int(match.group(0)) if match else None
 
 
-def parse_price(text) -> int | None:
+def parse_price(text: object) -> int | None:
     """VND as an integer: "25.000", "25.000 đ", "25,000", Koha's "25000.00" → 25000."""
     if isinstance(text, bool) or text is None:
         return None
@@ -84,12 +87,13 @@ def parse_price(text) -> int | None:
     return int(digits) if digits else None
 
 
-def parse_date(text) -> str | None:
+def parse_date(text: object) -> str | None:
     """An ISO date from "2021-09-05", "05/09/2021" or a spreadsheet date cell."""
     if text is None or text == "":
         return None
     if hasattr(text, "strftime"):
-        return text.strftime("%Y-%m-%d")
+        formatted: str = text.strftime("%Y-%m-%d")
+        return formatted
     text = str(text).strip()
     match = _DATE_ISO.match(text)
     if match:
@@ -104,7 +108,7 @@ def parse_date(text) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def split_list(text, separators: str = ";") -> list[str]:
+def split_list(text: object, separators: str = ";") -> list[str]:
     if text is None:
         return []
     parts = re.split("[" + re.escape(separators) + "]", str(text))

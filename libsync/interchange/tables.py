@@ -27,13 +27,28 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from libsync import yamlio
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.interchange.model import Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year, split_list
+from libsync.interchange.model import (
+    Incoming,
+    Message,
+    ReadResult,
+    parse_date,
+    parse_int,
+    parse_price,
+    parse_year,
+    split_list,
+)
 from libsync.text import fold, identity_key, legacy, nfc
 from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+Rows = list[tuple[int, list[Any]]]   # (first line in the file, cell values) of each row
 
 # column field → headings (folded, i.e. without diacritics); see docs/interchange.md
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -154,7 +169,7 @@ def _heading_index(extra: dict[str, str] | None = None) -> tuple[dict[str, str],
     return folded, exact
 
 
-def recognise(heading, folded: dict[str, str], exact: dict[str, str]) -> str | None:
+def recognise(heading: object, folded: dict[str, str], exact: dict[str, str]) -> str | None:
     """The field a column heading stands for, or ``None``."""
     if heading is None:
         return None
@@ -181,7 +196,7 @@ def load_mapping(path: str) -> dict[str, str]:
     if not loaded.ok or not isinstance(loaded.data, dict):
         first = next((p for p in loaded.problems if p.severity == "error"), None)
         raise LibsyncError("interchange.map.bad", path=path, reason=first.message if first else "?")
-    out = {}
+    out: dict[str, str] = {}
     for heading, field in loaded.data.items():
         if field not in FIELDS:
             raise LibsyncError("interchange.map.unknown_field", path=path, heading=heading, field=field,
@@ -192,8 +207,8 @@ def load_mapping(path: str) -> dict[str, str]:
 
 # --- reading raw rows ------------------------------------------------------------------------
 
-def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str, list]:
-    notes: list = []
+def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str, list[Message]]:
+    notes: list[Message] = []
     if encoding:
         enc = legacy.canonical_encoding(encoding)
         if enc is None:
@@ -221,13 +236,13 @@ def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str,
     return guess.text, guess.encoding, notes
 
 
-def _csv_rows(text: str, path: str, delimiter: str = ",", limit: int | None = None) -> list[tuple[int, list]]:
+def _csv_rows(text: str, path: str, delimiter: str = ",", limit: int | None = None) -> Rows:
     """``(first line, cells)`` of each row; ``limit`` rows at most (for choosing the delimiter).
 
     A cell over the csv module's limit (131,072 characters; most often a quotation mark that
     is never closed, so the rest of the file became one cell) is refused with its line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    rows: Rows = []
     start = 1
     try:
         for row in reader:
@@ -245,7 +260,7 @@ def _csv_rows(text: str, path: str, delimiter: str = ",", limit: int | None = No
     return rows
 
 
-def _delimiter(text: str, path: str, folded: dict, exact: dict) -> str:
+def _delimiter(text: str, path: str, folded: dict[str, str], exact: dict[str, str]) -> str:
     """Comma, semicolon or TAB: the one whose split of the first 15 lines recognises the
     most headings (a tie goes to the one used most often in the first 20,000 characters)."""
     sample = text[:20000]
@@ -261,7 +276,7 @@ def _delimiter(text: str, path: str, folded: dict, exact: dict) -> str:
     return best
 
 
-def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
+def _xlsx_rows(data: bytes, path: str) -> Rows:
     from libsync.interchange.xlsx import load_workbook
 
     book = load_workbook(data, path)
@@ -279,10 +294,10 @@ def _xlsx_rows(data: bytes, path: str) -> list[tuple[int, list]]:
     return [(i + 1, row) for i, row in enumerate(grid)]
 
 
-def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[str, list]:
+def _repair_sheet(rows: Rows, encoding: str | None) -> tuple[str, list[Message]]:
     """Decide once whether the sheet's text is legacy bytes in disguise; repair every cell."""
-    notes: list = []
-    def legacy_shaped(c) -> bool:  # only text that Windows-1252 can hold may be legacy bytes in disguise
+    notes: list[Message] = []
+    def legacy_shaped(c: str) -> bool:  # only text that Windows-1252 can hold may be legacy bytes in disguise
         try:
             c.encode("cp1252")
             return True
@@ -300,7 +315,7 @@ def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[s
         _, found = legacy.repair("\n".join(strings[:2000]))
         enc = found or "utf-8"
     if enc in ("tcvn3", "vni", "cp1258"):
-        def fix(value):
+        def fix(value: object) -> object:
             if isinstance(value, str) and not value.isascii() and not legacy.fix_mojibake(value):
                 try:
                     raw = value.encode("cp1252")
@@ -321,22 +336,23 @@ def _repair_sheet(rows: list[tuple[int, list]], encoding: str | None) -> tuple[s
     return enc, notes
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+        day: str = value.strftime("%Y-%m-%d")
+        return day
     return nfc(str(value)).strip()
 
 
-def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
+def _find_header(rows: Rows, folded: dict[str, str], exact: dict[str, str]) -> tuple[int, dict[int, str]]:
     """The header row (index into ``rows``) and column → field; looks at the first 15 rows and
     joins a second header row (sub-headings under merged cells)."""
-    best, best_cols = -1, {}
+    best, best_cols = -1, dict[int, str]()
     for i, (_, row) in enumerate(rows[:15]):
-        cols = {}
+        cols: dict[int, str] = {}
         for c, cell in enumerate(row):
             field = recognise(cell, folded, exact)
             if field and field not in cols.values():
@@ -351,7 +367,7 @@ def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
         # (a merged cell spread down) or is a heading itself. A data row never qualifies, even
         # when one of its values reads like a heading (an author "Tt", a note "Kho").
         heading_row, below = rows[best][1], rows[best + 1][1]
-        extra = {}
+        extra: dict[int, str] = {}
         for c, cell in enumerate(below):
             text = "" if cell is None else str(cell).strip()
             if not text or (c < len(heading_row) and text == str(heading_row[c] or "").strip()):
@@ -369,8 +385,8 @@ def _find_header(rows, folded, exact) -> tuple[int, dict[int, str]]:
     return last, best_cols
 
 
-def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict | None]:
-    rec: dict = {}
+def _record_from_row(values: dict[str, str], warnings: list[Message]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    rec: dict[str, Any] = {}
     for key in ("title", "subtitle", "parallel_title", "publisher", "place", "edition", "call_number",
                 "dimensions", "series", "volume", "summary", "notes", "id"):
         if values.get(key):
@@ -430,7 +446,7 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
         size = parse_int(values.get("digital_size"))
         if size is not None:
             rec["digital"]["size"] = size
-    cur = {}
+    cur: dict[str, Any] = {}
     if values.get("program"):
         cur["program"] = values["program"]
     if values.get("grade"):
@@ -443,7 +459,7 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
         cur["series"] = values["curriculum_series"]
     if cur:
         rec["curriculum"] = cur
-    item = None
+    item: dict[str, Any] | None = None
     if values.get("barcode"):
         item = {"barcode": values["barcode"]}
         if values.get("status"):
@@ -476,7 +492,7 @@ def _record_from_row(values: dict[str, str], warnings: list) -> tuple[dict, dict
     return rec, item
 
 
-def _group_key(values: dict[str, str]) -> tuple:
+def _group_key(values: dict[str, str]) -> tuple[object, ...]:
     if values.get("id"):
         return ("id", values["id"])
     code = isbn13(values["isbn"]) if values.get("isbn") else None
@@ -488,7 +504,7 @@ def _group_key(values: dict[str, str]) -> tuple:
 def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None) -> ReadResult:
     """A CSV or XLSX register → one ``Incoming`` per title (lines of one title grouped)."""
     is_xlsx = data[:2] == b"PK"
-    notes: list = []
+    notes: list[Message] = []
     if is_xlsx:
         rows = _xlsx_rows(data, path)
         enc, more = _repair_sheet(rows, encoding)
@@ -507,9 +523,9 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
     if "title" not in columns.values():
         raise LibsyncError("interchange.table.no_title", path=path, line=rows[header_at][0])
     result = ReadResult(path=path, kind=kind, items=[], encodings={enc: 1}, notes=notes)
-    groups: dict[tuple, Incoming] = {}
+    groups: dict[tuple[object, ...], Incoming] = {}
     for line, row in rows[header_at + 1:]:
-        values = {}
+        values: dict[str, str] = {}
         for c, field in columns.items():
             if field == "ignore" or c >= len(row):
                 continue
@@ -524,7 +540,7 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
             result.items.append(Incoming(position, ("interchange.where.line", {"line": line}),
                                          error=("interchange.table.no_title_row", {}), lines=[line]))
             continue
-        warnings: list = []
+        warnings: list[Message] = []
         rec, item = _record_from_row(values, warnings)
         key = _group_key(values)
         incoming = groups.get(key)
@@ -534,19 +550,21 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
                                 lines=[line])
             groups[key] = incoming
             result.items.append(incoming)
+            record = rec
         else:
+            record = cast("dict[str, Any]", incoming.record)   # a title's group is made with its record
             incoming.lines.append(line)
             for k, v in rec.items():
-                incoming.record.setdefault(k, v)
+                record.setdefault(k, v)
         incoming.warnings.extend((w[0], {**w[1], "line": line}) for w in warnings)
         if item:
-            incoming.record.setdefault("items", []).append(item)
+            record.setdefault("items", []).append(item)
     return result
 
 
 # --- writing ---------------------------------------------------------------------------------
 
-def record_rows(record: dict) -> list[dict]:
+def record_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The register lines of one record: one per copy (one line without copy data if none)."""
     cls = record.get("classification") or {}
     cur = record.get("curriculum") or {}
@@ -572,7 +590,7 @@ def record_rows(record: dict) -> list[dict]:
                                   for c in record.get("contributors") or []) or None,
     }
     items = record.get("items") or [None]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         row = dict(base)
         if item:
@@ -591,7 +609,7 @@ def headings(lang: str | None = None) -> list[str]:
     return [t(f"interchange.col.{c}", lang) if lang else t(f"interchange.col.{c}") for c in EXPORT_COLUMNS]
 
 
-def write_csv(records: list[dict]) -> bytes:
+def write_csv(records: list[dict[str, Any]]) -> bytes:
     """UTF-8 with BOM (Excel then shows Vietnamese correctly), comma-separated."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -602,13 +620,13 @@ def write_csv(records: list[dict]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def write_xlsx(records: list[dict]) -> bytes:
+def write_xlsx(records: list[dict[str, Any]]) -> bytes:
     import openpyxl
     from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook(write_only=False)
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)   # a new workbook opens on its one worksheet
     sheet.title = t("interchange.xlsx.sheet")[:31]
     sheet.append(headings())
     for cell in sheet[1]:
@@ -622,7 +640,7 @@ def write_xlsx(records: list[dict]) -> bytes:
                 if v is not None and c in text_cols:
                     v = str(v)
                 if isinstance(v, str):
-                    v = Cell(sheet, value=v)
+                    v = Cell(sheet, value=v)  # type: ignore[call-arg]  # row and column are optional
                     v.data_type = "s"   # text as text: "=…" is not a formula, "#N/A" not an error
                 values.append(v)
             sheet.append(values)

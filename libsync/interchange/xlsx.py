@@ -27,8 +27,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from libsync.errors import LibsyncError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_UNCOMPRESSED = 256 * 1024 * 1024    # bytes of all parts together, as declared
 MAX_RATIO = 200                          # uncompressed / compressed, for parts over RATIO_FLOOR
@@ -97,7 +101,7 @@ def check(data: bytes, path: str, bad_key: str = "interchange.xlsx.bad") -> None
                                        cells=max(cells, extent), rows=rows, cols=cols, limit=MAX_CELLS)
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool) -> tuple:
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool) -> tuple[str, *tuple[int, ...]]:
     """One streamed pass over an XML part: ``("dtd",)``, ``("encoding",)`` or
     ``("ok", cells, rows, columns)`` (counts only for worksheets)."""
     cells = rows = cols = 0
@@ -139,7 +143,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: bool) 
     return ("ok", cells, rows, cols)
 
 
-def load_workbook(data: bytes, path: str, read_only: bool = False, bad_key: str = "interchange.xlsx.bad"):
+def load_workbook(data: bytes, path: str, read_only: bool = False, bad_key: str = "interchange.xlsx.bad") -> Workbook:
     """``openpyxl.load_workbook`` of ``data`` (values, not formulas) once ``check`` passed."""
     import openpyxl
 
