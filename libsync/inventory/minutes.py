@@ -9,14 +9,19 @@ the end; C = còn: on the shelf), and signature blocks.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from typing import TYPE_CHECKING, Any
 
 from libsync.i18n import t
 from libsync.inventory import report as rep
 from libsync.network import parse_date
 from libsync.render.document import Document, Paragraph, Signature, Table, write
 
+if TYPE_CHECKING:
+    from libsync.network import Network
 
-def build(report: dict, network, place: str | None = None) -> Document:
+
+def build(report: dict[str, Any], network: Network, place: str | None = None) -> Document:
     library = report["library"]
     info = network.libraries.get(library, {})
     kind = report.get("kind", "diff")
@@ -29,7 +34,7 @@ def build(report: dict, network, place: str | None = None) -> Document:
         day = parse_date(report["scan"]["date"]) or dt.date.today()
         subtitle = t("inventory.minutes.check_period", date=report["scan"]["date"])
     issuer = [s for s in (info.get("parent"), info.get("name", library).upper()) if s]
-    body: list = [
+    body: list[Paragraph | Table] = [
         Paragraph(t("inventory.minutes.opening", library=info.get("name", library), date=day.strftime("%d/%m/%Y"))),
         Paragraph(t("inventory.minutes.purpose")),
         Paragraph(t("inventory.minutes.section_summary"), style="heading"),
@@ -50,7 +55,7 @@ def build(report: dict, network, place: str | None = None) -> Document:
         body.append(Paragraph(t("inventory.minutes.nothing")))
     body.append(Paragraph(t("inventory.minutes.marks"), style="note"))
     body.append(Paragraph(t("inventory.minutes.closing")))
-    librarian = next(iter(info.get("librarians") or []), {})
+    librarian: dict[str, Any] = next(iter(info.get("librarians") or []), {})
     principal = info.get("principal") or {}
     taken_by = (report.get("after") or {}).get("taken_by") if kind == "diff" else None
     signatures = [[Signature(t("inventory.minutes.sign_librarian"), name=taken_by or librarian.get("name", "")),
@@ -59,6 +64,6 @@ def build(report: dict, network, place: str | None = None) -> Document:
                     date=day, subtitle=subtitle, body=body, signatures=signatures)
 
 
-def write_minutes(report: dict, network, path, place: str | None = None) -> str:
+def write_minutes(report: dict[str, Any], network: Network, path: str | os.PathLike[str], place: str | None = None) -> str:
     """Write the minutes to ``path`` (.docx, .md or .html by extension, atomically)."""
     return write(build(report, network, place), path)

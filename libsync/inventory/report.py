@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from libsync.i18n import t
 from libsync.inventory.diff import CATEGORIES
@@ -20,7 +21,7 @@ def status_label(status: str | None) -> str:
     return t(f"inventory.status.{status}") if status else ""
 
 
-def reason_text(entry: dict) -> str:
+def reason_text(entry: dict[str, Any]) -> str:
     reason = entry.get("reason")
     params = {"ref": entry.get("ref") or "—", "date": entry.get("date") or "—"}
     if reason is None:
@@ -32,7 +33,7 @@ def reason_text(entry: dict) -> str:
     return t(f"inventory.reason.{reason}", **params)
 
 
-def note(entry: dict) -> str:
+def note(entry: dict[str, Any]) -> str:
     """The human explanation of one entry, in the current language."""
     category = entry["category"]
     if category == "present":
@@ -59,7 +60,7 @@ def note(entry: dict) -> str:
     return reason_text(entry)
 
 
-def mark(entry: dict, kind: str = "diff") -> str:
+def mark(entry: dict[str, Any], kind: str = "diff") -> str:
     """M (mất — not on the shelf at the end) or C (còn — on the shelf), as on paper minutes."""
     category = entry["category"]
     if category in ("missing", "explained"):
@@ -67,7 +68,7 @@ def mark(entry: dict, kind: str = "diff") -> str:
     return "C"
 
 
-def rows(report: dict, skip: tuple[str, ...] = ()) -> list[list[str]]:
+def rows(report: dict[str, Any], skip: tuple[str, ...] = ()) -> list[list[str]]:
     """One row per entry (category, barcode, title, owner, mark, note); ``skip``: categories left out."""
     kind = report.get("kind", "diff")
     return [[category_label(e["category"], kind), e["barcode"], e.get("title") or "", e.get("owner") or "",
@@ -79,7 +80,7 @@ def header() -> list[str]:
             t("inventory.col.owner"), t("inventory.col.mark"), t("inventory.col.note")]
 
 
-def to_csv(report: dict) -> str:
+def to_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["category", "barcode", "record", "title", "owner", "status", "mark", "reason", "ref",
@@ -117,7 +118,7 @@ def text_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def summary_rows(report: dict) -> list[list[str]]:
+def summary_rows(report: dict[str, Any]) -> list[list[str]]:
     kind = report.get("kind", "diff")
     return [[category_label(c, kind), str(report["counts"].get(c, 0))] for c in CATEGORIES
             if not (kind == "check" and c in ("explained", "returned"))]

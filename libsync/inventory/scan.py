@@ -33,8 +33,10 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from libsync.errors import LibsyncError
 from libsync.problems import WARNING, Problem
@@ -62,7 +64,7 @@ class ScanResult:
     encoding: str | None
     barcodes: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)          # parallel to ``barcodes``: line / row number
-    sections: list[dict] = field(default_factory=list)      # {location, start, count}
+    sections: list[dict[str, Any]] = field(default_factory=list)      # {location, start, count}
     problems: list[Problem] = field(default_factory=list)   # warnings: cleaned or skipped lines
     sha256: str = ""
     raw: bytes = b""
@@ -83,7 +85,7 @@ class ScanResult:
     def twice(self) -> dict[str, list[int]]:
         return {code: lines for code, lines in self.line_numbers.items() if len(lines) > 1}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "format": self.format, "encoding": self.encoding,
             "count": len(self.barcodes), "unique": len(set(self.barcodes)),
@@ -163,7 +165,7 @@ class _Builder:
         self.location: str | None = None
         self.section_start = 0
 
-    def warn(self, line: int, rule: str, key: str, **params) -> None:
+    def warn(self, line: int, rule: str, key: str, **params: object) -> None:
         self.result.problems.append(Problem(self.result.path, line, None, rule, key, params, WARNING))
 
     def set_location(self, location: str | None) -> None:
@@ -232,7 +234,7 @@ def _header_columns(row: list[str]) -> tuple[int | None, int | None]:
     return barcode, location
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -240,7 +242,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _parse_rows(rows, builder: _Builder) -> None:
+def _parse_rows(rows: Iterable[tuple[int, Sequence[object]]], builder: _Builder) -> None:
     """Rows of cells with 1-based row numbers: header detection, then barcode and location."""
     barcode_col, location_col = 0, None
     first = True
@@ -332,7 +334,7 @@ def read_scan(path: str | Path, encoding: str | None = None, fmt: str | None = N
     return read_scan_bytes(data, str(path), encoding, fmt)
 
 
-def compare_with_manifest(scan_barcodes: list[str], manifest: dict) -> dict:
+def compare_with_manifest(scan_barcodes: list[str], manifest: dict[str, Any]) -> dict[str, Any]:
     """A batch scan against an exchange manifest's ``copies``.
 
     Returns lists (manifest order for present/missing, scan order for extra/twice):

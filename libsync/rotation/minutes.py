@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -24,26 +25,29 @@ from libsync.network import parse_date
 from libsync.render.document import Document, Paragraph, Signature, Table, date_line
 from libsync.rotation.exchanges import find, load_copies
 
+if TYPE_CHECKING:
+    from libsync.repository import Repository
+
 KINDS = ("dispatch", "return")
 _PLACE_PREFIX = re.compile(r"^(phường|xã|thị trấn|thị xã|thành phố|huyện|quận)\s+", re.IGNORECASE)
 
 
-def _place(lib: dict) -> str:
+def _place(lib: dict[str, Any]) -> str:
     for key in ("commune", "district", "province"):
         if lib.get(key):
             return _PLACE_PREFIX.sub("", lib[key]).strip()
     return ""
 
 
-def _step_date(data: dict, status: str) -> dt.date | None:
+def _step_date(data: dict[str, Any], status: str) -> dt.date | None:
     for entry in reversed(data.get("history") or []):
         if entry.get("status") == status:
             return parse_date(entry.get("date"))
     return None
 
 
-def _person(data: dict, side: str, lib: dict) -> dict:
-    person = (data.get("people") or {}).get(side)
+def _person(data: dict[str, Any], side: str, lib: dict[str, Any]) -> dict[str, Any]:
+    person: dict[str, Any] | None = (data.get("people") or {}).get(side)
     if person:
         return person
     librarians = lib.get("librarians") or []
@@ -52,7 +56,7 @@ def _person(data: dict, side: str, lib: dict) -> dict:
     return {"name": "", "position": ""}
 
 
-def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | None = None) -> Document:
+def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", lang: str | None = None) -> Document:
     if kind not in KINDS:
         raise LibsyncError("rotation.bad_kind", kind=kind)
     _relpath, data = find(repo, exchange_id)
@@ -110,7 +114,7 @@ def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | No
     term_name = term.name if term else data["term"]
     batch_name = data.get("title") or data.get("batch") or data["id"]
     when = date_line("", date, lang) if date else ""
-    body = [
+    body: list[Paragraph | Table] = [
         Paragraph(t("rotation.minutes.basis", lang, network=network.name or network.id)),
         Paragraph(t("rotation.minutes.intro", lang, when=when, place=giver_lib.get("name", giver_lib["code"]))),
         Paragraph(giver_lib.get("name", giver_lib["code"]), lead=t("rotation.minutes.giver", lang), style="heading"),
@@ -132,7 +136,7 @@ def build_minutes(repo, exchange_id: str, kind: str = "dispatch", lang: str | No
             body.append(Paragraph(", ".join(missing), lead=t("rotation.minutes.missing_list", lang)))
     body.append(Paragraph(t("rotation.minutes.copies_made", lang)))
 
-    def principal(lib: dict) -> Signature:
+    def principal(lib: dict[str, Any]) -> Signature:
         p = lib.get("principal") or {}
         return Signature(t("rotation.minutes.sign_principal", lang, school=lib.get("name", lib["code"]).upper()),
                          name=p.get("name", ""))

@@ -26,9 +26,13 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 from libsync.rotation.batches import BatchResult, CopyIndex, resolve_batch
+
+if TYPE_CHECKING:
+    from libsync.network import Network
 
 
 @dataclass
@@ -48,7 +52,7 @@ class Stage:
     def stay_days(self) -> int:
         return (self.return_due - self.handover).days
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["handover"] = self.handover.isoformat()
         data["return_due"] = self.return_due.isoformat()
@@ -59,11 +63,11 @@ class Stage:
 @dataclass
 class Unplaced:
     batch: str
-    library: str
+    library: str | None   # as the batch names it (hand-edited data may name none)
     reason: str  # catalogue key suffix: rotation.unplaced.<reason>
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"batch": self.batch, "library": self.library, "reason": self.reason, **self.params}
 
 
@@ -74,7 +78,7 @@ class Plan:
     max_stay_days: int
     stages: list[Stage] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
-    batches: dict[str, BatchResult] = field(default_factory=dict)
+    batches: dict[str | None, BatchResult] = field(default_factory=dict)   # by batch id as written
 
     def balance(self) -> dict[str, dict[str, int]]:
         """Per library: copies sent and received, batches sent and received."""
@@ -88,7 +92,7 @@ class Plan:
             out[s.receiver]["batches_received"] += 1
         return dict(sorted(out.items()))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "term": self.term,
             "term_name": self.term_name,
@@ -105,7 +109,7 @@ def exchange_id(sender: str, receiver: str, term_id: str, batch_id: str) -> str:
     return f"{sender}-{receiver}-{term_id.replace('/', '-')}-{batch_id}".lower()[:80]
 
 
-def _rotation_groups(network, group_id: str | None) -> list[dict]:
+def _rotation_groups(network: Network, group_id: str | None) -> list[dict[str, Any]]:
     if group_id:
         group = network.group(group_id)
         if group is None:
@@ -125,7 +129,7 @@ def _return_day(days: list[dt.date], handover: dt.date, limit: dt.date) -> dt.da
     return None
 
 
-def plan_year(network, index: CopyIndex, school_year: str, group: str | None = None,
+def plan_year(network: Network, index: CopyIndex, school_year: str, group: str | None = None,
               max_stay_days: int | None = None, earliest: dt.date | None = None,
               only_term: str | None = None) -> dict[str, Plan]:
     """Plans of every term of ``school_year`` (stage order = term order)."""
@@ -139,7 +143,7 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
     resolved = {b.get("id"): resolve_batch(b, index) for b in network.batches}
 
     # which group each batch rotates in
-    batch_group: dict[str, dict | None] = {}
+    batch_group: dict[str | None, dict[str, Any] | None] = {}
     for batch in network.batches:
         chosen = None
         if batch.get("group"):
@@ -175,8 +179,8 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
             order = sorted(mine, key=lambda b: (-resolved[b["id"]].size, b["id"]))
             for b in order:
                 res = resolved[b["id"]]
-                lib = b.get("library")
-                if lib not in position:
+                lib: str | None = b.get("library")
+                if lib is None or lib not in position:
                     plan.unplaced.append(Unplaced(b["id"], lib, "not_member", {"group": grp["id"]}))
                     continue
                 if res.size == 0:
@@ -206,7 +210,7 @@ def plan_year(network, index: CopyIndex, school_year: str, group: str | None = N
     return plans
 
 
-def plan_term(network, index: CopyIndex, term_id: str, group: str | None = None,
+def plan_term(network: Network, index: CopyIndex, term_id: str, group: str | None = None,
               max_stay_days: int | None = None, earliest: dt.date | None = None) -> Plan:
     term = network.term(term_id)
     return plan_year(network, index, term.school_year, group, max_stay_days, earliest, only_term=term_id)[term_id]
