@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from libsync import yamlio
-from libsync.recordcache import CACHE_FILE, cache_dir
+from libsync.cachedir import cache_root
 from libsync.interchange import exporter, importer, marc
 from libsync.repository import Repository
 from test_interchange_fixtures import vn_marc_bytes
@@ -23,7 +23,7 @@ def first_record(repo: Path, lib: str) -> Path:
 def test_export_sees_a_record_edited_after_the_cache_was_filled(example_repo):
     repo = Repository(example_repo)
     before = json.loads(exporter.export(repo, "json", library="XS").data)
-    assert (cache_dir(repo.root) / CACHE_FILE).is_file()   # the first export filled the cache
+    assert list((cache_root() / "store").glob("exam-*.sqlite"))   # the first export filled the cache
     path = first_record(example_repo, "XS")
     data = yamlio.load_file(path).data
     data["title"] = "Sổ tay thư viện trường học — bản sửa"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from libsync import audience as _audience
 from libsync.catalog import merge as _merge
 from libsync.catalog import overrides as _overrides
-from libsync.recordcache import load_records
+from libsync.store.read import load_records
 from libsync.errors import LibsyncError
 from libsync.model.enums import NAMED_AUDIENCES
 
@@ -88,7 +88,7 @@ def _union_from_records(records, audience, network, libraries, overrides, lead, 
 def build_union(repository, audience: str = "network", with_edges: bool = False, loaded=None) -> dict:
     """The union catalogue of ``repository`` for ``audience`` (public | network | LIBRARY CODE).
 
-    Invalid record files are left out; ``load_records(repository).problems`` names them (the
+    Unusable record files are left out; ``load_records(repository).problems`` names them (the
     CLI reports them on stderr, never in the output, which may go public).
     """
     audience = check_audience(repository, audience)

@@ -21,8 +21,7 @@ import tempfile
 from pathlib import Path
 
 from libsync.catalog import match
-from libsync.catalog import overrides as _overrides
-from libsync.recordcache import cache_dir, records_stamp
+from libsync.cachedir import repo_cache_dir as cache_dir
 from libsync.text import identity_key
 
 INDEX_VERSION = "5"
@@ -35,14 +34,10 @@ def index_path(root: Path, audience: str) -> Path:
 
 
 def current_stamp(repository, audience: str) -> str:
-    parts = [INDEX_VERSION, audience, records_stamp(repository)]
-    for rel in ("network.yaml", _overrides.RELPATH):
-        path = repository.root / rel
-        try:
-            st = path.stat()
-            parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{rel}:-")
+    from libsync.store.read import Store
+
+    store = Store.of(repository)
+    parts = [INDEX_VERSION, audience, store.stamp(("record", "network", "overrides"))]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -140,7 +135,7 @@ def ensure_index(repository, audience: str) -> tuple[Path, bool]:
     stamp = current_stamp(repository, audience)
     if _stored_stamp(path) == stamp:
         return path, False
-    from libsync.recordcache import load_records
+    from libsync.store.read import load_records
 
     loaded = load_records(repository)
     union = build_union(repository, audience, loaded=loaded)

@@ -154,9 +154,12 @@ def main(argv: list[str] | None = None) -> None:
         set_language(lang)
     try:
         try:
+            from libsync.store.read import session
+
             app = create_app()
             try:
-                app(args=argv, prog_name="libsync")
+                with session():   # one listing of the repository for the whole command
+                    app(args=argv, prog_name="libsync")
             finally:
                 sys.stdout.flush()      # a pipe closed early shows here, not at interpreter exit
         except KeyboardInterrupt as exc:   # before or after the command itself ran

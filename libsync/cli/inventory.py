@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
         if lib is None:
             raise LibsyncError("inventory.catalog_library")
         repo.network.library(lib)
-        index = CopyIndex.build(repo.root, use_cache=not no_cache)
+        index = CopyIndex.build(repo, use_cache=not no_cache)
         moves = movements(repo)
         day = check_date(date)
         resolved = [(rel, data) if data else ("catalog", catalog_snapshot(index, moves, lib, day)) for rel, data in sides]
@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         day = check_date(date)
         scan = read_scan(scanfile, encoding=encoding)
         _print_warnings(scan)
-        index = CopyIndex.build(repo.root, use_cache=not no_cache)
+        index = CopyIndex.build(repo, use_cache=not no_cache)
         result = check(scan.barcodes, library, index, movements(repo), day, scan_file=scanfile, lines=scan.lines)
         title = t("inventory.check.title", library=library, date=day.isoformat(), count=len(scan.barcodes),
                   expected=result["scan"]["expected"])

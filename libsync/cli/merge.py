@@ -9,7 +9,7 @@ import typer
 from tabulate import tabulate
 
 from libsync.catalog import build_union, check_audience, explain
-from libsync.recordcache import load_records
+from libsync.store.read import load_records
 from libsync.store.output import check_output, write_output
 from libsync.cli.common import check_format, print_json, report_skipped, repository
 from libsync.errors import LibsyncError

@@ -418,23 +418,15 @@ def _art28_ready(record: dict) -> bool:
 
 
 def library_records(repo: Repository, library: str | None) -> list[tuple[str, dict]]:
-    """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path order.
+    """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path
+    order, through the store (``libsync.store.read``: a repeat import or export parses only the
+    files that changed). A record file the store's read policy refuses stops the command with
+    validate's message, file and line: an import matched against part of a library could
+    create a duplicate, an export could silently leave a record out."""
+    from libsync.store.read import Store
 
-    Read through the shared parsed-record cache (``libsync.recordcache``), so a
-    repeat import or export parses only the files that changed. A file the cache could not
-    take (unreadable, or not matching the record schema) is read directly as before: an
-    unreadable one stops the import with its file and line, a schema-invalid one is still
-    matched against or exported (validation reports it) — as ``Repository.records`` did."""
-    from libsync.recordcache import load_records
-
-    prefix = f"records/{library}/" if library else "records/"
-    loaded = load_records(repo)
-    found = {rel: data for rel, data in zip(loaded.paths, loaded.records) if rel.startswith(prefix)}
-    if loaded.problems:
-        for rel in repo.record_files(library):
-            if rel not in found:
-                found[rel] = repo.load(rel)
-    return sorted(found.items())
+    loaded = Store.of(repo).records(strict=True, library=library)
+    return list(zip(loaded.paths, loaded.documents))
 
 
 def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:

@@ -1,30 +1,21 @@
 """The copies of the whole network by barcode, and the exchanges that move them.
 
 A stocktake needs, for every copy, only a few fields: owner, record, holder, status and
-why. ``CopyIndex.build`` reads every record file strictly (``yamlio``) but keeps a compact
-row per file (smaller than the full record on purpose, for speed) in the shared file cache
-(``libsync.filecache``, outside the repository): an unchanged file is never parsed twice, a
-changed one always is. A cold build with many files parses them on both cores.
+why. ``CopyIndex.build`` reads every record through the store (``libsync.store.read``: parsed
+once per content, strict read policy) and keeps a compact ``Copy`` per barcode.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from libsync.errors import LibsyncError
-from libsync.filecache import FileCache
 from libsync.model.enums import EXCHANGE_STEPS
 from libsync.network import parse_date
-from libsync.validation import gate
 
-CACHE_VERSION = 3
-INDEX_CACHE = "inventory-index-v3"
-PARALLEL_THRESHOLD = 2000
-# Compact item rows in the cache: the fields a stocktake needs, in this order.
+# The item fields a stocktake needs, in the order ``Copy`` takes them.
 ITEM_FIELDS = ("barcode", "status", "holder", "status_date", "status_ref", "acquired", "location")
 
 
@@ -45,35 +36,6 @@ class Copy:
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
-
-
-def _row(relpath: str, raw: bytes) -> object:
-    """The compact row of one record file: [library, id, title, [item rows], type], or
-    {"error": [where, message]} when it cannot be read (``libsync.filecache`` compute)."""
-    data, errors = gate.verdict(relpath, raw, "record")
-    if data is None:   # cannot be read or does not validate: the problem states, for gate.refusal
-        return {"error": errors}
-    library = str(data.get("library") or relpath.split("/")[1])
-    items = []
-    for item in data.get("items") or []:
-        if isinstance(item, dict) and item.get("barcode"):
-            items.append([None if item.get(f) is None else str(item.get(f)) for f in ITEM_FIELDS])
-    return [library, str(data.get("id") or Path(relpath).stem), str(data.get("title") or ""), items,
-            data.get("type")]
-
-
-def _unreadable(root: Path, relpath: str) -> LibsyncError:
-    try:
-        gate.read(root, relpath, "record")
-    except LibsyncError as exc:
-        return exc
-    return LibsyncError("validate.refused_unknown", path=relpath)
-
-
-def _record_files(root: Path) -> list[str]:
-    from libsync.repository import Repository
-
-    return Repository(root).record_files()   # the one walker: no symlink followed
 
 
 class CopyIndex:
@@ -103,49 +65,42 @@ class CopyIndex:
 
     @classmethod
     def build(cls, root: str | os.PathLike, use_cache: bool = True, workers: int | None = None) -> "CopyIndex":
-        root = Path(root)
-        files = _record_files(root)
-        cache = FileCache(root, INDEX_CACHE, [CACHE_VERSION, gate.fingerprint()], enabled=use_cache, workers=workers,
-                          parallel_from=PARALLEL_THRESHOLD)
-        rows = cache.cached_map(files, _row)
-        stats = {"files": len(files), "parsed": cache.stats["parsed"], "cached": cache.stats["cached"]}
-        for relpath in files:
-            row = rows.get(relpath)
-            if row is None:
-                raise _unreadable(root, relpath)
-            if isinstance(row, dict):
-                raise gate.refusal(relpath, row.get("error") or [])
+        """Every copy of the repository at ``root`` (or of a ``Repository``), through the store
+        (strict: a record file validate refuses stops the stocktake with its file and line)."""
+        from libsync.store.read import Store
+
+        store = Store(root, use_cache) if isinstance(root, (str, os.PathLike)) else Store.of(root, use_cache)
+        files = store.files(("record",))
         copies: dict[str, Copy] = {}
         duplicates: list[str] = []
-        for relpath in files:  # file order, so "first copy wins" is the same cold or warm
-            library, record_id, title, items, kind = rows[relpath]
-            for barcode, status, holder, status_date, status_ref, acquired, location in items:
+        for relpath, data in store.iter_documents(files, strict=True):   # path order: "first copy wins"
+            library = str(data.get("library") or relpath.split("/")[1])
+            record_id = str(data.get("id") or Path(relpath).stem)
+            title = str(data.get("title") or "")
+            kind = data.get("type")
+            for item in data.get("items") or []:
+                barcode = item.get("barcode") if isinstance(item, dict) else None
+                if not barcode:
+                    continue
+                barcode = str(barcode)
                 if barcode in copies:
                     duplicates.append(barcode)
                     continue
+                values = [None if item.get(f) is None else str(item.get(f)) for f in ITEM_FIELDS[1:]]
+                status, holder, status_date, status_ref, acquired, location = values
                 copies[barcode] = Copy(barcode, library, record_id, relpath, title, status or "available",
                                        holder or library, status_date, status_ref, acquired, location, kind)
-        stats["copies"] = len(copies)
-        stats["duplicates"] = duplicates
+        stats = {"files": len(files), "parsed": store.stats["examined"], "cached": store.stats["cached"],
+                 "copies": len(copies), "duplicates": duplicates}
         return cls(copies, stats)
 
 
-def _data(relpath: str, raw: bytes) -> object:
-    return gate.check_raw(relpath, raw)[0]   # None: cannot be read or does not validate
-
-
 def cached_load(repo, relpath: str) -> dict:
-    """``repo.load(relpath)`` through ``libsync.filecache`` (one small cache file per path).
+    """``repo.load(relpath)`` through the store: parsed once per content (a snapshot of 100,000
+    barcodes is slow to parse as YAML, fast to read back)."""
+    from libsync.store.read import Store
 
-    Used for snapshots (100,000 barcodes are slow to parse as YAML, fast as JSON). The
-    file is still read strictly on the first use and after every change.
-    """
-    digest = hashlib.sha256(relpath.encode()).hexdigest()[:20]
-    cache = FileCache(repo.root, f"inventory-files/{digest}", [CACHE_VERSION, gate.fingerprint()])
-    data = cache.cached_map([relpath], _data).get(relpath)
-    if data is None:
-        return repo.load(relpath)   # missing or unreadable: the usual message with file and line
-    return data
+    return Store.of(repo).load(relpath)
 
 
 # --- exchanges ----------------------------------------------------------------------------
@@ -203,4 +158,7 @@ def movement(ex: dict, relpath: str) -> Movement:
 
 def movements(repo) -> list[Movement]:
     """Every exchange manifest (exchanges/<year>/<term>/<id>.yaml) as a ``Movement``."""
-    return [movement(repo.load(rel), rel) for rel in repo.data_files(("exchange",))]
+    from libsync.store.read import Store
+
+    store = Store.of(repo)
+    return [movement(data, rel) for rel, data in store.iter_documents(store.files(("exchange",)), strict=True)]

@@ -1,39 +1,27 @@
-"""Reading what the rotation commands need, as little and as fast as possible.
+"""Reading what the rotation commands need, through the store (``libsync.store.read``).
 
-* ``all_records(repo)`` — every record, through the shared parsed-record cache
-  (``libsync.recordcache.load_records``; warm, a JSON read instead of a YAML parse
-  per file). That cache leaves out files that fail the record schema; the rotation commands
-  have always used those and stopped only on a file that cannot be read, so this thin
-  adapter reads the left-out files itself: unreadable → ``LibsyncError`` with file and line
-  (the message of ``Repository.load``), readable → kept. Used for read-only decisions
-  (which copies a batch holds, whether a scanned barcode exists).
-* ``read_records(repo, relpaths)`` — the named record files parsed from disk (never from a
-  cache: these are the records a lifecycle step rewrites, and a cache keyed by size and
-  modification time could hand back a same-size edit made within the file system's clock
-  tick — writing that back would silently undo it). On both cores when there are many.
+* ``all_records(repo)`` — every record, by the store's strict read policy: a record file that
+  ``validate`` refuses on its own stops the command with its file and line (a batch resolved
+  against part of a library could move the wrong copies). Warm, no YAML is parsed.
+* ``read_records(repo, relpaths)`` — the named record files as they are on disk *now* (the
+  bytes are read and hashed again: these are the records a lifecycle step rewrites, and the
+  listing taken at the start of the command could be older than the file).
 * ``render_many(repo, items)`` — canonical YAML for many records, on both cores.
-* ``exchange_files(repo)`` / ``exchange_summaries(repo)`` / ``active_exchanges(repo)`` —
-  the manifests only (``exchanges/`` is walked, not every record), and for each manifest
-  its id, status and the copies still out. Summaries are kept in the shared file cache
-  (``libsync.filecache``: size, times, inode and a content hash, hashed again whenever the
-  stat alone cannot prove a manifest unchanged), so the "copy already in another active
-  exchange" check parses no YAML for unchanged manifests.
+* ``exchange_files`` / ``exchange_summaries`` / ``active_exchanges`` — the manifests, and for
+  each its id, status and the copies still out.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 from libsync import parallel, schemas, yamlio
-from libsync.validation import gate
-from libsync.filecache import FileCache
+from libsync.model.enums import CLOSED_OUTCOMES
+from libsync.store.read import Store
 
 PARALLEL_FROM = 300          # files; below this a process pool costs more than it saves
 WORKERS = min(2, os.cpu_count() or 1)
-SUMMARY_CACHE = "rotation-exchanges-v2"
-CLOSED_OUTCOMES = ("returned", "lost")
 
 
 # --- both cores ----------------------------------------------------------------------------------
@@ -51,19 +39,6 @@ def _map_parallel(func, items: list, chunk: int | None = None) -> list | None:
         return None
 
 
-def _parse_file(args: tuple[str, str]) -> tuple[str, object, bool]:
-    """(relpath, data, ok) — ok is False when ``Repository.load`` would refuse the file
-    (it cannot be read or does not validate: ``libsync.validation.gate``)."""
-    root, rel = args
-    try:
-        with open(Path(root) / rel, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        return rel, None, False
-    data, _ = gate.check_raw(rel, raw)
-    return rel, data, data is not None
-
-
 def _render(args: tuple[str | None, dict]) -> str:
     kind, data = args
     return yamlio.dump(data, schemas.load_schema(kind)) if kind else yamlio.dump(data)
@@ -73,31 +48,17 @@ def _render(args: tuple[str | None, dict]) -> str:
 
 def all_records(repo, use_cache: bool = True) -> tuple[list[dict], list[str]]:
     """Every record of ``repo`` and its relative path, in path order (see module docstring)."""
-    from libsync.recordcache import load_records
-
-    loaded = load_records(repo, use_cache=use_cache)
-    if not loaded.problems:
-        return loaded.records, loaded.paths
-    by_path = dict(zip(loaded.paths, loaded.records))
-    for rel in sorted({p.file for p in loaded.problems}):
-        by_path[rel] = repo.load(rel)   # unreadable: raises with file and line, as before
-    paths = sorted(by_path)
-    return [by_path[p] for p in paths], paths
+    loaded = Store.of(repo, use_cache).records(strict=True)
+    return loaded.documents, loaded.paths
 
 
 def read_records(repo, relpaths: list[str]) -> dict[str, dict | None]:
-    """The named record files, parsed now; a missing file maps to ``None``; a file that cannot
-    be read raises ``LibsyncError`` (file and line) like ``Repository.load``."""
-    wanted = [rel for rel in dict.fromkeys(relpaths)]
+    """The named record files as they are now; a missing file maps to ``None``; a file the
+    read policy refuses raises ``LibsyncError`` (file and line)."""
+    wanted = list(dict.fromkeys(relpaths))
     present = [rel for rel in wanted if repo.path(rel).is_file()]
-    root = str(repo.root)
-    parsed = _map_parallel(_parse_file, [(root, rel) for rel in present])
-    if parsed is None:
-        parsed = [_parse_file((root, rel)) for rel in present]
-    out: dict[str, dict | None] = {rel: None for rel in wanted}
-    for rel, data, ok in parsed:
-        if not ok:
-            repo.load(rel)  # raises the usual message with file and line
+    out: dict[str, dict | None] = dict.fromkeys(wanted)
+    for rel, data in Store.of(repo).current(present):
         out[rel] = data
     return out
 
@@ -115,10 +76,11 @@ def render_many(repo, items: list[tuple[str, dict]]) -> list[str]:
 
 def exchange_files(repo) -> list[str]:
     """Relative paths of every manifest (``exchanges/<year>/<term>/<id>.yaml``), sorted."""
-    return repo.data_files(("exchange",))
+    return Store.of(repo).files(("exchange",))
 
 
-def _summary_of(data: dict) -> dict:
+def summary_of(data: dict) -> dict:
+    """{"id" (absent when the manifest has none), "status", "open": [barcodes not returned or lost]}."""
     open_codes = []
     for copy in data.get("copies") or []:
         if isinstance(copy, dict) and copy.get("barcode") and copy.get("outcome") not in CLOSED_OUTCOMES:
@@ -129,29 +91,13 @@ def _summary_of(data: dict) -> dict:
     return summary
 
 
-def _summarise(rel: str, raw: bytes) -> dict | None:
-    """``libsync.filecache`` compute: the summary, or ``None`` when the manifest cannot be read
-    or does not validate (the caller then stops with validate's message)."""
-    data, _ = gate.check_raw(rel, raw, "exchange")
-    return None if data is None else _summary_of(data)
-
-
 def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
-    """(relpath, {"id" (absent when the manifest has none), "status", "open": [barcodes
-    not returned or lost]}) of every manifest but those in ``skip`` (relative paths: the
-    manifest a step is working on, already read).
-
-    A manifest that cannot be read raises ``LibsyncError`` with file and line, as
-    ``Repository.load`` does."""
-    every = exchange_files(repo)
-    files = [rel for rel in every if rel not in skip]
-    cache = FileCache(repo.root, SUMMARY_CACHE, [2, gate.fingerprint()], enabled=use_cache, workers=WORKERS, parallel_from=PARALLEL_FROM)
-    out = cache.cached_map(files, _summarise, keep=frozenset(rel for rel in every if rel in skip))
-    for rel in files:
-        summary = out.get(rel)
-        if not (isinstance(summary, dict) and isinstance(summary.get("open"), list)):
-            out[rel] = _summary_of(repo.load(rel))  # unreadable: the usual message with file and line
-    return [(rel, out[rel]) for rel in files]
+    """(relpath, ``summary_of`` the manifest) of every manifest but those in ``skip`` (relative
+    paths: the manifest a step is working on, already read). A manifest the read policy refuses
+    raises ``LibsyncError`` with file and line."""
+    store = Store.of(repo, use_cache)
+    files = [rel for rel in store.files(("exchange",)) if rel not in skip]
+    return [(rel, summary_of(data)) for rel, data in store.iter_documents(files, strict=True)]
 
 
 def active_exchanges(repo) -> list[dict]:

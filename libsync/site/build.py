@@ -71,7 +71,7 @@ def build(repository, out_dir, audience: str = "public", term: str | None = None
         from libsync.catalog import build_union
     except ImportError as exc:  # the union catalogue is another module of libsync
         raise LibsyncError("site.no_catalog", reason=str(exc)) from None
-    from libsync.recordcache import load_records
+    from libsync.store.read import load_records
 
     loaded = load_records(repository)
     union = build_union(repository, audience, loaded=loaded)

@@ -117,7 +117,12 @@ def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes
                 tx.write(root / rel, content)
         sha: list[str] = []
         then = (lambda: sha.append(gitops.commit_paths(root, relpaths, message))) if message is not None else None
-        tx.commit(then=then, journal_extra={"git_head": head or ""} if message is not None else None)
+        try:
+            tx.commit(then=then, journal_extra={"git_head": head or ""} if message is not None else None)
+        finally:
+            store = getattr(repo, "_store", None)
+            if store is not None:
+                store.refresh()   # what this command reads next sees what it wrote
         return sha[0] if sha else None
 
 
