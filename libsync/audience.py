@@ -14,6 +14,9 @@ the download link of a digital resource whose ``access`` level is not ``download
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 SHARE_DEFAULT = "internal"
 ACCESS_DEFAULT = "catalog"
 PRIVATE_RECORD_FIELDS = ("provenance", "notes")
@@ -24,16 +27,17 @@ def is_library(audience: str) -> bool:
     return audience not in ("public", "network")
 
 
-def can_see(record: dict, audience: str) -> bool:
-    share = record.get("share", SHARE_DEFAULT)
+def can_see(record: dict[str, Any], audience: str) -> bool:
+    share: object = record.get("share", SHARE_DEFAULT)
     if audience == "public":
         return share == "public"
     if audience == "network":
         return share in ("network", "public")
-    return record.get("library") == audience or share in ("network", "public")
+    library: object = record.get("library")
+    return library == audience or share in ("network", "public")
 
 
-def redact(record: dict, audience: str) -> dict:
+def redact(record: dict[str, Any], audience: str) -> dict[str, Any]:
     """A copy of ``record`` holding only what ``audience`` may see (assumes ``can_see``)."""
     if is_library(audience) and record.get("library") == audience:
         return record
@@ -45,6 +49,6 @@ def redact(record: dict, audience: str) -> dict:
     return out
 
 
-def visible_records(records, audience: str):
+def visible_records(records: Iterable[dict[str, Any]], audience: str) -> list[dict[str, Any]]:
     """The records ``audience`` may see, redacted for it."""
     return [redact(r, audience) for r in records if can_see(r, audience)]

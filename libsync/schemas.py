@@ -13,7 +13,11 @@ import functools
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    import jsonschema
+    import jsonschema_rs
 
 KINDS = ("network", "record", "exchange", "inventory", "overrides")
 
@@ -30,20 +34,21 @@ def schema_path(kind: str) -> Path:
 
 
 @functools.cache
-def load_schema(kind: str) -> dict:
+def load_schema(kind: str) -> dict[str, Any]:
     with open(schema_path(kind), encoding="utf-8") as fh:
-        return json.load(fh)
+        schema: dict[str, Any] = json.load(fh)
+    return schema
 
 
 @functools.cache
-def fast_validator(kind: str):
+def fast_validator(kind: str) -> jsonschema_rs.Validator:
     import jsonschema_rs  # imported on first use: commands that validate nothing start faster
 
     return jsonschema_rs.validator_for(load_schema(kind))
 
 
 @functools.cache
-def explainer(kind: str):
+def explainer(kind: str) -> jsonschema.Draft202012Validator:
     """A python-jsonschema Draft 2020-12 validator, used only to explain failures."""
     import jsonschema
 

@@ -10,13 +10,18 @@ hands over, attendees = their librarians as named participants). UIDs are stable
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from libsync.i18n import t
 
+if TYPE_CHECKING:
+    from libsync.network import Network
+    from libsync.rotation.schedule import Plan
 
-def _attendee(lib: dict, person: dict) -> vCalAddress:
+
+def _attendee(lib: dict[str, Any], person: dict[str, Any]) -> vCalAddress:
     handle = person.get("github") or lib.get("code", "lib").lower()
     address = vCalAddress(f"mailto:{handle}@{lib.get('code', 'lib').lower()}.invalid")
     address.params["cn"] = vText(f"{person.get('name', '')} ({lib.get('name', lib.get('code'))})")
@@ -24,12 +29,12 @@ def _attendee(lib: dict, person: dict) -> vCalAddress:
     return address
 
 
-def plan_to_ics(plan, network, lang: str | None = None, stamp: dt.datetime | None = None) -> bytes:
+def plan_to_ics(plan: Plan, network: Network, lang: str | None = None, stamp: dt.datetime | None = None) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//libsync//rotation//VI")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", t("rotation.schedule.title", lang, term=plan.term, name=plan.term_name))
-    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     for stage in plan.stages:
         sender, receiver = network.libraries[stage.sender], network.libraries[stage.receiver]
         params = dict(name=stage.name, sender=stage.sender, receiver=stage.receiver,
@@ -47,6 +52,7 @@ def plan_to_ics(plan, network, lang: str | None = None, stamp: dt.datetime | Non
             event.add("categories", ["libsync", stage.group])
             for lib in (sender, receiver):
                 for person in (lib.get("librarians") or [])[:1]:
-                    event.add("attendee", _attendee(lib, person), encode=0)
+                    event.add("attendee", _attendee(lib, person), encode=False)
             cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()   # icalendar leaves to_ical unannotated
+    return ical

@@ -4,6 +4,7 @@ cache (``cache``) deal in, in a module of its own so neither has to import the o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -11,7 +12,7 @@ class FileResult:
     relpath: str
     kind: str
     digest: str
-    problems: list          # problem states (see Problem.to_state)
-    facts: dict | None
-    stat: list | None = None    # libsync.filecache stamp: [size, mtime_ns, ctime_ns, inode, digest]
+    problems: list[list[Any]]   # problem states (see Problem.to_state)
+    facts: dict[str, Any] | None
+    stat: list[Any] | None = None    # libsync.filecache stamp: [size, mtime_ns, ctime_ns, inode, digest]
     checked: bool = True    # False: parsed for facts only (outside the check set)
