@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from libsync import schemas, yamlio
 from libsync.atomic import write_atomic
@@ -26,7 +27,7 @@ DATA_DIRS = ("records", "exchanges", "inventories", "catalog")
 TOP_OF = {"records": "record", "exchanges": "exchange", "inventories": "inventory", "catalog": "overrides"}
 
 
-def find_root(start: Path | None = None, explicit: str | os.PathLike | None = None) -> Path:
+def find_root(start: Path | None = None, explicit: str | os.PathLike[str] | None = None) -> Path:
     """``--repo`` if given, else ``LIBSYNC_REPO``, else the nearest folder upward holding network.yaml."""
     chosen = explicit or os.environ.get("LIBSYNC_REPO")
     if chosen:
@@ -42,12 +43,12 @@ def find_root(start: Path | None = None, explicit: str | os.PathLike | None = No
 
 
 class Repository:
-    def __init__(self, root: str | os.PathLike) -> None:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
         self.symlinks: list[str] = []   # found by the last ``data_files`` walk, never followed
 
     @classmethod
-    def discover(cls, explicit: str | os.PathLike | None = None, start: Path | None = None) -> "Repository":
+    def discover(cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Repository:
         return cls(find_root(start, explicit))
 
     # --- paths ------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ class Repository:
                 raise LibsyncError("repo.outside", path=relpath, root=str(self.root))
         return self.root / relpath
 
-    def relpath(self, path: str | os.PathLike) -> str:
+    def relpath(self, path: str | os.PathLike[str]) -> str:
         return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
 
     @staticmethod
@@ -108,7 +109,7 @@ class Repository:
         self.symlinks.sort()
         return found
 
-    def _walk(self, rel_dir: str, kinds, found: list[str]) -> None:
+    def _walk(self, rel_dir: str, kinds: tuple[str, ...] | None, found: list[str]) -> None:
         # In records/, exchanges/ and inventories/ every YAML file of a folder has the same kind:
         # ask once per folder (30,000 records); elsewhere (catalog/) the file name decides.
         kind = schemas.kind_of(f"{rel_dir}/x.yaml")
@@ -140,27 +141,27 @@ class Repository:
         return files
 
     # --- reading ----------------------------------------------------------------------------
-    def load(self, relpath: str) -> dict:
+    def load(self, relpath: str) -> dict[str, Any]:
         """One data file, as validate checks it on its own (``libsync.validation.gate``): a file
         that cannot be read or does not validate raises with validate's messages, file and line."""
         from libsync.validation import gate
 
         return gate.read(self.root, relpath)
 
-    def load_many(self, relpaths: list[str]) -> list[dict]:
+    def load_many(self, relpaths: list[str]) -> list[dict[str, Any]]:
         return [self.load(p) for p in relpaths]
 
-    def records(self, library: str | None = None) -> list[dict]:
+    def records(self, library: str | None = None) -> list[dict[str, Any]]:
         return self.load_many(self.record_files(library))
 
-    def exchanges(self) -> list[dict]:
+    def exchanges(self) -> list[dict[str, Any]]:
         return self.load_many(self.data_files(("exchange",)))
 
     # --- writing ----------------------------------------------------------------------------
-    def render(self, kind: str, data: dict) -> str:
+    def render(self, kind: str, data: dict[str, Any]) -> str:
         return yamlio.dump(data, schemas.load_schema(kind))
 
-    def save(self, relpath: str, data: dict, kind: str | None = None) -> None:
+    def save(self, relpath: str, data: dict[str, Any], kind: str | None = None) -> None:
         """Write one file canonically and atomically, as it is, for tools and test fixtures.
         Commands never use this: they write through ``libsync.store.write.apply`` (lock,
         validation, all-or-nothing)."""
