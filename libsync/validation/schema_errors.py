@@ -8,9 +8,17 @@ become a message in the selected language, placed at the YAML line and column.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from libsync import schemas, yamlio
-from libsync.problems import Problem, msg as t
+from libsync.problems import Problem
+from libsync.problems import msg as t
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+JsonPath = list[str | int]   # a JSON path: keys and list positions
 
 _TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object", type(None): "null"}
 _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -20,8 +28,9 @@ _CODE = "^[A-Z][A-Z0-9]{1,15}$"
 _URL = r"^(?:https?://[^\s\\]+|files/(?!/)(?!\.\.?(?:/|$))(?!.*/\.\.?(?:/|$))(?!.*//)[^\s\\]+)$"
 
 
-def field_name(path):
-    """``items[3].status`` (1-based list positions, as a person counts)."""
+def field_name(path: Iterable[object]) -> str | dict[str, object]:
+    """``items[3].status`` (1-based list positions, as a person counts); the whole file, as a
+    message (``problems.msg``), when the path is empty."""
     out = ""
     for step in path:
         if isinstance(step, int):
@@ -31,12 +40,12 @@ def field_name(path):
     return out or t("field.file")
 
 
-def _value_text(value) -> str:
+def _value_text(value: object) -> str:
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "…'"
 
 
-def _source_token(text: str, path) -> str | None:
+def _source_token(text: str, path: Iterable[object]) -> str | None:
     """The value as typed in the file (``00123``, not the octal number YAML 1.1 made of it)."""
     line, col = yamlio.locate(text, list(path))
     if not line or not col:
@@ -48,7 +57,8 @@ def _source_token(text: str, path) -> str | None:
     return token or None
 
 
-def _problem(relpath, text, path, rule, key, params, key_position=False) -> Problem:
+def _problem(relpath: str, text: str, path: Sequence[object], rule: str, key: str, params: dict[str, Any],
+             key_position: bool = False) -> Problem:
     line, col = yamlio.locate(text, list(path), key=key_position)
     return Problem(relpath, line, col, rule, key, params, "error", yamlio.pointer(path))
 
@@ -58,7 +68,7 @@ def _problem(relpath, text, path, rule, key, params, key_position=False) -> Prob
 _WEAK = frozenset({"anyOf", "oneOf"})
 
 
-def _rank(error) -> tuple:
+def _rank(error: ValidationError) -> tuple[int, bool]:
     # The shallowest error first: a missing or wrong value high up explains more than a
     # detail inside it (jsonschema.exceptions.relevance ranks the same way). Among errors at
     # the same depth a weak keyword comes last; otherwise the first one reported wins, and
@@ -67,7 +77,7 @@ def _rank(error) -> tuple:
     return (len(error.absolute_path), error.validator in _WEAK)
 
 
-def most_relevant(errors):
+def most_relevant(errors: Iterable[ValidationError]) -> ValidationError | None:
     """The one schema error to show when only one is shown, or ``None`` for no errors.
 
     Every place that reports a single schema failure (validate's callers, the record cache,
@@ -80,12 +90,12 @@ def most_relevant(errors):
     return best
 
 
-def schema_errors(kind: str, data) -> list:
+def schema_errors(kind: str, data: object) -> list[ValidationError]:
     """Every python-jsonschema error of ``data`` against the ``kind`` schema."""
     return list(schemas.explainer(kind).iter_errors(data))
 
 
-def first_problem(kind: str, data, text: str = "", relpath: str = "") -> Problem | None:
+def first_problem(kind: str, data: object, text: str = "", relpath: str = "") -> Problem | None:
     """The most relevant schema violation of ``data`` as a located problem in the user's
     language (``problem.where`` is file:line:column, ``problem.message`` the sentence;
     ``None`` when ``data`` is valid). ``text`` is the file's YAML, to find the line."""
@@ -98,7 +108,7 @@ def first_problem(kind: str, data, text: str = "", relpath: str = "") -> Problem
                                                             "keyword": error.validator, "detail": error.message})
 
 
-def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None) -> list[Problem]:
+def explain(kind: str, data: object, text: str, relpath: str, wrong: list[JsonPath] | None = None) -> list[Problem]:
     """Problems for every schema violation of ``data`` (call only when it is invalid).
 
     ``wrong``, when given, receives the JSON path of every value of the wrong shape (a number
@@ -110,23 +120,23 @@ def explain(kind: str, data, text: str, relpath: str, wrong: list | None = None)
     return problems
 
 
-def _explain_error(error, text: str, relpath: str, wrong: list | None = None) -> list[Problem]:
+def _explain_error(error: ValidationError, text: str, relpath: str, wrong: list[JsonPath] | None = None) -> list[Problem]:
     """The problems one schema error stands for (a ``required`` error: one per missing field)."""
     problems: list[Problem] = []
-    path = list(error.absolute_path)
-    validator = error.validator
+    path: JsonPath = list(error.absolute_path)
+    validator = cast(str, error.validator)   # set on every error iter_errors yields (Unset only when built by hand)
     if wrong is not None and (validator == "type" or (validator in ("enum", "const")
                                                       and isinstance(error.instance, (dict, list)))):
         wrong.append(path)
-    value = error.validator_value
-    instance = error.instance
+    value: Any = error.validator_value   # the keyword's value in the schema, as JSON
+    instance: Any = error.instance       # the value that failed, as read from the file
     if validator == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
                 problems.append(_problem(relpath, text, path, "schema-required", "schema.required",
                                          {"field": field_name(path + [name])}))
     elif validator == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
+        known = list(cast(Mapping[str, Any], error.schema).get("properties", {}))   # the object schema that failed
         for name in instance:
             if name in known:
                 continue
@@ -167,7 +177,7 @@ def _explain_error(error, text: str, relpath: str, wrong: list | None = None) ->
     return problems
 
 
-def prune(data, paths: list) -> object:
+def prune(data: object, paths: list[JsonPath]) -> object:
     """A copy of ``data`` without the values at ``paths`` (a list entry becomes ``None``, so the
     positions of the others, used to point at lines, stay as they are)."""
     import copy
@@ -176,7 +186,7 @@ def prune(data, paths: list) -> object:
     for path in sorted(paths, key=len):
         if not path:
             return None
-        parent = data
+        parent: Any = data
         for step in path[:-1]:
             try:
                 parent = parent[step]
