@@ -13,6 +13,6 @@ class FileResult:
     kind: str
     digest: str
     problems: list[list[Any]]   # problem states (see Problem.to_state)
-    facts: dict[str, Any] | None
+    facts: list[Any] | dict[str, Any] | None    # a list for a record, a mapping otherwise (see rules.CHECKERS)
     stat: list[Any] | None = None    # libsync.filecache stamp: [size, mtime_ns, ctime_ns, inode, digest]
     checked: bool = True    # False: parsed for facts only (outside the check set)

@@ -9,10 +9,20 @@ cached file never has to be parsed again for them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from itertools import pairwise
 from pathlib import PurePosixPath
+from typing import Any
 
-from libsync.model.enums import (AUTHORLESS_TYPES, EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES, SHARE_DEFAULT,
-                                  SHARED_LEVELS)
+from libsync.model.enums import (
+    AUTHORLESS_TYPES,
+    EXCHANGE_CHECKS,
+    EXCHANGE_OUT,
+    EXCHANGE_PENDING,
+    ROTATING_STATUSES,
+    SHARE_DEFAULT,
+    SHARED_LEVELS,
+)
 from libsync.network import parse_date
 from libsync.problems import msg
 from libsync.text.identifiers import isbn_valid, issn_valid
@@ -23,16 +33,25 @@ AWAY_STATUSES = EXCHANGE_OUT
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
+JsonPath = list[str | int]   # keys and list positions, from the document's top
+Document = dict[str, Any]    # one data file as read (after the schema's pruning)
+# What a file's rules leave for the cross-file ones: a list for a record (``check_record``:
+# 30,000 of them are cached), a mapping for the other kinds.
+Facts = list[Any] | dict[str, Any]
+# One value to put in order: (field label, value as written, json path)
+Dated = tuple[str, Any, JsonPath]
+
+
 class Found:
     """Collects (rule, key, params, path, severity) tuples for one document."""
 
     def __init__(self) -> None:
-        self.items: list[tuple] = []
+        self.items: list[tuple[str, str, dict[str, Any], JsonPath, str]] = []
 
-    def error(self, rule: str, key: str, path: list, **params) -> None:
+    def error(self, rule: str, key: str, path: JsonPath, **params: Any) -> None:
         self.items.append((rule, key, params, path, "error"))
 
-    def warning(self, rule: str, key: str, path: list, **params) -> None:
+    def warning(self, rule: str, key: str, path: JsonPath, **params: Any) -> None:
         self.items.append((rule, key, params, path, "warning"))
 
 
@@ -43,14 +62,14 @@ def unsafe_id(value: str) -> bool:
     )
 
 
-def _check_dates(found: Found, obj: dict, fields: tuple[str, ...], path: list) -> None:
+def _check_dates(found: Found, obj: dict[str, Any], fields: tuple[str, ...], path: JsonPath) -> None:
     for name in fields:
         value = obj.get(name)
         if isinstance(value, str) and parse_date(value) is None:
             found.error("date-invalid", "rule.date_invalid", path + [name], value=value)
 
 
-def _order(found: Found, first: tuple, second: tuple, path: list) -> None:
+def _order(found: Found, first: Dated, second: Dated, path: JsonPath) -> None:
     """``first``/``second`` are (field label, value, json path)."""
     a, b = parse_date(first[1]), parse_date(second[1])
     if a and b and a > b:
@@ -62,7 +81,7 @@ def _path_parts(relpath: str) -> tuple[str, ...]:
     return PurePosixPath(relpath).parts
 
 
-def check_place(found: Found, relpath: str, data: dict) -> None:
+def check_place(found: Found, relpath: str, data: Document) -> None:
     """The file's place agrees with its content: ``id`` is the file name (and a safe one), and
     for records and snapshots ``library`` is the folder (``<top>/<LIB>/<id>.yaml``)."""
     parts = _path_parts(relpath)
@@ -82,7 +101,7 @@ def check_place(found: Found, relpath: str, data: dict) -> None:
 ART28_REQUIRED = ("title", "authors", "publication", "subjects", "call_number")
 
 
-def check_record(relpath: str, data: dict, found: Found) -> dict:
+def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
     rid, lib = data.get("id"), data.get("library")
     check_place(found, relpath, data)
     isbn = data.get("isbn")
@@ -98,7 +117,7 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
 
     share = data.get("share", SHARE_DEFAULT)
     if share in SHARED_LEVELS:
-        missing = []
+        missing: list[dict[str, object]] = []
         if not data.get("title"):
             missing.append(msg("field.title"))
         if not data.get("authors") and not (data.get("type") in AUTHORLESS_TYPES and data.get("publisher")):
@@ -112,9 +131,9 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
         if missing:
             found.error("art28-incomplete", "rule.art28_missing", ["share"], share=share, fields=missing)
 
-    items_facts = []
+    items_facts: list[list[Any]] = []
     seen: dict[str, int] = {}
-    items = data.get("items") if isinstance(data.get("items"), list) else []
+    items = value if isinstance(value := data.get("items"), list) else []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -135,7 +154,7 @@ def check_record(relpath: str, data: dict, found: Found) -> dict:
 
 # --- exchange manifests ----------------------------------------------------------------------
 
-def check_exchange(relpath: str, data: dict, found: Found) -> dict:
+def check_exchange(relpath: str, data: Document, found: Found) -> dict[str, Any]:
     parts = _path_parts(relpath)
     eid, term = data.get("id"), data.get("term")
     check_place(found, relpath, data)
@@ -148,12 +167,12 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
                       prefix=f"{sender}-{receiver}-".lower())
     if data.get("from") and data.get("from") == data.get("to"):
         found.error("same-library", "rule.same_library", ["to"], code=data["to"])
-    planned = data.get("planned") if isinstance(data.get("planned"), dict) else {}
+    planned = value if isinstance(value := data.get("planned"), dict) else {}
     _check_dates(found, planned, ("handover", "return_due"), ["planned"])
     _order(found, ("planned.handover", planned.get("handover"), ["planned", "handover"]),
            ("planned.return_due", planned.get("return_due"), ["planned", "return_due"]), [])
-    history = data.get("history") if isinstance(data.get("history"), list) else []
-    previous = None
+    history = value if isinstance(value := data.get("history"), list) else []
+    previous: tuple[int, Any] | None = None
     for i, entry in enumerate(history):
         if not isinstance(entry, dict):
             continue
@@ -165,16 +184,16 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
     if history and isinstance(history[-1], dict) and history[-1].get("status") not in (None, data.get("status")):
         found.error("history-status", "rule.history_status", ["status"], status=data.get("status"),
                     last=history[-1].get("status"))
-    checks = []
+    checks: list[Dated] = []
     for name in EXCHANGE_CHECKS:
         if isinstance(data.get(name), dict):
             _check_dates(found, data[name], ("date",), [name])
             checks.append((f"{name}.date", data[name].get("date"), [name, "date"]))
-    for first, second in zip(checks, checks[1:]):   # handed over, then received, then back
+    for first, second in pairwise(checks):   # handed over, then received, then back
         _order(found, first, second, [])
-    copies_facts = []
-    seen = set()
-    copies = data.get("copies") if isinstance(data.get("copies"), list) else []
+    copies_facts: list[list[Any]] = []
+    seen: set[Any] = set()
+    copies = value if isinstance(value := data.get("copies"), list) else []
     for i, copy in enumerate(copies):
         if not isinstance(copy, dict):
             continue
@@ -192,23 +211,23 @@ def check_exchange(relpath: str, data: dict, found: Found) -> dict:
 
 # --- inventory snapshots ---------------------------------------------------------------------
 
-def check_inventory(relpath: str, data: dict, found: Found) -> dict:
+def check_inventory(relpath: str, data: Document, found: Found) -> dict[str, Any]:
     sid, lib = data.get("id"), data.get("library")
     check_place(found, relpath, data)
     _check_dates(found, data, ("date",), [])
     barcodes = data.get("barcodes")
     total = len(barcodes) if isinstance(barcodes, list) else None
     for i, section in enumerate(data.get("sections") or [] if total is not None else []):
-        if isinstance(section, dict) and isinstance(section.get("start"), int) and isinstance(section.get("count"), int):
-            if section["start"] + section["count"] > total:
-                found.error("snapshot-sections", "rule.snapshot_sections", ["sections", i])
+        if isinstance(section, dict) and isinstance(section.get("start"), int) and isinstance(section.get("count"), int) \
+                and section["start"] + section["count"] > total:
+            found.error("snapshot-sections", "rule.snapshot_sections", ["sections", i])
     return {"id": sid, "library": lib, "exchange": data.get("exchange")}
 
 
 # --- network.yaml ----------------------------------------------------------------------------
 
-def check_network(relpath: str, data: dict, found: Found) -> dict:
-    codes: dict[str, int] = {}
+def check_network(relpath: str, data: Document, found: Found) -> dict[str, Any]:
+    codes: dict[str | None, int] = {}   # None: an entry that is not a mapping
     for i, lib in enumerate(data.get("libraries") or []):
         code = lib.get("code") if isinstance(lib, dict) else None
         if code in codes:
@@ -217,7 +236,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
     lead = (data.get("network") or {}).get("lead")
     if isinstance(lead, str) and lead not in codes:
         found.error("unknown-library", "rule.unknown_library", ["network", "lead"], code=lead)
-    group_ids = set()
+    group_ids: set[Any] = set()
     for i, group in enumerate(data.get("groups") or []):
         if not isinstance(group, dict):
             continue
@@ -230,7 +249,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
                 found.error("unknown-library", "rule.unknown_library", ["groups", i, "members", j], code=member)
         if isinstance(group.get("lead"), str) and group["lead"] not in members:
             found.error("lead-not-member", "rule.lead_not_member", ["groups", i, "lead"], code=group["lead"])
-    term_ids = set()
+    term_ids: set[Any] = set()
     for y, year in enumerate((data.get("calendar") or {}).get("school_years") or []):
         if not isinstance(year, dict):
             continue
@@ -244,7 +263,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
             if isinstance(tid, str) and year.get("id") and not tid.startswith(f"{year['id']}/"):
                 found.error("term-year", "rule.term_outside_year", ["calendar", "school_years", y, "terms", k, "id"],
                             term=tid, year=year["id"])
-            base = ["calendar", "school_years", y, "terms", k]
+            base: JsonPath = ["calendar", "school_years", y, "terms", k]
             _check_dates(found, term, ("start", "end"), base)
             _order(found, (f"{tid}.start", term.get("start"), base + ["start"]), (f"{tid}.end", term.get("end"), base + ["end"]), [])
         for k, period in enumerate(year.get("blackouts") or []):
@@ -253,7 +272,7 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
             base = ["calendar", "school_years", y, "blackouts", k]
             _check_dates(found, period, ("start", "end"), base)
             _order(found, ("start", period.get("start"), base + ["start"]), ("end", period.get("end"), base + ["end"]), [])
-    batch_ids = set()
+    batch_ids: set[Any] = set()
     for i, batch in enumerate((data.get("rotation") or {}).get("batches") or []):
         if not isinstance(batch, dict):
             continue
@@ -268,11 +287,11 @@ def check_network(relpath: str, data: dict, found: Found) -> dict:
             "groups": sorted(g for g in group_ids if g)}
 
 
-def check_overrides(relpath: str, data: dict, found: Found) -> dict:
+def check_overrides(relpath: str, data: Document, found: Found) -> dict[str, Any]:
     return {}
 
 
-CHECKERS = {
+CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
     "record": check_record,
     "exchange": check_exchange,
     "inventory": check_inventory,
