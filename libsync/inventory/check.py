@@ -16,13 +16,14 @@ the same ids as ``diff`` so reports and minutes share one renderer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from libsync.inventory.diff import _entry, _report, _status_known_at, moves_by_barcode
+from libsync.inventory.diff import Entry, Report, _dispatch_day, _entry, _report, _status_known_at, moves_by_barcode
 from libsync.inventory.index import CopyIndex, Movement
 from libsync.model.enums import SHELF_STATUSES
 
 
-def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day: dt.date) -> dict[str, dict]:
+def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day: dt.date) -> dict[str, dict[str, Any]]:
     """barcode → why it is expected (``{"reason", "ref", "ref_file"}``), in catalogue order."""
     away: dict[str, Movement] = {}
     brought: dict[str, Movement] = {}
@@ -36,7 +37,7 @@ def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day
             for code in move.barcodes:
                 if move.outcomes.get(code) not in ("lost", "missing-on-receipt"):
                     brought[code] = move
-    expected: dict[str, dict] = {}
+    expected: dict[str, dict[str, Any]] = {}
     for code, copy in index.copies.items():
         if copy.type == "digital":
             continue
@@ -51,7 +52,7 @@ def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day
     return expected
 
 
-def catalog_snapshot(index: CopyIndex, moves: list[Movement], library: str, day: dt.date | None = None) -> dict:
+def catalog_snapshot(index: CopyIndex, moves: list[Movement], library: str, day: dt.date | None = None) -> dict[str, Any]:
     """A virtual snapshot: what the catalogue says is on ``library``'s shelves on ``day``."""
     day = day or dt.date.today()
     return {"id": "catalog", "library": library, "label": "catalog", "date": day.isoformat(),
@@ -59,7 +60,7 @@ def catalog_snapshot(index: CopyIndex, moves: list[Movement], library: str, day:
 
 
 def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movement], day: dt.date | None = None,
-          scan_file: str | None = None, lines: list[int] | None = None) -> dict:
+          scan_file: str | None = None, lines: list[int] | None = None) -> Report:
     """Classify a shelf scan of ``library`` against the catalogue on ``day`` (default today)."""
     day = day or dt.date.today()
     expected = expected_on_shelf(index, moves, library, day)
@@ -68,7 +69,7 @@ def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movem
     positions: dict[str, list[int]] = {}
     for code, line in zip(barcodes, lines):
         positions.setdefault(code, []).append(line)
-    entries: list[dict] = []
+    entries: list[Entry] = []
     for code, where in positions.items():
         copy = index.get(code)
         at = {"scan": where}
@@ -87,7 +88,7 @@ def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movem
             move = next((m for m in by_code.get(code, ()) if m.source == library and m.out_at(day)), None)
             if move is not None:
                 entries.append(_entry("conflict", code, copy, where=at, reason="exchange", ref=move.id,
-                                      ref_file=move.file, date=move.dispatched.isoformat()))
+                                      ref_file=move.file, date=_dispatch_day(move)))
             else:
                 entries.append(_entry("conflict", code, copy, where=at, reason=f"status:{copy.status}",
                                       ref=copy.status_ref, ref_file=copy.file, date=copy.status_date))
@@ -96,7 +97,7 @@ def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movem
             entries.append(_entry("twice", code, copy, where=at, base="present"))
         else:
             entries.append(_entry("present", code, copy, where=at))
-    for code, why in expected.items():
+    for code in expected:
         if code not in positions:
             entries.append(_entry("missing", code, index.get(code), where={"scan": []}))
     return _report("check", library, entries,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any, cast
 
 from libsync.errors import LibsyncError
 from libsync.inventory.index import Copy, CopyIndex, Movement
@@ -32,10 +33,19 @@ CATEGORIES = ("present", "missing", "explained", "returned", "unknown", "foreign
 AWAY_STATUSES = OFF_SHELF_STATUSES       # a copy absent from the shelf for a recorded reason
 CONFLICT_STATUSES = OFF_SHELF_STATUSES   # ... yet scanned on it
 
+Entry = dict[str, Any]            # one barcode's line of a report (``_entry``)
+Report = dict[str, Any]           # what ``diff`` and ``check.check`` return (``_report``)
+ByCode = dict[str, list[Movement]]   # ``moves_by_barcode``
 
-def _entry(category: str, barcode: str, copy: Copy | None, **extra) -> dict:
+
+def _dispatch_day(move: Movement) -> str:
+    """The dispatch day of a move that is out on some day (``out_at`` is only true once dispatched)."""
+    return cast(dt.date, move.dispatched).isoformat()
+
+
+def _entry(category: str, barcode: str, copy: Copy | None, **extra: Any) -> Entry:
     if copy is not None:
-        entry = {"category": category, "barcode": barcode, "owner": copy.library, "record": copy.record,
+        entry: Entry = {"category": category, "barcode": barcode, "owner": copy.library, "record": copy.record,
                  "title": copy.title, "file": copy.file, "status": copy.status, "location": copy.location,
                  "reason": None, "ref": None, "ref_file": None, "date": None}
     else:
@@ -58,8 +68,8 @@ def _status_known_at(copy: Copy, day: dt.date) -> bool:
     return changed is None or changed <= day
 
 
-def moves_by_barcode(moves: list[Movement], library: str) -> dict[str, list[Movement]]:
-    out: dict[str, list[Movement]] = {}
+def moves_by_barcode(moves: list[Movement], library: str) -> ByCode:
+    out: ByCode = {}
     for move in moves:
         if library not in (move.source, move.target):
             continue
@@ -68,18 +78,19 @@ def moves_by_barcode(moves: list[Movement], library: str) -> dict[str, list[Move
     return out
 
 
-def _foreign(barcode: str, copy: Copy, library: str, day: dt.date, by_code, category="foreign", **extra) -> dict:
+def _foreign(barcode: str, copy: Copy, library: str, day: dt.date, by_code: ByCode, category: str = "foreign",
+             **extra: Any) -> Entry:
     for move in by_code.get(barcode, ()):
         if move.source == copy.library and move.target == library and move.out_at(day):
             return _entry(category, barcode, copy, expected=True, reason="exchange", ref=move.id,
-                          ref_file=move.file, date=move.dispatched.isoformat(), **extra)
+                          ref_file=move.file, date=_dispatch_day(move), **extra)
     if copy.holder == library and copy.status == "at-partner" and _status_known_at(copy, day):
         return _entry(category, barcode, copy, expected=True, reason="status", ref=copy.status_ref,
                       ref_file=copy.file, date=copy.status_date, **extra)
     return _entry(category, barcode, copy, expected=False, **extra)
 
 
-def _why_gone(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.date, by_code) -> dict | None:
+def _why_gone(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.date, by_code: ByCode) -> dict[str, Any] | None:
     """Why an own copy scanned at ``start`` is absent at ``end``, if records or manifests say."""
     for move in by_code.get(barcode, ()):
         if move.source != library:
@@ -89,14 +100,14 @@ def _why_gone(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
             return {"reason": "exchange-lost", "ref": move.id, "ref_file": move.file,
                     "date": (move.returned or move.dispatched).isoformat()}
         if move.out_at(end):
-            return {"reason": "exchange", "ref": move.id, "ref_file": move.file, "date": move.dispatched.isoformat()}
+            return {"reason": "exchange", "ref": move.id, "ref_file": move.file, "date": _dispatch_day(move)}
     if copy.status in AWAY_STATUSES and _in_window(copy.status_date, start, end):
         return {"reason": f"status:{copy.status}", "ref": copy.status_ref, "ref_file": copy.file,
                 "date": copy.status_date}
     return None
 
 
-def _why_back(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.date, by_code) -> dict:
+def _why_back(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.date, by_code: ByCode) -> dict[str, Any]:
     """Why an own copy not scanned at ``start`` is there at ``end``."""
     for move in by_code.get(barcode, ()):
         if move.source == library and move.returned and start <= move.returned <= end:
@@ -112,7 +123,7 @@ def _why_back(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
     return {"reason": None, "ref": None, "ref_file": None, "date": None}
 
 
-def _positions(barcodes: list[str]) -> tuple[Counter, dict[str, list[int]]]:
+def _positions(barcodes: list[str]) -> tuple[Counter[str], dict[str, list[int]]]:
     """How often each barcode was scanned, and the 1-based positions of those scanned more than once."""
     counts = Counter(barcodes)
     repeated = {code for code, n in counts.items() if n > 1}
@@ -124,7 +135,7 @@ def _positions(barcodes: list[str]) -> tuple[Counter, dict[str, list[int]]]:
     return counts, positions
 
 
-def check_pair(before: dict, after: dict) -> tuple[dt.date, dt.date]:
+def check_pair(before: dict[str, Any], after: dict[str, Any]) -> tuple[dt.date, dt.date]:
     if before.get("library") != after.get("library"):
         raise LibsyncError("inventory.different_libraries", before=before.get("library"), after=after.get("library"))
     start, end = parse_date(before.get("date")), parse_date(after.get("date"))
@@ -136,8 +147,8 @@ def check_pair(before: dict, after: dict) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def diff(before: dict, after: dict, index: CopyIndex, moves: list[Movement],
-         before_file: str | None = None, after_file: str | None = None) -> dict:
+def diff(before: dict[str, Any], after: dict[str, Any], index: CopyIndex, moves: list[Movement],
+         before_file: str | None = None, after_file: str | None = None) -> Report:
     """Classify every barcode of two snapshots of one library (see module docstring)."""
     start, end = check_pair(before, after)
     library = before["library"]
@@ -146,7 +157,7 @@ def diff(before: dict, after: dict, index: CopyIndex, moves: list[Movement],
     b_count, b_twice = _positions(b_list)
     a_count, a_twice = _positions(a_list)
     lookup = index.copies.get
-    entries: list[dict] = []
+    entries: list[Entry] = []
     add = entries.append
     for barcode in dict.fromkeys(b_list + a_list):
         in_b, in_a = barcode in b_count, barcode in a_count
@@ -179,14 +190,14 @@ def diff(before: dict, after: dict, index: CopyIndex, moves: list[Movement],
     return _report("diff", library, entries, before=_side(before, before_file), after=_side(after, after_file))
 
 
-def _side(snapshot: dict, relpath: str | None) -> dict:
+def _side(snapshot: dict[str, Any], relpath: str | None) -> dict[str, Any]:
     return {"id": snapshot.get("id"), "label": snapshot.get("label"), "date": snapshot.get("date"),
             "file": relpath, "count": len(snapshot.get("barcodes") or []),
             "unique": len(set(snapshot.get("barcodes") or [])), "taken_by": snapshot.get("taken_by"),
             "location": snapshot.get("location")}
 
 
-def _report(kind: str, library: str, entries: list[dict], **sides) -> dict:
+def _report(kind: str, library: str, entries: list[Entry], **sides: Any) -> Report:
     order = {c: i for i, c in enumerate(CATEGORIES)}
     entries.sort(key=lambda e: order[e["category"]])  # stable: scan order inside a category
     counts = Counter(e["category"] for e in entries)
@@ -194,7 +205,7 @@ def _report(kind: str, library: str, entries: list[dict], **sides) -> dict:
             "counts": {c: counts.get(c, 0) for c in CATEGORIES}, "entries": entries}
 
 
-def failing(report: dict, fail_on: set[str]) -> list[str]:
+def failing(report: Report, fail_on: set[str]) -> list[str]:
     """The categories of ``fail_on`` that have entries (``foreign`` counts only unexpected ones)."""
     hits = []
     for category in fail_on:
