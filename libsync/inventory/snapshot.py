@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from libsync import schemas
 from libsync.errors import LibsyncError
@@ -20,6 +21,10 @@ from libsync.network import parse_date
 from libsync.store import lock
 from libsync.store import write as store_write
 from libsync.text import fold, nfc
+
+if TYPE_CHECKING:
+    from libsync.problems import Problem
+    from libsync.repository import Repository
 
 CATALOG_REFS = ("catalog", "catalogue", "now")
 RAW_SUFFIXES = {"text": ".txt", "csv": ".csv", "xlsx": ".xlsx"}
@@ -41,16 +46,16 @@ def check_date(value: str | dt.date | None, what: str = "date") -> dt.date:
     return day
 
 
-def record_snapshot(repo, library: str, scan_path: str | Path, **kwargs) -> dict:
+def record_snapshot(repo: Repository, library: str, scan_path: str | Path, **kwargs: Any) -> dict[str, Any]:
     """``_record_snapshot`` under the repository lock (no two snapshots race for one id)."""
     with lock.locked(repo.root, f"inventory record {library}"):
         return _record_snapshot(repo, library, scan_path, **kwargs)
 
 
-def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, date: str | dt.date | None = None,
+def _record_snapshot(repo: Repository, library: str, scan_path: str | Path, *, label: str, date: str | dt.date | None = None,
                     location: str | None = None, taken_by: str | None = None, exchange: str | None = None,
                     snapshot_id: str | None = None, encoding: str | None = None, notes: str | None = None,
-                    scan: ScanResult | None = None) -> dict:
+                    scan: ScanResult | None = None) -> dict[str, Any]:
     """Store a snapshot of ``scan_path`` for ``library``; returns what was written.
 
     Result: ``{"snapshot": relpath, "raw": relpath, "data": snapshot dict, "scan": ScanResult}``.
@@ -71,7 +76,7 @@ def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, d
     for rel in (relpath, raw_rel):
         if repo.path(rel).exists():
             raise LibsyncError("inventory.snapshot_exists", path=rel, id=snapshot_id)
-    data: dict = {"id": snapshot_id, "library": library, "label": label, "date": day.isoformat()}
+    data: dict[str, Any] = {"id": snapshot_id, "library": library, "label": label, "date": day.isoformat()}
     if taken_by:
         data["taken_by"] = nfc(taken_by.strip())
     if location:
@@ -93,7 +98,8 @@ def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, d
     if not schemas.fast_validator("inventory").is_valid(data):
         from libsync.validation.schema_errors import first_problem
 
-        problem = first_problem("inventory", data, "", relpath)
+        # jsonschema-rs found it invalid, so python-jsonschema names a problem
+        problem = cast("Problem", first_problem("inventory", data, "", relpath))
         raise LibsyncError("inventory.invalid_snapshot", reason=problem.message.rstrip("."))
     # the snapshot and its raw scan land together or not at all; the snapshot is checked as
     # `libsync validate` would check it (size included) before anything is written
@@ -102,17 +108,17 @@ def _record_snapshot(repo, library: str, scan_path: str | Path, *, label: str, d
     return {"snapshot": relpath, "raw": raw_rel, "data": data, "scan": scan}
 
 
-def snapshot_files(repo, library: str | None = None) -> list[str]:
+def snapshot_files(repo: Repository, library: str | None = None) -> list[str]:
     files = repo.data_files(("inventory",))
     if library:
         files = [f for f in files if f.startswith(f"inventories/{library}/")]
     return files
 
 
-def resolve(repo, ref: str) -> str:
+def resolve(repo: Repository, ref: str) -> str:
     """The relative path of snapshot ``ref``: a path, ``LIB/id`` or an id unique in the network."""
     ref = ref.strip()
-    candidates = []
+    candidates: list[str] = []
     path = Path(ref)
     if path.suffix in (".yaml", ".yml"):
         full = path if path.is_absolute() else (Path.cwd() / path)
@@ -137,10 +143,10 @@ def resolve(repo, ref: str) -> str:
     return found[0]
 
 
-def load_snapshot(repo, ref: str) -> tuple[str, dict]:
+def load_snapshot(repo: Repository, ref: str) -> tuple[str, dict[str, Any]]:
     """(relpath, data) of a snapshot, checked against the schema and the network."""
     relpath = resolve(repo, ref)
-    data = cached_load(repo, relpath)
+    data: dict[str, Any] = cached_load(repo, relpath)
     if not schemas.fast_validator("inventory").is_valid(data):
         from libsync.validation.schema_errors import first_problem
 
@@ -148,7 +154,7 @@ def load_snapshot(repo, ref: str) -> tuple[str, dict]:
             text = repo.path(relpath).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             text = ""
-        problem = first_problem("inventory", data, text, relpath)
+        problem = cast("Problem", first_problem("inventory", data, text, relpath))   # invalid: see above
         raise LibsyncError("inventory.snapshot_invalid", path=problem.where, reason=problem.message)
     library = data["library"]
     if library not in repo.network.libraries:
