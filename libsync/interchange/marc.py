@@ -20,14 +20,16 @@ import os
 import re
 import warnings
 import xml.sax
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pymarc
 from pymarc import Field, Indicators, Record, Subfield
 from pymarc import exceptions as mexc
 
-from libsync.interchange.model import Incoming, ReadResult, parse_date, parse_int, parse_price, parse_year
+from libsync.interchange.model import Incoming, Message, ReadResult, parse_date, parse_int, parse_price, parse_year
 from libsync.model.enums import ITEM_STATUSES
 from libsync.text import fold, nfc
 from libsync.text.identifiers import compact_isbn, compact_issn, format_isbn, isbn_valid
@@ -69,11 +71,11 @@ def clean(value: str | None) -> str | None:
         text = _TRAILING.sub("", text)
     if text.endswith(".") and not text.endswith("..") and not _INITIAL_DOT.search(text):
         text = text[:-1].rstrip()
-    text = text or None
+    cleaned = text or None
     if len(_CLEANED) > 50_000:  # the same publishers, places and locations recur; bound the memo
         _CLEANED.clear()
-    _CLEANED[value] = text
-    return text
+    _CLEANED[value] = cleaned
+    return cleaned
 
 
 def plain(value: str | None) -> str | None:
@@ -95,11 +97,11 @@ def _looks_utf8(chunk: bytes) -> bool:
     return True
 
 
-def _where(position: int, offset: int) -> tuple[str, dict]:
+def _where(position: int, offset: int) -> Message:
     return "interchange.where.marc", {"n": position, "offset": offset}
 
 
-_PYMARC_REASONS = {
+_PYMARC_REASONS: dict[type[Exception], str] = {
     mexc.RecordLengthInvalid: "interchange.marc.bad_length",
     mexc.RecordLeaderInvalid: "interchange.marc.bad_leader",
     mexc.BaseAddressNotFound: "interchange.marc.bad_base",
@@ -114,7 +116,7 @@ _PYMARC_REASONS = {
 _DIRECTORY = re.compile(rb"(?:[0-9A-Za-z]{3}[0-9]{9})*")
 
 
-def _check_frame(chunk: bytes) -> tuple[str, dict] | None:
+def _check_frame(chunk: bytes) -> Message | None:
     """Structural checks pymarc does not make (or makes with an unhelpful error)."""
     if len(chunk) < 25:
         return "interchange.marc.truncated", {"declared": "?", "found": len(chunk)}
@@ -174,7 +176,14 @@ def decode_record(chunk: bytes, encoding: str | None = None) -> tuple[Record, st
     return record, used
 
 
-def frames(data: bytes):
+# A framed record: (position, offset, chunk | None, problem); with the encoding asked for, a job
+# for ``_convert``, whose row is (position, offset, record dict, warnings, encoding, error).
+Frame = tuple[int, int, bytes | None, Message | None]
+Job = tuple[int, int, bytes | None, Message | None, str | None]
+Row = tuple[int, int, dict[str, Any] | None, list[Message], str | None, Message | None]
+
+
+def frames(data: bytes) -> Iterator[Frame]:
     """``(position, offset, chunk | None, problem)`` for each record in ``data`` (framing only)."""
     offset = 0
     position = 0
@@ -201,7 +210,29 @@ def frames(data: bytes):
 
 # --- the fast path: UTF-8 records split here, without pymarc objects -------------------------
 
-class LightField(tuple):
+class MarcField(Protocol):
+    """What the mapping reads of a field: a ``pymarc.Field`` or a ``LightField``."""
+
+    @property
+    def tag(self) -> str: ...
+    @property
+    def indicator2(self) -> str: ...
+    @property
+    def data(self) -> str | None: ...
+    def get(self, code: str, default: None = None) -> str | None: ...
+    def get_subfields(self, *codes: str) -> list[str]: ...
+
+
+class MarcRecord(Protocol):
+    """What the mapping reads of a record: a ``pymarc.Record`` or a ``LightRecord``."""
+
+    @property
+    def leader(self) -> object: ...
+    def get(self, tag: str, default: None = None) -> MarcField | None: ...
+    def get_fields(self, *tags: str) -> Sequence[MarcField]: ...
+
+
+class LightField(tuple[str, str, str, Sequence[str], "str | None"]):
     """The part of ``pymarc.Field`` the mapping reads, for a record split by ``fast_decode``.
 
     A tuple ``(tag, indicator1, indicator2, raw, data)``: built in C, no ``__init__`` to run.
@@ -209,10 +240,20 @@ class LightField(tuple):
     indicators) blanked, so each other element is a subfield's code followed by its value."""
 
     __slots__ = ()
-    tag = property(itemgetter(0))
-    indicator1 = property(itemgetter(1))
-    indicator2 = property(itemgetter(2))
-    data = property(itemgetter(4))
+    if TYPE_CHECKING:   # what the C getters below give
+        @property
+        def tag(self) -> str: ...
+        @property
+        def indicator1(self) -> str: ...
+        @property
+        def indicator2(self) -> str: ...
+        @property
+        def data(self) -> str | None: ...
+    else:
+        tag = property(itemgetter(0))
+        indicator1 = property(itemgetter(1))
+        indicator2 = property(itemgetter(2))
+        data = property(itemgetter(4))
 
     @property
     def subfields(self) -> list[tuple[str, str]]:
@@ -244,7 +285,7 @@ class LightRecord:
                 by_tag[field[0]] = [field]
         self._by_tag = by_tag
 
-    def get(self, tag: str, default=None):
+    def get(self, tag: str, default: LightField | None = None) -> LightField | None:
         found = self._by_tag.get(tag)
         return found[0] if found else default
 
@@ -342,17 +383,18 @@ def fast_decode(chunk: bytes, encoding: str | None = None) -> tuple[LightRecord,
     return LightRecord(leader, fields), used
 
 
-def _convert(job: tuple) -> tuple:
+def _convert(job: Job) -> Row:
     """Decode and map one framed record: ``(position, offset, record dict, warnings, encoding, error)``."""
-    position, offset, chunk, problem, encoding = job
+    position, offset, frame, problem, encoding = job
     if problem:
         return position, offset, None, [], None, problem
-    decoded = fast_decode(chunk, encoding) if FAST else None
+    chunk = cast(bytes, frame)   # ``frames`` gives a chunk whenever it gives no problem
+    decoded: tuple[MarcRecord, str] | None = fast_decode(chunk, encoding) if FAST else None
     if decoded is None:
         try:
             decoded = decode_record(chunk, encoding)
         except ValueError as exc:
-            return position, offset, None, [], None, exc.args[0]
+            return position, offset, None, [], None, cast(Message, exc.args[0])   # ValueError((key, params))
     record, used = decoded
     try:
         mapped, notes = marc_to_record(record)
@@ -361,7 +403,7 @@ def _convert(job: tuple) -> tuple:
     return position, offset, mapped, notes, used, None
 
 
-def _convert_batch(jobs: list[tuple]) -> list[tuple]:
+def _convert_batch(jobs: list[Job]) -> list[Row]:
     return [_convert(job) for job in jobs]
 
 
@@ -382,7 +424,7 @@ def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | 
     if head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<"):
         return read_marcxml(data, path, today)
     result = ReadResult(path=path, kind="marc", items=[])
-    jobs = [(position, offset, chunk, problem, encoding) for position, offset, chunk, problem in frames(data)]
+    jobs: list[Job] = [(position, offset, chunk, problem, encoding) for position, offset, chunk, problem in frames(data)]
     if not jobs or (FIELD_END not in data and not any(data[job[1]:job[1] + 5].isdigit() for job in jobs)):
         # nothing but NUL bytes or blanks, or text with neither a leader nor a field terminator
         from libsync.errors import LibsyncError
@@ -390,15 +432,16 @@ def read_marc(data: bytes, path: str, encoding: str | None = None, today: str | 
         raise LibsyncError("interchange.not_marc", path=path)
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_MIN and workers > 1:
-        rows = _parallel_rows(jobs, workers)
+        rows: Iterator[Row] = _parallel_rows(jobs, workers)
     else:
         rows = map(_convert, jobs)
     items = _incoming(rows, result.encodings)
-    result.items = items if lazy and len(jobs) >= PARALLEL_MIN else list(items)
+    # ReadResult.items is documented to be an iterator after a lazy read
+    result.items = cast("list[Incoming]", items) if lazy and len(jobs) >= PARALLEL_MIN else list(items)
     return result
 
 
-def _parallel_rows(jobs: list[tuple], workers: int):
+def _parallel_rows(jobs: list[Job], workers: int) -> Iterator[Row]:
     """``_convert`` of every job, in order, on ``workers`` processes; small batches so the
     first records are ready early (the pool lives as long as the iteration)."""
     from libsync import parallel
@@ -410,7 +453,7 @@ def _parallel_rows(jobs: list[tuple], workers: int):
             yield from part
 
 
-def _incoming(rows, encodings: dict[str, int]):
+def _incoming(rows: Iterable[Row], encodings: dict[str, int]) -> Iterator[Incoming]:
     for position, offset, mapped, notes, used, error in rows:
         if used:
             encodings[used] = encodings.get(used, 0) + 1
@@ -422,7 +465,8 @@ def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult
 
     result = ReadResult(path=path, kind="marcxml", items=[])
     try:
-        records = pymarc.parse_xml_to_array(io.BytesIO(data), strict=False, normalize_form="NFC")
+        records: list[Record] = pymarc.parse_xml_to_array(  # type: ignore[no-untyped-call]  # pymarc leaves it unannotated
+            io.BytesIO(data), strict=False, normalize_form="NFC")
     except xml.sax.SAXParseException as exc:
         from libsync.errors import LibsyncError
 
@@ -434,7 +478,7 @@ def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult
         raise LibsyncError("interchange.not_marc", path=path)
     result.encodings["utf-8"] = len(records)
     for position, record in enumerate(records, 1):
-        where = ("interchange.where.xml", {"n": position})
+        where: Message = ("interchange.where.xml", {"n": position})
         item = Incoming(position, where)
         try:
             item.record, item.warnings = marc_to_record(record)
@@ -446,17 +490,17 @@ def read_marcxml(data: bytes, path: str, today: str | None = None) -> ReadResult
 
 # --- MARC → record ---------------------------------------------------------------------------
 
-def _subs(field: Field, code: str) -> list[str]:
+def _subs(field: MarcField, code: str) -> list[str]:
     return [v for v in field.get_subfields(code) if v is not None]
 
 
-def _first(record: Record, tags: tuple[str, ...], code: str) -> str | None:
+def _first(record: MarcRecord, tags: tuple[str, ...], code: str) -> str | None:
     for tag in tags:
         for field in record.get_fields(tag):
             for value in _subs(field, code):
-                value = clean(value)
-                if value:
-                    return value
+                cleaned = clean(value)
+                if cleaned:
+                    return cleaned
     return None
 
 
@@ -471,11 +515,11 @@ _date = functools.lru_cache(maxsize=8192)(parse_date)
 _price = functools.lru_cache(maxsize=8192)(parse_price)
 
 
-def _first_values(field) -> dict[str, str]:
+def _first_values(field: MarcField) -> dict[str, str]:
     """Code → first value of that code: ``field.get(code)`` for many codes at the price of one."""
     if isinstance(field, LightField):
         return {part[0]: part[1:] for part in reversed(field[3]) if part}
-    return {sub.code: sub.value for sub in reversed(field.subfields)}
+    return {sub.code: sub.value for sub in reversed(cast(Field, field).subfields)}   # the other kind
 
 
 def _item_status(sub: dict[str, str]) -> str | None:
@@ -493,15 +537,15 @@ def _item_status(sub: dict[str, str]) -> str | None:
     return None
 
 
-def _items(record: Record, warnings_out: list) -> list[dict]:
-    items: list[dict] = []
+def _items(record: MarcRecord, warnings_out: list[Message]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
     for field in record.get_fields("952"):
         sub = _first_values(field)
         barcode = clean(sub.get("p"))
         if not barcode:
             warnings_out.append(("interchange.marc.item_no_barcode", {"tag": "952"}))
             continue
-        item: dict = {"barcode": barcode}
+        item: dict[str, Any] = {"barcode": barcode}
         status = _item_status(sub)
         if status:
             item["status"] = status
@@ -541,10 +585,10 @@ def _items(record: Record, warnings_out: list) -> list[dict]:
     return items
 
 
-def marc_to_record(record: Record) -> tuple[dict, list]:
+def marc_to_record(record: MarcRecord) -> tuple[dict[str, Any], list[Message]]:
     """The record fields a MARC record maps to (no id/library: the importer adds them)."""
-    notes: list = []
-    out: dict = {}
+    notes: list[Message] = []
+    out: dict[str, Any] = {}
     leader = str(record.leader)
 
     title_field = record.get("245")
@@ -554,9 +598,9 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
         if subtitle:
             out["subtitle"] = subtitle
         parts = [clean(v) for v in _subs(title_field, "n") + _subs(title_field, "p")]
-        parts = [p for p in parts if p]
-        if parts:
-            out["volume"] = ". ".join(parts)
+        present = [p for p in parts if p]
+        if present:
+            out["volume"] = ". ".join(present)
     if not out.get("title"):
         out.pop("title", None)
     for field in record.get_fields("246"):
@@ -565,7 +609,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
             break
 
     authors: list[str] = []
-    contributors: list[dict] = []
+    contributors: list[dict[str, str]] = []
     for tag in ("100", "110", "700", "710"):
         for field in record.get_fields(tag):
             name = clean(field.get("a"))
@@ -595,7 +639,8 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
             if year:
                 out["year"] = year
             break
-    control008 = record.get("008").data if record.get("008") is not None else ""
+    field008 = record.get("008")
+    control008 = cast(str, field008.data) if field008 is not None else ""   # a control field has data
     if "year" not in out and len(control008) >= 11:
         year = parse_year(control008[7:11])
         if year:
@@ -641,7 +686,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
         if dims:
             out["dimensions"] = dims
 
-    classification: dict = {}
+    classification: dict[str, str] = {}
     ddc = _first(record, ("082",), "a")
     if ddc:
         classification["ddc"] = ddc
@@ -696,9 +741,9 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
 
     field856 = next((f for f in record.get_fields("856") if f.get("u")), None)
     if field856 is not None:
-        url = field856.get("u").strip()
+        url = cast(str, field856.get("u")).strip()   # picked for having one
         if re.match(r"^(https?://|files/)\S+$", url):
-            digital: dict = {"url": url}
+            digital: dict[str, Any] = {"url": url}
             fmt = clean(field856.get("q"))
             if fmt:
                 digital["format"] = fmt
@@ -714,7 +759,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
 
     field911 = record.get("911")
     if field911 is not None:
-        curriculum: dict = {}
+        curriculum: dict[str, Any] = {}
         for key, code in (("program", "a"), ("subject", "c"), ("series", "d")):
             value = clean(field911.get(code))
             if value:
@@ -740,7 +785,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
     if kind:
         out["type"] = kind
 
-    provenance: dict = {"source": "marc"}
+    provenance: dict[str, Any] = {"source": "marc"}
     control = record.get("001")
     if control is not None and control.data and control.data.strip():
         provenance["control_number"] = nfc(control.data.strip())
@@ -758,7 +803,7 @@ def marc_to_record(record: Record) -> tuple[dict, list]:
 
 # --- record → MARC ---------------------------------------------------------------------------
 
-def _field(tag: str, ind: str, *pairs) -> LightField | None:
+def _field(tag: str, ind: str, *pairs: tuple[str, object]) -> LightField | None:
     """A data field to write, as a ``LightField`` (encoded once by ``_encode``; a pymarc
     ``Field`` only when a pymarc record is asked for)."""
     raw = [""]
@@ -775,8 +820,8 @@ def _control(tag: str, data: str) -> LightField:
 def _encode(field: LightField) -> bytes:
     """The field's bytes in ISO 2709 (with its field terminator), as pymarc's ``Field.as_marc``."""
     if field[4] is not None:
-        return (field[4] + "\x1e").encode("utf-8")
-    return f"{field[1]}{field[2]}{chr(0x1F).join(field[3])}\x1e".encode("utf-8")
+        return (field[4] + "\x1e").encode()
+    return f"{field[1]}{field[2]}{chr(0x1F).join(field[3])}\x1e".encode()
 
 
 def _pymarc_field(field: LightField) -> Field:
@@ -786,15 +831,15 @@ def _pymarc_field(field: LightField) -> Field:
                  subfields=[Subfield(part[0], part[1:]) for part in field[3] if part])
 
 
-def _leader(record: dict) -> str:
+def _leader(record: dict[str, Any]) -> str:
     kind = record.get("type")
     rtype = "m" if kind == "digital" else "a"
     level = "s" if kind == "periodical" else "m"
     return f"00000n{rtype}{level} a2200000 i 4500"
 
 
-def bibliographic_fields(record: dict) -> list[LightField]:
-    fields: list[LightField] = []
+def bibliographic_fields(record: dict[str, Any]) -> list[LightField]:
+    fields: list[LightField | None] = []
     prov = record.get("provenance") or {}
     fields.append(_control("001", str(prov.get("control_number") or record["id"])))
     created = (record.get("created") or "").replace("-", "")[2:8] or "000000"
@@ -864,9 +909,9 @@ def bibliographic_fields(record: dict) -> list[LightField]:
     return [f for f in fields if f is not None]
 
 
-def item_field(record: dict, item: dict) -> LightField:
+def item_field(record: dict[str, Any], item: dict[str, Any]) -> LightField:
     status = item.get("status")
-    return _field(
+    return cast(LightField, _field(   # never None: the barcode is always there
         "952", "  ",
         ("0", "1" if status == "withdrawn" else None),
         ("1", "1" if status == "lost" else None),
@@ -886,10 +931,10 @@ def item_field(record: dict, item: dict) -> LightField:
         ("x", item.get("note")),
         ("y", record.get("type")),
         ("z", item.get("condition")),
-    )
+    ))
 
 
-def _grouped(record: dict) -> list[list[tuple[LightField, bytes]]]:
+def _grouped(record: dict[str, Any]) -> list[list[tuple[LightField, bytes]]]:
     """The record's fields with their bytes, one list per MARC record to write: the
     bibliographic fields in each, the 952 copies spread so that none passes 99,999 bytes.
 
@@ -917,7 +962,7 @@ def _grouped(record: dict) -> list[list[tuple[LightField, bytes]]]:
     return [bib + group for group in groups]
 
 
-def record_to_marc(record: dict) -> list[Record]:
+def record_to_marc(record: dict[str, Any]) -> list[Record]:
     """One record → one pymarc record, or several when its copies would pass 99,999 bytes
     (each carries the bibliographic fields and a share of the 952 copies).
 
@@ -925,12 +970,12 @@ def record_to_marc(record: dict) -> list[Record]:
     out = []
     for group in _grouped(record):
         rec = Record(leader=_leader(record), force_utf8=True)
-        rec.add_field(*(_pymarc_field(field) for field, _ in group))
+        rec.add_field(*(_pymarc_field(field) for field, _ in group))  # type: ignore[no-untyped-call]  # pymarc: unannotated
         out.append(rec)
     return out
 
 
-def record_to_iso2709(record: dict) -> list[bytes]:
+def record_to_iso2709(record: dict[str, Any]) -> list[bytes]:
     """``[as_iso2709(r) for r in record_to_marc(record)]`` — the same bytes — with each field
     encoded once and no pymarc objects (what ``libsync export marc`` writes)."""
     leader = _leader(record)
@@ -954,4 +999,5 @@ def as_iso2709(rec: Record) -> bytes:
 
 
 def as_marcxml(rec: Record) -> bytes:
-    return pymarc.record_to_xml(rec, namespace=False)
+    xml: bytes = pymarc.record_to_xml(rec, namespace=False)  # type: ignore[no-untyped-call]  # pymarc: unannotated
+    return xml
