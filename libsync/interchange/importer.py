@@ -22,15 +22,22 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.interchange.model import ReadResult
-from libsync.model.enums import ACCESS_LEVELS, AUTHORLESS_TYPES, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS, SHARED_LEVELS
+from libsync.interchange.model import Message, ReadResult
+from libsync.model.enums import (
+    ACCESS_LEVELS,
+    AUTHORLESS_TYPES,
+    RECORD_TYPES,
+    SHARE_DEFAULT,
+    SHARE_LEVELS,
+    SHARED_LEVELS,
+)
 from libsync.repository import Repository
 from libsync.store import write as store_write
-from libsync.text import fold, identity_key, nfc
-from libsync.text import legacy, xmlchars
+from libsync.text import fold, identity_key, legacy, nfc, xmlchars
 from libsync.text.identifiers import isbn13
 
 ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
@@ -40,6 +47,10 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # fields the source does not own: kept from the existing record on update
 _KEEP = ("id", "library", "share", "access", "created", "updated", "provenance", "items")
 _VOLATILE_PROVENANCE = ("imported", "file", "by", "source")
+
+Record = dict[str, Any]                    # a record's data, as read or as it will be written
+TitleKey = tuple[str, str, Any, str]       # title, first author, year, volume (``title_key``)
+IsbnKey = tuple[str, str]                  # ISBN-13, volume (``isbn_key``)
 
 
 @dataclass
@@ -57,13 +68,13 @@ class Options:
 @dataclass
 class Outcome:
     position: int
-    where: tuple[str, dict]   # message key + params saying where the record is in the source file
+    where: Message   # message key + params saying where the record is in the source file
     action: str
     title: str | None = None
     record_id: str | None = None
     relpath: str | None = None
-    reasons: list[tuple[str, dict]] = field(default_factory=list)
-    warnings: list[tuple[str, dict]] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     items: int = 0
     changes: list[str] = field(default_factory=list)   # fields an update changes (what the dry run shows)
 
@@ -73,7 +84,7 @@ class Outcome:
         a 10,000-record dry run shows only the rejected ones)."""
         return t(self.where[0], **self.where[1])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "position": self.position, "location": self.location, "action": self.action,
             "title": self.title, "id": self.record_id, "file": self.relpath, "copies": self.items,
@@ -90,8 +101,8 @@ class Plan:
     kind: str
     encodings: dict[str, int]
     outcomes: list[Outcome]
-    writes: dict[str, dict]
-    notes: list[tuple[str, dict]]
+    writes: dict[str, Record]
+    notes: list[Message]
     blank_lines: int = 0
     strict: bool = False
 
@@ -125,7 +136,7 @@ class Plan:
         return ", ".join(f"{t('interchange.encoding.' + enc)} ({n})" if len(self.encodings) > 1 or self.kind in ("marc",)
                          else t("interchange.encoding." + enc) for enc, n in sorted(self.encodings.items()))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "library": self.library, "source": self.source, "kind": self.kind,
             "encodings": self.encodings, "total": self.total, "counts": self.counts,
@@ -137,7 +148,7 @@ class Plan:
 
 # --- validation: the one call to switch ------------------------------------------------------
 
-def check_record(repo: Repository, relpath: str, record: dict) -> list[tuple[str, dict]]:
+def check_record(repo: Repository, relpath: str, record: Record) -> list[Message]:
     """Problems (as message key + params) of ``record`` if written at ``relpath``.
 
     The repository's own validator decides: its compiled schema and its record rules run on
@@ -153,7 +164,7 @@ def check_record(repo: Repository, relpath: str, record: dict) -> list[tuple[str
         record_rules(relpath, record, found)
         if not any(item[4] == "error" for item in found.items):
             return []
-    problems, _ = check_bytes("record", relpath, repo.render("record", record).encode("utf-8"))
+    problems, _ = check_bytes("record", relpath, repo.render("record", record).encode())
     return [("interchange.invalid", {"field": p.pointer or "/", "reason": p.message})
             for p in problems if p.severity == "error"]
 
@@ -166,7 +177,7 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9-]", "", out) or "bieu-ghi"
 
 
-def new_id(record: dict, taken: set[str]) -> str:
+def new_id(record: Record, taken: set[str]) -> str:
     wanted = record.get("id")
     if isinstance(wanted, str) and _SAFE_ID.match(wanted) and wanted.lower() not in taken:
         return wanted
@@ -190,7 +201,7 @@ def _fold(text: str | None) -> str:
     return fold(text)
 
 
-def title_key(record: dict) -> tuple:
+def title_key(record: Record) -> TitleKey:
     """Title + first author + year + volume. Title and author by their identity key
     (``libsync.text.identity_key``): case, NFC/NFD, i/y, tone placement and punctuation do not
     matter, tones and đ do — "Cá" is not "Ca", "Đá" is not "Da" (issue #14)."""
@@ -199,12 +210,12 @@ def title_key(record: dict) -> tuple:
             record.get("year") or 0, _fold(record.get("volume")))
 
 
-def isbn_key(record: dict) -> tuple | None:
+def isbn_key(record: Record) -> IsbnKey | None:
     code = isbn13(record["isbn"]) if record.get("isbn") else None
     return (code, _fold(record.get("volume"))) if code else None
 
 
-def copy_data(value):
+def copy_data(value: Any) -> Any:
     """A deep copy of YAML/JSON-shaped data (dicts, lists, scalars): ``copy.deepcopy`` without
     its memo bookkeeping, which cost more than the rest of planning together."""
     if isinstance(value, dict):
@@ -220,10 +231,10 @@ class _Index:
     def __init__(self) -> None:
         self.barcode: dict[str, str] = {}
         self.control: dict[str, str] = {}
-        self.isbn: dict[tuple, str] = {}
-        self.key: dict[tuple, str] = {}
+        self.isbn: dict[IsbnKey, str] = {}
+        self.key: dict[TitleKey, str] = {}
 
-    def add(self, rid: str, record: dict) -> None:
+    def add(self, rid: str, record: Record) -> None:
         for item in record.get("items") or []:
             if isinstance(item, dict) and item.get("barcode"):
                 self.barcode.setdefault(item["barcode"], rid)
@@ -236,7 +247,7 @@ class _Index:
         if record.get("title"):
             self.key.setdefault(title_key(record), rid)
 
-    def match(self, record: dict) -> tuple[str | None, str | None]:
+    def match(self, record: Record) -> tuple[str | None, str | None]:
         for item in record.get("items") or []:
             rid = self.barcode.get(item.get("barcode"))
             if rid:
@@ -256,7 +267,7 @@ class _Index:
 
 # --- planning --------------------------------------------------------------------------------
 
-def _own_copy(record: dict) -> dict:
+def _own_copy(record: Record) -> Record:
     """A copy of an incoming record that planning may change: the record itself, its provenance
     and its copies are new; the rest (lists of authors, subjects …) is shared, as nothing
     here changes it in place (``_merge`` copies the record it merges into)."""
@@ -268,7 +279,7 @@ def _own_copy(record: dict) -> dict:
     return out
 
 
-def _repair_text(value, path: tuple, warnings: list):
+def _repair_text(value: Any, path: tuple[str | int, ...], warnings: list[Message]) -> Any:
     """``value`` with, in every string, the characters XML/XLSX cannot carry removed and
     mojibake (UTF-8 read as Windows-1252: "Tiáº¿ng Viá»‡t") repaired — a warning naming the
     field for each. Returns ``value`` itself when nothing had to change."""
@@ -286,7 +297,7 @@ def _repair_text(value, path: tuple, warnings: list):
                 text = fixed
         return text
     if isinstance(value, dict):
-        out = None
+        out: dict[Any, Any] | None = None
         for key, item in value.items():
             new = _repair_text(item, path + (key,), warnings)
             if new is not item:
@@ -295,27 +306,27 @@ def _repair_text(value, path: tuple, warnings: list):
                 out[key] = new
         return value if out is None else out
     if isinstance(value, list):
-        out = None
+        copied: list[Any] | None = None
         for i, item in enumerate(value):
             new = _repair_text(item, path + (i,), warnings)
             if new is not item:
-                if out is None:
-                    out = list(value)
-                out[i] = new
-        return value if out is None else out
+                if copied is None:
+                    copied = list(value)
+                copied[i] = new
+        return value if copied is None else copied
     return value
 
 
-def _field_name(path: tuple) -> str:
+def _field_name(path: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in path) or "/"
 
 
-def _complete(record: dict, options: Options, source: str, network_codes: set[str]) -> list:
+def _complete(record: Record, options: Options, source: str, network_codes: set[str]) -> list[Message]:
     """Fill in what the source cannot say; returns warnings.
 
     Defaults for the record's own fields (``--type``, ``--share``, ``--access``) are not
     set here: they apply to a record the import creates, never to one it updates."""
-    warnings: list = []
+    warnings: list[Message] = []
     record["library"] = options.library
     prov = record.setdefault("provenance", {})
     prov["file"] = os.path.basename(source)
@@ -331,7 +342,7 @@ def _complete(record: dict, options: Options, source: str, network_codes: set[st
     return warnings
 
 
-def _merge(existing: dict, incoming: dict, today: str, kept: list | None = None) -> dict:
+def _merge(existing: Record, incoming: Record, today: str, kept: list[tuple[str, list[Any]]] | None = None) -> Record:
     """``existing`` updated with what ``incoming`` really carries.
 
     A field the source does not carry is left alone. A list is never shortened: when the
@@ -340,7 +351,7 @@ def _merge(existing: dict, incoming: dict, today: str, kept: list | None = None)
     and ``(field, [entries kept])`` is appended to ``kept`` so the report can say so. A
     source list that holds every entry of the record replaces it (its order wins). A
     mapping (classification, curriculum, digital) is updated key by key."""
-    merged = copy_data(existing)
+    merged: Record = copy_data(existing)
     for key, value in incoming.items():
         if key in _KEEP:
             continue
@@ -367,26 +378,26 @@ def _merge(existing: dict, incoming: dict, today: str, kept: list | None = None)
     items = [dict(i) for i in merged.get("items") or []]
     by_barcode = {i.get("barcode"): i for i in items}
     for item in incoming.get("items") or []:
-        mine = by_barcode.get(item["barcode"])
-        if mine is None:
+        have = by_barcode.get(item["barcode"])
+        if have is None:
             new = dict(item)
             new.setdefault("status", "available")
             items.append(new)
             by_barcode[item["barcode"]] = new
         else:
-            mine.update(item)
+            have.update(item)
     if items:
         merged["items"] = items
     return merged
 
 
-def _changed_fields(before: dict, after: dict) -> list[str]:
+def _changed_fields(before: Record, after: Record) -> list[str]:
     """The record fields an update changes, in the record's order (bookkeeping left out)."""
     skip = ("updated", "provenance")
     return [k for k in dict.fromkeys([*before, *after]) if k not in skip and before.get(k) != after.get(k)]
 
 
-def _entry_key(entry):
+def _entry_key(entry: object) -> str:
     """What makes two list entries the same entry: a person (contributor) by name, a copy by
     barcode, text by its NFC case-folded form."""
     if isinstance(entry, dict):
@@ -394,13 +405,13 @@ def _entry_key(entry):
     return nfc(str(entry)).casefold() if isinstance(entry, str) else repr(entry)
 
 
-def _entry_text(entry) -> str:
+def _entry_text(entry: object) -> str:
     if isinstance(entry, dict):
         return str(entry.get("name") or entry.get("barcode") or entry)
     return str(entry)
 
 
-def _comparable(record: dict) -> dict:
+def _comparable(record: Record) -> Record:
     out = {k: v for k, v in record.items() if k != "updated"}
     if "provenance" in out:
         out["provenance"] = {k: v for k, v in out["provenance"].items() if k not in _VOLATILE_PROVENANCE}
@@ -409,7 +420,7 @@ def _comparable(record: dict) -> dict:
     return out
 
 
-def _art28_ready(record: dict) -> bool:
+def _art28_ready(record: Record) -> bool:
     """Whether a shared record carries what Decree 93/2020 Art. 28 asks of a shared catalogue."""
     has_authors = bool(record.get("authors")) or (record.get("type") in AUTHORLESS_TYPES
                                                    and record.get("publisher"))
@@ -436,7 +447,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         raise LibsyncError("cli.bad_format", fmt=options.on_match, choices="|".join(ON_MATCH))
     codes = set(network.libraries)
 
-    existing: dict[str, dict] = {}
+    existing: dict[str, Record] = {}
     paths: dict[str, str] = {}
     for relpath, data in library_records(repo, options.library):
         rid = str(data.get("id") or Path(relpath).stem)
@@ -446,7 +457,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     for rid, data in existing.items():
         index.add(rid, data)
     taken = {rid.lower() for rid in existing}
-    planned: dict[str, dict] = {}        # id → record as it will be written
+    planned: dict[str, Record] = {}      # id → record as it will be written
     planned_from: dict[str, int] = {}    # id → position that created/updated it
     created_here: set[str] = set()
     outcomes: list[Outcome] = []
@@ -457,7 +468,8 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if incoming.error:
             outcome.reasons.append(incoming.error)
             continue
-        record = _repair_text(_own_copy(incoming.record), (), outcome.warnings)
+        # a record the reader could read (no error) has its data
+        record: Record = _repair_text(_own_copy(cast(Record, incoming.record)), (), outcome.warnings)
         outcome.title = record.get("title")
         if not record.get("title"):
             outcome.reasons.append(("interchange.reject.no_title", {}))
@@ -472,10 +484,10 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             continue
 
         target, how = index.match(record)
-        if how == "barcode":
-            owner = planned.get(target) or existing[target]
-            same_isbn = isbn_key(owner) is not None and isbn_key(owner) == isbn_key(record)
-            if not same_isbn and identity_key(owner.get("title")) != identity_key(record.get("title")):
+        if how == "barcode" and target is not None:   # a match always names the record
+            holder = planned.get(target) or existing[target]
+            same_isbn = isbn_key(holder) is not None and isbn_key(holder) == isbn_key(record)
+            if not same_isbn and identity_key(holder.get("title")) != identity_key(record.get("title")):
                 # the copy's number is already used by a different title: a clash, not a match
                 barcode = next(b for b in barcodes if index.barcode.get(b) == target)
                 key = "interchange.reject.barcode_in_file" if target in created_here else "interchange.reject.barcode_taken"
@@ -486,7 +498,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         if target and options.on_match == "skip" and target not in created_here:
             outcome.action, outcome.record_id = "skipped", target
             outcome.relpath = paths.get(target) or repo.record_relpath(options.library, target)
-            outcome.reasons.append(("interchange.match." + how, {"id": target}))
+            outcome.reasons.append((f"interchange.match.{how}", {"id": target}))
             continue
 
         # every barcode must be free, or already belong to the matched record
@@ -500,19 +512,19 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
 
         if target:
             base = planned.get(target) or existing[target]
-            kept: list = []
+            kept: list[tuple[str, list[Any]]] = []
             merged = _merge(base, record, options.today, kept)
             if _comparable(merged) == _comparable(base):
                 outcome.action = "unchanged"
                 outcome.record_id = target
                 outcome.relpath = paths.get(target) or repo.record_relpath(options.library, target)
-                outcome.reasons.append(("interchange.match." + how, {"id": target}))
+                outcome.reasons.append((f"interchange.match.{how}", {"id": target}))
                 continue
             merged["updated"] = options.today
             rid = target
             new_record = merged
             action = "merged" if target in created_here else "updated"
-            outcome.reasons.append(("interchange.match." + how, {"id": target}))
+            outcome.reasons.append((f"interchange.match.{how}", {"id": target}))
             outcome.changes = _changed_fields(base, merged)
             for key, entries in kept:
                 outcome.warnings.append(("interchange.warn.list_kept", {
@@ -530,10 +542,9 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
                 item.setdefault("status", "available")
             action = "created"
 
-        if new_record.get("share") in SHARED_LEVELS and not _art28_ready(new_record):
-            if action == "created":
-                outcome.warnings.append(("interchange.warn.kept_internal", {"share": new_record["share"]}))
-                new_record["share"] = SHARE_DEFAULT
+        if new_record.get("share") in SHARED_LEVELS and not _art28_ready(new_record) and action == "created":
+            outcome.warnings.append(("interchange.warn.kept_internal", {"share": new_record["share"]}))
+            new_record["share"] = SHARE_DEFAULT
 
         relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
         errors = check_record(repo, relpath, new_record)
@@ -573,14 +584,14 @@ def apply_plan(repo: Repository, plan: Plan, commit: bool = False) -> str | None
                              checked=set(relpaths))
 
 
-def _render_chunk(records: list[dict]) -> list[str]:
+def _render_chunk(records: list[Record]) -> list[str]:
     from libsync import schemas, yamlio
 
     schema = schemas.load_schema("record")
     return [yamlio.dump(r, schema) for r in records]
 
 
-def render_all(repo: Repository, records: list[dict]) -> list[str]:
+def render_all(repo: Repository, records: list[Record]) -> list[str]:
     """Canonical YAML of every record (``Repository.render``), on both cores for big imports."""
     workers = min(2, os.cpu_count() or 1)
     if len(records) < 2000 or workers < 2:
@@ -594,7 +605,7 @@ def render_all(repo: Repository, records: list[dict]) -> list[str]:
 
 
 def import_file(repo: Repository, path: str, kind: str, options: Options, encoding: str | None = None,
-                mapping: dict | None = None) -> Plan:
+                mapping: dict[str, str] | None = None) -> Plan:
     """Read ``path`` (kind marc | table) and plan its import."""
     from libsync.interchange import marc, tables
 
