@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 from pathlib import Path
+from typing import Any
 
 from libsync.errors import LibsyncError
 
@@ -12,18 +14,19 @@ HOST = "127.0.0.1"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    # an instance attribute of the base class (so not a ClassVar), read, never changed, per request
+    extensions_map: dict[str, str] = {  # noqa: RUF012
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript; charset=utf-8",
         ".html": "text/html; charset=utf-8",
         ".css": "text/css; charset=utf-8",
     }
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet; the CLI says where to look
+    def log_message(self, format: str, *args: Any) -> None:   # quiet; the CLI says where to look
         pass
 
 
-def make_server(directory, port: int = 8000) -> http.server.ThreadingHTTPServer:
+def make_server(directory: str | os.PathLike[str], port: int = 8000) -> http.server.ThreadingHTTPServer:
     """A server for ``directory`` on 127.0.0.1:``port`` (0 = any free port); not started yet."""
     root = Path(directory).expanduser().resolve()
     if not (root / "index.html").is_file():
@@ -39,4 +42,4 @@ def make_server(directory, port: int = 8000) -> http.server.ThreadingHTTPServer:
 
 def url_of(server: http.server.HTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    return f"http://{host!s}:{port}/"
