@@ -72,3 +72,10 @@ class Problem:
     @classmethod
     def from_state(cls, state: list[Any]) -> Problem:
         return cls(*state)
+
+
+def valid_state(state: Any) -> bool:
+    """Is ``state`` what ``Problem.to_state`` writes? (A cached one may have been tampered with.)"""
+    return (isinstance(state, list) and len(state) == 8 and isinstance(state[0], str) and isinstance(state[3], str)
+            and isinstance(state[4], str) and isinstance(state[5], dict) and isinstance(state[6], str)
+            and all(v is None or isinstance(v, int) for v in state[1:3]))

@@ -12,7 +12,6 @@ import git
 
 from libsync.validation import validate
 from libsync.validation import report as reports
-from libsync.validation.cache import Cache
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -177,13 +176,13 @@ def test_cross_file_errors_are_not_hidden_by_the_cache(example_repo):
 
 
 def test_a_changed_schema_or_code_drops_the_cache(example_repo, monkeypatch):
-    validate(example_repo)
-    assert Cache.open(example_repo.resolve()).files
-    from libsync.validation import cache as cache_module
+    assert validate(example_repo).parsed > 0
+    assert validate(example_repo).parsed == 0          # everything from the cache
+    from libsync.validation import gate
 
-    monkeypatch.setattr(cache_module, "_code_fingerprint", lambda: "another-schema")
-    assert not Cache.open(example_repo.resolve()).files
-    assert validate(example_repo).reused == 0
+    monkeypatch.setattr(gate, "_fingerprint", "another-schema")   # another libsync, or another schema
+    again = validate(example_repo)
+    assert again.reused == 0 and again.parsed > 0
 
 
 def test_no_cache_bypasses_and_writes_nothing(example_repo, tmp_path, monkeypatch):
@@ -192,7 +191,7 @@ def test_no_cache_bypasses_and_writes_nothing(example_repo, tmp_path, monkeypatc
     result = validate(example_repo, use_cache=False)
     assert result.ok and not cache_dir.exists()
     validate(example_repo)
-    assert any(cache_dir.rglob("validate-index.json"))
+    assert any(cache_dir.rglob("exam-*.sqlite")) and any(cache_dir.rglob("validate-result-*.json"))
     # the repository itself never gets a cache file
     assert not list(example_repo.rglob("validate-*.json"))
 
@@ -206,17 +205,14 @@ def test_paths_argument_narrows_the_check(example_repo, cli):
     assert outside.exit_code == 2
 
 
-def test_parallel_and_serial_agree(example_repo):
+def test_parallel_and_serial_agree(example_repo, monkeypatch):
     shutil.copytree(PROJECT / "tests/data/broken/duplicate-barcode/records/XS", example_repo / "records/XS", dirs_exist_ok=True)
     serial = validate(example_repo, use_cache=False, workers=1)
-    from libsync.validation import engine
+    from libsync.store import read
 
-    old = engine.PARALLEL_THRESHOLD
-    engine.PARALLEL_THRESHOLD = 1
-    try:
-        parallel = validate(example_repo, use_cache=False, workers=2)
-    finally:
-        engine.PARALLEL_THRESHOLD = old
+    monkeypatch.setattr(read, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(read, "CHUNK", 5)
+    parallel = validate(example_repo, use_cache=False, workers=2)
     assert [p.to_dict() for p in serial.problems] == [p.to_dict() for p in parallel.problems]
     assert serial.errors
 

@@ -75,6 +75,11 @@ class Listing:
     symlinks: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)     # listed, but could not be read
     via_git: bool = False
+    # Git only: every other file in the data folders (for the misplaced-file rule); None when
+    # the folders were walked (the rule then walks them itself)
+    others: list[str] | None = None
+    # Git only: a key of the whole listing (Git's index and status, the changed files' ids)
+    key: str = ""
 
     def files(self, kinds: tuple[str, ...] | None = None, prefix: str = "") -> list[str]:
         """Relative paths of the data files of ``kinds`` (all when None) under ``prefix``."""
@@ -111,8 +116,11 @@ def _git_both(root: Path, *commands: tuple[str, ...]) -> list[bytes] | None:
     return outputs
 
 
-_STATUS = ("status", "--porcelain=v2", "-z", "--untracked-files=all", "--ignored=matching", "--no-renames", "--",
-           *_PATHSPEC)
+# What differs from the index: tracked files changed or deleted in the work tree, and every file
+# Git does not track (ignored ones included: a data file is data, whatever .gitignore says).
+# Two ``ls-files`` run side by side cost less than one ``status``, which also compares HEAD.
+_CHANGED = ("ls-files", "-m", "-z", "--", *_PATHSPEC)
+_UNTRACKED = ("ls-files", "-o", "-z", "--", *_PATHSPEC)
 _STAGED = ("ls-files", "-s", "-z", "--", *_PATHSPEC)
 LISTING_CACHE = "store-listing-v1.json"
 
@@ -157,19 +165,20 @@ def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
 
     When neither the index nor the status changed since the last listing, that listing is
     reused (files Git reports as changed are still re-checked by their stat)."""
-    found = _git_both(root, _STATUS)
+    found = _git_both(root, _CHANGED, _UNTRACKED)
     if found is None:
         return None
-    status = found[0]
-    key = _state_key(root, status) if use_cache else None
+    changed, untracked = found
+    key = _state_key(root, changed + b"\0\0" + untracked) if use_cache else None
     cache_file = repo_cache_dir(root) / LISTING_CACHE
     if key is not None:
         stored = load_json(cache_file)
         if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("ids"), dict) \
                 and isinstance(stored.get("symlinks"), list) and isinstance(stored.get("hashed"), list):
-            listing = Listing(root, stored["ids"], stored["symlinks"], via_git=True)
+            listing = Listing(root, stored["ids"], stored["symlinks"], via_git=True, others=stored.get("others") or [])
             if stored["hashed"]:
-                _hash_files(listing, stored["hashed"])   # changed files: their stat decides again
+                _hash_files(listing, stored["hashed"], use_cache)   # changed files: their stat decides again
+            listing.key = _with_hashed(key, listing, stored["hashed"])
             return listing
     found = _git_both(root, _STAGED)
     if found is None:
@@ -191,22 +200,17 @@ def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
         elif stage != b"0":
             known[rel] = ""   # in a merge conflict: read what is on disk
     hash_here: set[str] = set()
-    parts = status.split(b"\0")
-    for part in parts:
-        if not part:
-            continue
-        tag = part[:1]
-        if tag in (b"?", b"!"):
-            hash_here.add(part[2:].decode("utf-8", "surrogateescape"))
-        elif tag in (b"1", b"u"):
-            fields = part.split(b" ", 8 if tag == b"1" else 10)
-            rel = fields[-1].decode("utf-8", "surrogateescape")
-            work = fields[1][1:2]
-            if work == b"D":
+    for part in untracked.split(b"\0"):
+        if part:
+            hash_here.add(part.decode("utf-8", "surrogateescape"))
+    for part in changed.split(b"\0"):
+        if part:
+            rel = part.decode("utf-8", "surrogateescape")
+            if os.path.lexists(root / rel):
+                hash_here.add(rel)
+            else:                       # deleted in the work tree
                 known.pop(rel, None)
                 links.discard(rel)
-            elif work != b"." or tag == b"u":
-                hash_here.add(rel)
     for rel in hash_here:
         known.pop(rel, None)
         links.discard(rel)
@@ -218,23 +222,37 @@ def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
     # a tracked file inside a folder that is now a symlink: Git reports the folder, not the file
     todo = [rel for rel, oid in known.items() if not oid and is_data_path(rel)]
     listing.ids = {rel: oid for rel, oid in sorted(known.items()) if is_data_path(rel)}
+    listing.others = sorted(rel for rel in known if rel not in listing.ids and not rel.endswith("/")
+                            and _under_layout(rel, hidden=True))
     if todo:
-        _hash_files(listing, todo)
+        _hash_files(listing, todo, use_cache)
     if key is not None:
+        listing.key = _with_hashed(key, listing, todo)
         dump_json(cache_file, {"key": key, "ids": {r: ("" if r in todo else o) for r, o in listing.ids.items()},
-                               "symlinks": listing.symlinks, "hashed": todo})
+                               "symlinks": listing.symlinks, "hashed": todo, "others": listing.others})
     return listing
 
 
-def _under_layout(relpath: str) -> bool:
+def _with_hashed(key: str, listing: Listing, hashed: list[str]) -> str:
+    """The state key completed with the ids of the files Git reported as changed."""
+    if not hashed:
+        return key
+    h = hashlib.blake2b(key.encode(), digest_size=16)
+    for rel in hashed:
+        h.update(f"{rel}\0{listing.ids.get(rel, '')}\n".encode())
+    return h.hexdigest()
+
+
+def _under_layout(relpath: str, hidden: bool = False) -> bool:
+    """In a data folder (or the network file); with ``hidden``, hidden names count too."""
     top = relpath.split("/", 1)[0]
-    return (top in DATA_DIRS or relpath in (NETWORK_FILE, "network.yml")) and not any(
-        p.startswith(".") for p in relpath.split("/"))
+    return (top in DATA_DIRS or relpath in (NETWORK_FILE, "network.yml")) and (
+        hidden or not any(p.startswith(".") for p in relpath.split("/")))
 
 
-def _hash_files(listing: Listing, relpaths: list[str]) -> None:
+def _hash_files(listing: Listing, relpaths: list[str], use_cache: bool = True) -> None:
     """Fill in the ids of ``relpaths`` from the stat index (reading only what changed)."""
-    cache = FileCache(listing.root, STAT_INDEX, 1)
+    cache = FileCache(listing.root, STAT_INDEX, 1, enabled=use_cache)
     found = cache.cached_map(relpaths, _blob_of, keep=frozenset())
     for rel in relpaths:
         oid = found.get(rel)
@@ -245,12 +263,12 @@ def _hash_files(listing: Listing, relpaths: list[str]) -> None:
             listing.ids[rel] = oid
 
 
-def _from_walk(root: Path) -> Listing:
+def _from_walk(root: Path, use_cache: bool = True) -> Listing:
     repo = Repository(root)
     files = repo.data_files()
     listing = Listing(root, symlinks=list(repo.symlinks))
     listing.ids = dict.fromkeys(files, "")
-    _hash_files(listing, files)
+    _hash_files(listing, files, use_cache)
     return listing
 
 
@@ -261,4 +279,4 @@ def list_files(root: str | os.PathLike[str], use_git: bool = True, use_cache: bo
         found = _from_git(root, use_cache)
         if found is not None:
             return found
-    return _from_walk(root)
+    return _from_walk(root, use_cache)

@@ -41,7 +41,7 @@ import orjson
 from libsync import parallel, schemas
 from libsync.cachedir import cache_root
 from libsync.errors import LibsyncError
-from libsync.problems import ERROR, Problem
+from libsync.problems import ERROR, Problem, valid_state
 from libsync.store.listing import Listing, blob_id, list_files
 
 PARALLEL_FROM = 400      # files to examine; below this one process is faster
@@ -133,6 +133,38 @@ def _examine_path(root: str, relpath: str) -> tuple[str, str, bytes | None, byte
 def _examine_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, bytes | None, bytes, bytes, bool]]:
     root, relpaths = args
     return [_examine_path(root, rel) for rel in relpaths]
+
+
+def _facts_ok(kind: str | None, facts: Any) -> bool:
+    """Facts of the shape the cross-file rules read (``libsync.validation.rules.CHECKERS``)."""
+    if facts is None:
+        return True
+    if kind == "record":
+        return (isinstance(facts, list) and len(facts) == 3 and isinstance(facts[2], list)
+                and all(isinstance(i, list) and len(i) == 4 and isinstance(i[0], str) and isinstance(i[3], int)
+                        for i in facts[2]))
+    if kind == "exchange":
+        return (isinstance(facts, dict) and isinstance(facts.get("copies"), list)
+                and all(isinstance(c, list) and len(c) == 4 and isinstance(c[2], int) for c in facts["copies"]))
+    if kind == "network":
+        return isinstance(facts, dict) and all(isinstance(facts.get(k), list) for k in ("libraries", "terms", "groups"))
+    return isinstance(facts, dict)
+
+
+def _decode(relpath: str, oid: str, values: dict[str, Any]) -> Exam | None:
+    """An ``Exam`` from a cache row, or None when the row is not what this code writes."""
+    try:
+        data = orjson.loads(values["data"]) if values.get("data") else None
+        problems = orjson.loads(values["problems"]) if "problems" in values else []
+        facts = orjson.loads(values["facts"]) if values.get("facts") else None
+    except (orjson.JSONDecodeError, TypeError):
+        return None
+    if not (data is None or isinstance(data, dict)) or not isinstance(problems, list) \
+            or not all(map(valid_state, problems)) or not _facts_ok(schemas.kind_of(relpath), facts):
+        return None
+    for state in problems:
+        state[0] = relpath
+    return Exam(relpath, oid, data, problems, facts)
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -282,7 +314,7 @@ class Store:
 
     @cached_property
     def listing(self) -> Listing:
-        return list_files(self.root)
+        return list_files(self.root, use_cache=self.use_cache)
 
     @cached_property
     def cache(self) -> ExamCache:
@@ -358,14 +390,10 @@ class Store:
                     yield extra[rel]
                     continue
                 row = rows.get(rel)
-                if row is None:   # the cache went away under us: examine it here
-                    yield self._examine_now(rel)
-                    continue
-                values = dict(zip(columns, row))
-                yield Exam(rel, ids.get(rel, ""),
-                           orjson.loads(values["data"]) if values.get("data") else None,
-                           orjson.loads(values["problems"]) if "problems" in values else [],
-                           orjson.loads(values["facts"]) if values.get("facts") else None)
+                exam = None if row is None else _decode(rel, ids.get(rel, ""), dict(zip(columns, row)))
+                if exam is None:   # not in the cache after all (gone, or tampered with): examine it here
+                    exam = self._examine_now(rel)
+                yield exam
 
     def _examine_now(self, relpath: str) -> Exam:
         rel, oid, data, problems, facts, _ = _examine_path(str(self.root), relpath)

@@ -8,22 +8,24 @@ that the reporters in ``report.py`` render. Nothing in the repository is ever wr
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from libsync import filecache, parallel, schemas, yamlio
+import orjson
+
+from libsync import schemas, yamlio
+from libsync.cachedir import repo_cache_dir
 from libsync.errors import LibsyncError
-from libsync.problems import ERROR, WARNING, Problem, msg
+from libsync.filecache import dump_json, load_json
+from libsync.problems import ERROR, WARNING, Problem, msg, valid_state
 from libsync.validation import crossfile
-from libsync.validation.cache import Cache, content_key
 from libsync.validation.fileresult import FileResult
 from libsync.validation.rules import CHECKERS, Found
-from libsync.validation.layout import misplaced
+from libsync.validation.layout import misplaced, misplaced_in
 from libsync.validation.schema_errors import explain, prune
 
-PARALLEL_THRESHOLD = 400
-CHUNK = 256
 
 
 @dataclass
@@ -150,41 +152,6 @@ def _check_loaded(kind: str, relpath: str, loaded, facts_only: bool, rules: bool
     return problems, facts
 
 
-def check_file(root: str, relpath: str, facts_only: bool = False) -> FileResult:
-    kind = schemas.kind_of(relpath)
-    path = root + "/" + relpath
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        problem = Problem(relpath, None, None, "unreadable", "file.unreadable", {"path": relpath, "reason": exc.strerror or str(exc)})
-        return FileResult(relpath, kind, "", [problem.to_state()], None)
-    digest = filecache.digest(data)
-    problems, facts = check_bytes(kind, relpath, data, facts_only)
-    return FileResult(relpath, kind, digest, [p.to_state() for p in problems], facts,
-                      filecache.stamp(st, digest), not facts_only)
-
-
-def _worker(args: tuple[str, list[tuple[str, bool]]]) -> list[FileResult]:
-    root, jobs = args
-    return [check_file(root, relpath, facts_only) for relpath, facts_only in jobs]
-
-
-def _run(root: Path, jobs: list[tuple[str, bool]], workers: int) -> list[FileResult]:
-    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [check_file(str(root), rel, facts_only) for rel, facts_only in jobs]
-    for kind in schemas.KINDS:            # compile once, before forking
-        if schemas.schema_path(kind).exists():
-            schemas.fast_validator(kind)
-    chunks = [(str(root), jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    with parallel.pool(workers) as pool:
-        results: list[FileResult] = []
-        for part in pool.imap_unordered(_worker, chunks):
-            results.extend(part)
-    return results
-
-
 def _selected(root: Path, all_files: list[str], paths: list[str] | None, changed: set[str] | None) -> set[str]:
     selected = set(all_files)
     if paths:
@@ -213,23 +180,54 @@ def _selected(root: Path, all_files: list[str], paths: list[str] | None, changed
     return selected
 
 
+RESULT_CACHE = "validate-result-v1.json"
+
+
 def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_since: str | None = None,
              use_cache: bool = True, workers: int | None = None) -> Result:
     """Validate the repository at ``root``; ``paths`` or ``changed_since`` narrow which files are
-    checked, while the cross-file rules always see the whole repository."""
-    from libsync.repository import DATA_DIRS, Repository
+    checked, while the cross-file rules always see the whole repository.
+
+    Every file is read through the store (``libsync.store.read``: examined once per content).
+    When nothing validate looks at has changed since the last run with the same arguments, that
+    run's report is given again without reading any file."""
+    from libsync.repository import DATA_DIRS
+    from libsync.store.read import Store
+    from libsync.store.write import pending as unfinished_writes
+    from libsync.validation.gate import fingerprint
 
     root = Path(root).resolve()
-    repo = Repository(root)
-    all_files = repo.data_files()
+    store = Store(root, use_cache, workers)
+    listing = store.listing
+    all_files = listing.files()
     changed = None
     if changed_since:
         from libsync.gitops import changed_since as git_changed
 
         changed = git_changed(root, changed_since)
     check_set = _selected(root, all_files, paths, changed)
+    # in a data folder, but not where the layout says (from Git's listing, else by a walk)
+    if listing.others is None:
+        wrong_place = dict(misplaced(root))
+    else:
+        wrong_place = dict(misplaced_in(listing.others + [r for r in all_files if not r.endswith(".yaml")]))
+    unfinished = unfinished_writes(root)    # a killed command's half-done change: files may be mixed
+    run_key = ""
+    cache_file = repo_cache_dir(root) / RESULT_CACHE
+    if use_cache:
+        # everything the report depends on; the listing's key stands for every file's content
+        h = hashlib.blake2b(digest_size=16)
+        for part in (fingerprint(), listing.key or listing.digest(), listing.symlinks, sorted(wrong_place.items()),
+                     unfinished, sorted(changed) if changed is not None else None,
+                     sorted(check_set) if paths or changed is not None else None):
+            h.update(orjson.dumps(part))
+        run_key = h.hexdigest()
+        stored = load_json(cache_file)
+        if isinstance(stored, dict) and stored.get("key") == run_key and isinstance(stored.get("problems"), list) \
+                and all(map(valid_state, stored["problems"])) and isinstance(stored.get("checked"), int):
+            return Result(files_checked=stored["checked"], problems=[Problem.from_state(s) for s in stored["problems"]],
+                          parsed=0, reused=len(all_files))
     known = set(all_files)
-    wrong_place = dict(misplaced(root))     # in a data folder, but not where the layout says
     misplaced_here = sorted(_selected(root, list(wrong_place), paths, changed) & set(wrong_place)) if wrong_place else []
     ungoverned = sorted(check_set - known - set(wrong_place))
     check_set -= set(ungoverned) | set(misplaced_here)
@@ -239,35 +237,11 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     whole_cross = changed is not None and not paths and any(
         rel == "network.yaml" or rel.split("/", 1)[0] in DATA_DIRS for rel in changed)
 
-    cache = Cache.open(root) if use_cache else Cache.disabled()
     results: dict[str, FileResult] = {}
-    jobs: list[tuple[str, bool]] = []
-    root_text = str(root)
-    for rel in all_files:
-        hit = cache.get(root_text, rel, need_problems=rel in check_set)
-        if hit is not None:
-            results[rel] = hit
-        else:
-            jobs.append((rel, rel not in check_set))
-    parsed = len(jobs)
-
-    def run(batch):
-        for result in _run(root, batch, workers or os.cpu_count() or 1):
-            results[result.relpath] = result
-            cache.put(result)
-
-    run(jobs)
-    results = {rel: results[rel] for rel in all_files}   # path order, so later steps need no sort
-    key = content_key(results)
-    cross_states = cache.cross_problems(key)
-    if cross_states is None:
-        missing = cache.fill_facts(results) if cache.enabled else []
-        if missing:                       # facts lost from the cache: read those files again
-            parsed += len(missing)
-            run([(rel, rel not in check_set) for rel in missing])
-        cross_states = [p.to_state() for p in crossfile.check(root, results)]
-        cache.set_cross(key, cross_states)
-    cache.save(set(all_files))
+    for exam in store.facts(all_files):   # path order, so later steps need no sort
+        kind = schemas.kind_of(exam.relpath) or ""
+        results[exam.relpath] = FileResult(exam.relpath, kind, exam.oid, exam.problems, exam.facts)
+    cross = crossfile.check(root, results)
 
     problems: list[Problem] = []
     for rel in sorted(check_set):
@@ -277,14 +251,14 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     for rel in misplaced_here:
         problems.append(Problem(rel, None, None, "misplaced-file", "validate.misplaced",
                                 {"path": rel, "expected": wrong_place[rel]}, ERROR))
-    problems.extend(p for p in map(Problem.from_state, cross_states) if whole_cross or p.file in check_set)
-    from libsync.store.write import pending as unfinished_writes
-
-    for rel in repo.symlinks:              # never followed: it could lead out of the repository
+    problems.extend(p for p in cross if whole_cross or p.file in check_set)
+    for rel in listing.symlinks:           # never followed: it could lead out of the repository
         problems.append(Problem(rel, None, None, "symlink", "file.symlink_refused", {"path": rel}, ERROR))
-    unfinished = unfinished_writes(root)   # a killed command's half-done change: files may be mixed
     if unfinished:
         problems.append(Problem(".", None, None, "unfinished-write", "recover.pending", {"count": unfinished}, ERROR))
     problems.sort(key=Problem.sort_key)
-    return Result(files_checked=len(check_set) + len(misplaced_here), problems=problems,
-                  parsed=parsed, reused=len(all_files) - parsed)
+    checked = len(check_set) + len(misplaced_here)
+    if run_key:
+        dump_json(cache_file, {"key": run_key, "checked": checked, "problems": [p.to_state() for p in problems]})
+    return Result(files_checked=checked, problems=problems, parsed=store.stats["examined"],
+                  reused=store.stats["cached"])

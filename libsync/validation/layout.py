@@ -82,3 +82,21 @@ def misplaced(root: str | os.PathLike[str]) -> list[tuple[str, str]]:
             walk(top)
     found.sort()
     return found
+
+
+def misplaced_in(relpaths: list[str]) -> list[tuple[str, str]]:
+    """``misplaced`` for files already listed (by Git: ``libsync.store.listing``), without a walk:
+    the same files are skipped as the walk skips."""
+    found: list[tuple[str, str]] = []
+    for rel in relpaths:
+        parts = rel.split("/")
+        if len(parts) < 2 or any(p.startswith(".") for p in parts[:-1]):
+            continue
+        name = parts[-1]
+        if name.startswith(".") and not name.lower().endswith((".yaml", ".yml")):
+            continue
+        expected = _expected(parts)
+        if expected is not None:
+            found.append((rel, expected))
+    found.sort()
+    return found
