@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -14,8 +15,11 @@ from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.output import check_output
 
+if TYPE_CHECKING:
+    from libsync.rotation.exchanges import Outcome
 
-def _report(outcome, fmt: str) -> None:
+
+def _report(outcome: Outcome, fmt: str) -> None:
     if fmt == "json":
         print_json(outcome.to_dict())
         return
@@ -54,12 +58,12 @@ def register(app: typer.Typer) -> None:
         receiver: str = typer.Option(..., "--to", help=t("help.exchange.to")),
         handover: str = typer.Option(..., "--handover", metavar="YYYY-MM-DD", help=t("help.exchange.handover")),
         return_due: str = typer.Option(..., "--return-due", metavar="YYYY-MM-DD", help=t("help.exchange.return_due")),
-        batch: Optional[str] = typer.Option(None, "--batch", help=t("help.exchange.batch")),
-        barcodes: Optional[List[str]] = typer.Option(None, "--barcode", help=t("help.exchange.barcode")),
-        exchange_id: Optional[str] = typer.Option(None, "--id", help=t("help.exchange.new_id")),
-        by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
-        date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
-        note: Optional[str] = typer.Option(None, "--note", help=t("help.exchange.note")),
+        batch: str | None = typer.Option(None, "--batch", help=t("help.exchange.batch")),
+        barcodes: list[str] | None = typer.Option(None, "--barcode", help=t("help.exchange.barcode")),
+        exchange_id: str | None = typer.Option(None, "--id", help=t("help.exchange.new_id")),
+        by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
+        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+        note: str | None = typer.Option(None, "--note", help=t("help.exchange.note")),
         push: bool = typer.Option(False, "--push", help=t("help.exchange.push")),
         remote: str = typer.Option("origin", "--remote", help=t("help.exchange.remote")),
         no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
@@ -75,14 +79,14 @@ def register(app: typer.Typer) -> None:
         )
         _report(outcome, fmt)
 
-    def step(action: str):
+    def step(action: str) -> Callable[..., None]:
         def command(
             ctx: typer.Context,
             exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
-            by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
-            date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
-            note: Optional[str] = typer.Option(None, "--note", help=t("help.exchange.note")),
-            scan: Optional[str] = typer.Option(None, "--scan", metavar="FILE", help=t("help.exchange.scan")),
+            by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
+            date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+            note: str | None = typer.Option(None, "--note", help=t("help.exchange.note")),
+            scan: str | None = typer.Option(None, "--scan", metavar="FILE", help=t("help.exchange.scan")),
             yes: bool = typer.Option(False, "--yes", "-y", help=t("help.opt.yes")),
             commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
             fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
@@ -117,10 +121,10 @@ def register(app: typer.Typer) -> None:
     @sub.command("list", help=t("help.exchange.list"))
     def list_cmd(
         ctx: typer.Context,
-        term: Optional[str] = typer.Option(None, "--term", help=t("help.exchange.term")),
-        library: Optional[str] = typer.Option(None, "--library", "-l", help=t("help.opt.library")),
-        status: Optional[str] = typer.Option(None, "--status", help=t("help.exchange.status")),
-        today: Optional[str] = typer.Option(None, "--today", metavar="YYYY-MM-DD", help=t("help.exchange.today")),
+        term: str | None = typer.Option(None, "--term", help=t("help.exchange.term")),
+        library: str | None = typer.Option(None, "--library", "-l", help=t("help.opt.library")),
+        status: str | None = typer.Option(None, "--status", help=t("help.exchange.status")),
+        today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help=t("help.exchange.today")),
         fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
     ) -> None:
         from libsync.rotation.exchanges import list_exchanges

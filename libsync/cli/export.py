@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
-from libsync.store.output import check_output, write_output
 from libsync.cli.common import check_format, print_json, repository
 from libsync.i18n import t
 from libsync.interchange import exporter
+from libsync.store.output import check_output, write_output
 
 REPORT_FORMATS = ("text", "json")
 
@@ -20,9 +18,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         fmt: str = typer.Argument(..., metavar="marc|marcxml|csv|xlsx|json", help=t("help.export.opt.format")),
         output: str = typer.Option(..., "--output", "-o", metavar="FILE", help=t("help.export.opt.output")),
-        library: Optional[str] = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.export.opt.library")),
-        audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="public|network|CODE",
-                                               help=t("help.export.opt.audience")),
+        library: str | None = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.export.opt.library")),
+        audience: str | None = typer.Option(None, "--audience", "-a", metavar="public|network|CODE",
+                                            help=t("help.export.opt.audience")),
         report: str = typer.Option("text", "--format", "-f", help=t("help.export.opt.report")),
     ) -> None:
         fmt = check_format(fmt, exporter.FORMATS)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from libsync.cli.common import check_format, print_json, repository
@@ -15,7 +13,7 @@ def register(app: typer.Typer) -> None:
     @app.command("fmt", help=t("help.fmt"))
     def fmt_cmd(
         ctx: typer.Context,
-        paths: Optional[List[str]] = typer.Argument(None, metavar="[PATH]...", help=t("help.fmt.paths")),
+        paths: list[str] | None = typer.Argument(None, metavar="[PATH]...", help=t("help.fmt.paths")),
         check: bool = typer.Option(False, "--check", help=t("help.fmt.check")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
     ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from typing import Optional
+from typing import Any
 
 import typer
 from tabulate import tabulate
@@ -18,7 +18,7 @@ from libsync.store import lock
 FORMATS = ("text", "json")
 
 
-def _outcome_note(outcome) -> str:
+def _outcome_note(outcome: importer.Outcome) -> str:
     parts = [t(k, **p) for k, p in outcome.reasons]
     if outcome.changes:
         parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
@@ -55,7 +55,7 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         typer.echo(t("interchange.report.committed", sha=sha[:10]))
 
 
-def run_import(ctx, kind: str, file: str, library: str, on_match: str, encoding: Optional[str], mapping: Optional[str],
+def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match: str, encoding: str | None, mapping: str | None,
                dry_run: bool, commit: bool, strict: bool, share: str, access: str, default_type: str, fmt: str) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
@@ -86,7 +86,7 @@ def run_import(ctx, kind: str, file: str, library: str, on_match: str, encoding:
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help=t("help.import"), no_args_is_help=True)
 
-    def options():
+    def options() -> dict[str, Any]:
         return dict(
             library=typer.Option(..., "--library", "-l", metavar="CODE", help=t("help.import.opt.library")),
             on_match=typer.Option("update", "--on-match", metavar="update|skip|new", help=t("help.import.opt.on_match")),
@@ -107,8 +107,8 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE", help=t("help.import.opt.file")),
         library: str = o["library"],
         on_match: str = o["on_match"],
-        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|marc-8",
-                                               help=t("help.import.opt.encoding_marc")),
+        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|marc-8",
+                                            help=t("help.import.opt.encoding_marc")),
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],
@@ -126,9 +126,9 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE", help=t("help.import.opt.file")),
         library: str = o["library"],
         on_match: str = o["on_match"],
-        mapping: Optional[str] = typer.Option(None, "--map", "-m", metavar="FILE.yaml", help=t("help.import.opt.map")),
-        encoding: Optional[str] = typer.Option(None, "--encoding", "-e", metavar="utf-8|cp1258|tcvn3|vni",
-                                               help=t("help.import.opt.encoding_table")),
+        mapping: str | None = typer.Option(None, "--map", "-m", metavar="FILE.yaml", help=t("help.import.opt.map")),
+        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|cp1258|tcvn3|vni",
+                                            help=t("help.import.opt.encoding_table")),
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],

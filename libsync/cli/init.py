@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -27,8 +26,8 @@ def register(app: typer.Typer) -> None:
         directory: Path = typer.Argument(..., metavar="DIR", help=t("help.init.dir")),
         name: str = typer.Option(None, "--name", help=t("help.init.name")),
         network_id: str = typer.Option("lien-thong-thu-vien", "--id", help=t("help.init.id")),
-        library: Optional[List[str]] = typer.Option(None, "--library", metavar="CODE=TÊN", help=t("help.init.library")),
-        lead: Optional[str] = typer.Option(None, "--lead", metavar="CODE", help=t("help.init.lead")),
+        library: list[str] | None = typer.Option(None, "--library", metavar="CODE=TÊN", help=t("help.init.library")),
+        lead: str | None = typer.Option(None, "--lead", metavar="CODE", help=t("help.init.lead")),
         pip_spec: str = typer.Option(LIBSYNC_PIP_SPEC, "--pip-spec", help=t("help.init.pip_spec")),
         no_commit: bool = typer.Option(False, "--no-commit", help=t("help.init.no_commit")),
     ) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import datetime as dt
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -14,7 +15,7 @@ from libsync.network import MAX_STAY_LIMIT, parse_date
 from libsync.store.output import check_output, write_output
 
 
-def parse_day(value: str | None, required: bool = False):
+def parse_day(value: str | None, required: bool = False) -> dt.date | None:
     if value is None:
         return None
     day = parse_date(value)
@@ -23,7 +24,7 @@ def parse_day(value: str | None, required: bool = False):
     return day
 
 
-def reason_text(entry: dict) -> str:
+def reason_text(entry: dict[str, Any]) -> str:
     params = {k: v for k, v in entry.items() if k not in ("reason",)}
     params.setdefault("ref", "—")
     params["ref"] = params["ref"] or "—"
@@ -35,14 +36,14 @@ def register(app: typer.Typer) -> None:
     def schedule_cmd(
         ctx: typer.Context,
         term: str = typer.Argument(..., metavar="TERM", help=t("help.schedule.term")),
-        group: Optional[str] = typer.Option(None, "--group", "-g", help=t("help.schedule.group")),
-        max_stay_days: Optional[int] = typer.Option(None, "--max-stay-days", callback=bounded(1, MAX_STAY_LIMIT), help=t("help.schedule.max_stay")),
-        earliest: Optional[str] = typer.Option(None, "--from", metavar="YYYY-MM-DD", help=t("help.schedule.from")),
+        group: str | None = typer.Option(None, "--group", "-g", help=t("help.schedule.group")),
+        max_stay_days: int | None = typer.Option(None, "--max-stay-days", callback=bounded(1, MAX_STAY_LIMIT), help=t("help.schedule.max_stay")),
+        earliest: str | None = typer.Option(None, "--from", metavar="YYYY-MM-DD", help=t("help.schedule.from")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
-        ics: Optional[str] = typer.Option(None, "--ics", metavar="FILE", help=t("help.schedule.ics")),
+        ics: str | None = typer.Option(None, "--ics", metavar="FILE", help=t("help.schedule.ics")),
         write: bool = typer.Option(False, "--write", help=t("help.schedule.write")),
         commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
-        by: Optional[str] = typer.Option(None, "--by", help=t("help.exchange.by")),
+        by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
     ) -> None:
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from libsync.cli.common import check_format, print_json, report_skipped, repository
@@ -21,7 +19,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         out: str = typer.Option(..., "--out", "-o", metavar="DIR", help=t("help.site.build.out")),
         audience: str = typer.Option("public", "--audience", "-a", metavar="public|network|CODE", help=t("help.site.build.audience")),
-        term: Optional[str] = typer.Option(None, "--term", metavar="TERM", help=t("help.site.build.term")),
+        term: str | None = typer.Option(None, "--term", metavar="TERM", help=t("help.site.build.term")),
         fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
     ) -> None:
         from libsync.site import build
