@@ -34,13 +34,15 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Container, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
 from libsync.model.enums import ACCESS_LEVELS, NAMED_AUDIENCES, RECORD_TYPES
-from libsync.network import Network, parse_date
+from libsync.network import Network, Term, parse_date
 from libsync.text import fold, identity_words, is_bare, nfc
 
 MARKER = ".libsync-site"
@@ -92,7 +94,8 @@ def check_audience(network: Network, audience: str) -> str:
     return code
 
 
-def choose_term(network: Network, exchanges: list[dict], term: str | None = None, today: dt.date | None = None):
+def choose_term(network: Network, exchanges: list[dict[str, Any]], term: str | None = None,
+                today: dt.date | None = None) -> Term | None:
     """The term to show: ``term`` if given; else the one holding today; else the latest with exchanges."""
     if term:
         return network.term(term)
@@ -112,15 +115,15 @@ def choose_term(network: Network, exchanges: list[dict], term: str | None = None
 
 
 def build_site(
-    union: dict,
+    union: dict[str, Any],
     network: Network,
-    exchanges: list[dict],
-    out_dir,
+    exchanges: list[dict[str, Any]],
+    out_dir: str | os.PathLike[str],
     term: str | None = None,
     audience: str | None = None,
     files_root: Path | None = None,
     today: dt.date | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Write the site for ``union`` into ``out_dir`` all at once (a folder swap); return a summary."""
     out = Path(out_dir).expanduser().resolve()
     audience = audience or union.get("audience", "public")
@@ -172,11 +175,11 @@ def _swap_in(tmp: Path, out: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # HTML helpers
 # --------------------------------------------------------------------------------------------
-def esc(value) -> str:
+def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def L(key: str, tag: str = "span", **params) -> str:
+def L(key: str, tag: str = "span", **params: Any) -> str:
     """A catalogue message as markup: Vietnamese text, re-translated in the browser on switch."""
     args = f" data-i18n-args=\"{esc(json.dumps(params, ensure_ascii=False))}\"" if params else ""
     return f'<{tag} data-i18n="{esc(key)}"{args}>{esc(t(key, "vi", **params))}</{tag}>'
@@ -189,7 +192,7 @@ def page_id(cluster_id: str) -> str:
     return "x-" + hashlib.sha1(str(cluster_id).encode("utf-8")).hexdigest()[:16]
 
 
-def _date(value) -> str:
+def _date(value: str | dt.date | None) -> str:
     day = parse_date(value)
     return day.strftime("%d/%m/%Y") if day else esc(value or "")
 
@@ -223,7 +226,7 @@ def _page(*, title: str, body: str, depth: int, active: str, site_title: str, sc
     )
 
 
-def _js_data(call: str, *args) -> str:
+def _js_data(call: str, *args: object) -> str:
     """``LSD.<call>(<json args>);`` — data as a script that works on file:// too."""
     body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
     # Defence in depth: no "</" or HTML comment openers in a script, even though it is not inline.
@@ -243,7 +246,8 @@ def _write(path: Path, text: str) -> int:
 # the site
 # --------------------------------------------------------------------------------------------
 class _Site:
-    def __init__(self, union: dict, network: Network, exchanges: list[dict], term, audience: str, files_root) -> None:
+    def __init__(self, union: dict[str, Any], network: Network, exchanges: list[dict[str, Any]], term: Term | None,
+                 audience: str, files_root: str | os.PathLike[str] | None) -> None:
         self.network = network
         self.audience = audience
         self.term = term
@@ -259,7 +263,7 @@ class _Site:
         # needs one or two display chunks rather than twenty.
         clusters.sort(key=lambda c: (fold(c.get("title")), str(c.get("id"))))
         self.clusters = clusters
-        self.by_member: dict[tuple[str, str], dict] = {}
+        self.by_member: dict[tuple[str | None, str | None], dict[str, Any]] = {}   # (library, record id)
         for cluster in clusters:
             for member in cluster.get("members") or []:
                 self.by_member[(member.get("library"), member.get("record"))] = cluster
@@ -270,7 +274,7 @@ class _Site:
         self.exchanges.sort(key=lambda e: (str(e.get("planned", {}).get("handover", "")), e.get("from", ""), e.get("to", ""), e.get("id", "")))
 
     # -- write everything ------------------------------------------------------------------------
-    def write(self, out: Path) -> dict:
+    def write(self, out: Path) -> dict[str, Any]:
         sizes = {"index": 0, "index_gzip": 0, "pages": 0}
         self._assets(out)
         docs, facets, words, meta = self._index()
@@ -302,7 +306,7 @@ class _Site:
         source = resources.files("libsync.site") / "assets"
         for name in ("site.css", "site.js", "search.js", "title.js"):
             _write(out / "assets" / name, (source / name).read_text(encoding="utf-8"))
-        messages = {"vi": {}, "en": {}}
+        messages: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
         for key, (vi, en) in CATALOGUE.items():
             if key.startswith("site.ui.") or key.startswith("site.type.") or key.startswith("site.access.") or key.startswith("site.status."):
                 messages["vi"][key] = vi
@@ -310,12 +314,14 @@ class _Site:
         _write(out / "assets" / "i18n.js", "window.LS_I18N=" + json.dumps(messages, ensure_ascii=False, separators=(",", ":")) + ";\n")
 
     # -- search index ------------------------------------------------------------------------------
-    def _index(self):
+    def _index(self) -> tuple[list[list[Any]], dict[str, list[Any]], dict[str, dict[str, list[int]]], dict[str, Any]]:
+        """The search data: one display row per title, the filter values, the word shards, meta."""
         subjects = sorted({nfc(c["curriculum"]["subject"]) for c in self.clusters if (c.get("curriculum") or {}).get("subject")}, key=fold)
         subject_index = {s: i + 1 for i, s in enumerate(subjects)}
         grades = sorted({int(c["curriculum"]["grade"]) for c in self.clusters if isinstance((c.get("curriculum") or {}).get("grade"), int)})
-        type_count = defaultdict(int)
-        docs, facets = [], {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
+        type_count: defaultdict[str, int] = defaultdict(int)
+        docs: list[list[Any]] = []
+        facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
         words: dict[str, list[int]] = defaultdict(list)  # word -> [doc * 4 + best field], docs ascending
         for n, cluster in enumerate(self.clusters):
             kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
@@ -367,7 +373,8 @@ class _Site:
         }
         return docs, facets, shards, meta
 
-    def _write_index(self, out: Path, docs, facets, shards, meta) -> dict:
+    def _write_index(self, out: Path, docs: list[list[Any]], facets: dict[str, list[Any]],
+                     shards: dict[str, dict[str, list[int]]], meta: dict[str, Any]) -> dict[str, int]:
         import gzip
 
         total = gz = 0
@@ -390,7 +397,7 @@ class _Site:
     # -- title pages -------------------------------------------------------------------------------
     def _title_data(self, out: Path) -> int:
         buckets = max(1, min(256, -(-len(self.clusters) // 100)))
-        grouped: list[dict] = [{} for _ in range(buckets)]
+        grouped: list[dict[str, dict[str, Any]]] = [{} for _ in range(buckets)]
         codes = set(self.lib_index)
         for cluster in self.clusters:
             pid = page_id(cluster.get("id", ""))
@@ -410,9 +417,9 @@ class _Site:
 
     # -- library pages -----------------------------------------------------------------------------
     @functools.cached_property
-    def _stats(self) -> dict:
+    def _stats(self) -> dict[str, dict[str, Any]]:
         """Per library, in one pass: titles held, copies, copies available, titles by type."""
-        out: dict[str, dict] = {}
+        out: dict[str, dict[str, Any]] = {}
         for c in self.clusters:
             kind = c.get("type") if c.get("type") in TYPES else "other"
             for h in c.get("holdings") or []:
@@ -423,10 +430,10 @@ class _Site:
                 entry["types"][kind] += 1
         return out
 
-    def _library_stats(self) -> dict:
+    def _library_stats(self) -> dict[str, dict[str, Any]]:
         return self._stats
 
-    def _library_page(self, lib: dict) -> str:
+    def _library_page(self, lib: dict[str, Any]) -> str:
         code = lib["code"]
         info = self.network.libraries.get(code, {})
         stats = self._library_stats().get(code, {"titles": 0, "copies": 0, "available": 0, "types": {}})
@@ -464,12 +471,12 @@ class _Site:
         return self._events_table(events, depth=1, viewer=code)
 
     # -- rotation calendar -------------------------------------------------------------------------
-    def _events(self) -> list[dict]:
+    def _events(self) -> list[dict[str, Any]]:
         """Hand-overs and returns of the term's exchanges, by date."""
-        events = []
+        events: list[dict[str, Any]] = []
         for ex in self.exchanges:
             planned = ex.get("planned") or {}
-            titles: dict[str, list] = {}
+            titles: dict[str, list[Any]] = {}   # cluster id -> [cluster, copies]
             hidden = 0
             for copy in ex.get("copies") or []:
                 cluster = self.by_member.get((ex.get("from"), copy.get("record")))
@@ -484,7 +491,7 @@ class _Site:
         events.sort(key=lambda e: (str(e["date"] or ""), e["kind"] != "handover", e["from"] or "", e["to"] or ""))
         return events
 
-    def _events_table(self, events: list[dict], depth: int, viewer: str | None = None) -> str:
+    def _events_table(self, events: list[dict[str, Any]], depth: int, viewer: str | None = None) -> str:
         up = "../" * depth
         rows = []
         for ev in events:
@@ -535,8 +542,8 @@ class _Site:
         return _page(title=t("site.ui.cal.title", "vi"), body=body, depth=0, active="calendar", site_title=self.site_title)
 
     # -- search page -------------------------------------------------------------------------------
-    def _index_page(self, meta: dict) -> str:
-        def options(pairs):
+    def _index_page(self, meta: dict[str, Any]) -> str:
+        def options(pairs: list[tuple[str, str]]) -> str:
             return "".join(f'<option value="{esc(v)}">{label}</option>' for v, label in pairs)
 
         any_opt = [("", L("site.ui.filter.any"))]
@@ -601,7 +608,7 @@ class _Site:
         return copied
 
 
-def _search_texts(cluster: dict):
+def _search_texts(cluster: dict[str, Any]) -> Iterator[tuple[int, str | None]]:
     """(field, text) pairs that the search index folds into words."""
     yield FIELD_TITLE, cluster.get("title")
     yield FIELD_TITLE, cluster.get("subtitle")
@@ -628,7 +635,7 @@ def _search_texts(cluster: dict):
         yield FIELD_OTHER, str(value)
 
 
-def _tone_texts(cluster: dict):
+def _tone_texts(cluster: dict[str, Any]) -> Iterator[tuple[int, str | None]]:
     """(field, text) pairs whose words are also indexed with their diacritics (see TONE_PREFIX)."""
     yield FIELD_TITLE, cluster.get("title")
     yield FIELD_TITLE, cluster.get("subtitle")
@@ -663,7 +670,7 @@ def _shard(words: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
     encoded = {w: _postings(d) for w, d in words.items()}
     shards: dict[str, dict[str, list[int]]] = {}
 
-    def size(ws) -> int:
+    def size(ws: Iterable[str]) -> int:
         return sum(len(w) + 4 + 3 * len(encoded[w]) for w in ws)
 
     def place(key: str, ws: list[str]) -> None:
@@ -705,7 +712,7 @@ def bucket_of(cluster_id: str, buckets: int) -> int:
     return h % buckets
 
 
-def title_entry(c: dict, lib_codes) -> dict:
+def title_entry(c: dict[str, Any], lib_codes: Container[str]) -> dict[str, Any]:
     """What a title page shows: a whitelist of the cluster's fields (never members or record ids)."""
     out = {k: c[k] for k in TITLE_FIELDS if c.get(k) not in (None, "", [], {})}
     out["type"] = c.get("type") if c.get("type") in TYPES else "other"
