@@ -1,4 +1,12 @@
-"""What every command shares: the repository from --repo, output formats, JSON, consoles."""
+"""What every command shares: the repository from --repo, output formats, JSON, consoles, and
+the one definition of each option several commands take (``--format``, ``--audience``,
+``--library``, dates, ``--no-cache``, ``--commit`` …).
+
+The option helpers return the ``typer.Option``/``typer.Argument`` to use as a parameter's
+default (``fmt: str = format_option()``); their help comes from the i18n catalogue when the
+command is registered, so it is in the language chosen for this run. Where two commands
+word an option differently (``--audience`` of ``export`` says what is left out) the caller
+passes its own help key; the flags, short names, metavars and defaults stay in one place."""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from rich.console import Console
@@ -39,6 +47,81 @@ def state(ctx: typer.Context) -> State:
 
 def repository(ctx: typer.Context) -> Repository:
     return state(ctx).repository()
+
+
+TEXT_JSON = ("text", "json")
+"""The output formats of most commands (``--format``)."""
+
+DATE_METAVAR = "YYYY-MM-DD"
+AUDIENCE_METAVAR = "public|network|CODE"
+
+
+def format_option(choices: Sequence[str] = TEXT_JSON, *, help_key: str | None = None) -> Any:
+    """``--format``/``-f``, ``text`` by default; check the value with ``check_format(fmt, choices)``."""
+    helptext = t(help_key) if help_key else t("help.opt.format", choices="|".join(choices))
+    return typer.Option("text", "--format", "-f", help=helptext)
+
+
+def audience_option(default: str | None, *, help_key: str = "help.opt.audience") -> Any:
+    """``--audience``/``-a public|network|CODE``: who the output is for."""
+    return typer.Option(default, "--audience", "-a", metavar=AUDIENCE_METAVAR, help=t(help_key))
+
+
+def library_option(default: Any = None, *, help_key: str = "help.opt.library", short: bool = True,
+                   metavar: str | None = "CODE") -> Any:
+    """``--library``/``-l CODE``: a library's code (``...`` as default: required)."""
+    flags = ("--library", "-l") if short else ("--library",)
+    return typer.Option(default, *flags, metavar=metavar, help=t(help_key))
+
+
+def library_argument(default: Any = ..., *, metavar: str = "LIB") -> Any:
+    """A library's code as a positional argument (``LIB``; ``None`` as default: optional)."""
+    return typer.Argument(default, metavar=metavar, help=t("help.opt.library"))
+
+
+def date_option(help_key: str, flag: str = "--date", *, default: Any = None) -> Any:
+    """A day, ``YYYY-MM-DD`` (``--date`` unless ``flag`` says otherwise; ``...``: required)."""
+    return typer.Option(default, flag, metavar=DATE_METAVAR, help=t(help_key))
+
+
+def no_cache_option(help_key: str) -> Any:
+    """``--no-cache``: read every file again instead of the cache."""
+    return typer.Option(False, "--no-cache", help=t(help_key))
+
+
+def commit_option() -> Any:
+    """``--commit``: record the change as one Git commit."""
+    return typer.Option(False, "--commit", help=t("help.opt.commit"))
+
+
+def dry_run_option() -> Any:
+    """``--dry-run``/``-n``: show what would happen, write nothing."""
+    return typer.Option(False, "--dry-run", "-n", help=t("help.opt.dry_run"))
+
+
+def yes_option() -> Any:
+    """``--yes``/``-y``: do not ask, confirm."""
+    return typer.Option(False, "--yes", "-y", help=t("help.opt.yes"))
+
+
+def output_option(default: Any = ..., *, help_key: str = "help.opt.output") -> Any:
+    """``--output``/``-o FILE`` (required unless a default is given)."""
+    return typer.Option(default, "--output", "-o", metavar="FILE", help=t(help_key))
+
+
+def by_option(help_key: str = "help.exchange.by") -> Any:
+    """``--by``: who does this."""
+    return typer.Option(None, "--by", help=t(help_key))
+
+
+def encoding_option(metavar: str, help_key: str) -> Any:
+    """``--encoding``/``-e``: the input file's encoding (guessed when not given)."""
+    return typer.Option(None, "--encoding", "-e", metavar=metavar, help=t(help_key))
+
+
+def paths_argument(help_key: str) -> Any:
+    """``[PATH]...``: only these files or folders (default: the whole repository)."""
+    return typer.Argument(None, metavar="[PATH]...", help=t(help_key))
 
 
 def check_format(value: str, choices: tuple[str, ...]) -> str:

@@ -9,7 +9,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from libsync.cli.common import check_format, console, print_json, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    by_option,
+    check_format,
+    commit_option,
+    console,
+    date_option,
+    format_option,
+    library_option,
+    output_option,
+    print_json,
+    repository,
+    yes_option,
+)
 from libsync.cli.schedule import parse_day, reason_text
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -48,30 +61,28 @@ def register(app: typer.Typer) -> None:
     sub = typer.Typer(help=t("help.exchange"), no_args_is_help=True)
     app.add_typer(sub, name="exchange")
 
-    fmt_help = t("help.opt.format", choices="text|json")
-
     @sub.command("propose", help=t("help.exchange.propose"))
     def propose_cmd(
         ctx: typer.Context,
         term: str = typer.Option(..., "--term", help=t("help.exchange.term")),
         sender: str = typer.Option(..., "--from", help=t("help.exchange.from")),
         receiver: str = typer.Option(..., "--to", help=t("help.exchange.to")),
-        handover: str = typer.Option(..., "--handover", metavar="YYYY-MM-DD", help=t("help.exchange.handover")),
-        return_due: str = typer.Option(..., "--return-due", metavar="YYYY-MM-DD", help=t("help.exchange.return_due")),
+        handover: str = date_option("help.exchange.handover", "--handover", default=...),
+        return_due: str = date_option("help.exchange.return_due", "--return-due", default=...),
         batch: str | None = typer.Option(None, "--batch", help=t("help.exchange.batch")),
         barcodes: list[str] | None = typer.Option(None, "--barcode", help=t("help.exchange.barcode")),
         exchange_id: str | None = typer.Option(None, "--id", help=t("help.exchange.new_id")),
-        by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
-        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+        by: str | None = by_option(),
+        date: str | None = date_option("help.exchange.date"),
         note: str | None = typer.Option(None, "--note", help=t("help.exchange.note")),
         push: bool = typer.Option(False, "--push", help=t("help.exchange.push")),
         remote: str = typer.Option("origin", "--remote", help=t("help.exchange.remote")),
         no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
-        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+        fmt: str = format_option(),
     ) -> None:
         from libsync.rotation.exchanges import propose
 
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         outcome = propose(
             repository(ctx), branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
@@ -83,17 +94,17 @@ def register(app: typer.Typer) -> None:
         def command(
             ctx: typer.Context,
             exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
-            by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
-            date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.exchange.date")),
+            by: str | None = by_option(),
+            date: str | None = date_option("help.exchange.date"),
             note: str | None = typer.Option(None, "--note", help=t("help.exchange.note")),
             scan: str | None = typer.Option(None, "--scan", metavar="FILE", help=t("help.exchange.scan")),
-            yes: bool = typer.Option(False, "--yes", "-y", help=t("help.opt.yes")),
-            commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
-            fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+            yes: bool = yes_option(),
+            commit: bool = commit_option(),
+            fmt: str = format_option(),
         ) -> None:
             from libsync.rotation.exchanges import advance, pending_losses
 
-            fmt = check_format(fmt, ("text", "json"))
+            fmt = check_format(fmt, TEXT_JSON)
             repo = repository(ctx)
             confirm = yes
             if action == "close" and not yes:
@@ -122,14 +133,14 @@ def register(app: typer.Typer) -> None:
     def list_cmd(
         ctx: typer.Context,
         term: str | None = typer.Option(None, "--term", help=t("help.exchange.term")),
-        library: str | None = typer.Option(None, "--library", "-l", help=t("help.opt.library")),
+        library: str | None = library_option(metavar=None),
         status: str | None = typer.Option(None, "--status", help=t("help.exchange.status")),
-        today: str | None = typer.Option(None, "--today", metavar="YYYY-MM-DD", help=t("help.exchange.today")),
-        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+        today: str | None = date_option("help.exchange.today", "--today"),
+        fmt: str = format_option(),
     ) -> None:
         from libsync.rotation.exchanges import list_exchanges
 
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         rows = list_exchanges(repository(ctx), term, library, status, parse_day(today))
         if fmt == "json":
             print_json(rows)
@@ -153,11 +164,11 @@ def register(app: typer.Typer) -> None:
     def show_cmd(
         ctx: typer.Context,
         exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
-        fmt: str = typer.Option("text", "--format", "-f", help=fmt_help),
+        fmt: str = format_option(),
     ) -> None:
         from libsync.rotation.exchanges import find, summary
 
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         relpath, data = find(repository(ctx), exchange_id)
         if fmt == "json":
             print_json({"path": relpath, "summary": summary(data, relpath), "manifest": data})
@@ -185,7 +196,7 @@ def register(app: typer.Typer) -> None:
     def minutes_cmd(
         ctx: typer.Context,
         exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
-        output: str = typer.Option(..., "--output", "-o", metavar="FILE", help=t("help.opt.output")),
+        output: str = output_option(),
         kind: str = typer.Option("dispatch", "--kind", help=t("help.exchange.kind")),
     ) -> None:
         from libsync.render.document import format_of, write

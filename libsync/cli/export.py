@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    audience_option,
+    check_format,
+    format_option,
+    library_option,
+    output_option,
+    print_json,
+    repository,
+)
 from libsync.i18n import t
 from libsync.interchange import exporter
 from libsync.store.output import check_output, write_output
 
-REPORT_FORMATS = ("text", "json")
+REPORT_FORMATS = TEXT_JSON
 
 
 def register(app: typer.Typer) -> None:
@@ -17,11 +26,10 @@ def register(app: typer.Typer) -> None:
     def export_cmd(
         ctx: typer.Context,
         fmt: str = typer.Argument(..., metavar="marc|marcxml|csv|xlsx|json", help=t("help.export.opt.format")),
-        output: str = typer.Option(..., "--output", "-o", metavar="FILE", help=t("help.export.opt.output")),
-        library: str | None = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.export.opt.library")),
-        audience: str | None = typer.Option(None, "--audience", "-a", metavar="public|network|CODE",
-                                            help=t("help.export.opt.audience")),
-        report: str = typer.Option("text", "--format", "-f", help=t("help.export.opt.report")),
+        output: str = output_option(help_key="help.export.opt.output"),
+        library: str | None = library_option(help_key="help.export.opt.library"),
+        audience: str | None = audience_option(None, help_key="help.export.opt.audience"),
+        report: str = format_option(REPORT_FORMATS, help_key="help.export.opt.report"),
     ) -> None:
         fmt = check_format(fmt, exporter.FORMATS)
         report = check_format(report, REPORT_FORMATS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import TEXT_JSON, check_format, format_option, paths_argument, print_json, repository
 from libsync.fmt import format_repository
 from libsync.i18n import t
 
@@ -13,11 +13,11 @@ def register(app: typer.Typer) -> None:
     @app.command("fmt", help=t("help.fmt"))
     def fmt_cmd(
         ctx: typer.Context,
-        paths: list[str] | None = typer.Argument(None, metavar="[PATH]...", help=t("help.fmt.paths")),
+        paths: list[str] | None = paths_argument("help.fmt.paths"),
         check: bool = typer.Option(False, "--check", help=t("help.fmt.check")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(),
     ) -> None:
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
         from libsync.validation.engine import _selected
 

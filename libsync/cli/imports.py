@@ -9,13 +9,23 @@ from typing import Any
 import typer
 from tabulate import tabulate
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    check_format,
+    commit_option,
+    dry_run_option,
+    encoding_option,
+    format_option,
+    library_option,
+    print_json,
+    repository,
+)
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange import importer, tables
 from libsync.store import lock
 
-FORMATS = ("text", "json")
+FORMATS = TEXT_JSON
 
 
 def _outcome_note(outcome: importer.Outcome) -> str:
@@ -88,15 +98,15 @@ def register(app: typer.Typer) -> None:
 
     def options() -> dict[str, Any]:
         return dict(
-            library=typer.Option(..., "--library", "-l", metavar="CODE", help=t("help.import.opt.library")),
+            library=library_option(..., help_key="help.import.opt.library"),
             on_match=typer.Option("update", "--on-match", metavar="update|skip|new", help=t("help.import.opt.on_match")),
-            dry_run=typer.Option(False, "--dry-run", "-n", help=t("help.opt.dry_run")),
-            commit=typer.Option(False, "--commit", help=t("help.opt.commit")),
+            dry_run=dry_run_option(),
+            commit=commit_option(),
             strict=typer.Option(False, "--strict", help=t("help.import.opt.strict")),
             share=typer.Option("network", "--share", metavar="internal|network|public", help=t("help.import.opt.share")),
             access=typer.Option("catalog", "--access", metavar="catalog|read|download", help=t("help.import.opt.access")),
             default_type=typer.Option("other", "--type", metavar="TYPE", help=t("help.import.opt.type")),
-            fmt=typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+            fmt=format_option(FORMATS),
         )
 
     o = options()
@@ -107,8 +117,7 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE", help=t("help.import.opt.file")),
         library: str = o["library"],
         on_match: str = o["on_match"],
-        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|marc-8",
-                                            help=t("help.import.opt.encoding_marc")),
+        encoding: str | None = encoding_option("utf-8|marc-8", "help.import.opt.encoding_marc"),
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],
@@ -127,8 +136,7 @@ def register(app: typer.Typer) -> None:
         library: str = o["library"],
         on_match: str = o["on_match"],
         mapping: str | None = typer.Option(None, "--map", "-m", metavar="FILE.yaml", help=t("help.import.opt.map")),
-        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|cp1258|tcvn3|vni",
-                                            help=t("help.import.opt.encoding_table")),
+        encoding: str | None = encoding_option("utf-8|cp1258|tcvn3|vni", "help.import.opt.encoding_table"),
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],

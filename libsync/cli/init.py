@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import TEXT_JSON, check_format, format_option, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.scaffold import LIBSYNC_PIP_SPEC, init_network, write_codeowners
@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
     def codeowners_cmd(
         ctx: typer.Context,
         check: bool = typer.Option(False, "--check", help=t("help.codeowners.check")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(),
     ) -> None:
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
         # who reviews what comes from network.yaml: only from one validate accepts in full
         gate.read(repo.root, "network.yaml", "network", rules=True)

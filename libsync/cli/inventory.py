@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table as RichTable
 
-from libsync.cli.common import check_format, console, print_json, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    by_option,
+    check_format,
+    console,
+    date_option,
+    encoding_option,
+    format_option,
+    library_argument,
+    library_option,
+    no_cache_option,
+    print_json,
+    repository,
+)
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.inventory import report as rep
@@ -23,6 +36,7 @@ if TYPE_CHECKING:
     from libsync.network import Network
 
 FORMATS = ("text", "json", "csv")
+SCAN_ENCODINGS = "utf-8|utf-16|cp1258|tcvn3|vni"
 
 
 def _check_minutes(path: str | None) -> None:
@@ -98,19 +112,18 @@ def register(app: typer.Typer) -> None:
     @sub.command("record", help=t("help.inventory.record"))
     def record_cmd(
         ctx: typer.Context,
-        library: str = typer.Argument(..., metavar="LIB", help=t("help.opt.library")),
+        library: str = library_argument(),
         scanfile: str = typer.Argument(..., metavar="SCANFILE", help=t("help.inventory.scanfile")),
         label: str = typer.Option(..., "--label", "-l", help=t("help.inventory.label")),
-        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.date")),
+        date: str | None = date_option("help.inventory.date"),
         location: str | None = typer.Option(None, "--location", help=t("help.inventory.location")),
-        taken_by: str | None = typer.Option(None, "--by", help=t("help.inventory.by")),
+        taken_by: str | None = by_option("help.inventory.by"),
         exchange: str | None = typer.Option(None, "--exchange", help=t("help.inventory.exchange")),
         snapshot_id: str | None = typer.Option(None, "--id", help=t("help.inventory.id")),
-        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|utf-16|cp1258|tcvn3|vni",
-                                            help=t("help.inventory.encoding")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        encoding: str | None = encoding_option(SCAN_ENCODINGS, "help.inventory.encoding"),
+        fmt: str = format_option(),
     ) -> None:
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         check_encoding(encoding)
         repo = repository(ctx)
         result = record_snapshot(repo, library, scanfile, label=label, date=date, location=location,
@@ -131,12 +144,12 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         before: str = typer.Argument(..., metavar="BEFORE", help=t("help.inventory.before")),
         after: str = typer.Argument(..., metavar="AFTER", help=t("help.inventory.after")),
-        library: str | None = typer.Option(None, "--library", help=t("help.inventory.diff_library")),
-        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.catalog_date")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
+        library: str | None = library_option(help_key="help.inventory.diff_library", short=False, metavar=None),
+        date: str | None = date_option("help.inventory.catalog_date"),
+        fmt: str = format_option(FORMATS),
         minutes: str | None = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
         fail_on: str | None = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
-        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.inventory.no_cache")),
+        no_cache: bool = no_cache_option("help.inventory.no_cache"),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         fails = _fail_on(fail_on)
@@ -164,15 +177,14 @@ def register(app: typer.Typer) -> None:
     @sub.command("check", help=t("help.inventory.check"))
     def check_cmd(
         ctx: typer.Context,
-        library: str = typer.Argument(..., metavar="LIB", help=t("help.opt.library")),
+        library: str = library_argument(),
         scanfile: str = typer.Argument(..., metavar="SCANFILE", help=t("help.inventory.scanfile")),
-        date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=t("help.inventory.catalog_date")),
-        encoding: str | None = typer.Option(None, "--encoding", "-e", metavar="utf-8|utf-16|cp1258|tcvn3|vni",
-                                            help=t("help.inventory.encoding")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
+        date: str | None = date_option("help.inventory.catalog_date"),
+        encoding: str | None = encoding_option(SCAN_ENCODINGS, "help.inventory.encoding"),
+        fmt: str = format_option(FORMATS),
         minutes: str | None = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
         fail_on: str | None = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
-        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.inventory.no_cache")),
+        no_cache: bool = no_cache_option("help.inventory.no_cache"),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         check_encoding(encoding)
@@ -193,10 +205,10 @@ def register(app: typer.Typer) -> None:
     @sub.command("list", help=t("help.inventory.list"))
     def list_cmd(
         ctx: typer.Context,
-        library: str | None = typer.Argument(None, metavar="[LIB]", help=t("help.opt.library")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        library: str | None = library_argument(None, metavar="[LIB]"),
+        fmt: str = format_option(),
     ) -> None:
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
         if library:
             repo.network.library(library)
@@ -223,9 +235,9 @@ def register(app: typer.Typer) -> None:
     def show_cmd(
         ctx: typer.Context,
         ref: str = typer.Argument(..., metavar="SNAPSHOT", help=t("help.inventory.snapshot")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(),
     ) -> None:
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
         rel, data = load_snapshot(repo, ref)
         if fmt == "json":

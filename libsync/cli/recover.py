@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from libsync.cli.common import check_format, print_json, repository
+from libsync.cli.common import TEXT_JSON, check_format, format_option, print_json, repository
 from libsync.i18n import t
 
 
@@ -12,11 +12,11 @@ def register(app: typer.Typer) -> None:
     @app.command("recover", help=t("help.recover"))
     def recover_cmd(
         ctx: typer.Context,
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(),
     ) -> None:
         from libsync.store.write import recover_all
 
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         outcome = recover_all(repository(ctx))
         if fmt == "json":
             print_json(outcome)

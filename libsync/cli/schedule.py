@@ -8,7 +8,18 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from libsync.cli.common import bounded, check_format, console, print_json, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    bounded,
+    by_option,
+    check_format,
+    commit_option,
+    console,
+    date_option,
+    format_option,
+    print_json,
+    repository,
+)
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import MAX_STAY_LIMIT, parse_date
@@ -38,19 +49,19 @@ def register(app: typer.Typer) -> None:
         term: str = typer.Argument(..., metavar="TERM", help=t("help.schedule.term")),
         group: str | None = typer.Option(None, "--group", "-g", help=t("help.schedule.group")),
         max_stay_days: int | None = typer.Option(None, "--max-stay-days", callback=bounded(1, MAX_STAY_LIMIT), help=t("help.schedule.max_stay")),
-        earliest: str | None = typer.Option(None, "--from", metavar="YYYY-MM-DD", help=t("help.schedule.from")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        earliest: str | None = date_option("help.schedule.from", "--from"),
+        fmt: str = format_option(),
         ics: str | None = typer.Option(None, "--ics", metavar="FILE", help=t("help.schedule.ics")),
         write: bool = typer.Option(False, "--write", help=t("help.schedule.write")),
-        commit: bool = typer.Option(False, "--commit", help=t("help.opt.commit")),
-        by: str | None = typer.Option(None, "--by", help=t("help.exchange.by")),
+        commit: bool = commit_option(),
+        by: str | None = by_option(),
     ) -> None:
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics
         from libsync.rotation.exchanges import create_from_plan
         from libsync.rotation.schedule import plan_term
 
-        fmt = check_format(fmt, ("text", "json"))
+        fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
         if ics:
             check_output(ics, repo.root)

@@ -7,7 +7,15 @@ from typing import Optional
 import typer
 
 from libsync.catalog.search import DEFAULT_LIMIT, MAX_TERMS, query_terms, search
-from libsync.cli.common import bounded, check_format, print_json, repository
+from libsync.cli.common import (
+    audience_option,
+    bounded,
+    check_format,
+    format_option,
+    library_option,
+    print_json,
+    repository,
+)
 from libsync.cli.merge import display_title
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -30,15 +38,14 @@ def register(app: typer.Typer) -> None:
     def search_cmd(
         ctx: typer.Context,
         query: str = typer.Argument(..., metavar="QUERY", help=t("help.search.query")),
-        library: Optional[str] = typer.Option(None, "--library", "-l", metavar="CODE", help=t("help.search.library")),
+        library: Optional[str] = library_option(help_key="help.search.library"),
         type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
         grade: Optional[int] = typer.Option(None, "--grade", metavar="N", callback=bounded(1, 12), help=t("help.search.grade")),
         subject: Optional[str] = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
         available: bool = typer.Option(False, "--available", help=t("help.search.available")),
-        audience: str = typer.Option("network", "--audience", "-a", metavar="public|network|CODE",
-                                     help=t("help.opt.audience")),
+        audience: str = audience_option("network"),
         limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N", help=t("help.search.limit")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(FORMATS),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         if not 1 <= limit <= 1000:

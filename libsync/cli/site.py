@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from libsync.cli.common import check_format, print_json, report_skipped, repository
+from libsync.cli.common import (
+    TEXT_JSON,
+    audience_option,
+    check_format,
+    format_option,
+    print_json,
+    report_skipped,
+    repository,
+)
 from libsync.i18n import t
 from libsync.store.output import check_output
 
-FORMATS = ("text", "json")
+FORMATS = TEXT_JSON
 
 
 def register(app: typer.Typer) -> None:
@@ -18,9 +26,9 @@ def register(app: typer.Typer) -> None:
     def build_cmd(
         ctx: typer.Context,
         out: str = typer.Option(..., "--out", "-o", metavar="DIR", help=t("help.site.build.out")),
-        audience: str = typer.Option("public", "--audience", "-a", metavar="public|network|CODE", help=t("help.site.build.audience")),
+        audience: str = audience_option("public", help_key="help.site.build.audience"),
         term: str | None = typer.Option(None, "--term", metavar="TERM", help=t("help.site.build.term")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json")),
+        fmt: str = format_option(FORMATS),
     ) -> None:
         from libsync.site import build
 

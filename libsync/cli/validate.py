@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from libsync.cli.common import bounded, check_format, repository
+from libsync.cli.common import bounded, check_format, format_option, no_cache_option, paths_argument, repository
 from libsync.i18n import t
 from libsync.validation import report, validate
 
@@ -17,10 +17,10 @@ def register(app: typer.Typer) -> None:
     @app.command("validate", help=t("help.validate"))
     def validate_cmd(
         ctx: typer.Context,
-        paths: Optional[List[str]] = typer.Argument(None, metavar="[PATH]...", help=t("help.validate.paths")),
-        fmt: str = typer.Option("text", "--format", "-f", help=t("help.opt.format", choices="text|json|github")),
+        paths: Optional[List[str]] = paths_argument("help.validate.paths"),
+        fmt: str = format_option(FORMATS),
         changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF", help=t("help.validate.changed_since")),
-        no_cache: bool = typer.Option(False, "--no-cache", help=t("help.validate.no_cache")),
+        no_cache: bool = no_cache_option("help.validate.no_cache"),
         strict: bool = typer.Option(False, "--strict", help=t("help.validate.strict")),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", callback=bounded(1, 256), help=t("help.validate.jobs")),
     ) -> None:
