@@ -134,7 +134,7 @@ def accuracy() -> None:
 def bench_size(n: int, tmp: Path) -> dict:
     from libsync.catalog import build_union, union_from_records
     from libsync.catalog.index import ensure_index
-    from libsync.recordcache import load_records
+    from libsync.store.read import load_records
     from libsync.catalog.search import search_index
     from libsync.repository import Repository
 
@@ -151,7 +151,7 @@ def bench_size(n: int, tmp: Path) -> dict:
     cpu0 = time.process_time()
     merge_t, union = timed(union_from_records, loaded.records, "network")
     merge_cpu = time.process_time() - cpu0
-    full_t, _ = timed(build_union, repo, "network", loaded=None)
+    full_t, _ = timed(build_union, repo, "network")
     index_t, (path, _) = timed(ensure_index, repo, "network")
     fresh_t, (path, rebuilt) = timed(ensure_index, repo, "network")
     assert not rebuilt

@@ -67,8 +67,8 @@ def main() -> None:
         counts, t_gen = timed(lambda: make_network(root, libraries=2, records=args.records, manifests=200, seed=args.seed))
         repo = Repository(root)
 
-        _, t_cold1 = timed(lambda: CopyIndex.build(root, use_cache=False, workers=1), 'cold1')
-        index, t_cold2 = timed(lambda: CopyIndex.build(root, use_cache=True, workers=2), 'cold2')
+        _, t_cold1 = timed(lambda: CopyIndex.build(root, use_cache=False), 'cold1')
+        index, t_cold2 = timed(lambda: CopyIndex.build(root, use_cache=True), 'cold2')
         warm, t_warm = timed(lambda: CopyIndex.build(root, use_cache=True), 'warm')
         assert warm.stats["parsed"] == 0 and len(warm) == len(index)
 

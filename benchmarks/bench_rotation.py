@@ -150,7 +150,7 @@ def bench_schedule(tmp: Path) -> None:
     for _ in range(ROUNDS):
         repo = Repository(root)
         with ref.add(Clock()):   # what every rotation command did before the cache: parse every file
-            repo.load_many(repo.record_files())
+            repo.records()
         shutil.rmtree(repo_cache_dir(root), ignore_errors=True)
         cold = schedule_once(root)   # empty cache folder: parses on both cores, writes the cache
         warm = schedule_once(root)   # the cache the previous command left

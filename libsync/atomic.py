@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, TypedDict
+from typing import IO, Any, TypedDict
 
 from libsync.errors import LibsyncError
 
@@ -157,14 +157,22 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_UMASK
 
 
-def _write_file(fd: int, data: bytes) -> None:
+# What can be written: the bytes, or a function that writes them to the file as it produces them
+# (a 100 MB union catalogue need not be held in memory first).
+Content = bytes | Callable[[IO[bytes]], object]
+
+
+def _write_file(fd: int, data: Content) -> None:
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
 
 
-def _temp_beside(path: Path, data: bytes, name: str | None = None) -> Path:
+def _temp_beside(path: Path, data: Content, name: str | None = None) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` (named ``name`` if given), with the
     mode ``path`` has (or would get from ``open``), flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,12 +203,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _bytes(data: bytes | str) -> bytes:
+def _bytes(data: bytes | str | Content) -> Content:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+def write_atomic(path: str | os.PathLike[str], data: bytes | str | Content) -> None:
+    """Replace ``path`` with ``data`` (or what ``data(file)`` writes) so readers see the old or the
+    new file, never half."""
     path = Path(path)
     try:
         tmp = _temp_beside(path, _bytes(data))
@@ -252,7 +261,7 @@ class Transaction:
     def write(self, path: str | os.PathLike[str], data: bytes | str) -> None:
         path = Path(path)
         self._deletes.discard(path)
-        self._writes[path] = _bytes(data)
+        self._writes[path] = data.encode("utf-8") if isinstance(data, str) else data
 
     def delete(self, path: str | os.PathLike[str]) -> None:
         path = Path(path)

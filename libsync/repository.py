@@ -148,14 +148,17 @@ class Repository:
 
         return gate.read(self.root, relpath)
 
-    def load_many(self, relpaths: list[str]) -> list[dict[str, Any]]:
-        return [self.load(p) for p in relpaths]
-
     def records(self, library: str | None = None) -> list[dict[str, Any]]:
-        return self.load_many(self.record_files(library))
+        """Every record (of ``library``), through the store (``libsync.store.read``), strictly."""
+        from libsync.store.read import Store
+
+        return Store.of(self).records(strict=True, library=library).documents
 
     def exchanges(self) -> list[dict[str, Any]]:
-        return self.load_many(self.data_files(("exchange",)))
+        """Every rotation manifest, through the store, strictly."""
+        from libsync.store.read import Store
+
+        return Store.of(self).documents(("exchange",), strict=True).documents
 
     # --- writing ----------------------------------------------------------------------------
     def render(self, kind: str, data: dict[str, Any]) -> str:

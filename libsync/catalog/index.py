@@ -66,8 +66,17 @@ def _joined(values) -> str:
     return " ".join(match.key_text(str(v)) for v in values if v)
 
 
-def write_index(path: Path, union: dict, stamp: str) -> int:
-    """Write the index for ``union`` to ``path`` atomically; returns the number of clusters."""
+BATCH = 5000   # clusters inserted at a time: the index is built without holding every row
+
+
+def write_index(path: Path, union, stamp: str, skipped: list[str] = ()) -> int:
+    """Write the index for ``union`` (a ``Union``, or its dict) to ``path`` atomically; returns
+    the number of clusters. ``skipped``: record files left out, said by every search."""
+    if isinstance(union, dict):
+        header, clusters = union, union["clusters"]
+        skipped = union.get("skipped", skipped)
+    else:
+        header, clusters = union.header, union.clusters()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".libsync-tmp", dir=path.parent)
     os.close(fd)
@@ -88,7 +97,16 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
             """
         )
         rows, fts_rows = [], []
-        for n, c in enumerate(union["clusters"], start=1):
+        count = 0
+
+        def flush() -> None:
+            con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            con.executemany("INSERT INTO fts (rowid, title, people, subjects, other) VALUES (?,?,?,?,?)", fts_rows)
+            rows.clear()
+            fts_rows.clear()
+
+        for n, c in enumerate(clusters, start=1):
+            count = n
             curriculum = c.get("curriculum") or {}
             subjects = [*(c.get("subjects") or []), curriculum.get("subject")]
             holdings = c.get("holdings") or []
@@ -110,13 +128,14 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
                 _joined([c.get("isbn"), c.get("isbn") and match.isbn13(str(c["isbn"])), c.get("issn"),
                          c.get("summary"), *(c.get("classification") or {}).values()]),
             ))
-        con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        con.executemany("INSERT INTO fts (rowid, title, people, subjects, other) VALUES (?,?,?,?,?)", fts_rows)
+            if len(rows) >= BATCH:
+                flush()
+        flush()
         con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
-            ("stamp", stamp), ("audience", union["audience"]), ("network", json.dumps(union.get("network", {}))),
-            ("libraries", json.dumps(union.get("libraries", []), ensure_ascii=False)),
-            ("skipped", json.dumps(union.get("skipped", []), ensure_ascii=False)),
+            ("stamp", stamp), ("audience", header["audience"]), ("network", json.dumps(header.get("network", {}))),
+            ("libraries", json.dumps(header.get("libraries", []), ensure_ascii=False)),
+            ("skipped", json.dumps(list(skipped), ensure_ascii=False)),
         ])
         con.commit()
         con.close()
@@ -124,21 +143,18 @@ def write_index(path: Path, union: dict, stamp: str) -> int:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return len(rows)
+    return count
 
 
 def ensure_index(repository, audience: str) -> tuple[Path, bool]:
     """The up-to-date index for ``audience``: (path, rebuilt?)."""
-    from libsync.catalog import build_union
+    from libsync.catalog import open_union
 
     path = index_path(repository.root, audience)
     stamp = current_stamp(repository, audience)
     if _stored_stamp(path) == stamp:
         return path, False
-    from libsync.store.read import load_records
-
-    loaded = load_records(repository)
-    union = build_union(repository, audience, loaded=loaded)
-    union["skipped"] = sorted({p.file for p in loaded.problems})   # said on stderr by every search
-    write_index(path, union, stamp)
+    union, skipped = open_union(repository, audience)
+    with union:
+        write_index(path, union, stamp, sorted({p.file for p in skipped}))   # said on stderr by every search
     return path, True

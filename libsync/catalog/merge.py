@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from libsync.catalog import match
@@ -68,10 +70,12 @@ class _Union:
 
     def __init__(self, feats: list[Features], never: set[frozenset]) -> None:
         n = len(feats)
+        self.feats = feats
         self.parent = list(range(n))
-        self.attrs = [f.attrs() for f in feats]
-        self.voices: list[set | None] = [None if f.unmarked else {f.ident} for f in feats]
-        self.members: list[list[int] | None] = [[i] for i in range(n)]
+        # per root, made only when a record first joins another (most records never do)
+        self._attrs: dict[int, dict] = {}
+        self._voices: dict[int, set | None] = {}
+        self._members: dict[int, list[int]] = {}
         self.never = never
         self.constrained: list[set | None] = [None] * n
         never_idx: dict[int, set[int]] = defaultdict(set)
@@ -84,6 +88,23 @@ class _Union:
             self.forbidden[i] = set(others)
             self.constrained[i] = {i}
 
+    def attrs(self, root: int) -> dict:
+        found = self._attrs.get(root)
+        return self.feats[root].attrs() if found is None else found
+
+    def voices(self, root: int) -> set | None:
+        if root in self._voices:
+            return self._voices[root]
+        f = self.feats[root]
+        return None if f.unmarked else {f.ident}
+
+    def members(self, root: int) -> list[int]:
+        return self._members.get(root) or [root]
+
+    def size(self, root: int) -> int:
+        found = self._members.get(root)
+        return 1 if found is None else len(found)
+
     def find(self, i: int) -> int:
         parent = self.parent
         while parent[i] != i:
@@ -92,13 +113,13 @@ class _Union:
         return i
 
     def blocked(self, ra: int, rb: int) -> list[str]:
-        why = match.guard_differences(self.attrs[ra], self.attrs[rb])
+        why = match.guard_differences(self.attrs(ra), self.attrs(rb))
         fa, fb = self.forbidden[ra], self.forbidden[rb]
         if (fa and self.constrained[rb] and fa & self.constrained[rb]) or (
             fb and self.constrained[ra] and fb & self.constrained[ra]
         ):
             why.append("never-merge")
-        va, vb = self.voices[ra], self.voices[rb]
+        va, vb = self.voices(ra), self.voices(rb)
         if va and vb and va != vb and any(tone_clashes(x, y) for x in va for y in vb if x != y):
             why.append("diacritics")
         return why
@@ -111,22 +132,27 @@ class _Union:
         if ra == rb:
             return False, []
         why = self.blocked(ra, rb)
-        if strict and (self.attrs[ra]["volume"] is None) != (self.attrs[rb]["volume"] is None):
+        if strict and (self.attrs(ra)["volume"] is None) != (self.attrs(rb)["volume"] is None):
             why.append("volume-missing")
         if force:
             why = [w for w in why if w == "never-merge"]
         if why:
             return False, why
-        if len(self.members[ra]) < len(self.members[rb]):
+        if self.size(ra) < self.size(rb):
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.members[ra].extend(self.members[rb])
-        self.members[rb] = None
-        merged = self.attrs[ra]
-        for k, v in self.attrs[rb].items():
+        self._members[ra] = self.members(ra) + self.members(rb)
+        self._members.pop(rb, None)
+        merged = self.attrs(ra)
+        for k, v in self.attrs(rb).items():
             if merged.get(k) is None:
                 merged[k] = v
-        for name in ("forbidden", "constrained", "voices"):
+        self._attrs[ra] = merged
+        self._attrs.pop(rb, None)
+        va, vb = self.voices(ra), self.voices(rb)
+        self._voices[ra] = (va or set()) | vb if vb else va
+        self._voices.pop(rb, None)
+        for name in ("forbidden", "constrained"):
             lst = getattr(self, name)
             if lst[rb]:
                 lst[ra] = (lst[ra] or set()) | lst[rb]
@@ -134,54 +160,167 @@ class _Union:
         return True, []
 
 
-def _pairs_in(items: list[int], feats: list[Features], limit: int | None = None) -> set[tuple[int, int]]:
-    out: set[tuple[int, int]] = set()
-    if len(items) <= MAX_BLOCK and limit is None:
-        for x in range(len(items)):
-            for y in range(x + 1, len(items)):
-                out.add((items[x], items[y]))
-        return out
-    if limit is not None:
-        head = items[:limit]
-        for x, i in enumerate(head):
-            for j in items[x + 1:]:
-                out.add((i, j))
-        return out
-    ordered = sorted(items, key=lambda i: (feats[i].full, i))
-    for x, i in enumerate(ordered):
-        for j in ordered[x + 1: x + 1 + WINDOW]:
-            out.add((i, j) if i < j else (j, i))
-    return out
+# --- candidate pairs -----------------------------------------------------------------------------
+#
+# Records are compared only inside *blocks*: a shared ISBN, a shared ISSN, and the blocking keys
+# of ``match.blocking_keys`` (first two title words, last two, first author + title start). A
+# block of up to ``MAX_BLOCK`` records compares every pair; a larger one compares each record
+# with its ``WINDOW`` next neighbours in title order (an ISBN/ISSN group of more than
+# ``MAX_ID_GROUP`` distinct descriptions: its first ``MAX_ID_GROUP`` with all the others).
+#
+# Two records often share several blocks. Rather than keeping a set of every pair seen (hundreds
+# of megabytes for 100,000 records), a pair is compared in the first block, in ``KEY_TYPES``
+# order, that generates it: whether an earlier block generates it is known from each record's
+# block and position there (``_Blocks``). So pairs stream, and memory stays a few integers a
+# record.
+
+KEY_TYPES = ("isbn", "issn", "head", "tail", "author")
+_ALL, _LIMIT, _WINDOW = 0, 1, 2
+PARALLEL_PAIRS = 200_000     # estimated comparisons from which two processes are used
+
+
+class _Blocks:
+    """The blocks of the representatives ``reps`` and, per key type, each record's block and
+    position in it (-1: in no block of that type)."""
+
+    def __init__(self, feats: list[Features], reps: list[int]) -> None:
+        n = len(feats)
+        groups: list[dict] = [defaultdict(list) for _ in KEY_TYPES]
+        rank_of = {name: t for t, name in enumerate(KEY_TYPES)}
+        for i in reps:
+            f = feats[i]
+            if f.isbn:
+                groups[0][f.isbn].append(i)
+            if f.issn:
+                groups[1][f.issn].append(i)
+            for key in match.blocking_keys(f):
+                groups[rank_of[key[0]]][key].append(i)
+        self.block_of = [array("i", [-1]) * n for _ in KEY_TYPES]
+        self.pos = [array("i", [0]) * n for _ in KEY_TYPES]
+        self.blocks: list[tuple[int, int, array]] = []      # (key type, mode, members in order)
+        for t, by_key in enumerate(groups):
+            for group in by_key.values():
+                if len(group) < 2:
+                    continue
+                if t < 2 and len(group) > MAX_ID_GROUP:
+                    mode, order = _LIMIT, group
+                elif len(group) <= MAX_BLOCK:
+                    mode, order = _ALL, group
+                else:
+                    mode, order = _WINDOW, sorted(group, key=lambda i: (feats[i].full, i))
+                b = len(self.blocks)
+                block_of, pos = self.block_of[t], self.pos[t]
+                for p, i in enumerate(order):
+                    block_of[i] = b
+                    pos[i] = p
+                self.blocks.append((t, mode, array("i", order)))
+            by_key.clear()
+
+    def _made_by(self, t: int, i: int, j: int) -> bool:
+        """Is the pair (i, j) generated by their shared block of key type ``t`` (if any)?"""
+        b = self.block_of[t][i]
+        if b < 0 or b != self.block_of[t][j]:
+            return False
+        mode = self.blocks[b][1]
+        if mode == _ALL:
+            return True
+        pi, pj = self.pos[t][i], self.pos[t][j]
+        if mode == _LIMIT:
+            return min(pi, pj) < MAX_ID_GROUP
+        return abs(pi - pj) <= WINDOW
+
+    def pairs(self, b: int) -> Iterator[tuple[int, int]]:
+        """The pairs block ``b`` is the first to generate, each as (smaller, larger)."""
+        t, mode, order = self.blocks[b]
+        n = len(order)
+        made_by = self._made_by
+        earlier = [(u, self.block_of[u]) for u in range(t)]   # the hot loop: plain locals
+        for x in range(n if mode != _LIMIT else min(n, MAX_ID_GROUP)):
+            i = order[x]
+            stop = n if mode != _WINDOW else min(n, x + 1 + WINDOW)
+            mine = [(u, block_of, block_of[i]) for u, block_of in earlier if block_of[i] >= 0]
+            for y in range(x + 1, stop):
+                j = order[y]
+                seen = False
+                for u, block_of, bi in mine:
+                    if block_of[j] == bi and made_by(u, i, j):
+                        seen = True
+                        break
+                if not seen:
+                    yield (i, j) if i < j else (j, i)
+
+    def cost(self, b: int) -> int:
+        _, mode, order = self.blocks[b]
+        n = len(order)
+        if mode == _ALL:
+            return n * (n - 1) // 2
+        if mode == _LIMIT:
+            return MAX_ID_GROUP * n
+        return n * WINDOW
 
 
 def candidate_pairs(feats: list[Features], reps: list[int]) -> set[tuple[int, int]]:
-    """Pairs of representative records worth comparing: shared identifier or shared block."""
-    pairs: set[tuple[int, int]] = set()
-    by_isbn: dict[str, list[int]] = defaultdict(list)
-    by_issn: dict[str, list[int]] = defaultdict(list)
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i in reps:
-        f = feats[i]
-        if f.isbn:
-            by_isbn[f.isbn].append(i)
-        if f.issn:
-            by_issn[f.issn].append(i)
-        for key in match.blocking_keys(f):
-            blocks[key].append(i)
-    for group in list(by_isbn.values()) + list(by_issn.values()):
-        if len(group) > 1:
-            pairs |= _pairs_in(group, feats, MAX_ID_GROUP if len(group) > MAX_ID_GROUP else None)
-    for group in blocks.values():
-        if len(group) > 1:
-            pairs |= _pairs_in(group, feats)
-    return pairs
+    """Every pair of representatives worth comparing (for tests and tools; the merge streams them)."""
+    blocks = _Blocks(feats, reps)
+    return {pair for b in range(len(blocks.blocks)) for pair in blocks.pairs(b)}
+
+
+_SHARED: tuple[list[Features], _Blocks] | None = None   # what forked comparison workers read
+
+
+def _decide_blocks(block_ids: list[int]) -> list[tuple]:
+    """Compare the pairs of ``block_ids``; only the pairs that are not "none" come back, as plain
+    tuples ``(i, j, outcome, rule, score, title, author, reasons)`` (cheap to send between processes)."""
+    assert _SHARED is not None
+    feats, blocks = _SHARED
+    out = []
+    for b in block_ids:
+        for i, j in blocks.pairs(b):
+            d = compare(feats[i], feats[j])
+            if d.outcome != "none":
+                out.append((i, j, d.outcome, d.rule, d.score, d.title, d.author, d.reasons))
+    return out
+
+
+def decide_pairs(feats: list[Features], reps: list[int], workers: int = 1) -> list[tuple]:
+    """Every candidate pair's decision but "none", in no particular order (callers sort). On
+    ``workers`` processes when there are many pairs: the blocks are dealt out by their cost."""
+    global _SHARED
+    blocks = _Blocks(feats, reps)
+    ids = list(range(len(blocks.blocks)))
+    total = sum(blocks.cost(b) for b in ids)
+    _SHARED = (feats, blocks)
+    try:
+        if workers > 1 and total >= PARALLEL_PAIRS:
+            from concurrent.futures.process import BrokenProcessPool
+
+            from libsync import parallel
+
+            ids.sort(key=blocks.cost, reverse=True)
+            shards = [ids[k::workers * 4] for k in range(workers * 4)]
+            try:
+                with parallel.executor(workers) as pool:   # forked: the workers share feats and blocks
+                    return [d for part in pool.map(_decide_blocks, shards) for d in part]
+            except (OSError, BrokenProcessPool):
+                pass   # no pool to be had here: one core it is
+        return _decide_blocks(ids)
+    finally:
+        _SHARED = None
 
 
 def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
-                    always: list[list[str]] = ()) -> Clustering:
+                    always: list[list[str]] = (), workers: int = 1) -> Clustering:
     """Cluster ``records`` (already visible to the audience). Overrides name records "LIB/id"."""
     records = sorted(records, key=lambda r: (str(r.get("library", "")), str(r.get("id", ""))))
-    feats = [features(r) for r in records]
+    clustering = cluster_features([features(r) for r in records], never, always, workers)
+    clustering.records = records
+    return clustering
+
+
+def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
+                     always: list[list[str]] = (), workers: int = 1) -> Clustering:
+    """Cluster records known by their ``Features`` only, given in "LIB/id" order (the pure core:
+    the records themselves are not needed, so they need not all be in memory)."""
     index = {f.key: i for i, f in enumerate(feats)}
     never_pairs = {frozenset((index[a], index[b])) for a, b in never if a in index and b in index and a != b}
     uf = _Union(feats, never_pairs)
@@ -213,8 +352,8 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
 
     # 3. candidate pairs among distinct descriptions, decided in a fixed order
     decided = []
-    for i, j in candidate_pairs(feats, reps):
-        d = compare(feats[i], feats[j])
+    for i, j, *fields in decide_pairs(feats, reps, workers):
+        d = match.Decision(*fields)
         if d.outcome == "merge":
             decided.append((RULE_ORDER[d.rule], -d.score, i, j, d))
         elif d.outcome == "uncertain":
@@ -246,7 +385,7 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
     for u in sorted(unmarked):
         candidates = unmarked[u]
         for c in candidates:
-            c[2] = -len(uf.members[uf.find(c[3])])
+            c[2] = -uf.size(uf.find(c[3]))
         candidates.sort(key=lambda c: c[:4])
         best = candidates[0]
         ambiguous = any(c[:3] == best[:3] and uf.find(c[3]) != uf.find(best[3])
@@ -256,7 +395,7 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
 
     # clusters, in a stable order
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(records)):
+    for i in range(len(feats)):
         groups[uf.find(i)].append(i)
     clusters = sorted((sorted(m) for m in groups.values()), key=lambda m: m[0])
     cluster_of = {i: pos for pos, members in enumerate(clusters) for i in members}
@@ -273,7 +412,7 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
                         **info})
         return out
 
-    return Clustering(records, feats, clusters, dict(edges_by), cluster_of, pair_list(uncertain), pair_list(conflicts))
+    return Clustering([], feats, clusters, dict(edges_by), cluster_of, pair_list(uncertain), pair_list(conflicts))
 
 
 # --- describing a cluster ---------------------------------------------------------------------

@@ -10,9 +10,9 @@ matched but that cannot travel, the reason: its status (on-loan, lost, withdrawn
 at-partner, in-transit, damaged), it is held elsewhere, it is already in an active
 exchange, or (explicit barcodes) it does not exist in the library's records.
 
-Plain data in and out::
+Plain data in and out (the copies come from the store's one index, ``libsync.store.copies``)::
 
-    index = CopyIndex.build(records, exchanges)
+    index = CopyIndex.from_repository(repo)     # or CopyIndex.from_records(records, exchanges)
     result = resolve_batch(batch, index)        # BatchResult
     result.copies      -> [{"barcode", "record", "title", "authors", "relpath"?}]
     result.left_out    -> [{"barcode", "record", "reason", "status"?, "ref"?}]
@@ -25,75 +25,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from libsync.errors import LibsyncError
-from libsync.model.enums import CLOSED_OUTCOMES, EXCHANGE_OPEN
+from libsync.model.enums import EXCHANGE_OPEN
+from libsync.store.copies import Copy, CopyIndex
+
+__all__ = ["ACTIVE_STATUSES", "BatchResult", "CompiledFilter", "Copy", "CopyIndex", "copy_row", "find_batch",
+           "record_matches", "resolve_batch", "why_not_available"]   # Copy, CopyIndex: the store's, for old imports
 from libsync.text import fold
 
 ACTIVE_STATUSES = EXCHANGE_OPEN
-
-
-@dataclass
-class CopyRef:
-    barcode: str
-    record: dict
-    item: dict
-    relpath: str | None = None
-
-    @property
-    def owner(self) -> str:
-        return self.record.get("library", "")
-
-
-@dataclass
-class CopyIndex:
-    """Every copy of the network by barcode, and the active exchange holding each copy.
-
-    ``records`` keeps, per library, each record with its copies (a filter is tested once per
-    record, not once per copy); ``by_record`` finds a library's copies by record id (a batch
-    that names its records does not scan the library at all).
-    """
-
-    copies: dict[str, CopyRef] = field(default_factory=dict)
-    by_library: dict[str, list[CopyRef]] = field(default_factory=dict)
-    active: dict[str, list[str]] = field(default_factory=dict)  # barcode -> active exchange ids
-    records: dict[str, list[tuple[dict, list[CopyRef]]]] = field(default_factory=dict)
-    by_record: dict[tuple[str, str], list[tuple[dict, list[CopyRef]]]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, records: list[dict], exchanges: list[dict] = (), relpaths: list[str] | None = None) -> "CopyIndex":
-        index = cls()
-        for n, record in enumerate(records):
-            rel = relpaths[n] if relpaths else None
-            lib = record.get("library", "")
-            refs = []
-            for item in record.get("items") or []:
-                code = item.get("barcode")
-                if not code:
-                    continue
-                ref = CopyRef(code, record, item, rel)
-                index.copies[code] = ref
-                refs.append(ref)
-            if refs:
-                index.by_library.setdefault(lib, []).extend(refs)
-                index.records.setdefault(lib, []).append((record, refs))
-                index.by_record.setdefault((lib, record.get("id")), []).append((record, refs))
-        for exchange in exchanges:
-            if exchange.get("status") not in ACTIVE_STATUSES:
-                continue
-            for copy in exchange.get("copies") or []:
-                if copy.get("barcode") and copy.get("outcome") not in CLOSED_OUTCOMES:
-                    index.active.setdefault(copy["barcode"], []).append(exchange.get("id", "?"))
-        return index
-
-    @classmethod
-    def from_repository(cls, repo, use_cache: bool = True) -> "CopyIndex":
-        """The index of every record of ``repo``, through the shared parsed-record cache
-        (``libsync.rotation.records.all_records``): warm, it costs a JSON read, not a YAML
-        parse per file. A record file that cannot be read still stops the command with its
-        file and line, as before."""
-        from libsync.rotation.records import active_exchanges, all_records
-
-        records, relpaths = all_records(repo, use_cache=use_cache)
-        return cls.build(records, active_exchanges(repo), relpaths)
 
 
 @dataclass
@@ -195,23 +134,21 @@ def record_matches(record: dict, flt: dict) -> bool:
     return CompiledFilter(flt).matches(record)
 
 
-def why_not_available(ref: CopyRef, index: CopyIndex, exclude_exchange: str | None = None) -> dict | None:
+def why_not_available(ref: Copy, index: CopyIndex, exclude_exchange: str | None = None) -> dict | None:
     """The reason a copy cannot travel now, or ``None`` when it can."""
-    item = ref.item
-    status = item.get("status")
+    status = ref.status
     if status != "available":
-        return {"reason": "status", "status": status, "ref": item.get("status_ref")}
-    holder = item.get("holder")
-    if holder and holder != ref.owner:
-        return {"reason": "elsewhere", "status": status, "ref": holder}
+        return {"reason": "status", "status": status, "ref": ref.status_ref}
+    if ref.holder != ref.owner:
+        return {"reason": "elsewhere", "status": status, "ref": ref.holder}
     others = [e for e in index.active.get(ref.barcode, []) if e != exclude_exchange]
     if others:
         return {"reason": "in-exchange", "status": status, "ref": ", ".join(others)}
     return None
 
 
-def copy_row(ref: CopyRef) -> dict:
-    record = ref.record
+def copy_row(ref: Copy) -> dict:
+    record = ref.info
     return {
         "barcode": ref.barcode,
         "record": record.get("id"),
@@ -231,11 +168,11 @@ def resolve_batch(batch: dict, index: CopyIndex, exclude_exchange: str | None = 
         for code in wanted:
             ref = index.copies.get(code)
             if ref is None or ref.owner != lib:
-                result.left_out.append({"barcode": code, "record": ref.record.get("id") if ref else None,
+                result.left_out.append({"barcode": code, "record": ref.record if ref else None,
                                         "reason": "unknown" if ref is None else "not-owned",
                                         "ref": ref.owner if ref else None})
                 continue
-            if compiled.matches(ref.record):
+            if compiled.matches(ref.info):
                 candidates.append(ref)
     elif compiled.records is not None:
         # the filter names its records: look them up instead of testing every record
@@ -244,10 +181,10 @@ def resolve_batch(batch: dict, index: CopyIndex, exclude_exchange: str | None = 
                       for ref in refs]
     else:
         candidates = [ref for record, refs in index.records.get(lib, ()) if compiled.matches(record) for ref in refs]
-    for ref in sorted(candidates, key=lambda r: (r.record.get("call_number") or "", r.record.get("id") or "", r.barcode)):
+    for ref in sorted(candidates, key=lambda r: (r.info.get("call_number") or "", r.record or "", r.barcode)):
         why = why_not_available(ref, index, exclude_exchange)
         if why is None:
             result.copies.append(copy_row(ref))
         else:
-            result.left_out.append({"barcode": ref.barcode, "record": ref.record.get("id"), **why})
+            result.left_out.append({"barcode": ref.barcode, "record": ref.record, **why})
     return result

@@ -29,7 +29,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
-from libsync.rotation.batches import BatchResult, CopyIndex, resolve_batch
+from libsync.rotation.batches import BatchResult, resolve_batch
+from libsync.store.copies import CopyIndex
 
 if TYPE_CHECKING:
     from libsync.network import Network

@@ -39,9 +39,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
-from libsync.model.enums import ACCESS_LEVELS, NAMED_AUDIENCES, RECORD_TYPES
+from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES
 from libsync.network import Network, Term, parse_date
 from libsync.text import fold, identity_words, is_bare, nfc
 
@@ -67,31 +68,20 @@ TONE_PREFIX = "~"
 # --------------------------------------------------------------------------------------------
 def build(repository, out_dir, audience: str = "public", term: str | None = None, today: dt.date | None = None) -> dict:
     """Build the site of ``repository`` for ``audience`` into ``out_dir``; returns a summary."""
+    from libsync.catalog.union import open_union
+    from libsync.store.read import Store
+
     network = repository.network
     audience = check_audience(network, audience)
-    try:
-        from libsync.catalog import build_union
-    except ImportError as exc:  # the union catalogue is another module of libsync
-        raise LibsyncError("site.no_catalog", reason=str(exc)) from None
-    from libsync.store.read import load_records
-
-    loaded = load_records(repository)
-    union = build_union(repository, audience, loaded=loaded)
-    exchanges = repository.exchanges()
-    summary = build_site(union, network, exchanges, out_dir, term=term, audience=audience,
+    union, skipped = open_union(repository, audience)
+    with union:
+        data = union.to_dict()
+    store = Store.of(repository)
+    exchanges = store.documents(("exchange",), strict=True).documents
+    summary = build_site(data, network, exchanges, out_dir, term=term, audience=audience,
                          files_root=repository.root, today=today)
-    summary["skipped"] = loaded.problems   # invalid record files left out; said on stderr, not in the site
+    summary["skipped"] = skipped   # record files left out by the read policy; said on stderr, not in the site
     return summary
-
-
-def check_audience(network: Network, audience: str) -> str:
-    """``public``, ``network`` or a library code of the network (upper-cased), else a usage error."""
-    if audience in NAMED_AUDIENCES:
-        return audience
-    code = str(audience).upper()
-    if code not in network.libraries:
-        raise LibsyncError("site.bad_audience", audience=audience, known=", ".join(sorted(network.libraries)))
-    return code
 
 
 def choose_term(network: Network, exchanges: list[dict[str, Any]], term: str | None = None,

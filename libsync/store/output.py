@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from libsync.atomic import write_atomic
+from libsync.atomic import Content, write_atomic
 from libsync.errors import LibsyncError
 from libsync.repository import DATA_DIRS, NETWORK_FILE
 
@@ -50,8 +50,9 @@ def check_output(path: str | os.PathLike[str], repo_root: str | os.PathLike[str]
     return target
 
 
-def write_output(path: str | os.PathLike[str], data: bytes | str, repo_root: str | os.PathLike[str] | None = None) -> Path:
-    """Check ``path`` (``check_output``) and write ``data`` to it atomically."""
+def write_output(path: str | os.PathLike[str], data: bytes | str | Content,
+                 repo_root: str | os.PathLike[str] | None = None) -> Path:
+    """Check ``path`` (``check_output``) and write ``data`` (or what ``data(file)`` writes) to it atomically."""
     target = check_output(path, repo_root)
     write_atomic(target, data)
     return target

@@ -1,0 +1,155 @@
+"""The one copy index: every copy of the network by barcode — its record, owner, holder and status.
+
+Rotation (which copies a batch holds, whether a copy may travel), stocktakes (what should be on
+the shelf, what a scan means) and the exchange checks all ask the same questions, so they share
+this index. It is built from the records through the store (``libsync.store.read``, strict: a
+record file that validate refuses stops the command with its file and line), and keeps per copy
+only what those questions need (``Copy``), with a small summary of its record (``Copy.info``:
+the fields a batch filter tests and an exchange manifest lists), never the whole record.
+
+A barcode that appears twice keeps its first copy in path order (validate reports the
+duplicate); ``stats["duplicates"]`` lists them. Barcodes compare case-insensitively in ``get``,
+as validate's duplicate rule does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from libsync.model.enums import CLOSED_OUTCOMES, EXCHANGE_OPEN
+
+# The record fields kept in ``Copy.info`` (shared by the record's copies).
+INFO_FIELDS = ("id", "library", "type", "title", "authors", "call_number", "curriculum", "series")
+
+
+@dataclass(slots=True)
+class Copy:
+    barcode: str
+    library: str          # owning library
+    record: str           # record id
+    file: str | None      # record file, relative to the repository
+    title: str
+    status: str
+    holder: str           # library where the copy is now (default: the owner)
+    status_date: str | None = None
+    status_ref: str | None = None
+    acquired: str | None = None
+    location: str | None = None
+    type: str | None = None   # record type: "digital" copies are files, never on a shelf
+    info: dict[str, Any] = field(default_factory=dict)   # the record's summary (INFO_FIELDS)
+
+    @property
+    def owner(self) -> str:
+        return self.library
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if k != "info"}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class CopyIndex:
+    """barcode → ``Copy`` for every copy in the network, grouped by library and by record, and
+    the active exchanges holding each copy."""
+
+    def __init__(self) -> None:
+        self.copies: dict[str, Copy] = {}
+        self.records: dict[str, list[tuple[dict[str, Any], list[Copy]]]] = {}   # library → (info, copies)
+        self.by_record: dict[tuple[str, str], list[tuple[dict[str, Any], list[Copy]]]] = {}
+        self.active: dict[str, list[str]] = {}    # barcode → ids of the active exchanges it is in
+        self.stats: dict[str, Any] = {"duplicates": []}
+        self._folded: dict[str, Copy] | None = None
+
+    # --- building ---------------------------------------------------------------------------
+    def add_record(self, record: dict[str, Any], relpath: str | None = None) -> None:
+        library = str(record.get("library") or (relpath.split("/")[1] if relpath else ""))
+        record_id = str(record.get("id") or (Path(relpath).stem if relpath else ""))
+        info = {k: record[k] for k in INFO_FIELDS if k in record}
+        title = str(record.get("title") or "")
+        kind = record.get("type")
+        mine: list[Copy] = []
+        for item in record.get("items") or []:
+            barcode = item.get("barcode") if isinstance(item, dict) else None
+            if not barcode:
+                continue
+            barcode = str(barcode)
+            if barcode in self.copies:
+                self.stats["duplicates"].append(barcode)
+                continue
+            copy = Copy(barcode, library, record_id, relpath, title, _text(item.get("status")) or "available",
+                        _text(item.get("holder")) or library, _text(item.get("status_date")),
+                        _text(item.get("status_ref")), _text(item.get("acquired")), _text(item.get("location")),
+                        kind, info)
+            self.copies[barcode] = copy
+            mine.append(copy)
+        if mine:
+            self.records.setdefault(library, []).append((info, mine))
+            self.by_record.setdefault((library, record_id), []).append((info, mine))
+
+    def add_exchanges(self, exchanges: Iterable[dict[str, Any]]) -> None:
+        """Note the copies still out in each active exchange (manifest-shaped dicts)."""
+        for exchange in exchanges:
+            if exchange.get("status") not in EXCHANGE_OPEN:
+                continue
+            for copy in exchange.get("copies") or []:
+                if isinstance(copy, dict) and copy.get("barcode") and copy.get("outcome") not in CLOSED_OUTCOMES:
+                    self.active.setdefault(copy["barcode"], []).append(exchange.get("id", "?"))
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]], exchanges: Iterable[dict[str, Any]] = (),
+                     relpaths: list[str] | None = None) -> CopyIndex:
+        """The index of records in hand (tests, tools), with the active ``exchanges``."""
+        index = cls()
+        for n, record in enumerate(records):
+            index.add_record(record, relpaths[n] if relpaths else None)
+        index.add_exchanges(exchanges)
+        index.stats["copies"] = len(index.copies)
+        return index
+
+    @classmethod
+    def build(cls, repo: Any, use_cache: bool = True, exchanges: bool = True) -> CopyIndex:
+        """The index of every record of ``repo`` (a ``Repository`` or its root folder), through
+        the store; with ``exchanges``, the active exchanges too (see ``active``)."""
+        from libsync.store.read import Store
+
+        store = Store(repo, use_cache) if isinstance(repo, (str, os.PathLike)) else Store.of(repo, use_cache)
+        files = store.files(("record",))
+        index = cls()
+        for relpath, data in store.iter_documents(files, strict=True):   # path order: "first copy wins"
+            index.add_record(data, relpath)
+        index.stats.update(files=len(files), parsed=store.stats["examined"], cached=store.stats["cached"],
+                           copies=len(index.copies))   # of the record files
+        if exchanges:
+            index.add_exchanges(data for _, data in store.iter_documents(store.files(("exchange",)), strict=True))
+        return index
+
+    from_repository = build
+
+    # --- asking -----------------------------------------------------------------------------
+    def get(self, barcode: str) -> Copy | None:
+        """The copy with ``barcode``; a scan that changed its case (``nd-t00008``) still finds
+        ``ND-T00008``."""
+        found = self.copies.get(barcode)
+        if found is None and isinstance(barcode, str):
+            if self._folded is None:
+                self._folded = {}
+                for code, copy in self.copies.items():
+                    self._folded.setdefault(code.casefold(), copy)
+            found = self._folded.get(barcode.casefold())
+        return found
+
+    def __contains__(self, barcode: str) -> bool:
+        return self.get(barcode) is not None
+
+    def __len__(self) -> int:
+        return len(self.copies)
+
+    @property
+    def by_library(self) -> dict[str, list[Copy]]:
+        return {lib: [c for _, copies in entries for c in copies] for lib, entries in self.records.items()}
