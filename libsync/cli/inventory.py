@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -23,43 +24,22 @@ from libsync.cli.common import (
     print_json,
     repository,
 )
-from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.inventory import commands
 from libsync.inventory import report as rep
-from libsync.inventory.check import catalog_snapshot, check
-from libsync.inventory.diff import CATEGORIES, diff, failing
-from libsync.inventory.index import CopyIndex, movements
-from libsync.inventory.scan import ScanResult, check_encoding, read_scan
-from libsync.inventory.snapshot import CATALOG_REFS, check_date, load_snapshot, record_snapshot, snapshot_files
+from libsync.inventory.scan import check_encoding
 
 if TYPE_CHECKING:
     from libsync.network import Network
+    from libsync.problems import Problem
 
 FORMATS = ("text", "json", "csv")
 SCAN_ENCODINGS = "utf-8|utf-16|cp1258|tcvn3|vni"
 
 
-def _check_minutes(path: str | None) -> None:
-    """Refuse a bad minutes file name before any work is done."""
-    if path:
-        from libsync.render.document import format_of
-
-        format_of(path)
-
-
-def _fail_on(value: str | None) -> set[str]:
-    if not value:
-        return set()
-    chosen = {v.strip().lower() for v in value.split(",") if v.strip()}
-    for v in chosen:
-        if v not in CATEGORIES:
-            raise LibsyncError("inventory.bad_fail_on", value=v, choices=",".join(CATEGORIES))
-    return chosen
-
-
-def _print_warnings(scan: ScanResult) -> None:
+def _print_warnings(warnings: Sequence[Problem]) -> None:
     err = console(stderr=True)
-    for p in scan.warnings:
+    for p in warnings:
         err.print(t("inventory.warning_line", path=p.file, line=p.line, message=p.message), markup=False)
 
 
@@ -94,15 +74,20 @@ def _emit(report: dict[str, Any], fmt: str, title: str) -> None:
 
 
 def _finish(report: dict[str, Any], network: Network, fail_on: set[str], minutes: str | None) -> None:
+    hits = commands.finish(report, network, fail_on, minutes)
     if minutes:
-        from libsync.inventory.minutes import write_minutes
-
-        write_minutes(report, network, minutes)
         console(stderr=True).print(t("inventory.minutes_written", path=minutes), markup=False)
-    hits = failing(report, fail_on)
     if hits:
         console(stderr=True).print(t("inventory.fail", categories=", ".join(hits)), markup=False)
         raise typer.Exit(1)
+
+
+def _minutes_option() -> Any:
+    return typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes"))
+
+
+def _fail_on_option() -> Any:
+    return typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on"))
 
 
 def register(app: typer.Typer) -> None:
@@ -125,19 +110,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, TEXT_JSON)
         check_encoding(encoding)
-        repo = repository(ctx)
-        result = record_snapshot(repo, library, scanfile, label=label, date=date, location=location,
+        result = commands.record(repository(ctx), library, scanfile, label=label, date=date, location=location,
                                  taken_by=taken_by, exchange=exchange, snapshot_id=snapshot_id, encoding=encoding)
-        scan = result["scan"]
         if fmt == "json":
-            print_json({"snapshot": result["snapshot"], "raw": result["raw"], "id": result["data"]["id"],
-                        "library": library, "date": result["data"]["date"], "count": len(scan.barcodes),
-                        "unique": len(set(scan.barcodes)), "sections": scan.sections,
-                        "warnings": [p.to_dict() for p in scan.warnings]})
+            print_json({**result, "warnings": [p.to_dict() for p in result["warnings"]]})
             return
-        _print_warnings(scan)
-        typer.echo(t("inventory.recorded", id=result["data"]["id"], library=library, count=len(scan.barcodes),
-                     unique=len(set(scan.barcodes)), path=result["snapshot"], raw=result["raw"]))
+        _print_warnings(result["warnings"])
+        typer.echo(t("inventory.recorded", id=result["id"], library=library, count=result["count"],
+                     unique=result["unique"], path=result["snapshot"], raw=result["raw"]))
 
     @sub.command("diff", help=t("help.inventory.diff"))
     def diff_cmd(
@@ -147,30 +127,18 @@ def register(app: typer.Typer) -> None:
         library: str | None = library_option(help_key="help.inventory.diff_library", short=False, metavar=None),
         date: str | None = date_option("help.inventory.catalog_date"),
         fmt: str = format_option(FORMATS),
-        minutes: str | None = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
-        fail_on: str | None = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
+        minutes: str | None = _minutes_option(),
+        fail_on: str | None = _fail_on_option(),
         no_cache: bool = no_cache_option("help.inventory.no_cache"),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
-        fails = _fail_on(fail_on)
-        _check_minutes(minutes)
+        fails = commands.parse_fail_on(fail_on)
+        commands.check_minutes_path(minutes)
         repo = repository(ctx)
-        sides: list[tuple[str | None, dict[str, Any] | None]] = []
-        for ref in (before, after):
-            sides.append((None, None) if ref.lower() in CATALOG_REFS else load_snapshot(repo, ref))
-        lib = library or next((d["library"] for _, d in sides if d), None)
-        if lib is None:
-            raise LibsyncError("inventory.catalog_library")
-        repo.network.library(lib)
-        # build takes a Repository too (its docstring and code), which its annotation leaves out
-        index = CopyIndex.build(repo, use_cache=not no_cache)  # type: ignore[arg-type]
-        moves = movements(repo)
-        day = check_date(date)
-        resolved = [(rel, data) if data else ("catalog", catalog_snapshot(index, moves, lib, day)) for rel, data in sides]
-        (b_rel, b_data), (a_rel, a_data) = resolved
-        result = diff(b_data, a_data, index, moves, b_rel, a_rel)
-        title = t("inventory.diff.title", library=lib, before=b_data["id"], before_date=b_data["date"],
-                  after=a_data["id"], after_date=a_data["date"])
+        result = commands.diff_snapshots(repo, before, after, library=library, date=date, use_cache=not no_cache)
+        b_side, a_side = result["before"], result["after"]
+        title = t("inventory.diff.title", library=library or result["library"], before=b_side["id"],
+                  before_date=b_side["date"], after=a_side["id"], after_date=a_side["date"])
         _emit(result, fmt, title)
         _finish(result, repo.network, fails, minutes)
 
@@ -182,23 +150,20 @@ def register(app: typer.Typer) -> None:
         date: str | None = date_option("help.inventory.catalog_date"),
         encoding: str | None = encoding_option(SCAN_ENCODINGS, "help.inventory.encoding"),
         fmt: str = format_option(FORMATS),
-        minutes: str | None = typer.Option(None, "--minutes", metavar="FILE", help=t("help.inventory.minutes")),
-        fail_on: str | None = typer.Option(None, "--fail-on", metavar="CATEGORIES", help=t("help.inventory.fail_on")),
+        minutes: str | None = _minutes_option(),
+        fail_on: str | None = _fail_on_option(),
         no_cache: bool = no_cache_option("help.inventory.no_cache"),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         check_encoding(encoding)
-        fails = _fail_on(fail_on)
-        _check_minutes(minutes)
+        fails = commands.parse_fail_on(fail_on)
+        commands.check_minutes_path(minutes)
         repo = repository(ctx)
-        repo.network.library(library)
-        day = check_date(date)
-        scan = read_scan(scanfile, encoding=encoding)
-        _print_warnings(scan)
-        index = CopyIndex.build(repo, use_cache=not no_cache)  # type: ignore[arg-type]  # a Repository: see diff
-        result = check(scan.barcodes, library, index, movements(repo), day, scan_file=scanfile, lines=scan.lines)
-        title = t("inventory.check.title", library=library, date=day.isoformat(), count=len(scan.barcodes),
-                  expected=result["scan"]["expected"])
+        result = commands.check_scan(repo, library, scanfile, date=date, encoding=encoding, use_cache=not no_cache,
+                                     on_scan=lambda scan: _print_warnings(scan.warnings))
+        scan = result["scan"]
+        title = t("inventory.check.title", library=library, date=scan["date"], count=scan["count"],
+                  expected=scan["expected"])
         _emit(result, fmt, title)
         _finish(result, repo.network, fails, minutes)
 
@@ -209,16 +174,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = format_option(),
     ) -> None:
         fmt = check_format(fmt, TEXT_JSON)
-        repo = repository(ctx)
-        if library:
-            repo.network.library(library)
-        items: list[dict[str, Any]] = []
-        for rel in snapshot_files(repo, library):
-            data = repo.load(rel)
-            codes = data.get("barcodes") or []
-            items.append({"id": data.get("id"), "library": data.get("library"), "date": data.get("date"),
-                          "label": data.get("label"), "count": len(codes), "file": rel})
-        items.sort(key=lambda i: (i["library"] or "", i["date"] or "", i["id"] or ""))
+        items = commands.list_snapshots(repository(ctx), library)
         if fmt == "json":
             print_json(items)
             return
@@ -238,10 +194,9 @@ def register(app: typer.Typer) -> None:
         fmt: str = format_option(),
     ) -> None:
         fmt = check_format(fmt, TEXT_JSON)
-        repo = repository(ctx)
-        rel, data = load_snapshot(repo, ref)
+        data = commands.show_snapshot(repository(ctx), ref)
         if fmt == "json":
-            print_json({"file": rel, **data})
+            print_json(data)
             return
         codes = data.get("barcodes") or []
         out = console()
@@ -252,6 +207,3 @@ def register(app: typer.Typer) -> None:
         for section in data.get("sections") or []:
             out.print(t("inventory.show.section", location=section["location"], count=section["count"]), markup=False)
         typer.echo("\n".join(codes))
-
-
-
