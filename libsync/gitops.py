@@ -1,5 +1,9 @@
 """Git access for the network repository (GitPython): changed files, commits, branches, push.
 
+Commits of data files are made by ``libsync.store.write.apply`` (``commit_paths`` inside its
+Transaction); a branch made for some work (``on_new_branch``) has the one way back when that
+work fails: the original branch checked out again and the new one deleted.
+
 GitPython is imported on first use: importing it runs ``git version`` in a subprocess, a cost
 every libsync command would otherwise pay at start-up, most of them for nothing."""
 
@@ -7,6 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +112,52 @@ def sync_index(root: Path, paths: list[str]) -> None:
         repo.git.reset("-q", "--", *paths)
     except git.GitCommandError:
         pass
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch checked out, or None when HEAD is detached."""
+    repo = open_repo(root)
+    return None if repo.head.is_detached else repo.active_branch.name
+
+
+def has_remote(root: Path, remote: str) -> bool:
+    return remote in [r.name for r in open_repo(root).remotes]
+
+
+def branch_exists(root: Path, name: str) -> bool:
+    return name in [h.name for h in open_repo(root).heads]
+
+
+@contextmanager
+def on_new_branch(root: Path, name: str, created: Iterable[Path] = ()) -> Iterator[None]:
+    """Create branch ``name`` at HEAD and check it out for the block.
+
+    If the block fails (a commit refused, a push that fails, Ctrl-C), the way back: the original
+    branch (or detached commit) checked out again — never with -f, so other uncommitted work
+    stays —, the new branch deleted with whatever was committed on it, and the files the block
+    created (``created``) removed if they are still there."""
+    repo = open_repo(root)
+    original = repo.head.commit.hexsha if repo.head.is_detached else repo.active_branch.name
+    try:
+        repo.git.checkout("-b", name)
+    except git.GitCommandError as exc:
+        raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
+    try:
+        yield
+    except BaseException:
+        repo.git.checkout(original)
+        repo.git.branch("-D", name)
+        for path in created:
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def push(root: Path, remote: str, branch: str) -> None:
+    """Push ``branch`` to ``remote`` and track it there."""
+    try:
+        open_repo(root).git.push("--set-upstream", remote, branch)
+    except git.GitCommandError as exc:
+        raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
 
 
 def init_repo(root: Path, message: str) -> str:

@@ -24,7 +24,7 @@ from libsync.errors import LibsyncError
 from libsync.repository import Repository
 from libsync.rotation import records as rotation_records_io
 from libsync.rotation.batches import CopyIndex, record_matches, resolve_batch
-from libsync.rotation.exchanges import advance, propose
+from libsync.rotation.lifecycle import advance, propose
 from test_rotation_support import make_network, snapshot
 
 import datetime as dt

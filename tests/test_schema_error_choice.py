@@ -91,7 +91,7 @@ def test_exchange_manifest(example_repo, cli):
     # the rotation's own check of a manifest (run on what it is about to act on) says the same
     from libsync.errors import LibsyncError
     from libsync.repository import Repository
-    from libsync.rotation.exchanges import check_state
+    from libsync.rotation.queries import check_state
 
     data = yamlio.load_file(example_repo / MANIFEST, MANIFEST).data
     with pytest.raises(LibsyncError) as refused:

@@ -29,7 +29,7 @@ from libsync.i18n import t
 from libsync.store.output import check_output
 
 if TYPE_CHECKING:
-    from libsync.rotation.exchanges import Outcome
+    from libsync.rotation.lifecycle import Outcome
 
 
 def _report(outcome: Outcome, fmt: str) -> None:
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
         no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
         fmt: str = format_option(),
     ) -> None:
-        from libsync.rotation.exchanges import propose
+        from libsync.rotation.lifecycle import propose
 
         fmt = check_format(fmt, TEXT_JSON)
         outcome = propose(
@@ -102,7 +102,8 @@ def register(app: typer.Typer) -> None:
             commit: bool = commit_option(),
             fmt: str = format_option(),
         ) -> None:
-            from libsync.rotation.exchanges import advance, pending_losses
+            from libsync.rotation.lifecycle import advance
+            from libsync.rotation.queries import pending_losses
 
             fmt = check_format(fmt, TEXT_JSON)
             repo = repository(ctx)
@@ -117,11 +118,6 @@ def register(app: typer.Typer) -> None:
                                             default=False)
             outcome = advance(repo, exchange_id, action, date=parse_day(date), by=by, note=note, scan=scan,
                               confirm_losses=confirm, commit=commit)
-            if outcome.commit:
-                from libsync.gitops import open_repo
-
-                git_repo = open_repo(repo.root)
-                outcome.branch = None if git_repo.head.is_detached else git_repo.active_branch.name
             _report(outcome, fmt)
 
         return command
@@ -138,7 +134,7 @@ def register(app: typer.Typer) -> None:
         today: str | None = date_option("help.exchange.today", "--today"),
         fmt: str = format_option(),
     ) -> None:
-        from libsync.rotation.exchanges import list_exchanges
+        from libsync.rotation.queries import list_exchanges
 
         fmt = check_format(fmt, TEXT_JSON)
         rows = list_exchanges(repository(ctx), term, library, status, parse_day(today))
@@ -166,7 +162,7 @@ def register(app: typer.Typer) -> None:
         exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
         fmt: str = format_option(),
     ) -> None:
-        from libsync.rotation.exchanges import find, summary
+        from libsync.rotation.queries import find, summary
 
         fmt = check_format(fmt, TEXT_JSON)
         relpath, data = find(repository(ctx), exchange_id)

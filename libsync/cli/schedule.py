@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics
-        from libsync.rotation.exchanges import create_from_plan
+        from libsync.rotation.lifecycle import create_from_plan
         from libsync.rotation.schedule import plan_term
 
         fmt = check_format(fmt, TEXT_JSON)

@@ -82,7 +82,7 @@ def _record_snapshot(repo: Repository, library: str, scan_path: str | Path, *, l
     if location:
         data["location"] = nfc(location.strip())
     if exchange:
-        from libsync.rotation.exchanges import find as find_exchange
+        from libsync.rotation.queries import find as find_exchange
 
         find_exchange(repo, exchange)   # an exchange that does not exist is refused, not recorded
         data["exchange"] = exchange

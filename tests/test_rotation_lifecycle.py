@@ -1,0 +1,120 @@
+"""The split exchange modules as a library: ``rotation.queries`` (reading and checks),
+``rotation.lifecycle`` (one function per step), ``rotation.workflow`` with ``gitops`` (the
+branch of a proposal and its one way back). Real files, real Git, no mocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import git
+import pytest
+import yaml
+
+from libsync import gitops
+from libsync.errors import LibsyncError
+from libsync.repository import Repository
+from libsync.rotation import exchanges, lifecycle, queries, workflow
+from test_rotation_support import git_network, snapshot, write_scan
+
+EID = "xs-hd-2024-2025-hk1-rt-xs-sgk6"
+BATCH = ["RTXS11", "RTXS12", "RTXS21", "RTXS22", "RTXS31", "RTXS32", "RTXS41", "RTXS42"]
+MANIFEST = f"exchanges/2024-2025/HK1/{EID}.yaml"
+PROPOSAL = dict(term="2024-2025/HK1", sender="XS", receiver="HD", batch="rt-xs-sgk6", handover=dt.date(2024, 10, 7),
+                return_due=dt.date(2025, 1, 17), by="Phạm Thị Thu Hà", date=dt.date(2024, 9, 30))
+
+
+def item(root, record, barcode):
+    data = yaml.safe_load((root / "records" / "XS" / f"{record}.yaml").read_text(encoding="utf-8"))
+    return next(i for i in data["items"] if i["barcode"] == barcode)
+
+
+def test_old_imports_are_the_new_functions():
+    assert exchanges.advance is lifecycle.advance and exchanges.propose is lifecycle.propose
+    assert exchanges.find is queries.find and exchanges.check_state is queries.check_state
+    assert exchanges.Outcome is lifecycle.Outcome and exchanges.commit_message is workflow.commit_message
+    assert set(lifecycle.STEPS) == set(lifecycle.ACTIONS)
+
+
+def test_each_step_as_a_function_with_commits(tmp_path):
+    root, repo_git = git_network(tmp_path, remote=False)
+    repo = Repository(root)
+    proposed = lifecycle.propose(repo, **PROPOSAL)
+    assert (proposed.branch, proposed.pushed, proposed.files) == (f"exchange/{EID}", None, [MANIFEST])
+    assert repo_git.head.commit.hexsha == proposed.commit and "Action: propose" in repo_git.head.commit.message
+    assert EID in [r["id"] for r in queries.list_exchanges(repo, status="proposed")]
+
+    approved = lifecycle.approve(repo, EID, date=dt.date(2024, 10, 1), by="Lê Thị Hồng Nhung", commit=True)
+    assert (approved.status, approved.branch) == ("approved", f"exchange/{EID}")   # the branch it went on
+    assert approved.files == [MANIFEST]
+
+    scan = write_scan(tmp_path / "giao.txt", BATCH)
+    sent = lifecycle.dispatch(repo, EID, date=dt.date(2024, 10, 7), scan=scan, commit=True)
+    assert sent.check is not None and sent.check["counts"]["missing"] == 0
+    assert item(root, "rt-xs-sgk6-1", "RTXS11")["holder"] == "HD"
+    message = repo_git.head.commit.message
+    assert message == workflow.commit_message(queries.find(repo, EID)[1], "dispatch", None)
+
+    # the copies are out: a second exchange of one of them sees the first
+    other = {"id": "khac", "copies": [{"barcode": "RTXS11", "record": "rt-xs-sgk6-1"}]}
+    assert queries.other_active(repo, other) == {"RTXS11": [EID]}
+
+    lifecycle.receive(repo, EID, date=dt.date(2024, 10, 8), commit=True)
+    back = [b for b in BATCH if b != "RTXS32"]
+    returned = lifecycle.return_copies(repo, EID, date=dt.date(2025, 1, 17), scan=write_scan(tmp_path / "tra.txt", back))
+    assert returned.commit is None and returned.branch is None     # not committed: written only
+    assert "Missing: 1" not in repo_git.head.commit.message
+    assert [x["barcode"] for x in queries.pending_losses(repo, EID)] == ["RTXS32"]
+    repo_git.git.add("--all")
+    repo_git.git.commit("-m", "trả sách")
+
+    files = snapshot(root)
+    with pytest.raises(LibsyncError):      # losses not confirmed: nothing written
+        lifecycle.close(repo, EID, date=dt.date(2025, 1, 20))
+    assert snapshot(root) == files
+    closed = lifecycle.advance(repo, EID, "close", date=dt.date(2025, 1, 20), confirm_losses=True, commit=True,
+                               scan="ignored by close")
+    assert closed.status == "closed" and [x["barcode"] for x in closed.losses] == ["RTXS32"]
+    assert item(root, "rt-xs-sgk6-3", "RTXS32")["status"] == "lost"
+    assert "Lost: 1" in repo_git.head.commit.message
+    assert not repo_git.is_dirty(untracked_files=True)
+
+    with pytest.raises(LibsyncError):
+        lifecycle.cancel(repo, EID)         # closed: no way to cancel
+    with pytest.raises(LibsyncError):
+        lifecycle.advance(repo, EID, "lend")
+
+
+def test_a_failed_push_goes_back_the_one_way(tmp_path):
+    root, repo_git = git_network(tmp_path)
+    (tmp_path / "remote.git" / "hooks" / "pre-receive").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (tmp_path / "remote.git" / "hooks" / "pre-receive").chmod(0o755)
+    (root / "ghi-chu.txt").write_text("việc dở dang của thủ thư\n", encoding="utf-8")   # other work, untracked
+    files, head = snapshot(root), repo_git.head.commit.hexsha
+    repo = Repository(root)
+    with pytest.raises(LibsyncError) as caught:
+        lifecycle.propose(repo, push=True, **PROPOSAL)
+    assert caught.value.key == "git.failed"
+    assert snapshot(root) == files                      # the manifest gone, the other work kept
+    assert repo_git.active_branch.name == "main" and repo_git.head.commit.hexsha == head
+    assert [h.name for h in repo_git.heads] == ["main"]
+    assert f"exchange/{EID}" not in [h.name for h in git.Repo(tmp_path / "remote.git").heads]
+
+    # the same proposal once the remote takes it; then its branch name is taken
+    (tmp_path / "remote.git" / "hooks" / "pre-receive").unlink()
+    outcome = lifecycle.propose(repo, push=True, **PROPOSAL)
+    assert (outcome.branch, outcome.pushed) == (f"exchange/{EID}", "origin")
+    assert gitops.current_branch(root) == f"exchange/{EID}" and gitops.branch_exists(root, f"exchange/{EID}")
+    repo_git.git.checkout("main")
+    with pytest.raises(LibsyncError) as caught:
+        workflow.commit_on_branch(repo, "exchanges/x.yaml", "", {"id": EID}, None)
+    assert caught.value.key == "rotation.branch_exists"
+
+
+def test_on_new_branch_keeps_what_worked(tmp_path):
+    root, repo_git = git_network(tmp_path, remote=False)
+    with gitops.on_new_branch(root, "thu"):
+        (root / "moi.txt").write_text("x\n", encoding="utf-8")
+    assert gitops.current_branch(root) == "thu" and (root / "moi.txt").exists()
+    assert not gitops.has_remote(root, "origin")
+    with pytest.raises(LibsyncError):
+        gitops.push(root, "origin", "thu")
