@@ -54,7 +54,7 @@ PUBLISHERS = ("Nhà xuất bản Giáo dục Việt Nam", "NXB Kim Đồng", "NX
 
 
 def make_isbn(n: int) -> str:
-    body = f"978604{n % 10_000_000:07d}"
+    body = f"978604{n % 1_000_000:06d}"
     return body + ean.calc_check_digit(body)
 
 
@@ -79,7 +79,7 @@ def editions(count: int, rng: random.Random) -> list[dict]:
                         subjects=[subject, f"Lớp {grade}"], keywords=["GDPT 2018", series])
         elif kind == "periodical":
             base.update(title=f"Tạp chí Văn học và Tuổi trẻ số {n % 24 + 1}/{year}", issn="1859-3461",
-                        volume=str(n % 24 + 1))
+                        volume=str(n % 24 + 1), subjects=["Văn học", "Tạp chí"])
             del base["authors"]
         else:
             base.update(title=f"{rng.choice(WORDS)} (tái bản lần {n % 9 + 1})", subjects=["Văn học thiếu nhi"])
@@ -93,7 +93,7 @@ def record_for(edition: dict, lib: str, n: int, rng: random.Random) -> dict:
     rec = {"id": f"{lib.lower()}-{n:06d}", "library": lib, **{k: v for k, v in edition.items()}}
     roll = rng.random()
     if roll < 0.01 and rec.get("isbn"):
-        rec["isbn"] = make_isbn(rng.randrange(10_000_000))          # mistyped ISBN: a conflict to review
+        rec["isbn"] = make_isbn(rng.randrange(1_000_000))           # mistyped ISBN: a conflict to review
     elif roll < 0.03:
         rec["title"] = "".join(c for c in unicodedata.normalize("NFD", rec["title"])
                                if not unicodedata.combining(c)).replace("Đ", "D").replace("đ", "d")
@@ -160,7 +160,8 @@ def run(root: Path, cache: Path, *args: str, ok: tuple[int, ...] = (0, 1)) -> tu
     env = dict(os.environ, LIBSYNC_CACHE_DIR=str(cache), LIBSYNC_LANG="vi")
     libsync = shutil.which("libsync") or sys.exit("libsync is not installed (pip install -e .)")
     start = time.perf_counter()
-    proc = subprocess.Popen([libsync, "--repo", str(root), *args], env=env, stdout=subprocess.DEVNULL,
+    command = [libsync, *args] if args == ("--version",) else [libsync, "--repo", str(root), *args]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start

@@ -124,3 +124,20 @@ def test_current_reads_a_file_changed_after_the_listing(git_repo):
     some.write_text(some.read_text(encoding="utf-8").replace("title: ", "title: Cá — ", 1), encoding="utf-8")
     (data,) = [d for _, d in store.current([rel])]
     assert data["title"].startswith("Cá — ")
+
+
+def test_validate_in_git_reuses_its_report_only_while_nothing_changed(git_repo):
+    from libsync.validation import validate
+
+    assert validate(git_repo).ok and validate(git_repo).parsed == 0     # second run: the stored report
+    some = first_record(git_repo)
+    text = some.read_text(encoding="utf-8")
+    broken = text.replace("type: ", "type: z", 1)
+    broken = broken.replace("title: ", "title:", 1) if len(broken) != len(text) else broken   # keep the size
+    assert len(broken.encode()) == len(text.encode())
+    some.write_text(broken, encoding="utf-8")     # same size, in the same second as the commit
+    assert not validate(git_repo).ok
+    some.write_text(text, encoding="utf-8")
+    assert validate(git_repo).ok
+    (git_repo / "records" / "XS" / "lac.yaml").write_text("id: lac\n", encoding="utf-8")   # untracked, invalid
+    assert not validate(git_repo).ok

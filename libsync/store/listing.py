@@ -160,16 +160,44 @@ def _state_key(root: Path, status: bytes) -> str | None:
     return h.hexdigest()
 
 
+def _git_state(root: Path) -> tuple[str | None, bytes, bytes] | None:
+    """(state key, changed, untracked) from Git; None when Git cannot answer for ``root``."""
+    found = _git_both(root, _CHANGED, _UNTRACKED)
+    if found is None:
+        return None
+    changed, untracked = found
+    return _state_key(root, changed + b"\0\0" + untracked), changed, untracked
+
+
+def quick_key(root: str | os.PathLike[str]) -> str | None:
+    """The key a full listing of ``root`` would have (``Listing.key``), without listing: Git's
+    index, what ``ls-files`` says differs, and the ids of those files (from their stat). None
+    outside Git. What a command whose result depends on every file checks first."""
+    root = Path(root).resolve()
+    state = _git_state(root)
+    if state is None or state[0] is None:
+        return None
+    key, changed, untracked = state
+    hashed = sorted({part.decode("utf-8", "surrogateescape") for part in (*changed.split(b"\0"), *untracked.split(b"\0"))
+                     if part} )
+    hashed = [rel for rel in hashed if is_data_path(rel) and os.path.lexists(root / rel) and not os.path.islink(root / rel)]
+    if not hashed:
+        return key
+    listing = Listing(root)
+    _hash_files(listing, hashed)
+    return _with_hashed(key, listing, hashed)
+
+
 def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
     """The listing as Git sees it; None when ``root`` is not in a Git work tree Git can read.
 
     When neither the index nor the status changed since the last listing, that listing is
     reused (files Git reports as changed are still re-checked by their stat)."""
-    found = _git_both(root, _CHANGED, _UNTRACKED)
-    if found is None:
+    state = _git_state(root)
+    if state is None:
         return None
-    changed, untracked = found
-    key = _state_key(root, changed + b"\0\0" + untracked) if use_cache else None
+    key, changed, untracked = state
+    key = key if use_cache else None
     cache_file = repo_cache_dir(root) / LISTING_CACHE
     if key is not None:
         stored = load_json(cache_file)
@@ -238,7 +266,7 @@ def _with_hashed(key: str, listing: Listing, hashed: list[str]) -> str:
     if not hashed:
         return key
     h = hashlib.blake2b(key.encode(), digest_size=16)
-    for rel in hashed:
+    for rel in sorted(hashed):
         h.update(f"{rel}\0{listing.ids.get(rel, '')}\n".encode())
     return h.hexdigest()
 

@@ -183,6 +183,24 @@ def _selected(root: Path, all_files: list[str], paths: list[str] | None, changed
 RESULT_CACHE = "validate-result-v1.json"
 
 
+def _run_key(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(orjson.dumps(part))
+    return h.hexdigest()
+
+
+def _stored_result(path: Path, key: str) -> Result | None:
+    """The report stored under ``key``, if it is there and of the right shape."""
+    stored = load_json(path)
+    if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("problems"), list) \
+            and all(map(valid_state, stored["problems"])) and isinstance(stored.get("checked"), int) \
+            and isinstance(stored.get("files"), int):
+        return Result(files_checked=stored["checked"], problems=[Problem.from_state(s) for s in stored["problems"]],
+                      parsed=0, reused=stored["files"])
+    return None
+
+
 def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_since: str | None = None,
              use_cache: bool = True, workers: int | None = None) -> Result:
     """Validate the repository at ``root``; ``paths`` or ``changed_since`` narrow which files are
@@ -197,6 +215,18 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     from libsync.validation.gate import fingerprint
 
     root = Path(root).resolve()
+    cache_file = repo_cache_dir(root) / RESULT_CACHE
+    whole = not paths and not changed_since
+    if use_cache and whole:
+        # the usual run (whole repository) on an unchanged repository: Git's state is the key,
+        # so the last report comes back without listing or reading anything
+        from libsync.store.listing import quick_key
+
+        quick = quick_key(root)
+        if quick:
+            hit = _stored_result(cache_file, _run_key(fingerprint(), quick, unfinished_writes(root)))
+            if hit is not None:
+                return hit
     store = Store(root, use_cache, workers)
     listing = store.listing
     all_files = listing.files()
@@ -213,20 +243,18 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
         wrong_place = dict(misplaced_in(listing.others + [r for r in all_files if not r.endswith(".yaml")]))
     unfinished = unfinished_writes(root)    # a killed command's half-done change: files may be mixed
     run_key = ""
-    cache_file = repo_cache_dir(root) / RESULT_CACHE
     if use_cache:
-        # everything the report depends on; the listing's key stands for every file's content
-        h = hashlib.blake2b(digest_size=16)
-        for part in (fingerprint(), listing.key or listing.digest(), listing.symlinks, sorted(wrong_place.items()),
-                     unfinished, sorted(changed) if changed is not None else None,
-                     sorted(check_set) if paths or changed is not None else None):
-            h.update(orjson.dumps(part))
-        run_key = h.hexdigest()
-        stored = load_json(cache_file)
-        if isinstance(stored, dict) and stored.get("key") == run_key and isinstance(stored.get("problems"), list) \
-                and all(map(valid_state, stored["problems"])) and isinstance(stored.get("checked"), int):
-            return Result(files_checked=stored["checked"], problems=[Problem.from_state(s) for s in stored["problems"]],
-                          parsed=0, reused=len(all_files))
+        # everything the report depends on; with Git, the listing's key stands for every file's
+        # content, its place and the symbolic links (the same key the fast path above computes)
+        if listing.key and whole:
+            run_key = _run_key(fingerprint(), listing.key, unfinished)
+        else:
+            run_key = _run_key(fingerprint(), listing.key or listing.digest(), unfinished, listing.symlinks,
+                               sorted(wrong_place.items()), sorted(changed) if changed is not None else None,
+                               sorted(check_set) if not whole else None)
+        hit = _stored_result(cache_file, run_key)
+        if hit is not None:
+            return hit
     known = set(all_files)
     misplaced_here = sorted(_selected(root, list(wrong_place), paths, changed) & set(wrong_place)) if wrong_place else []
     ungoverned = sorted(check_set - known - set(wrong_place))
@@ -259,6 +287,7 @@ def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_si
     problems.sort(key=Problem.sort_key)
     checked = len(check_set) + len(misplaced_here)
     if run_key:
-        dump_json(cache_file, {"key": run_key, "checked": checked, "problems": [p.to_state() for p in problems]})
+        dump_json(cache_file, {"key": run_key, "checked": checked, "files": len(all_files),
+                               "problems": [p.to_state() for p in problems]})
     return Result(files_checked=checked, problems=problems, parsed=store.stats["examined"],
                   reused=store.stats["cached"])
