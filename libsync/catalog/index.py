@@ -41,18 +41,42 @@ def current_stamp(repository, audience: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _stored_stamp(path: Path) -> str | None:
+def _stored_stamp(path: Path, key: str = "stamp") -> str | None:
     if not path.is_file():
         return None
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+            row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         finally:
             con.close()
     except sqlite3.Error:
         return None
     return row[0] if row else None
+
+
+def _set_quick(path: Path, quick: str) -> None:
+    """Remember the repository state an index was last found fresh in (best effort)."""
+    try:
+        con = sqlite3.connect(path)
+        try:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('quick', ?)", (quick,))
+            con.commit()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
+
+
+def _quick_stamp(repository, audience: str) -> str | None:
+    """A stamp from Git's state alone (``libsync.store.listing.quick_key``): when it is the one
+    the index was last found fresh in, nothing in the repository changed since."""
+    from libsync.store.listing import quick_key
+
+    quick = quick_key(repository.root)
+    if quick is None:
+        return None
+    return hashlib.sha256(f"{INDEX_VERSION}\n{audience}\n{quick}".encode()).hexdigest()
 
 
 def cluster_grade(cluster: dict) -> int | None:
@@ -151,10 +175,17 @@ def ensure_index(repository, audience: str) -> tuple[Path, bool]:
     from libsync.catalog import open_union
 
     path = index_path(repository.root, audience)
-    stamp = current_stamp(repository, audience)
+    quick = _quick_stamp(repository, audience)
+    if quick is not None and _stored_stamp(path, "quick") == quick:
+        return path, False
+    stamp = current_stamp(repository, audience)   # which records, network and overrides there are
     if _stored_stamp(path) == stamp:
+        if quick is not None:
+            _set_quick(path, quick)               # e.g. only a manifest changed: fresh, and next time quick
         return path, False
     union, skipped = open_union(repository, audience)
     with union:
         write_index(path, union, stamp, sorted({p.file for p in skipped}))   # said on stderr by every search
+    if quick is not None:
+        _set_quick(path, quick)
     return path, True
