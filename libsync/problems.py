@@ -76,6 +76,9 @@ class Problem:
 
 def valid_state(state: Any) -> bool:
     """Is ``state`` what ``Problem.to_state`` writes? (A cached one may have been tampered with.)"""
-    return (isinstance(state, list) and len(state) == 8 and isinstance(state[0], str) and isinstance(state[3], str)
-            and isinstance(state[4], str) and isinstance(state[5], dict) and isinstance(state[6], str)
-            and all(v is None or isinstance(v, int) for v in state[1:3]))
+    if type(state) is not list or len(state) != 8:
+        return False
+    file, line, column, rule, key, params, severity, _ = state
+    return (type(file) is str and type(rule) is str and type(key) is str and type(params) is dict
+            and type(severity) is str and (line is None or type(line) is int)
+            and (column is None or type(column) is int))

@@ -54,6 +54,29 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+# The item fields a ``Copy`` takes from its item, in the order ``copy_view`` keeps them.
+ITEM_FIELDS = ("barcode", "status", "holder", "status_date", "status_ref", "acquired", "location")
+
+
+def copy_view(record: dict[str, Any], relpath: str | None = None) -> list[Any]:
+    """What the index needs of a record, small and plain (kept by the store beside the record,
+    so building the index never decodes whole records): [library, id, info, [item rows]]."""
+    library = str(record.get("library") or (relpath.split("/")[1] if relpath else ""))
+    record_id = str(record.get("id") or (Path(relpath).stem if relpath else ""))
+    info = {k: record[k] for k in INFO_FIELDS if k in record}
+    rows = [[_text(item.get(f)) for f in ITEM_FIELDS] for item in record.get("items") or []
+            if isinstance(item, dict) and item.get("barcode")]
+    return [library, record_id, info, rows]
+
+
+def view_ok(view: Any) -> bool:
+    """Is ``view`` what ``copy_view`` makes? (A cached one may have been tampered with.)"""
+    width = len(ITEM_FIELDS)
+    return (type(view) is list and len(view) == 4 and type(view[0]) is str and type(view[1]) is str
+            and type(view[2]) is dict and type(view[3]) is list
+            and all(type(r) is list and len(r) == width and type(r[0]) is str for r in view[3]))
+
+
 class CopyIndex:
     """barcode → ``Copy`` for every copy in the network, grouped by library and by record, and
     the active exchanges holding each copy."""
@@ -68,25 +91,22 @@ class CopyIndex:
 
     # --- building ---------------------------------------------------------------------------
     def add_record(self, record: dict[str, Any], relpath: str | None = None) -> None:
-        library = str(record.get("library") or (relpath.split("/")[1] if relpath else ""))
-        record_id = str(record.get("id") or (Path(relpath).stem if relpath else ""))
-        info = {k: record[k] for k in INFO_FIELDS if k in record}
-        title = str(record.get("title") or "")
-        kind = record.get("type")
+        self.add_view(copy_view(record, relpath), relpath)
+
+    def add_view(self, view: list[Any], relpath: str | None = None) -> None:
+        """Add the copies of one record, given as ``copy_view`` made it."""
+        library, record_id, info, rows = view
+        title = str(info.get("title") or "")
+        kind = info.get("type")
         mine: list[Copy] = []
-        for item in record.get("items") or []:
-            barcode = item.get("barcode") if isinstance(item, dict) else None
-            if not barcode:
-                continue
-            barcode = str(barcode)
-            if barcode in self.copies:
+        copies = self.copies
+        for barcode, status, holder, status_date, status_ref, acquired, location in rows:
+            if barcode in copies:
                 self.stats["duplicates"].append(barcode)
                 continue
-            copy = Copy(barcode, library, record_id, relpath, title, _text(item.get("status")) or "available",
-                        _text(item.get("holder")) or library, _text(item.get("status_date")),
-                        _text(item.get("status_ref")), _text(item.get("acquired")), _text(item.get("location")),
-                        kind, info)
-            self.copies[barcode] = copy
+            copy = Copy(barcode, library, record_id, relpath, title, status or "available", holder or library,
+                        status_date, status_ref, acquired, location, kind, info)
+            copies[barcode] = copy
             mine.append(copy)
         if mine:
             self.records.setdefault(library, []).append((info, mine))
@@ -121,8 +141,8 @@ class CopyIndex:
         store = Store(repo, use_cache) if isinstance(repo, (str, os.PathLike)) else Store.of(repo, use_cache)
         files = store.files(("record",))
         index = cls()
-        for relpath, data in store.iter_documents(files, strict=True):   # path order: "first copy wins"
-            index.add_record(data, relpath)
+        for relpath, view in store.iter_documents(files, strict=True, view="copies"):   # path order: first wins
+            index.add_view(view, relpath)
         index.stats.update(files=len(files), parsed=store.stats["examined"], cached=store.stats["cached"],
                            copies=len(index.copies))   # of the record files
         if exchanges:

@@ -28,7 +28,7 @@ from pathlib import Path
 from libsync import schemas
 from libsync.cachedir import repo_cache_dir
 from libsync.filecache import FileCache, dump_json, load_json
-from libsync.repository import DATA_DIRS, NETWORK_FILE, Repository
+from libsync.repository import DATA_DIRS, NETWORK_FILE, TOP_OF, Repository
 
 GIT_TIMEOUT = 120   # seconds; a Git that does not answer is treated as no Git at all
 _PATHSPEC = ("network.yaml", "network.yml", *DATA_DIRS)
@@ -44,6 +44,12 @@ def blob_id(raw: bytes) -> str:
 
 def _blob_of(relpath: str, raw: bytes) -> str:   # libsync.filecache compute
     return blob_id(raw)
+
+
+def kind_of_listed(relpath: str) -> str | None:
+    """The kind of a path *already in a listing* (so governed by the layout): its top folder says."""
+    cut = relpath.find("/")
+    return "network" if cut < 0 else TOP_OF.get(relpath[:cut])
 
 
 def is_data_path(relpath: str) -> bool:
@@ -86,7 +92,7 @@ class Listing:
         if kinds is None:
             return [rel for rel in self.ids if rel.startswith(prefix)]
         wanted = set(kinds)
-        return [rel for rel in self.ids if rel.startswith(prefix) and schemas.kind_of(rel) in wanted]
+        return [rel for rel in self.ids if rel.startswith(prefix) and kind_of_listed(rel) in wanted]
 
     def digest(self, relpaths: list[str] | None = None) -> str:
         """Changes whenever any of ``relpaths`` (all when None) changes, appears or goes."""

@@ -42,12 +42,13 @@ from libsync import parallel, schemas
 from libsync.cachedir import cache_root
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, Problem, valid_state
-from libsync.store.listing import Listing, blob_id, list_files
+from libsync.store.listing import Listing, blob_id, kind_of_listed, list_files
 
 PARALLEL_FROM = 400      # files to examine; below this one process is faster
 CHUNK = 200
 WORKERS = min(2, os.cpu_count() or 1)
 BATCH = 900              # rows asked of SQLite at a time (below its variable limit)
+LAYOUT = 2               # of the cache's table (part of its file name)
 # Problems that make a file unusable (see the module docstring): reading and shape, and the
 # folder's ownership. Every other problem only makes the data incomplete.
 REFUSING = frozenset({
@@ -72,6 +73,7 @@ class Exam:
     data: Any = None
     problems: list[list[Any]] = field(default_factory=list)
     facts: Any = None
+    copies: Any = None       # records: the copy index's view of it (``libsync.store.copies.copy_view``)
 
     def problem_list(self) -> list[Problem]:
         return [Problem.from_state(s) for s in self.problems]
@@ -85,7 +87,8 @@ class Exam:
 
     @property
     def usable(self) -> bool:
-        return isinstance(self.data, dict) and not any(
+        shaped = isinstance(self.data, dict) or self.copies is not None   # copies: only of a mapping
+        return shaped and not any(
             s[6] == ERROR and (s[3] in REFUSING or str(s[3]).startswith("schema-")) for s in self.problems)
 
 
@@ -113,24 +116,33 @@ def _read_raw(root: str, relpath: str) -> bytes:
         return fh.read()
 
 
-def _examine_path(root: str, relpath: str) -> tuple[str, str, bytes | None, bytes, bytes, bool]:
-    """(relpath, oid, data, problems, facts, cacheable) as orjson bytes: cheap to send between
-    processes. An unreadable file is reported, never cached."""
+Row = tuple[str, str, bytes | None, bytes, bytes, bytes | None, bool]
+
+
+def _examine_path(root: str, relpath: str) -> Row:
+    """(relpath, oid, data, problems, facts, copies, cacheable) as orjson bytes: cheap to send
+    between processes. An unreadable file is reported, never cached."""
     try:
         raw = _read_raw(root, relpath)
     except OSError as exc:
         exam = _unreadable(relpath, "", exc.strerror or type(exc).__name__)
-        return relpath, "", None, orjson.dumps(exam.problems), b"null", False
+        return relpath, "", None, orjson.dumps(exam.problems), b"null", None, False
     exam = examine_bytes(relpath, raw)
     try:
-        data = orjson.dumps(exam.data) if isinstance(exam.data, dict) else None
-        return relpath, exam.oid, data, orjson.dumps(exam.problems), orjson.dumps(exam.facts), True
+        data = copies = None
+        if isinstance(exam.data, dict):
+            data = orjson.dumps(exam.data)
+            if schemas.kind_of(relpath) == "record":
+                from libsync.store.copies import copy_view
+
+                copies = orjson.dumps(copy_view(exam.data, relpath))
+        return relpath, exam.oid, data, orjson.dumps(exam.problems), orjson.dumps(exam.facts), copies, True
     except (TypeError, orjson.JSONEncodeError):
         # a value JSON cannot hold (an integer beyond 64 bits …): examined again each time
-        return relpath, exam.oid, None, orjson.dumps(exam.problems), b"null", False
+        return relpath, exam.oid, None, orjson.dumps(exam.problems), b"null", None, False
 
 
-def _examine_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, bytes | None, bytes, bytes, bool]]:
+def _examine_chunk(args: tuple[str, list[str]]) -> list[Row]:
     root, relpaths = args
     return [_examine_path(root, rel) for rel in relpaths]
 
@@ -157,14 +169,24 @@ def _decode(relpath: str, oid: str, values: dict[str, Any]) -> Exam | None:
         data = orjson.loads(values["data"]) if values.get("data") else None
         problems = orjson.loads(values["problems"]) if "problems" in values else []
         facts = orjson.loads(values["facts"]) if values.get("facts") else None
+        copies = orjson.loads(values["copies"]) if values.get("copies") else None
     except (orjson.JSONDecodeError, TypeError):
         return None
+    kind = kind_of_listed(relpath)
     if not (data is None or isinstance(data, dict)) or not isinstance(problems, list) \
-            or not all(map(valid_state, problems)) or not _facts_ok(schemas.kind_of(relpath), facts):
+            or (problems and not all(map(valid_state, problems))) or not _facts_ok(kind, facts):
         return None
+    if "copies" in values and kind == "record":
+        from libsync.store.copies import view_ok
+
+        if copies is None:
+            if not any(s[6] == ERROR and (s[3] in REFUSING or s[3].startswith("schema-")) for s in problems):
+                return None   # a usable record always has its view: this row is not what we wrote
+        elif not view_ok(copies):
+            return None
     for state in problems:
         state[0] = relpath
-    return Exam(relpath, oid, data, problems, facts)
+    return Exam(relpath, oid, data, problems, facts, copies)
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -172,7 +194,7 @@ def _decode(relpath: str, oid: str, values: dict[str, Any]) -> Exam | None:
 def _cache_file() -> Path:
     from libsync.validation.gate import fingerprint
 
-    return cache_root() / "store" / f"exam-{fingerprint()[:24]}.sqlite"
+    return cache_root() / "store" / f"exam-v{LAYOUT}-{fingerprint()[:24]}.sqlite"
 
 
 class ExamCache:
@@ -191,7 +213,7 @@ class ExamCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS exam (path TEXT NOT NULL, oid TEXT NOT NULL, data BLOB,"
-                       " problems BLOB NOT NULL, facts BLOB, UNIQUE (path, oid))")   # rows of kilobytes: a rowid table
+                       " problems BLOB NOT NULL, facts BLOB, copies BLOB, UNIQUE (path, oid))")   # rows of kilobytes: a rowid table
             # digests of whole file sets known to be in ``exam`` (a warm run asks one row, not all)
             db.execute("CREATE TABLE IF NOT EXISTS complete (digest TEXT PRIMARY KEY) WITHOUT ROWID")
             self.db = db
@@ -242,12 +264,12 @@ class ExamCache:
             except sqlite3.Error:
                 pass
 
-    def put(self, rows: list[tuple[str, str, bytes | None, bytes, bytes]]) -> None:
+    def put(self, rows: list[tuple[str, str, bytes | None, bytes, bytes, bytes | None]]) -> None:
         if self.db is None or not rows:
             return
         try:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO exam VALUES (?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO exam VALUES (?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             try:
@@ -347,20 +369,20 @@ class Store:
         extra: dict[str, Exam] = {}
         for part in self._run(todo):
             rows = []
-            for rel, oid, data, problems, facts, cacheable in part:
+            for rel, oid, data, problems, facts, copies, cacheable in part:
                 if oid and oid != ids.get(rel):
                     ids[rel] = oid          # changed since the listing: what was read is what counts
                 if cacheable:
-                    rows.append((rel, oid, data, problems, facts))
+                    rows.append((rel, oid, data, problems, facts, copies))
                 if not cacheable or not self.use_cache or self.cache.db is None:
                     extra[rel] = Exam(rel, oid, orjson.loads(data) if data else None, orjson.loads(problems),
-                                      orjson.loads(facts))
+                                      orjson.loads(facts), orjson.loads(copies) if copies else None)
             self.cache.put(rows)
         if marker and not extra and self.cache.db is not None and self.listing.digest(relpaths) == marker:
             self.cache.mark_complete(marker)
         return extra
 
-    def _run(self, todo: list[str]) -> Iterator[list[tuple[str, str, bytes | None, bytes, bytes, bool]]]:
+    def _run(self, todo: list[str]) -> Iterator[list[Row]]:
         root = str(self.root)
         if self.workers > 1 and len(todo) >= PARALLEL_FROM:
             for kind in schemas.KINDS:            # compile once, before the workers fork
@@ -396,19 +418,21 @@ class Store:
                 yield exam
 
     def _examine_now(self, relpath: str) -> Exam:
-        rel, oid, data, problems, facts, _ = _examine_path(str(self.root), relpath)
-        return Exam(rel, oid, orjson.loads(data) if data else None, orjson.loads(problems), orjson.loads(facts))
+        rel, oid, data, problems, facts, copies, _ = _examine_path(str(self.root), relpath)
+        return Exam(rel, oid, orjson.loads(data) if data else None, orjson.loads(problems), orjson.loads(facts),
+                    orjson.loads(copies) if copies else None)
 
     # --- documents, by the read policy ----------------------------------------------------------
     def iter_documents(self, relpaths: list[str], strict: bool = True,
-                       skipped: list[Problem] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+                       skipped: list[Problem] | None = None, view: str = "data") -> Iterator[tuple[str, Any]]:
         """(relpath, document) of each usable file of ``relpaths``; an unusable one raises
-        (``strict``) or is left out and its problems appended to ``skipped``."""
+        (``strict``) or is left out and its problems appended to ``skipped``. ``view="copies"``
+        gives, for records, the copy index's small view of the document instead of all of it."""
         from libsync.validation.gate import refusal
 
-        for exam in self.exams(relpaths, ("data", "problems")):
+        for exam in self.exams(relpaths, (view, "problems")):
             if exam.usable:
-                yield exam.relpath, exam.data
+                yield exam.relpath, exam.data if view == "data" else exam.copies
                 continue
             problems = exam.refusal()
             if strict:
