@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from libsync import yamlio
-from libsync.catalog.merge import cluster_records
+from libsync.catalog.merge import Clustering, cluster_records
 
 NFD_PREFIX = "NFD:"
 
 
-def _decode(value):
-    """Strings written "NFD:…" in the pair file become decomposed (NFD) text."""
+def _decode(value: Any) -> Any:
+    """Strings written "NFD:…" in the pair file become decomposed (NFD) text (in any YAML value:
+    the result has the shape of ``value``)."""
     if isinstance(value, str) and value.startswith(NFD_PREFIX):
         return unicodedata.normalize("NFD", value[len(NFD_PREFIX):])
     if isinstance(value, list):
@@ -23,10 +25,12 @@ def _decode(value):
     return value
 
 
-def load_pairs(path: str | Path) -> list[dict]:
+def load_pairs(path: str | Path) -> list[dict[str, Any]]:
     loaded = yamlio.load_file(Path(path))
     if not loaded.ok:
         raise ValueError(f"{path}: {loaded.problems[0].message}")
+    if not isinstance(loaded.data, dict):
+        raise ValueError(f"{path}: not a mapping with a list of pairs")
     pairs = []
     for n, pair in enumerate(loaded.data["pairs"], start=1):
         a = {"id": f"p{n:03d}a", "library": "XS", "share": "network", **_decode(pair["a"])}
@@ -35,13 +39,13 @@ def load_pairs(path: str | Path) -> list[dict]:
     return pairs
 
 
-def _same(clustering, a: dict, b: dict) -> bool:
+def _same(clustering: Clustering, a: dict[str, Any], b: dict[str, Any]) -> bool:
     keys = {f.key: i for i, f in enumerate(clustering.feats)}
     ia, ib = keys[f"{a['library']}/{a['id']}"], keys[f"{b['library']}/{b['id']}"]
     return clustering.cluster_of[ia] == clustering.cluster_of[ib]
 
 
-def evaluate(pairs: list[dict], pooled: bool = False) -> dict:
+def evaluate(pairs: list[dict[str, Any]], pooled: bool = False) -> dict[str, Any]:
     """{"precision", "recall", "tp", "fp", "fn", "tn", "wrong": [pair numbers and reasons]}."""
     if pooled:
         clustering = cluster_records([r for p in pairs for r in (p["a"], p["b"])])

@@ -18,11 +18,17 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from libsync.catalog import match
 from libsync.cachedir import repo_cache_dir as cache_dir
+from libsync.catalog import match
 from libsync.text import identity_key
+
+if TYPE_CHECKING:
+    from libsync.catalog.union import Union
+    from libsync.repository import Repository
 
 INDEX_VERSION = "5"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other
@@ -33,7 +39,7 @@ def index_path(root: Path, audience: str) -> Path:
     return cache_dir(root) / f"catalog-index-{audience}.sqlite"
 
 
-def current_stamp(repository, audience: str) -> str:
+def current_stamp(repository: Repository, audience: str) -> str:
     from libsync.store.read import Store
 
     store = Store.of(repository)
@@ -68,7 +74,7 @@ def _set_quick(path: Path, quick: str) -> None:
         pass
 
 
-def _quick_stamp(repository, audience: str) -> str | None:
+def _quick_stamp(repository: Repository, audience: str) -> str | None:
     """A stamp from Git's state alone (``libsync.store.listing.quick_key``): when it is the one
     the index was last found fresh in, nothing in the repository changed since."""
     from libsync.store.listing import quick_key
@@ -79,23 +85,24 @@ def _quick_stamp(repository, audience: str) -> str | None:
     return hashlib.sha256(f"{INDEX_VERSION}\n{audience}\n{quick}".encode()).hexdigest()
 
 
-def cluster_grade(cluster: dict) -> int | None:
+def cluster_grade(cluster: dict[str, Any]) -> int | None:
     grade = (cluster.get("curriculum") or {}).get("grade")
     if isinstance(grade, int):
         return grade
     return match.features(cluster).grade
 
 
-def _joined(values) -> str:
+def _joined(values: Iterable[object]) -> str:
     return " ".join(match.key_text(str(v)) for v in values if v)
 
 
 BATCH = 5000   # clusters inserted at a time: the index is built without holding every row
 
 
-def write_index(path: Path, union, stamp: str, skipped: list[str] = ()) -> int:
+def write_index(path: Path, union: Union | dict[str, Any], stamp: str, skipped: Sequence[str] = ()) -> int:
     """Write the index for ``union`` (a ``Union``, or its dict) to ``path`` atomically; returns
     the number of clusters. ``skipped``: record files left out, said by every search."""
+    clusters: Iterable[dict[str, Any]]
     if isinstance(union, dict):
         header, clusters = union, union["clusters"]
         skipped = union.get("skipped", skipped)
@@ -120,7 +127,8 @@ def write_index(path: Path, union, stamp: str, skipped: list[str] = ()) -> int:
                 title, people, subjects, other, tokenize = 'unicode61 remove_diacritics 2');
             """
         )
-        rows, fts_rows = [], []
+        rows: list[tuple[object, ...]] = []
+        fts_rows: list[tuple[object, ...]] = []
         count = 0
 
         def flush() -> None:
@@ -170,7 +178,7 @@ def write_index(path: Path, union, stamp: str, skipped: list[str] = ()) -> int:
     return count
 
 
-def ensure_index(repository, audience: str) -> tuple[Path, bool]:
+def ensure_index(repository: Repository, audience: str) -> tuple[Path, bool]:
     """The up-to-date index for ``audience``: (path, rebuilt?)."""
     from libsync.catalog import open_union
 

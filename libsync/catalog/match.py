@@ -23,6 +23,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -126,7 +127,7 @@ def _number(token: str | None) -> int | None:
     return _ROMAN.get(token) or _NUMBER_WORDS.get(token)
 
 
-def volume_key(value) -> str | None:
+def volume_key(value: object) -> str | None:
     """"Tập 2", "T.2", "2", "Quyển II", "Số 560" → "2" / "560"; other text folded; None if empty."""
     if value is None or value == "":
         return None
@@ -145,7 +146,7 @@ def volume_key(value) -> str | None:
     return folded or None
 
 
-def edition_key(value) -> str | None:
+def edition_key(value: object) -> str | None:
     """"Tái bản lần thứ 2", "Lần thứ hai", "2nd ed." → "2"; "1" and missing are the same."""
     if value is None or value == "":
         return None
@@ -191,7 +192,7 @@ class Features:
     title: str               # folded title key without volume and series phrases
     full: str                # title + subtitle key
     words: tuple[str, ...]
-    numbers: frozenset | None
+    numbers: frozenset[str] | None
     authors: tuple[str, ...]
     first_author: str
     publisher: str
@@ -205,8 +206,8 @@ class Features:
     form: str                # print | teacher | digital
     ident: tuple[str, ...] = ()   # identity words of title (without volume/series) + subtitle
     marked: int = 0          # how many of them carry a diacritic
-    signature: tuple = ()
-    guards: tuple = ()       # ``attrs()`` values in ``GUARDS`` order, for the pair-by-pair test
+    signature: tuple[object, ...] = ()   # everything compared: equal signatures are one edition
+    guards: tuple[object, ...] = ()      # ``attrs()`` values in ``GUARDS`` order, for the pair-by-pair test
 
     @property
     def unmarked(self) -> bool:
@@ -214,7 +215,7 @@ class Features:
         it says nothing about tones, so it is not compared tone by tone (see ``tone_clash``)."""
         return self.marked == 0 and len(self.ident) >= LONG_TITLE
 
-    def attrs(self) -> dict:
+    def attrs(self) -> dict[str, object]:
         """Attributes that must agree across a whole cluster (None = unknown); a fresh dict."""
         return dict(zip(GUARDS, self.guards))
 
@@ -232,15 +233,16 @@ def _drop_words(folded: list[str], ident: list[str], start: int, end: int) -> No
     """Remove (in place) the words of ``" ".join(folded)`` that overlap characters start..end,
     and the identity words beside them."""
     pos = 0
-    for n, word in enumerate(list(folded)):
+    dropped: set[int] = set()
+    for n, word in enumerate(folded):
         if pos < end and pos + len(word) > start:
-            folded[n] = ident[n] = None
+            dropped.add(n)
         pos += len(word) + 1
-    folded[:] = [w for w in folded if w is not None]
-    ident[:] = [w for w in ident if w is not None]
+    folded[:] = [w for n, w in enumerate(folded) if n not in dropped]
+    ident[:] = [w for n, w in enumerate(ident) if n not in dropped]
 
 
-def features(record: dict) -> Features:
+def features(record: dict[str, Any]) -> Features:
     title_raw = str(record.get("title", ""))
     ident = list(identity_words(title_raw))
     words_f = [_fold_word(w) for w in ident]   # the folded title, word by word beside ``ident``
@@ -313,9 +315,13 @@ def features(record: dict) -> Features:
     return f
 
 
-def blocking_keys(f: Features) -> list[tuple]:
+# A blocking key: its kind ("head", "tail" or "author") first, then what records of the block share.
+BlockKey = tuple[str, tuple[str, ...]] | tuple[str, str, str]
+
+
+def blocking_keys(f: Features) -> list[BlockKey]:
     """Candidate blocks: a typo in one word still leaves another block in common."""
-    keys = []
+    keys: list[BlockKey] = []
     w = f.words
     if w:
         keys.append(("head", w[:2]))
@@ -328,12 +334,12 @@ def blocking_keys(f: Features) -> list[tuple]:
 
 # --- comparing two records ------------------------------------------------------------------
 
-def guard_differences(a: dict, b: dict) -> list[str]:
+def guard_differences(a: dict[str, object], b: dict[str, object]) -> list[str]:
     """Attributes known on both sides that differ: each one forbids an automatic merge."""
     return [name for name, va in a.items() if va is not None and b.get(name) is not None and va != b[name]]
 
 
-def _guard_diffs(a: tuple, b: tuple) -> tuple[str, ...]:
+def _guard_diffs(a: tuple[object, ...], b: tuple[object, ...]) -> tuple[str, ...]:
     """``guard_differences`` of two ``Features.guards`` tuples (the hot path: millions of pairs)."""
     if a == b:
         return ()
@@ -374,8 +380,8 @@ class Decision:
     author: float | None
     reasons: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        out = {"rule": self.rule, "score": round(self.score, 1), "title_similarity": round(self.title, 1)}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "score": round(self.score, 1), "title_similarity": round(self.title, 1)}
         if self.author is not None:
             out["author_similarity"] = round(self.author, 1)
         if self.reasons:
@@ -389,7 +395,7 @@ def compare(a: Features, b: Features) -> Decision:
     Cheapest evidence first: most candidate pairs differ in a guard (another grade, volume,
     series …) or in title, and end there. A ``none`` decision carries the scores only as far as
     they were computed (nobody reads them: ``none`` pairs are dropped)."""
-    shared_id = a.isbn and a.isbn == b.isbn or a.issn and a.issn == b.issn and not (a.isbn and b.isbn)
+    shared_id = (a.isbn and a.isbn == b.isbn) or (a.issn and a.issn == b.issn and not (a.isbn and b.isbn))
     if not shared_id:
         for name, va, vb in zip(GUARDS, a.guards, b.guards):   # a guard known on both sides differs: no
             if va is not None and vb is not None and va != vb:

@@ -14,8 +14,9 @@ import gc
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from libsync.catalog import match
 from libsync.catalog.match import ACCESS_ORDER, Features, compare, features
@@ -31,7 +32,7 @@ AWAY = ROTATING_STATUSES   # counted, as away
 
 
 @contextlib.contextmanager
-def quiet_gc():
+def quiet_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects that are not garbage:
     with 100,000 records its repeated full passes made the merge grow faster than linearly."""
     enabled = gc.isenabled()
@@ -48,18 +49,18 @@ class Edge:
     a: int
     b: int
     rule: str
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Clustering:
-    records: list[dict]
+    records: list[dict[str, Any]]
     feats: list[Features]
     clusters: list[list[int]]                  # member indexes, each sorted; list sorted by first
     edges: dict[int, list[Edge]]               # cluster root → the joins that built it
     cluster_of: dict[int, int]                 # record index → cluster position
-    uncertain: list[dict]
-    conflicts: list[dict]
+    uncertain: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
 
 
 class _Union:
@@ -68,31 +69,31 @@ class _Union:
     end up in one cluster, not even through a third record typed without diacritics), and
     never-merge pairs."""
 
-    def __init__(self, feats: list[Features], never: set[frozenset]) -> None:
+    def __init__(self, feats: list[Features], never: set[frozenset[int]]) -> None:
         n = len(feats)
         self.feats = feats
         self.parent = list(range(n))
         # per root, made only when a record first joins another (most records never do)
-        self._attrs: dict[int, dict] = {}
-        self._voices: dict[int, set | None] = {}
+        self._attrs: dict[int, dict[str, object]] = {}
+        self._voices: dict[int, set[tuple[str, ...]] | None] = {}
         self._members: dict[int, list[int]] = {}
         self.never = never
-        self.constrained: list[set | None] = [None] * n
+        self.constrained: list[set[int] | None] = [None] * n
         never_idx: dict[int, set[int]] = defaultdict(set)
         for pair in never:
             a, b = tuple(pair)
             never_idx[a].add(b)
             never_idx[b].add(a)
-        self.forbidden: list[set | None] = [None] * n
+        self.forbidden: list[set[int] | None] = [None] * n
         for i, others in never_idx.items():
             self.forbidden[i] = set(others)
             self.constrained[i] = {i}
 
-    def attrs(self, root: int) -> dict:
+    def attrs(self, root: int) -> dict[str, object]:
         found = self._attrs.get(root)
         return self.feats[root].attrs() if found is None else found
 
-    def voices(self, root: int) -> set | None:
+    def voices(self, root: int) -> set[tuple[str, ...]] | None:
         if root in self._voices:
             return self._voices[root]
         f = self.feats[root]
@@ -115,9 +116,8 @@ class _Union:
     def blocked(self, ra: int, rb: int) -> list[str]:
         why = match.guard_differences(self.attrs(ra), self.attrs(rb))
         fa, fb = self.forbidden[ra], self.forbidden[rb]
-        if (fa and self.constrained[rb] and fa & self.constrained[rb]) or (
-            fb and self.constrained[ra] and fb & self.constrained[ra]
-        ):
+        ca, cb = self.constrained[ra], self.constrained[rb]
+        if (fa and cb and fa & cb) or (fb and ca and fb & ca):
             why.append("never-merge")
         va, vb = self.voices(ra), self.voices(rb)
         if va and vb and va != vb and any(tone_clashes(x, y) for x in va for y in vb if x != y):
@@ -152,10 +152,10 @@ class _Union:
         va, vb = self.voices(ra), self.voices(rb)
         self._voices[ra] = (va or set()) | vb if vb else va
         self._voices.pop(rb, None)
-        for name in ("forbidden", "constrained"):
-            lst = getattr(self, name)
-            if lst[rb]:
-                lst[ra] = (lst[ra] or set()) | lst[rb]
+        for lst in (self.forbidden, self.constrained):
+            moved = lst[rb]
+            if moved:
+                lst[ra] = (lst[ra] or set()) | moved
                 lst[rb] = None
         return True, []
 
@@ -185,7 +185,7 @@ class _Blocks:
 
     def __init__(self, feats: list[Features], reps: list[int]) -> None:
         n = len(feats)
-        groups: list[dict] = [defaultdict(list) for _ in KEY_TYPES]
+        groups: list[defaultdict[Hashable, list[int]]] = [defaultdict(list) for _ in KEY_TYPES]   # ISBN, ISSN or BlockKey
         rank_of = {name: t for t, name in enumerate(KEY_TYPES)}
         for i in reps:
             f = feats[i]
@@ -197,7 +197,7 @@ class _Blocks:
                 groups[rank_of[key[0]]][key].append(i)
         self.block_of = [array("i", [-1]) * n for _ in KEY_TYPES]
         self.pos = [array("i", [0]) * n for _ in KEY_TYPES]
-        self.blocks: list[tuple[int, int, array]] = []      # (key type, mode, members in order)
+        self.blocks: list[tuple[int, int, array[int]]] = []      # (key type, mode, members in order)
         for t, by_key in enumerate(groups):
             for group in by_key.values():
                 if len(group) < 2:
@@ -267,13 +267,17 @@ def candidate_pairs(feats: list[Features], reps: list[int]) -> set[tuple[int, in
 
 _SHARED: tuple[list[Features], _Blocks] | None = None   # what forked comparison workers read
 
+# A decided pair, as workers send it back: (i, j, outcome, rule, score, title, author, reasons),
+# the fields of ``match.Decision`` after the two record indexes.
+PairDecision = tuple[int, int, str, str, float, float, float | None, tuple[str, ...]]
 
-def _decide_blocks(block_ids: list[int]) -> list[tuple]:
+
+def _decide_blocks(block_ids: list[int]) -> list[PairDecision]:
     """Compare the pairs of ``block_ids``; only the pairs that are not "none" come back, as plain
     tuples ``(i, j, outcome, rule, score, title, author, reasons)`` (cheap to send between processes)."""
     assert _SHARED is not None
     feats, blocks = _SHARED
-    out = []
+    out: list[PairDecision] = []
     for b in block_ids:
         for i, j in blocks.pairs(b):
             d = compare(feats[i], feats[j])
@@ -282,7 +286,7 @@ def _decide_blocks(block_ids: list[int]) -> list[tuple]:
     return out
 
 
-def decide_pairs(feats: list[Features], reps: list[int], workers: int = 1) -> list[tuple]:
+def decide_pairs(feats: list[Features], reps: list[int], workers: int = 1) -> list[PairDecision]:
     """Every candidate pair's decision but "none", in no particular order (callers sort). On
     ``workers`` processes when there are many pairs: the blocks are dealt out by their cost."""
     global _SHARED
@@ -308,8 +312,8 @@ def decide_pairs(feats: list[Features], reps: list[int], workers: int = 1) -> li
         _SHARED = None
 
 
-def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
-                    always: list[list[str]] = (), workers: int = 1) -> Clustering:
+def cluster_records(records: list[dict[str, Any]], never: Sequence[tuple[str, str]] = (),
+                    always: Sequence[Sequence[str]] = (), workers: int = 1) -> Clustering:
     """Cluster ``records`` (already visible to the audience). Overrides name records "LIB/id"."""
     records = sorted(records, key=lambda r: (str(r.get("library", "")), str(r.get("id", ""))))
     clustering = cluster_features([features(r) for r in records], never, always, workers)
@@ -317,30 +321,30 @@ def cluster_records(records: list[dict], never: list[tuple[str, str]] = (),
     return clustering
 
 
-def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
-                     always: list[list[str]] = (), workers: int = 1) -> Clustering:
+def cluster_features(feats: list[Features], never: Sequence[tuple[str, str]] = (),
+                     always: Sequence[Sequence[str]] = (), workers: int = 1) -> Clustering:
     """Cluster records known by their ``Features`` only, given in "LIB/id" order (the pure core:
     the records themselves are not needed, so they need not all be in memory)."""
     index = {f.key: i for i, f in enumerate(feats)}
     never_pairs = {frozenset((index[a], index[b])) for a, b in never if a in index and b in index and a != b}
     uf = _Union(feats, never_pairs)
     edges: list[Edge] = []
-    uncertain: dict[tuple[int, int], dict] = {}
-    conflicts: dict[tuple[int, int], dict] = {}
+    uncertain: dict[tuple[int, int], dict[str, Any]] = {}
+    conflicts: dict[tuple[int, int], dict[str, Any]] = {}
 
     # 1. a person's decision comes first
-    for group in always:
-        idx = [index[k] for k in group if k in index]
-        for other in idx[1:]:
-            joined, why = uf.union(idx[0], other, force=True)
+    for keys in always:
+        idx = [index[k] for k in keys if k in index]
+        for member in idx[1:]:
+            joined, why = uf.union(idx[0], member, force=True)
             if joined:
-                edges.append(Edge(idx[0], other, "override"))
+                edges.append(Edge(idx[0], member, "override"))
 
     # 2. identical descriptions (same signature) are one edition
-    by_sig: dict[tuple, list[int]] = defaultdict(list)
+    by_sig: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, f in enumerate(feats):
         by_sig[f.signature].append(i)
-    reps = []
+    reps: list[int] = []
     for group in by_sig.values():
         reps.append(group[0])
         for other in group[1:]:
@@ -351,9 +355,9 @@ def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
                 uncertain[(group[0], other)] = {"rule": "exact", "score": 100.0, "reasons": why}
 
     # 3. candidate pairs among distinct descriptions, decided in a fixed order
-    decided = []
-    for i, j, *fields in decide_pairs(feats, reps, workers):
-        d = match.Decision(*fields)
+    decided: list[tuple[int, float, int, int, match.Decision]] = []
+    for i, j, outcome, rule_name, score, title, author, reasons in decide_pairs(feats, reps, workers):
+        d = match.Decision(outcome, rule_name, score, title, author, reasons)
         if d.outcome == "merge":
             decided.append((RULE_ORDER[d.rule], -d.score, i, j, d))
         elif d.outcome == "uncertain":
@@ -362,7 +366,7 @@ def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
             conflicts[(i, j)] = d.to_dict()
     decided.sort(key=lambda x: x[:4])
 
-    def join(i: int, j: int, d, extra: tuple[str, ...] = ()) -> None:
+    def join(i: int, j: int, d: match.Decision, extra: tuple[str, ...] = ()) -> None:
         joined, why = uf.union(i, j, strict=d.rule == "fuzzy") if not extra else (False, list(extra))
         if joined:
             edges.append(Edge(i, j, d.rule, d.to_dict()))
@@ -375,18 +379,18 @@ def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
     # A long title typed without any diacritic (legacy data) may be any of the spellings with the
     # same letters: it joins last, the cluster most records agree with — and none of them, left
     # to a person, when two equally good candidates are different titles ("rừng" and "rùng").
-    unmarked: dict[int, list] = defaultdict(list)
+    # (rule order, -score, other record, i, j, decision) of each such pair, by its unmarked record
+    unmarked: dict[int, list[tuple[int, float, int, int, int, match.Decision]]] = defaultdict(list)
     for rule, score, i, j, d in decided:
         if feats[i].unmarked != feats[j].unmarked and (feats[i].marked or feats[j].marked):
             u, other = (i, j) if feats[i].unmarked else (j, i)
-            unmarked[u].append([rule, score, 0, other, i, j, d])
+            unmarked[u].append((rule, score, other, i, j, d))
         else:
             join(i, j, d)
     for u in sorted(unmarked):
-        candidates = unmarked[u]
-        for c in candidates:
-            c[2] = -uf.size(uf.find(c[3]))
-        candidates.sort(key=lambda c: c[:4])
+        # ranked by rule, score, then the size of the other record's cluster (largest first)
+        candidates = sorted(((rule, score, -uf.size(uf.find(other)), other, i, j, d)
+                             for rule, score, other, i, j, d in unmarked[u]), key=lambda c: c[:4])
         best = candidates[0]
         ambiguous = any(c[:3] == best[:3] and uf.find(c[3]) != uf.find(best[3])
                         and uf.blocked(uf.find(c[3]), uf.find(best[3])) for c in candidates[1:])
@@ -403,7 +407,7 @@ def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
     for e in edges:
         edges_by[cluster_of[e.a]].append(e)
 
-    def pair_list(found: dict) -> list[dict]:
+    def pair_list(found: dict[tuple[int, int], dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for (i, j), info in sorted(found.items(), key=lambda kv: (feats[kv[0][0]].key, feats[kv[0][1]].key)):
             if cluster_of[i] == cluster_of[j]:
@@ -417,7 +421,7 @@ def cluster_features(feats: list[Features], never: list[tuple[str, str]] = (),
 
 # --- describing a cluster ---------------------------------------------------------------------
 
-def richness(record: dict) -> int:
+def richness(record: dict[str, Any]) -> int:
     """How much a record says: filled fields, list entries and summary length (capped)."""
     score = 0
     for k, v in record.items():
@@ -441,8 +445,8 @@ def assign_ids(clustering: Clustering) -> list[str]:
     feats = clustering.feats
     bases = []
     for members in clustering.clusters:
-        isbns = sorted({feats[i].isbn for i in members if feats[i].isbn})
-        issns = sorted({feats[i].issn for i in members if feats[i].issn})
+        isbns = sorted({isbn for i in members if (isbn := feats[i].isbn)})
+        issns = sorted({issn for i in members if (issn := feats[i].issn)})
         if isbns:
             bases.append("isbn:" + isbns[0])
         elif issns:
@@ -461,10 +465,11 @@ def assign_ids(clustering: Clustering) -> list[str]:
     return ids
 
 
-def _union_texts(lists) -> list[str]:
+def _union_texts(lists: Iterable[Iterable[object] | None]) -> list[object]:
     """Union of subject or keyword lists; spellings that are the same words (case, NFC/NFD,
     i/y, punctuation) count once, words with other diacritics ("Mẹ", "Mè") do not."""
-    seen, out = set(), []
+    seen: set[str] = set()
+    out: list[object] = []
     for values in lists:
         for v in values or []:
             k = identity_key(str(v))
@@ -474,8 +479,8 @@ def _union_texts(lists) -> list[str]:
     return out
 
 
-def holdings(members: list[dict]) -> list[dict]:
-    by_lib: dict[str, dict] = {}
+def holdings(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_lib: dict[str, dict[str, Any]] = {}
     for rec in members:
         lib = rec.get("library", "")
         h = by_lib.setdefault(lib, {"library": lib, "call_number": None, "copies": 0, "available": 0, "away": 0})
@@ -504,10 +509,10 @@ DESCRIPTION_FIELDS = ("title", "subtitle", "authors", "publisher", "place", "yea
                       "series", "volume", "type", "language", "pages", "classification", "curriculum")
 
 
-_EMPTY = (None, "", [], {})
+_EMPTY: tuple[object, ...] = (None, "", [], {})
 
 
-def describe(members: list[dict], lead: str | None = None) -> dict:
+def describe(members: list[dict[str, Any]], lead: str | None = None) -> dict[str, Any]:
     """The preferred description (richest member; lead library, then key, break ties) + unions.
     Text is expected in NFC (``union_from_records`` normalises records that are not)."""
     if len(members) == 1:
@@ -516,7 +521,7 @@ def describe(members: list[dict], lead: str | None = None) -> dict:
         ranked = sorted(members, key=lambda r: (-richness(r), r.get("library") != lead,
                                                 str(r.get("library", "")), str(r.get("id", ""))))
     best = ranked[0]
-    out: dict = {}
+    out: dict[str, Any] = {}
     for name in DESCRIPTION_FIELDS:
         value = best.get(name)
         if value in _EMPTY and len(ranked) > 1:
@@ -541,7 +546,7 @@ def describe(members: list[dict], lead: str | None = None) -> dict:
     return out
 
 
-def nfc_record(record: dict) -> dict:
+def nfc_record(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` with every string in NFC — the same object when it already is (cheap check)."""
     flat = "".join(v for v in record.values() if isinstance(v, str))
     flat += "".join(a for a in record.get("authors") or () if isinstance(a, str))
@@ -550,10 +555,10 @@ def nfc_record(record: dict) -> dict:
     flat += "".join(v for v in (record.get("curriculum") or {}).values() if isinstance(v, str))
     if is_nfc(flat):
         return record
-    return _nfc_all(record)
+    return {k: _nfc_all(v) for k, v in record.items()}
 
 
-def _nfc_all(value):
+def _nfc_all(value: object) -> object:
     if isinstance(value, str):
         return nfc(value)
     if isinstance(value, list):

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING, Any
 
 from libsync import schemas, yamlio
 from libsync.errors import LibsyncError
+
+if TYPE_CHECKING:
+    from libsync.repository import Repository
 
 RELPATH = "catalog/overrides.yaml"
 
@@ -32,18 +36,19 @@ class Overrides:
     refs: set[str] = field(default_factory=set)
     stamp: str = ""
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {"never": [list(p) for p in self.never], "always": self.always}
 
 
-def parse(data: dict, text: str = "", relpath: str = RELPATH) -> Overrides:
+def parse(data: dict[str, Any], text: str = "", relpath: str = RELPATH) -> Overrides:
     """Check ``data`` against the schema and contradictions; raise with file and line."""
     if not schemas.fast_validator("overrides").is_valid(data):
         from libsync.validation.schema_errors import first_problem
 
         problem = first_problem("overrides", data, text, relpath)   # the one validate shows first
-        where = f"{relpath}:{problem.line}" if problem.line else relpath
-        raise LibsyncError("catalog.bad_overrides", path=where, field=problem.pointer[1:] or "-")
+        line = problem.line if problem else None                    # (None only if the validators disagree)
+        where = f"{relpath}:{line}" if line else relpath
+        raise LibsyncError("catalog.bad_overrides", path=where, field=(problem.pointer[1:] if problem else "") or "-")
     out = Overrides()
     for entry in data.get("never_merge") or []:
         refs = entry["records"]
@@ -62,7 +67,7 @@ def parse(data: dict, text: str = "", relpath: str = RELPATH) -> Overrides:
     return out
 
 
-def load(repository) -> Overrides:
+def load(repository: Repository) -> Overrides:
     """The repository's overrides (empty when the file does not exist)."""
     path = repository.root / RELPATH
     if not path.is_file():

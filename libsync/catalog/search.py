@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from libsync.catalog import match
 from libsync.catalog.index import WEIGHTS, ensure_index
 from libsync.text import bare_word, identity_key, identity_words, is_bare
+
+if TYPE_CHECKING:
+    from libsync.repository import Repository
 
 DEFAULT_LIMIT = 20
 MAX_TERMS = 32          # distinct query words searched; the rest are dropped (and counted)
@@ -71,13 +75,14 @@ def tone_ranking(query: str, terms: list[str]) -> tuple[str, list[str]]:
 
 def search_index(path: Path, query: str, library: str | None = None, type_: str | None = None,
                  grade: int | None = None, subject: str | None = None, available: bool = False,
-                 limit: int = DEFAULT_LIMIT) -> dict:
+                 limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Query the index file at ``path``: {"query", "audience", "count", "results": [cluster + score]}."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
         skipped_row = con.execute("SELECT value FROM meta WHERE key = 'skipped'").fetchone()
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         terms, dropped = query_terms(query)
         match_text = fts_query(query)
         key = " ".join(terms)
@@ -105,7 +110,7 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
             score = "bm25(fts, {}, {}, {}, {})".format(*WEIGHTS)
             # a title that is the query, or starts with it, comes first ("toan 6" → "Toán 6")
             order = "(c.sort = ?) DESC, (substr(c.sort, 1, ?) = ?) DESC, score, c.sort, c.id"
-            order_params = [key, len(key), key]
+            order_params: list[str | int] = [key, len(key), key]
             # … and before that, the diacritics typed: "mè" → "Mè", then "Mẹ"
             tone_order, tone_params = tone_ranking(query, terms)
             order = tone_order + order
@@ -134,7 +139,7 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
             "skipped": skipped}
 
 
-def search(repository, query: str, audience: str = "network", **filters) -> dict:
+def search(repository: Repository, query: str, audience: str = "network", **filters: Any) -> dict[str, Any]:
     """Search the union catalogue of ``repository`` as ``audience`` sees it (index kept fresh)."""
     from libsync.catalog import check_audience
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -31,6 +31,10 @@ from libsync.catalog import match
 from libsync.catalog import merge as _merge
 from libsync.errors import LibsyncError
 from libsync.model.enums import NAMED_AUDIENCES
+
+if TYPE_CHECKING:
+    from libsync.catalog.overrides import Overrides
+    from libsync.repository import Repository
 
 FORMAT_VERSION = 1
 FETCH = 2000            # records read back at a time in the second pass
@@ -115,7 +119,7 @@ class Union:
 
 def compute_union(source: Iterable[tuple[Any, dict[str, Any]]], fetch: Callable[[list[Any]], Iterable[dict[str, Any]]],
                   audience: str = "network", network: dict[str, Any] | None = None,
-                  libraries: dict[str, str] | None = None, overrides: Any = None, lead: str | None = None,
+                  libraries: dict[str, str] | None = None, overrides: Overrides | None = None, lead: str | None = None,
                   with_edges: bool = False, workers: int = 1) -> Union:
     """The union catalogue of the records ``source`` yields as (handle, record); ``fetch(handles)``
     gives the same records again, in the order asked (see the module docstring)."""
@@ -127,7 +131,9 @@ def _visible(record: dict[str, Any], audience: str) -> dict[str, Any]:
     return _merge.nfc_record(_audience.redact(record, audience))
 
 
-def _compute(source, fetch, audience, network, libraries, overrides, lead, with_edges, workers) -> Union:
+def _compute(source: Iterable[tuple[Any, dict[str, Any]]], fetch: Callable[[list[Any]], Iterable[dict[str, Any]]],
+             audience: str, network: dict[str, Any] | None, libraries: dict[str, str] | None,
+             overrides: Overrides | None, lead: str | None, with_edges: bool, workers: int) -> Union:
     # pass 1: features of the visible records, in "LIB/id" order
     feats: list[match.Features] = []
     handles: list[Any] = []
@@ -206,15 +212,15 @@ def _compute(source, fetch, audience, network, libraries, overrides, lead, with_
 
 
 def union_from_records(records: list[dict[str, Any]], audience: str = "network", network: dict[str, Any] | None = None,
-                       libraries: dict[str, str] | None = None, overrides: Any = None, lead: str | None = None,
-                       with_edges: bool = False) -> dict[str, Any]:
+                       libraries: dict[str, str] | None = None, overrides: Overrides | None = None,
+                       lead: str | None = None, with_edges: bool = False) -> dict[str, Any]:
     """The union catalogue of ``records`` (all of them; filtered and redacted here for ``audience``)."""
     with compute_union(enumerate(records), lambda idx: (records[i] for i in idx), audience, network, libraries,
                        overrides, lead, with_edges) as union:
         return union.to_dict()
 
 
-def open_union(repository: Any, audience: str = "network", with_edges: bool = False,
+def open_union(repository: Repository, audience: str = "network", with_edges: bool = False,
                workers: int | None = None) -> tuple[Union, list[Any]]:
     """The union catalogue of ``repository`` for ``audience`` (public | network | LIBRARY CODE), read
     through the store, and the record files left out because the read policy refuses them (the
@@ -241,7 +247,7 @@ def open_union(repository: Any, audience: str = "network", with_edges: bool = Fa
     return union, skipped
 
 
-def build_union(repository: Any, audience: str = "network", with_edges: bool = False) -> dict[str, Any]:
+def build_union(repository: Repository, audience: str = "network", with_edges: bool = False) -> dict[str, Any]:
     """``open_union`` as one dict (for small networks, tools and tests); the files left out are
     not part of it: ``open_union`` names them."""
     union, _ = open_union(repository, audience, with_edges)
