@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from libsync.model.enums import EXCHANGE_STEPS
 from libsync.network import parse_date
 from libsync.store.copies import Copy, CopyIndex
 
+if TYPE_CHECKING:
+    from libsync.repository import Repository
+
 __all__ = ["Copy", "CopyIndex", "Movement", "cached_load", "movement", "movements"]
 
 
-def cached_load(repo, relpath: str) -> dict:
+def cached_load(repo: Repository, relpath: str) -> dict[str, Any]:
     """``repo.load(relpath)`` through the store: parsed once per content (a snapshot of 100,000
     barcodes is slow to parse as YAML, fast to read back)."""
     from libsync.store.read import Store
@@ -35,8 +39,8 @@ class Movement:
     source: str
     target: str
     status: str
-    barcodes: frozenset
-    outcomes: dict           # barcode → outcome (lost, damaged …) where recorded
+    barcodes: frozenset[str]
+    outcomes: dict[str, str]   # barcode → outcome (lost, damaged …) where recorded
     dispatched: dt.date | None
     returned: dt.date | None
 
@@ -47,7 +51,7 @@ class Movement:
         return self.returned is None or day < self.returned
 
 
-def _event(ex: dict, *statuses: str) -> dt.date | None:
+def _event(ex: dict[str, Any], *statuses: str) -> dt.date | None:
     for status in statuses:
         for event in ex.get("history") or []:
             if event.get("status") == status and parse_date(event.get("date")):
@@ -55,7 +59,7 @@ def _event(ex: dict, *statuses: str) -> dt.date | None:
     return None
 
 
-def movement(ex: dict, relpath: str) -> Movement:
+def movement(ex: dict[str, Any], relpath: str) -> Movement:
     status = ex.get("status", "proposed")
     dispatched = _event(ex, "dispatched", "received")
     if dispatched is None and status in _ORDER[2:]:
@@ -74,7 +78,7 @@ def movement(ex: dict, relpath: str) -> Movement:
     )
 
 
-def movements(repo) -> list[Movement]:
+def movements(repo: Repository) -> list[Movement]:
     """Every exchange manifest (exchanges/<year>/<term>/<id>.yaml) as a ``Movement``."""
     from libsync.store.read import Store
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 from libsync.model.enums import EXCHANGE_OPEN
@@ -32,6 +33,9 @@ __all__ = ["ACTIVE_STATUSES", "BatchResult", "CompiledFilter", "Copy", "CopyInde
            "record_matches", "resolve_batch", "why_not_available"]   # Copy, CopyIndex: the store's, for old imports
 from libsync.text import fold
 
+if TYPE_CHECKING:
+    from libsync.network import Network
+
 ACTIVE_STATUSES = EXCHANGE_OPEN
 
 
@@ -40,26 +44,28 @@ class BatchResult:
     batch: str
     library: str
     name: str
-    copies: list[dict] = field(default_factory=list)
-    left_out: list[dict] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         return len(self.copies)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"batch": self.batch, "library": self.library, "name": self.name, "count": self.size,
                 "copies": self.copies, "left_out": self.left_out}
 
 
-_BY_ID: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# network → (its batches list, that list's length, batch id → batch): rebuilt when either changes
+_BY_ID: weakref.WeakKeyDictionary[Network, tuple[list[dict[str, Any]], int, dict[object, dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary())
 
 
-def find_batch(network, batch_id: str) -> dict:
+def find_batch(network: Network, batch_id: str) -> dict[str, Any]:
     """The batch ``batch_id`` of ``network`` (the first one, if an id is given twice)."""
     entry = _BY_ID.get(network)
     if entry is None or entry[0] is not network.batches or entry[1] != len(network.batches):
-        by_id: dict = {}
+        by_id: dict[object, dict[str, Any]] = {}
         for batch in network.batches:
             try:
                 by_id.setdefault(batch.get("id"), batch)
@@ -75,11 +81,11 @@ def find_batch(network, batch_id: str) -> dict:
 
 
 @lru_cache(maxsize=65536)
-def _fold_cached(value) -> str:
+def _fold_cached(value: str | None) -> str:
     return fold(value)
 
 
-def _folded(value) -> str:
+def _folded(value: str | None) -> str:
     """``fold``, remembered: the same subjects and series recur in every record."""
     try:
         return _fold_cached(value)
@@ -92,7 +98,15 @@ class CompiledFilter:
 
     __slots__ = ("types", "grades", "subjects", "series", "records", "low", "high")
 
-    def __init__(self, flt: dict) -> None:
+    types: list[str] | None
+    grades: list[int] | None
+    subjects: set[str] | None
+    series: set[str] | None
+    records: frozenset[str] | None
+    low: str | None          # None: no call-number range; "": that end is open
+    high: str | None
+
+    def __init__(self, flt: dict[str, Any]) -> None:
         self.types = flt["type"] if flt.get("type") else None
         self.grades = list(flt["grade"]) if flt.get("grade") else None
         self.subjects = {_folded(s) for s in flt["subject"]} if flt.get("subject") else None
@@ -104,7 +118,7 @@ class CompiledFilter:
             self.low = _folded(cn["from"]) if cn.get("from") else ""
             self.high = _folded(cn["to"]) if cn.get("to") else ""
 
-    def matches(self, record: dict) -> bool:
+    def matches(self, record: dict[str, Any]) -> bool:
         if self.types is not None and record.get("type") not in self.types:
             return False
         curriculum = record.get("curriculum") or {}
@@ -129,12 +143,12 @@ class CompiledFilter:
         return True
 
 
-def record_matches(record: dict, flt: dict) -> bool:
+def record_matches(record: dict[str, Any], flt: dict[str, Any]) -> bool:
     """Whether ``record`` passes the record-level parts of a batch filter."""
     return CompiledFilter(flt).matches(record)
 
 
-def why_not_available(ref: Copy, index: CopyIndex, exclude_exchange: str | None = None) -> dict | None:
+def why_not_available(ref: Copy, index: CopyIndex, exclude_exchange: str | None = None) -> dict[str, Any] | None:
     """The reason a copy cannot travel now, or ``None`` when it can."""
     status = ref.status
     if status != "available":
@@ -147,7 +161,7 @@ def why_not_available(ref: Copy, index: CopyIndex, exclude_exchange: str | None 
     return None
 
 
-def copy_row(ref: Copy) -> dict:
+def copy_row(ref: Copy) -> dict[str, Any]:
     record = ref.info
     return {
         "barcode": ref.barcode,
@@ -157,12 +171,13 @@ def copy_row(ref: Copy) -> dict:
     }
 
 
-def resolve_batch(batch: dict, index: CopyIndex, exclude_exchange: str | None = None) -> BatchResult:
+def resolve_batch(batch: dict[str, Any], index: CopyIndex, exclude_exchange: str | None = None) -> BatchResult:
     lib = batch.get("library", "")
     flt = batch.get("filter") or {}
     result = BatchResult(batch.get("id", "?"), lib, batch.get("name", batch.get("id", "?")))
     compiled = CompiledFilter(flt)
     wanted = list(dict.fromkeys(flt.get("barcodes") or []))
+    candidates: list[Copy]
     if wanted:
         candidates = []
         for code in wanted:

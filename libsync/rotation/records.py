@@ -14,11 +14,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from libsync import parallel, schemas, yamlio
 from libsync.model.enums import CLOSED_OUTCOMES
 from libsync.store.read import Store
+
+if TYPE_CHECKING:
+    from libsync.repository import Repository
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PARALLEL_FROM = 300          # files; below this a process pool costs more than it saves
 WORKERS = min(2, os.cpu_count() or 1)
@@ -26,7 +34,7 @@ WORKERS = min(2, os.cpu_count() or 1)
 
 # --- both cores ----------------------------------------------------------------------------------
 
-def _map_parallel(func, items: list, chunk: int | None = None) -> list | None:
+def _map_parallel(func: Callable[[T], R], items: list[T], chunk: int | None = None) -> list[R] | None:
     """``[func(x) for x in items]`` on ``WORKERS`` processes, in order; ``None`` when a pool
     cannot be had here (the caller then works on one core)."""
     if WORKERS < 2 or len(items) < PARALLEL_FROM:
@@ -39,31 +47,31 @@ def _map_parallel(func, items: list, chunk: int | None = None) -> list | None:
         return None
 
 
-def _render(args: tuple[str | None, dict]) -> str:
+def _render(args: tuple[str | None, dict[str, Any]]) -> str:
     kind, data = args
     return yamlio.dump(data, schemas.load_schema(kind)) if kind else yamlio.dump(data)
 
 
 # --- records -------------------------------------------------------------------------------------
 
-def all_records(repo, use_cache: bool = True) -> tuple[list[dict], list[str]]:
+def all_records(repo: Repository, use_cache: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
     """Every record of ``repo`` and its relative path, in path order (see module docstring)."""
     loaded = Store.of(repo, use_cache).records(strict=True)
     return loaded.documents, loaded.paths
 
 
-def read_records(repo, relpaths: list[str]) -> dict[str, dict | None]:
+def read_records(repo: Repository, relpaths: list[str]) -> dict[str, dict[str, Any] | None]:
     """The named record files as they are now; a missing file maps to ``None``; a file the
     read policy refuses raises ``LibsyncError`` (file and line)."""
     wanted = list(dict.fromkeys(relpaths))
     present = [rel for rel in wanted if repo.path(rel).is_file()]
-    out: dict[str, dict | None] = dict.fromkeys(wanted)
+    out: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
     for rel, data in Store.of(repo).current(present):
         out[rel] = data
     return out
 
 
-def render_many(repo, items: list[tuple[str, dict]]) -> list[str]:
+def render_many(repo: Repository, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """Canonical text of each (relpath, data), as ``Repository.save`` would write it."""
     jobs = [(schemas.kind_of(rel), data) for rel, data in items]
     texts = _map_parallel(_render, jobs)
@@ -74,24 +82,25 @@ def render_many(repo, items: list[tuple[str, dict]]) -> list[str]:
 
 # --- manifests -----------------------------------------------------------------------------------
 
-def exchange_files(repo) -> list[str]:
+def exchange_files(repo: Repository) -> list[str]:
     """Relative paths of every manifest (``exchanges/<year>/<term>/<id>.yaml``), sorted."""
     return Store.of(repo).files(("exchange",))
 
 
-def summary_of(data: dict) -> dict:
+def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     """{"id" (absent when the manifest has none), "status", "open": [barcodes not returned or lost]}."""
-    open_codes = []
+    open_codes: list[Any] = []   # barcodes as the manifest writes them
     for copy in data.get("copies") or []:
         if isinstance(copy, dict) and copy.get("barcode") and copy.get("outcome") not in CLOSED_OUTCOMES:
             open_codes.append(copy["barcode"])
-    summary = {"status": data.get("status"), "open": open_codes}
+    summary: dict[str, Any] = {"status": data.get("status"), "open": open_codes}
     if "id" in data:  # kept apart from a missing id: callers choose their own stand-in
         summary["id"] = data["id"]
     return summary
 
 
-def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
+def exchange_summaries(repo: Repository, use_cache: bool = True,
+                       skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, dict[str, Any]]]:
     """(relpath, ``summary_of`` the manifest) of every manifest but those in ``skip`` (relative
     paths: the manifest a step is working on, already read). A manifest the read policy refuses
     raises ``LibsyncError`` with file and line."""
@@ -100,7 +109,7 @@ def exchange_summaries(repo, use_cache: bool = True, skip: set[str] | frozenset 
     return [(rel, summary_of(data)) for rel, data in store.iter_documents(files, strict=True)]
 
 
-def active_exchanges(repo) -> list[dict]:
+def active_exchanges(repo: Repository) -> list[dict[str, Any]]:
     """Manifest-shaped dicts (id, status, copies still out) for ``CopyIndex.build``."""
     return [{"id": s.get("id", "?"), "status": s.get("status"), "copies": [{"barcode": code} for code in s["open"]]}
             for _, s in exchange_summaries(repo)]
