@@ -89,7 +89,7 @@ def editions(count: int, rng: random.Random) -> list[dict]:
     return out
 
 
-def record_for(edition: dict, lib: str, n: int, rng: random.Random) -> dict:
+def record_for(edition: dict, lib: str, n: int, rng: random.Random, copies: tuple[int, int] = (1, 3)) -> dict:
     rec = {"id": f"{lib.lower()}-{n:06d}", "library": lib, **{k: v for k, v in edition.items()}}
     roll = rng.random()
     if roll < 0.01 and rec.get("isbn"):
@@ -104,19 +104,19 @@ def record_for(edition: dict, lib: str, n: int, rng: random.Random) -> dict:
     rec["access"] = rng.choice(("catalog", "read"))
     rec["items"] = [{"barcode": f"{lib}-{n:06d}-{c}", "status": "available", "location": "Kho mở",
                      "acquired": f"20{rng.randint(15, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}
-                    for c in range(1, rng.randint(2, 4))]
+                    for c in range(1, rng.randint(copies[0], copies[1]) + 1)]
     return rec
 
 
-def _write_library(args: tuple[str, str, int, int, int]) -> int:
-    dest, lib, per_lib, pool, seed = args
+def _write_library(args: tuple[str, str, int, int, int, tuple[int, int]]) -> int:
+    dest, lib, per_lib, pool, seed, copies = args
     rng = random.Random(f"{seed}-{lib}")
     eds = editions(pool, random.Random(seed))
     schema = schemas.load_schema("record")
     folder = Path(dest) / "records" / lib
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(per_lib):
-        rec = record_for(eds[rng.randrange(pool)], lib, n, rng)
+        rec = record_for(eds[rng.randrange(pool)], lib, n, rng, copies)
         (folder / f"{rec['id']}.yaml").write_text(yamlio.dump(rec, schema), encoding="utf-8")
     return per_lib
 
@@ -136,7 +136,9 @@ def make_network(dest: Path, libraries: int, records: int, seed: int = 1) -> lis
     per_lib = records // libraries
     pool = max(100, records // 4)     # each edition held by about four schools
     with ProcessPoolExecutor(min(2, os.cpu_count() or 1)) as ex:
-        list(ex.map(_write_library, [(str(dest), c, per_lib, pool, seed) for c in codes]))
+        # the first library keeps class sets (8-12 copies a title): the 100,000-copy stocktake below
+        list(ex.map(_write_library, [(str(dest), c, per_lib, pool, seed, (8, 12) if c == codes[0] else (1, 3))
+                                     for c in codes]))
     return codes
 
 
@@ -217,18 +219,20 @@ def main() -> None:
         measure("search toan, warm", cache, "search", "toán")
         measure("site build, warm cache", cache, "site", "build", "--out", str(tmp / "site"), "--audience", "public")
         lib = codes[0]
-        scans = []
-        for n, label in enumerate(("truoc", "sau")):
-            rng = random.Random(n)
-            codes_held = [f"{lib}-{i:06d}-1" for i in range(args.records // args.libraries)]
-            codes_held += [f"{lib}-{i:06d}-2" for i in range(100_000 - len(codes_held))]
-            scan = rng.sample(codes_held, len(codes_held) - (n * 3000))
+        # a stocktake of the lead library before and after a term: 3% not found, 1,000 new
+        # barcodes not yet catalogued, 500 scanned twice
+        held = [item["barcode"] for path in sorted((root / "records" / lib).glob("*.yaml"))
+                for item in yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader).get("items") or []]
+        rng = random.Random(7)
+        gone = set(rng.sample(held, len(held) * 3 // 100))
+        after = [c for c in held if c not in gone] + [f"{lib}-MOI-{i:05d}" for i in range(1000)]
+        after += rng.sample(after, 500)
+        for label, codes_scanned, day in (("truoc", held, "2024-10-01"), ("sau", after, "2024-11-01")):
             path = tmp / f"{label}.txt"
-            path.write_text("\n".join(scan) + "\n", encoding="utf-8")
-            scans.append(path)
-            run(root, cache, "inventory", "record", lib, str(path), "--label", label, "--date",
-                f"2024-1{n}-01", "--id", label)
-        measure("inventory diff (two 100,000-barcode snapshots)", cache, "inventory", "diff", f"{lib}/truoc",
+            path.write_text("\n".join(codes_scanned) + "\n", encoding="utf-8")
+            run(root, cache, "inventory", "record", lib, str(path), "--label", label, "--date", day, "--id", label)
+        print(f"  (stocktake of {lib}: {len(held):,} barcodes before, {len(after):,} after)")
+        measure("inventory diff (two ~100,000-barcode snapshots)", cache, "inventory", "diff", f"{lib}/truoc",
                 f"{lib}/sau")
         measure("inventory diff, again", cache, "inventory", "diff", f"{lib}/truoc", f"{lib}/sau")
     finally:

@@ -80,9 +80,7 @@ class Repository:
     @cached_property
     def network(self) -> Network:
         """network.yaml, refused with validate's messages unless validate accepts it on its own."""
-        from libsync.validation import gate
-
-        return Network(gate.read(self.root, NETWORK_FILE, "network"))
+        return Network(self.load(NETWORK_FILE))
 
     # --- listing ----------------------------------------------------------------------------
     def data_files(self, kinds: tuple[str, ...] | None = None) -> list[str]:
@@ -142,11 +140,12 @@ class Repository:
 
     # --- reading ----------------------------------------------------------------------------
     def load(self, relpath: str) -> dict[str, Any]:
-        """One data file, as validate checks it on its own (``libsync.validation.gate``): a file
-        that cannot be read or does not validate raises with validate's messages, file and line."""
-        from libsync.validation import gate
+        """One data file, through the store (``libsync.store.read``: examined once per content, the
+        one read policy): a file validate refuses on its own raises with validate's messages,
+        file and line."""
+        from libsync.store.read import Store
 
-        return gate.read(self.root, relpath)
+        return Store.of(self).load(self.path(relpath).relative_to(self.root).as_posix())
 
     def records(self, library: str | None = None) -> list[dict[str, Any]]:
         """Every record (of ``library``), through the store (``libsync.store.read``), strictly."""

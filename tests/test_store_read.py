@@ -141,3 +141,24 @@ def test_validate_in_git_reuses_its_report_only_while_nothing_changed(git_repo):
     assert validate(git_repo).ok
     (git_repo / "records" / "XS" / "lac.yaml").write_text("id: lac\n", encoding="utf-8")   # untracked, invalid
     assert not validate(git_repo).ok
+
+
+def test_the_copy_index_kept_whole_is_the_index_built_afresh_and_follows_edits(git_repo):
+    from libsync.repository import Repository
+    from libsync.store.copies import CopyIndex
+
+    def state(index):
+        return ({code: c.to_dict() for code, c in index.copies.items()}, index.active,
+                {lib: [(info.get("id"), [c.barcode for c in cs]) for info, cs in entries]
+                 for lib, entries in index.records.items()})
+
+    fresh = CopyIndex.build(Repository(git_repo), use_cache=False)
+    first = CopyIndex.build(Repository(git_repo))
+    kept = CopyIndex.build(Repository(git_repo))
+    assert kept.stats["parsed"] == 0 and state(kept) == state(first) == state(fresh) and fresh.copies
+    some = first_record(git_repo)
+    text = some.read_text(encoding="utf-8")
+    code = next(c.barcode for c in fresh.copies.values() if c.file == some.relative_to(git_repo).as_posix())
+    some.write_text(text.replace(code, code + "-MOI"), encoding="utf-8")
+    after = CopyIndex.build(Repository(git_repo))
+    assert code not in after.copies and code + "-MOI" in after.copies

@@ -14,13 +14,26 @@ as validate's duplicate rule does.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from libsync.cachedir import repo_cache_dir
+from libsync.filecache import dump_json, load_json
 from libsync.model.enums import CLOSED_OUTCOMES, EXCHANGE_OPEN
+
+INDEX_CACHE = "copy-index-v1.json"   # the whole index, in the repository's cache folder
+
+
+def _index_key(records: str, manifests: str, exchanges: bool) -> str:
+    from libsync.validation.gate import fingerprint  # what the read policy accepts is part of it
+
+    text = f"{INDEX_CACHE}\n{fingerprint()}\n{records}\n{manifests}\n{exchanges}\n{ITEM_FIELDS}\n{INFO_FIELDS}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
 
 # The record fields kept in ``Copy.info`` (shared by the record's copies).
 INFO_FIELDS = ("id", "library", "type", "title", "authors", "call_number", "curriculum", "series")
@@ -83,11 +96,11 @@ class CopyIndex:
 
     def __init__(self) -> None:
         self.copies: dict[str, Copy] = {}
-        self.records: dict[str, list[tuple[dict[str, Any], list[Copy]]]] = {}   # library → (info, copies)
-        self.by_record: dict[tuple[str, str], list[tuple[dict[str, Any], list[Copy]]]] = {}
         self.active: dict[str, list[str]] = {}    # barcode → ids of the active exchanges it is in
         self.stats: dict[str, Any] = {"duplicates": []}
         self._folded: dict[str, Copy] | None = None
+        self._views: list[tuple[list[Any], str | None]] = []   # (copy_view, relpath) of each record added
+        self._groups: tuple[dict[str, Any], dict[tuple[str, str], Any]] | None = None
 
     # --- building ---------------------------------------------------------------------------
     def add_record(self, record: dict[str, Any], relpath: str | None = None) -> None:
@@ -98,19 +111,40 @@ class CopyIndex:
         library, record_id, info, rows = view
         title = str(info.get("title") or "")
         kind = info.get("type")
-        mine: list[Copy] = []
         copies = self.copies
         for barcode, status, holder, status_date, status_ref, acquired, location in rows:
             if barcode in copies:
                 self.stats["duplicates"].append(barcode)
                 continue
-            copy = Copy(barcode, library, record_id, relpath, title, status or "available", holder or library,
-                        status_date, status_ref, acquired, location, kind, info)
-            copies[barcode] = copy
-            mine.append(copy)
-        if mine:
-            self.records.setdefault(library, []).append((info, mine))
-            self.by_record.setdefault((library, record_id), []).append((info, mine))
+            copies[barcode] = Copy(barcode, library, record_id, relpath, title, status or "available",
+                                   holder or library, status_date, status_ref, acquired, location, kind, info)
+        self._views.append((view, relpath))
+        self._groups = None
+
+    def _grouped(self) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
+        """(library → [(info, copies)], (library, record id) → [(info, copies)]), made when first asked."""
+        if self._groups is None:
+            by_library: dict[str, list[tuple[dict[str, Any], list[Copy]]]] = {}
+            by_record: dict[tuple[str, str], list[tuple[dict[str, Any], list[Copy]]]] = {}
+            copies = self.copies
+            for (library, record_id, info, rows), relpath in self._views:
+                mine = [copies[row[0]] for row in rows
+                        if row[0] in copies and copies[row[0]].file == relpath and copies[row[0]].record == record_id]
+                if mine:
+                    by_library.setdefault(library, []).append((info, mine))
+                    by_record.setdefault((library, record_id), []).append((info, mine))
+            self._groups = (by_library, by_record)
+        return self._groups
+
+    @property
+    def records(self) -> dict[str, list[tuple[dict[str, Any], list[Copy]]]]:
+        """library → [(record info, its copies)] in path order (what a batch filter scans)."""
+        return self._grouped()[0]
+
+    @property
+    def by_record(self) -> dict[tuple[str, str], list[tuple[dict[str, Any], list[Copy]]]]:
+        """(library, record id) → [(record info, its copies)] (a batch that names its records)."""
+        return self._grouped()[1]
 
     def add_exchanges(self, exchanges: Iterable[dict[str, Any]]) -> None:
         """Note the copies still out in each active exchange (manifest-shaped dicts)."""
@@ -140,13 +174,46 @@ class CopyIndex:
 
         store = Store(repo, use_cache) if isinstance(repo, (str, os.PathLike)) else Store.of(repo, use_cache)
         files = store.files(("record",))
+        manifests = store.files(("exchange",)) if exchanges else []
+        key = _index_key(store.listing.digest(files), store.listing.digest(manifests), exchanges)
+        cache_file = repo_cache_dir(store.root) / INDEX_CACHE
+        if use_cache:
+            stored = load_json(cache_file)
+            if isinstance(stored, dict) and stored.get("key") == key:
+                index = cls._restore(stored, len(files))
+                if index is not None:
+                    return index
         index = cls()
+        views = []
         for relpath, view in store.iter_documents(files, strict=True, view="copies"):   # path order: first wins
             index.add_view(view, relpath)
+            views.append([relpath, view])
         index.stats.update(files=len(files), parsed=store.stats["examined"], cached=store.stats["cached"],
                            copies=len(index.copies))   # of the record files
         if exchanges:
-            index.add_exchanges(data for _, data in store.iter_documents(store.files(("exchange",)), strict=True))
+            index.add_exchanges(data for _, data in store.iter_documents(manifests, strict=True))
+        if use_cache:   # the whole index, for the next command on the same records and manifests
+            dump_json(cache_file, {"key": key, "views": views, "active": index.active})
+        return index
+
+    @classmethod
+    def _restore(cls, stored: dict[str, Any], files: int) -> CopyIndex | None:
+        """The index kept by ``build``; None when it is not what ``build`` writes."""
+        views, active = stored.get("views"), stored.get("active")
+        if not isinstance(views, list) or not isinstance(active, dict):
+            return None
+        index = cls()
+        try:
+            for relpath, view in views:
+                if not view_ok(view) or not isinstance(relpath, str):
+                    return None
+                index.add_view(view, relpath)
+        except (TypeError, ValueError):
+            return None
+        if not all(isinstance(v, list) for v in active.values()):
+            return None
+        index.active = active
+        index.stats.update(files=files, parsed=0, cached=files, copies=len(index.copies))
         return index
 
     from_repository = build

@@ -470,14 +470,37 @@ class Store:
         return self.iter_documents(relpaths, strict=True)
 
     def load(self, relpath: str) -> dict[str, Any]:
-        """One usable document (any kind); else the refusal with file and line."""
-        if relpath not in self.listing.ids:
-            from libsync.validation import gate
+        """One usable document (any kind); else the refusal with file and line. A file the
+        listing holds is read as listed; any other (or any, before the repository was listed)
+        is read now, by its bytes' id, through the same cache."""
+        if "listing" in self.__dict__ and relpath in self.listing.ids:
+            for _, data in self.iter_documents([relpath], strict=True):
+                return data
+            raise LibsyncError("validate.refused_unknown", path=relpath)   # pragma: no cover - strict raised
+        from libsync.validation import gate
 
-            return gate.read(self.root, relpath)   # not listed: missing, a symlink, or new: read it now
-        for _, data in self.iter_documents([relpath], strict=True):
-            return data
-        raise LibsyncError("validate.refused_unknown", path=relpath)   # pragma: no cover - strict raised
+        if schemas.kind_of(relpath) is None:
+            return gate.read(self.root, relpath)      # not a data file of the layout: read it as it is
+        raw = gate.read_bytes(self.root, relpath)    # missing, unreadable, a symlink: the reason, with the file
+        oid = blob_id(raw)
+        row = self.cache.get({relpath: oid}, "data, problems") if self.use_cache else {}
+        exam = _decode(relpath, oid, dict(zip(("data", "problems"), row[relpath]))) if relpath in row else None
+        if exam is None:
+            exam = examine_bytes(relpath, raw, oid)
+            try:
+                if isinstance(exam.data, dict):
+                    view = None
+                    if schemas.kind_of(relpath) == "record":
+                        from libsync.store.copies import copy_view
+
+                        view = orjson.dumps(copy_view(exam.data, relpath))
+                    self.cache.put([(relpath, oid, orjson.dumps(exam.data), orjson.dumps(exam.problems),
+                                     orjson.dumps(exam.facts), view)])
+            except (TypeError, orjson.JSONEncodeError):
+                pass   # a value JSON cannot hold: not cached
+        if exam.usable:
+            return exam.data
+        raise gate.refusal(relpath, exam.refusal())
 
     def facts(self, relpaths: Iterable[str]) -> Iterator[Exam]:
         """Problems and facts (no documents): what ``validate`` needs."""
