@@ -78,7 +78,15 @@ def _order(found: Found, first: Dated, second: Dated, path: JsonPath) -> None:
 
 
 def _path_parts(relpath: str) -> tuple[str, ...]:
-    return PurePosixPath(relpath).parts
+    if "//" in relpath or relpath.startswith(("./", "/")) or relpath.endswith("/") or "/./" in relpath:
+        return PurePosixPath(relpath).parts
+    return tuple(relpath.split("/"))   # a plain relative path (every listed one): no Path needed
+
+
+def _stem(name: str) -> str:
+    """``PurePosixPath(name).stem`` of a file name."""
+    cut = name.rfind(".")
+    return name[:cut] if 0 < cut < len(name) - 1 else name
 
 
 def check_place(found: Found, relpath: str, data: Document) -> None:
@@ -89,7 +97,7 @@ def check_place(found: Found, relpath: str, data: Document) -> None:
     if isinstance(value, str):
         if unsafe_id(value):
             found.error("unsafe-id", "rule.unsafe_id", ["id"], value=value)
-        elif value != PurePosixPath(relpath).stem:
+        elif value != _stem(parts[-1] if parts else ""):
             found.error("path-mismatch", "rule.path_mismatch", ["id"], field="id", value=value, expected=relpath)
     lib = data.get("library")
     if isinstance(lib, str) and len(parts) == 3 and lib != parts[1]:
