@@ -40,6 +40,9 @@ from stdnum import ean  # noqa: E402
 
 from libsync import schemas, yamlio  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import network_document  # noqa: E402
+
 SUBJECTS = ("Toán", "Ngữ văn", "Tiếng Anh", "Khoa học tự nhiên", "Lịch sử và Địa lí", "Giáo dục công dân",
             "Công nghệ", "Tin học", "Âm nhạc", "Mĩ thuật", "Hoạt động trải nghiệm, hướng nghiệp")
 SERIES = ("Kết nối tri thức với cuộc sống", "Chân trời sáng tạo", "Cánh Diều")
@@ -123,14 +126,7 @@ def _write_library(args: tuple[str, str, int, int, int, tuple[int, int]]) -> int
 
 def make_network(dest: Path, libraries: int, records: int, seed: int = 1) -> list[str]:
     codes = [f"L{i:03d}" for i in range(1, libraries + 1)]
-    network = {
-        "network": {"id": "huyen-mo-phong", "name": "Mạng thư viện huyện (mô phỏng)", "lead": codes[0]},
-        "libraries": [{"code": c, "name": f"Trường THCS số {i}", "level": "THCS"} for i, c in enumerate(codes, 1)],
-        "groups": [{"id": "all", "name": "Toàn mạng", "mode": "geography", "members": codes, "rotation": True}],
-        "calendar": {"school_years": [{"id": "2024-2025", "terms": [
-            {"id": "2024-2025/HK1", "start": "2024-09-05", "end": "2025-01-18"},
-            {"id": "2024-2025/HK2", "start": "2025-01-20", "end": "2025-05-31"}]}]},
-    }
+    network = network_document(codes, "huyen-mo-phong", "Mạng thư viện huyện (mô phỏng)")
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "network.yaml").write_text(yamlio.dump(network, schemas.load_schema("network")), encoding="utf-8")
     per_lib = records // libraries

@@ -76,19 +76,24 @@ def make_record(lib: str, n: int, rng: random.Random, isbn_pool: int) -> dict:
     return record
 
 
-def make_network(dest: Path, libraries: int = 10, records: int = 30_000, manifests: int = 1_000, seed: int = 1) -> dict:
-    """Write the network under ``dest``; returns counts."""
-    rng = random.Random(seed)
-    dest.mkdir(parents=True, exist_ok=True)
-    codes = [f"L{i:02d}" for i in range(1, libraries + 1)]
-    network = {
-        "network": {"id": "synthetic", "name": "Mạng thư viện mô phỏng", "lead": codes[0]},
+def network_document(codes: list[str], network_id: str = "synthetic", name: str = "Mạng thư viện mô phỏng") -> dict:
+    """network.yaml of libraries ``codes`` (the first one leads), one rotation group, one school year."""
+    return {
+        "network": {"id": network_id, "name": name, "lead": codes[0]},
         "libraries": [{"code": c, "name": f"Trường THCS số {i}", "level": "THCS"} for i, c in enumerate(codes, 1)],
         "groups": [{"id": "all", "name": "Toàn mạng", "mode": "geography", "members": codes, "rotation": True}],
         "calendar": {"school_years": [{"id": "2024-2025", "terms": [
             {"id": "2024-2025/HK1", "start": "2024-09-05", "end": "2025-01-18"},
             {"id": "2024-2025/HK2", "start": "2025-01-20", "end": "2025-05-31"}]}]},
     }
+
+
+def make_network(dest: Path, libraries: int = 10, records: int = 30_000, manifests: int = 1_000, seed: int = 1) -> dict:
+    """Write the network under ``dest``; returns counts."""
+    rng = random.Random(seed)
+    dest.mkdir(parents=True, exist_ok=True)
+    codes = [f"L{i:02d}" for i in range(1, libraries + 1)]
+    network = network_document(codes)
     (dest / "network.yaml").write_text(yamlio.dump(network, schemas.load_schema("network")), encoding="utf-8")
     record_schema = schemas.load_schema("record")
     per_lib = records // libraries
