@@ -181,12 +181,14 @@ def quick_key(root: str | os.PathLike[str]) -> str | None:
     outside Git. What a command whose result depends on every file checks first."""
     root = Path(root).resolve()
     state = _git_state(root)
-    if state is None or state[0] is None:
+    if state is None:
         return None
     key, changed, untracked = state
-    hashed = sorted({part.decode("utf-8", "surrogateescape") for part in (*changed.split(b"\0"), *untracked.split(b"\0"))
-                     if part} )
-    hashed = [rel for rel in hashed if is_data_path(rel) and os.path.lexists(root / rel) and not os.path.islink(root / rel)]
+    if key is None:
+        return None
+    named = {part.decode("utf-8", "surrogateescape") for part in (*changed.split(b"\0"), *untracked.split(b"\0")) if part}
+    hashed = [rel for rel in sorted(named)
+              if is_data_path(rel) and os.path.lexists(root / rel) and not os.path.islink(root / rel)]
     if not hashed:
         return key
     listing = Listing(root)

@@ -475,7 +475,8 @@ class Store:
         is read now, by its bytes' id, through the same cache."""
         if "listing" in self.__dict__ and relpath in self.listing.ids:
             for _, data in self.iter_documents([relpath], strict=True):
-                return data
+                if isinstance(data, dict):
+                    return data
             raise LibsyncError("validate.refused_unknown", path=relpath)   # pragma: no cover - strict raised
         from libsync.validation import gate
 
@@ -498,7 +499,7 @@ class Store:
                                      orjson.dumps(exam.facts), view)])
             except (TypeError, orjson.JSONEncodeError):
                 pass   # a value JSON cannot hold: not cached
-        if exam.usable:
+        if exam.usable and isinstance(exam.data, dict):
             return exam.data
         raise gate.refusal(relpath, exam.refusal())
 
