@@ -38,9 +38,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import orjson
 
@@ -52,8 +53,12 @@ RACY_NS = 2_000_000_000       # times this close to the cache's write are not tr
 PARALLEL_FROM = 2000          # files to compute; below this one process is faster
 WORKERS = min(2, os.cpu_count() or 1)
 
+Stamp = list[int | str]                # [size, mtime_ns, ctime_ns, inode, digest]
+Compute = Callable[[str, bytes], Any]  # (relpath, raw bytes) → plain JSON data
+Computed = tuple[str, Stamp | None, Any]   # (relpath, stamp or None when unreadable, value)
 
-def load_json(path: Path):
+
+def load_json(path: Path) -> object:
     """A cache file's content, or ``None`` when it is missing or not valid JSON (orjson: the
     caches of 30,000 files are read and written several times faster than with json)."""
     try:
@@ -63,12 +68,12 @@ def load_json(path: Path):
         return None
 
 
-def dump_json(path: Path, value) -> bool:
+def dump_json(path: Path, value: object) -> bool:
     """Write a cache file atomically; a cache that cannot be written only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, orjson.dumps(value))
-    except Exception:  # noqa: BLE001 - never fail a command because of its cache
+    except Exception:  # never fail a command because of its cache
         return False
     return True
 
@@ -78,17 +83,19 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def stamp(st: os.stat_result, content_digest: str) -> list:
+def stamp(st: os.stat_result, content_digest: str) -> Stamp:
     """The stamp of a file: ``[size, mtime_ns, ctime_ns, inode, digest]``."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, content_digest]
 
 
-def fresh(entry_stamp, st: os.stat_result, written_ns: int, read: Callable[[], bytes]) -> list | None:
+def fresh(entry_stamp: Sequence[Any], st: os.stat_result, written_ns: int,
+          read: Callable[[], bytes]) -> Sequence[Any] | None:
     """Is a cached entry with ``entry_stamp`` still right for the file with stat ``st``?
 
     ``None`` → no (compute again). Otherwise the stamp to keep: ``entry_stamp`` itself when
     the stat alone proves the file unchanged, or a new stamp when the bytes had to be read
     (``read()``) and hashed and were the same. ``read`` may raise ``OSError`` (→ ``None``).
+    ``entry_stamp`` comes from a cache file: anything that is not a stamp means "no".
     """
     try:
         size, mtime, ctime, ino, known = entry_stamp
@@ -110,7 +117,7 @@ def fresh(entry_stamp, st: os.stat_result, written_ns: int, read: Callable[[], b
     return entry_stamp if new == list(entry_stamp) else new
 
 
-def _compute_one(compute, root: str, relpath: str):
+def _compute_one(compute: Compute, root: str, relpath: str) -> Computed:
     """(relpath, stamp, value) — ``None`` for a file that cannot be read."""
     path = os.path.join(root, relpath)
     try:
@@ -122,7 +129,7 @@ def _compute_one(compute, root: str, relpath: str):
     return relpath, stamp(st, digest(raw)), compute(relpath, raw)
 
 
-def _compute_chunk(args) -> list:
+def _compute_chunk(args: tuple[Compute, str, list[str]]) -> list[Computed]:
     compute, root, relpaths = args
     return [_compute_one(compute, root, rel) for rel in relpaths]
 
@@ -135,7 +142,7 @@ class FileCache:
     stat alone could not prove them unchanged), ``written`` (whether the file was rewritten).
     """
 
-    def __init__(self, root: str | os.PathLike, name: str, version: object = 1, *, enabled: bool = True,
+    def __init__(self, root: str | os.PathLike[str], name: str, version: object = 1, *, enabled: bool = True,
                  workers: int | None = None, parallel_from: int | None = None) -> None:
         self.root = Path(root)
         self.name = name
@@ -144,11 +151,11 @@ class FileCache:
         self.workers = WORKERS if workers is None else workers
         self.parallel_from = PARALLEL_FROM if parallel_from is None else parallel_from
         self.path = repo_cache_dir(self.root) / f"{name}.json"
-        self.stats: dict = {}
-        self.stamps: dict[str, list] = {}   # after cached_map: the stamp of every file served
+        self.stats: dict[str, int] = {}
+        self.stamps: dict[str, Sequence[Any]] = {}   # after cached_map: the stamp of every file served
 
     # --- storage ---------------------------------------------------------------------------
-    def read(self) -> tuple[dict, int]:
+    def read(self) -> tuple[dict[str, Any], int]:
         """(entries, written_ns) as stored; empty when absent, corrupt or of another version."""
         if not self.enabled:
             return {}, 0
@@ -160,16 +167,15 @@ class FileCache:
             return {}, 0
         return entries, written
 
-    def write(self, entries: dict) -> bool:
+    def write(self, entries: dict[str, Any]) -> bool:
         """Store ``entries`` atomically; a cache that cannot be written only costs time."""
         if not self.enabled:
             return False
-        if not dump_json(self.path, {"version": self.version, "written": time.time_ns(), "entries": entries}):
-            return False
-        return True
+        return dump_json(self.path, {"version": self.version, "written": time.time_ns(), "entries": entries})
 
     # --- the one operation -----------------------------------------------------------------
-    def cached_map(self, relpaths: list[str], compute, keep: set[str] | frozenset = frozenset()) -> dict:
+    def cached_map(self, relpaths: list[str], compute: Compute,
+                   keep: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
         """``{relpath: compute(relpath, raw_bytes)}`` for every readable file of ``relpaths``,
         computing only files that are new or changed (on ``workers`` processes when there are
         at least ``parallel_from`` of them). Cache entries of files in ``keep`` (not asked for
@@ -177,8 +183,8 @@ class FileCache:
         for are dropped."""
         root = str(self.root)
         entries, written = self.read()
-        out: dict = {}
-        new_entries: dict = {}
+        out: dict[str, Any] = {}
+        new_entries: dict[str, Any] = {}
         todo: list[str] = []
         hashed = 0
         changed = False
@@ -193,9 +199,9 @@ class FileCache:
             except OSError:
                 todo.append(rel)
                 continue
-            reads = []
+            reads: list[int] = []
 
-            def read(full=full, reads=reads) -> bytes:
+            def read(full: str = full, reads: list[int] = reads) -> bytes:
                 reads.append(1)
                 with open(full, "rb") as fh:
                     return fh.read()
@@ -228,7 +234,7 @@ class FileCache:
                       "hashed": hashed, "written": bool(wrote)}
         return out
 
-    def _compute(self, compute, todo: list[str]) -> list:
+    def _compute(self, compute: Compute, todo: list[str]) -> list[Computed]:
         root = str(self.root)
         if self.workers > 1 and len(todo) >= self.parallel_from:
             size = max(50, len(todo) // (self.workers * 8))

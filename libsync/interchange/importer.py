@@ -428,7 +428,7 @@ def _art28_ready(record: Record) -> bool:
                 and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
 
 
-def library_records(repo: Repository, library: str | None) -> list[tuple[str, dict]]:
+def library_records(repo: Repository, library: str | None) -> list[tuple[str, Record]]:
     """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path
     order, through the store (``libsync.store.read``: a repeat import or export parses only the
     files that changed). A record file the store's read policy refuses stops the command with

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
@@ -45,6 +45,9 @@ from libsync.i18n import CATALOGUE, t
 from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES
 from libsync.network import Network, Term, parse_date
 from libsync.text import fold, identity_words, is_bare, nfc
+
+if TYPE_CHECKING:
+    from libsync.repository import Repository
 
 MARKER = ".libsync-site"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
@@ -66,7 +69,8 @@ TONE_PREFIX = "~"
 # --------------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------------
-def build(repository, out_dir, audience: str = "public", term: str | None = None, today: dt.date | None = None) -> dict:
+def build(repository: Repository, out_dir: str | os.PathLike[str], audience: str = "public", term: str | None = None,
+          today: dt.date | None = None) -> dict[str, Any]:
     """Build the site of ``repository`` for ``audience`` into ``out_dir``; returns a summary."""
     from libsync.catalog.union import open_union
     from libsync.store.read import Store
