@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 import typer.core
@@ -17,6 +18,12 @@ import typer.core
 from libsync import __version__
 from libsync.errors import LibsyncError
 from libsync.i18n import LANGUAGES, set_language, t
+
+if TYPE_CHECKING:
+    # The click that Typer builds on: its own copy (typer._click) in the Typer installed here.
+    # Only for the type checker: at run time the code finds it from Typer's classes.
+    from typer._click import Command as ClickCommand
+    from typer._click import Context as ClickContext
 
 # command -> the module of libsync.cli that defines it, in the order help lists them. A module
 # is imported only when one of its commands runs (or help lists them all), so `libsync validate`
@@ -32,10 +39,10 @@ class LibsyncGroup(typer.core.TyperGroup):
     """Loads each command's module when the command is asked for, and turns a ``LibsyncError``
     into its message and exit code — never a traceback."""
 
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: ClickContext, name: str) -> ClickCommand | None:
         if name not in self.commands and name in COMMANDS:
             self._load(COMMANDS[name])
         return self.commands.get(name)
@@ -47,7 +54,7 @@ class LibsyncGroup(typer.core.TyperGroup):
         for name, command in typer.main.get_group(holder).commands.items():
             self.commands.setdefault(name, command)
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except LibsyncError as exc:
@@ -64,13 +71,14 @@ class LibsyncGroup(typer.core.TyperGroup):
                 raise
             from libsync import atomic
 
-            if atomic.interruption() is not None:   # the interruption's doing: say so, not "internal error"
-                raise typer.Exit(_report_interrupt(atomic.Interrupted(atomic.interruption()))) from None
+            signum = atomic.interruption()
+            if signum is not None:   # the interruption's doing: say so, not "internal error"
+                raise typer.Exit(_report_interrupt(atomic.Interrupted(signum))) from None
             typer.echo(f"libsync: {t('cli.internal_error', error=f'{type(exc).__name__}: {exc}')}", err=True)
             raise typer.Exit(2) from None
 
 
-def _localised_help_option(command, ctx):
+def _localised_help_option(command: ClickCommand, ctx: ClickContext) -> typer.core.TyperOption | None:
     option = _click_help_option(command, ctx)
     if option is not None:
         option.help = t("help.opt.help")
@@ -78,9 +86,11 @@ def _localised_help_option(command, ctx):
 
 
 # click's own "--help" text is English only; Typer may carry its own copy of click.
-_ClickCommand = typer.core.TyperCommand.__mro__[1]
+# TyperCommand's base class is that click's Command (found at run time: Typer's copy or click).
+_ClickCommand = cast("type[ClickCommand]", typer.core.TyperCommand.__mro__[1])
 _click_help_option = _ClickCommand.get_help_option
-_ClickCommand.get_help_option = _localised_help_option
+# patching the class's method (mypy takes the plain function for a bound one, hence both codes)
+_ClickCommand.get_help_option = _localised_help_option  # type: ignore[method-assign, assignment]
 
 
 def _print_version(value: bool) -> None:
@@ -169,8 +179,9 @@ def main(argv: list[str] | None = None) -> None:
             os.dup2(devnull, sys.stdout.fileno())   # nothing left to flush at exit, no second error
             sys.exit(1)
         except Exception:
-            if atomic.interruption() is not None:   # wrapped by Python in another error (e.g. an import)
-                sys.exit(_report_interrupt(atomic.Interrupted(atomic.interruption())))
+            signum = atomic.interruption()
+            if signum is not None:   # wrapped by Python in another error (e.g. an import)
+                sys.exit(_report_interrupt(atomic.Interrupted(signum)))
             raise
     except SystemExit as exc:
         if atomic.interruption() is not None:

@@ -4,31 +4,44 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import typer
 from tabulate import tabulate
 
 from libsync.catalog import check_audience, explain, open_union
-from libsync.store.output import check_output, write_output
-from libsync.cli.common import audience_option, check_format, format_option, output_option, print_json, report_skipped, repository
+from libsync.cli.common import (
+    audience_option,
+    check_format,
+    format_option,
+    output_option,
+    print_json,
+    report_skipped,
+    repository,
+)
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.store.output import check_output, write_output
+
+if TYPE_CHECKING:
+    from libsync.catalog.union import Union
+    from libsync.repository import Repository
 
 FORMATS = ("text", "json")
 
 
-def to_json_text(data) -> str:
+def to_json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def holdings_text(cluster: dict) -> str:
+def holdings_text(cluster: dict[str, Any]) -> str:
     return ", ".join(f"{h['library']} {h['available']}/{h['copies']}" for h in cluster.get("holdings", []))
 
 
-def display_title(cluster: dict) -> str:
+def display_title(cluster: dict[str, Any]) -> str:
     """Title, volume and textbook series: what tells "Toán 6" clusters apart at a glance."""
-    text = cluster.get("title", "")
+    text: str = cluster.get("title", "")
     if cluster.get("volume"):
         text += f" — {cluster['volume']}"
     series = (cluster.get("curriculum") or {}).get("series") or cluster.get("series")
@@ -37,11 +50,11 @@ def display_title(cluster: dict) -> str:
     return text
 
 
-def reasons_text(reasons) -> str:
+def reasons_text(reasons: Iterable[str] | None) -> str:
     return "; ".join(t(f"catalog.reason.{r}") for r in reasons or [])
 
 
-def rule_text(edge: dict) -> str:
+def rule_text(edge: dict[str, Any]) -> str:
     rule = edge.get("rule", "")
     if rule == "fuzzy":
         author = edge.get("author_similarity")
@@ -49,13 +62,13 @@ def rule_text(edge: dict) -> str:
     return t(f"catalog.rule.{rule}")
 
 
-def summary_line(union) -> str:
+def summary_line(union: Union) -> str:
     s = union.stats
     return t("catalog.summary", audience=union.header["audience"], records=s["records"], clusters=s["clusters"],
              merged=s["merged"], conflicts=s["conflicts"], uncertain=s["uncertain"])
 
 
-def pair_rows(pairs: list[dict]) -> list[list]:
+def pair_rows(pairs: list[dict[str, Any]]) -> list[list[object]]:
     return [[" + ".join(p["records"]), " / ".join(p["clusters"]), p.get("score"), reasons_text(p.get("reasons"))]
             for p in pairs]
 
@@ -65,9 +78,9 @@ def register(app: typer.Typer) -> None:
     def merge_cmd(
         ctx: typer.Context,
         fmt: str = format_option(FORMATS),
-        output: Optional[str] = output_option(None, help_key="help.merge.output"),
+        output: str | None = output_option(None, help_key="help.merge.output"),
         audience: str = audience_option("network"),
-        explain_id: Optional[str] = typer.Option(None, "--explain", metavar="CLUSTER", help=t("help.merge.explain")),
+        explain_id: str | None = typer.Option(None, "--explain", metavar="CLUSTER", help=t("help.merge.explain")),
         uncertain: bool = typer.Option(False, "--uncertain", help=t("help.merge.uncertain")),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
@@ -83,7 +96,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(code)
 
 
-def _show(union, fmt: str, output: str | None, repo, explain_id: str | None, uncertain: bool, audience: str) -> None:
+def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_id: str | None, uncertain: bool, audience: str) -> None:
     """Render the built ``union`` as the options ask (the JSON document is written as it is read)."""
     if explain_id:
         cluster = explain(union, explain_id)

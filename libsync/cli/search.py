@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any
 
 import typer
 
@@ -23,7 +23,7 @@ from libsync.i18n import t
 FORMATS = ("text", "json")
 
 
-def hit_lines(n: int, hit: dict) -> list[str]:
+def hit_lines(n: int, hit: dict[str, Any]) -> list[str]:
     title = display_title(hit)
     extra = ", ".join(str(x) for x in (", ".join(hit.get("authors", [])[:2]), hit.get("publisher"), hit.get("year")) if x)
     head = f"{n}. {title}" + (f" ({extra})" if extra else "")
@@ -38,10 +38,10 @@ def register(app: typer.Typer) -> None:
     def search_cmd(
         ctx: typer.Context,
         query: str = typer.Argument(..., metavar="QUERY", help=t("help.search.query")),
-        library: Optional[str] = library_option(help_key="help.search.library"),
-        type_: Optional[str] = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
-        grade: Optional[int] = typer.Option(None, "--grade", metavar="N", callback=bounded(1, 12), help=t("help.search.grade")),
-        subject: Optional[str] = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
+        library: str | None = library_option(help_key="help.search.library"),
+        type_: str | None = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
+        grade: int | None = typer.Option(None, "--grade", metavar="N", callback=bounded(1, 12), help=t("help.search.grade")),
+        subject: str | None = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
         available: bool = typer.Option(False, "--available", help=t("help.search.available")),
         audience: str = audience_option("network"),
         limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N", help=t("help.search.limit")),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from libsync.cli.common import bounded, check_format, format_option, no_cache_option, paths_argument, repository
@@ -17,12 +15,12 @@ def register(app: typer.Typer) -> None:
     @app.command("validate", help=t("help.validate"))
     def validate_cmd(
         ctx: typer.Context,
-        paths: Optional[List[str]] = paths_argument("help.validate.paths"),
+        paths: list[str] | None = paths_argument("help.validate.paths"),
         fmt: str = format_option(FORMATS),
-        changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF", help=t("help.validate.changed_since")),
+        changed_since: str | None = typer.Option(None, "--changed-since", metavar="REF", help=t("help.validate.changed_since")),
         no_cache: bool = no_cache_option("help.validate.no_cache"),
         strict: bool = typer.Option(False, "--strict", help=t("help.validate.strict")),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", callback=bounded(1, 256), help=t("help.validate.jobs")),
+        jobs: int | None = typer.Option(None, "--jobs", "-j", callback=bounded(1, 256), help=t("help.validate.jobs")),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)
