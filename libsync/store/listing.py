@@ -62,7 +62,7 @@ def _kinds_in(relpath: str, _by_dir: dict[str, str | None] = {}) -> str | None: 
     under records/, exchanges/ or inventories/ has the same kind); None for hidden names."""
     if not relpath.endswith((".yaml", ".yml")) or relpath.startswith(".") or "/." in relpath:
         return None
-    folder, _, name = relpath.rpartition("/")
+    folder = relpath.rpartition("/")[0]
     if not folder or folder == "catalog":
         return schemas.kind_of(relpath)
     try:

@@ -12,6 +12,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -22,10 +23,9 @@ from libsync.filecache import dump_json, load_json
 from libsync.problems import ERROR, WARNING, Problem, msg, valid_state
 from libsync.validation import crossfile
 from libsync.validation.fileresult import FileResult
-from libsync.validation.rules import CHECKERS, Found
 from libsync.validation.layout import misplaced, misplaced_in
-from libsync.validation.schema_errors import explain, prune
-
+from libsync.validation.rules import CHECKERS, Facts, Found
+from libsync.validation.schema_errors import JsonPath, explain, prune
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Result:
     def ok(self) -> bool:
         return not self.errors
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "files_checked": self.files_checked,
@@ -68,7 +68,7 @@ def _nfd_warning(text: str, relpath: str) -> Problem | None:
     return None
 
 
-def _non_text_key(value, path=()):
+def _non_text_key(value: object, path: tuple[str | int, ...] = ()) -> tuple[list[str | int], object] | None:
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
@@ -84,13 +84,14 @@ def _non_text_key(value, path=()):
     return None
 
 
-def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) -> tuple[list[Problem], dict | None]:
+def check_bytes(kind: str, relpath: str, data: bytes, facts_only: bool = False) -> tuple[list[Problem], Facts | None]:
     """All single-file checks of one file's bytes: reading, schema, rules. Returns (problems, facts)."""
     problems, facts, _ = check_document(kind, relpath, data, facts_only)
     return problems, facts
 
 
-def check_document(kind: str, relpath: str, data: bytes, facts_only: bool = False, rules: bool = True):
+def check_document(kind: str, relpath: str, data: bytes, facts_only: bool = False,
+                   rules: bool = True) -> tuple[list[Problem], Facts | None, object]:
     """``check_bytes`` that also gives the document read: (problems, facts, data or None).
     ``rules=False`` stops after the schema (reading and shape only; no facts): what every other
     command asks of the files it reads (``libsync.validation.gate``)."""
@@ -99,7 +100,8 @@ def check_document(kind: str, relpath: str, data: bytes, facts_only: bool = Fals
     return problems, facts, loaded.data
 
 
-def _check_loaded(kind: str, relpath: str, loaded, facts_only: bool, rules: bool = True):
+def _check_loaded(kind: str, relpath: str, loaded: yamlio.Loaded, facts_only: bool,
+                  rules: bool = True) -> tuple[list[Problem], Facts | None]:
     problems = list(loaded.problems)
     doc = loaded.data
     if doc is not None:
@@ -131,7 +133,7 @@ def _check_loaded(kind: str, relpath: str, loaded, facts_only: bool, rules: bool
             return ([] if facts_only else problems), None
     if not valid:
         # schema errors first; the rules (and the cross-file facts) see only values of the right shape
-        wrong: list = []
+        wrong: list[JsonPath] = []
         found_schema = explain(kind, doc, loaded.text, relpath, wrong)
         if not facts_only:
             problems.extend(found_schema)
@@ -201,7 +203,7 @@ def _stored_result(path: Path, key: str) -> Result | None:
     return None
 
 
-def validate(root: str | os.PathLike, paths: list[str] | None = None, changed_since: str | None = None,
+def validate(root: str | os.PathLike[str], paths: list[str] | None = None, changed_since: str | None = None,
              use_cache: bool = True, workers: int | None = None) -> Result:
     """Validate the repository at ``root``; ``paths`` or ``changed_since`` narrow which files are
     checked, while the cross-file rules always see the whole repository.
