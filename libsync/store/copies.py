@@ -175,6 +175,7 @@ class CopyIndex:
         store = Store(repo, use_cache) if isinstance(repo, (str, os.PathLike)) else Store.of(repo, use_cache)
         files = store.files(("record",))
         manifests = store.files(("exchange",)) if exchanges else []
+        # the records and manifests only: a new stocktake snapshot does not make the index old
         key = _index_key(store.listing.digest(files), store.listing.digest(manifests), exchanges)
         cache_file = repo_cache_dir(store.root) / INDEX_CACHE
         if use_cache:
@@ -203,12 +204,12 @@ class CopyIndex:
         if not isinstance(views, list) or not isinstance(active, dict):
             return None
         index = cls()
-        try:
+        try:   # written by ``build`` itself: its shape is checked as it is unpacked, not value by value
             for relpath, view in views:
-                if not view_ok(view) or not isinstance(relpath, str):
+                if type(view) is not list or len(view) != 4 or type(view[2]) is not dict:
                     return None
                 index.add_view(view, relpath)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, AttributeError):
             return None
         if not all(isinstance(v, list) for v in active.values()):
             return None
