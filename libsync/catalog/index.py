@@ -2,8 +2,9 @@
 
 ``catalog-index-<audience>.sqlite`` in the repository's cache folder (``libsync.cachedir``) holds the union catalogue *as that audience
 sees it* (built by ``build_union``), so a public index cannot contain an internal record.
-Its ``meta.stamp`` hashes the record files' sizes and modification times, the overrides,
-network.yaml and the index format; when the stamp differs the index is rebuilt into a temporary
+Its ``meta.stamp`` hashes the content ids (``libsync.store``) of the record files, the overrides
+and network.yaml, and the index format; ``meta.quick`` the Git state it was last found fresh in
+(checked first, without listing the repository). When the stamp differs the index is rebuilt into a temporary
 file and swapped in with ``os.replace`` (readers see the old or the new index, never half).
 Text is stored folded (``match.key_text``: lower case, no diacritics, đ→d, i/y unified) and
 queries are folded the same way. Beside it each cluster keeps the identity key of its title

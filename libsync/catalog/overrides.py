@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from libsync import schemas, yamlio
 from libsync.errors import LibsyncError
+from libsync.validation.gate import READING_RULES
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
@@ -68,18 +69,23 @@ def parse(data: dict[str, Any], text: str = "", relpath: str = RELPATH) -> Overr
 
 
 def load(repository: Repository) -> Overrides:
-    """The repository's overrides (empty when the file does not exist)."""
+    """The repository's overrides (empty when the file does not exist), read through the store
+    (``libsync.store.read``); a file that cannot be read stops with its line (exit 2), a file of
+    the wrong shape with the field validate names first."""
+    from libsync.store.read import Store
+    from libsync.validation.gate import read_bytes
+
     path = repository.root / RELPATH
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return Overrides()
-    loaded = yamlio.load_file(path, RELPATH)
-    if not loaded.ok:
-        first = next(p for p in loaded.problems if p.severity == "error")
-        where = f"{RELPATH}:{first.line}" if first.line else RELPATH
-        raise LibsyncError("file.unreadable", path=where, reason=first.message)
-    if not isinstance(loaded.data, dict):
+    exam = Store.of(repository).examine(RELPATH)   # a symlink is refused there, with the file
+    reading = [p for p in exam.problem_list() if p.severity == "error" and p.rule in READING_RULES]
+    if reading or exam.data is None:
+        first = reading[0] if reading else None
+        where = f"{RELPATH}:{first.line}" if first and first.line else RELPATH
+        raise LibsyncError("file.unreadable", path=where, reason=first.message if first else "-")
+    if not isinstance(exam.data, dict):
         raise LibsyncError("catalog.bad_overrides", path=RELPATH, field="-")
-    result = parse(loaded.data, loaded.text)
-    st = path.stat()
-    result.stamp = f"{st.st_size}:{st.st_mtime_ns}"
+    result = parse(exam.data, read_bytes(repository.root, RELPATH).decode("utf-8", "replace"))
+    result.stamp = exam.oid
     return result

@@ -482,6 +482,17 @@ class Store:
 
         if schemas.kind_of(relpath) is None:
             return gate.read(self.root, relpath)      # not a data file of the layout: read it as it is
+        exam = self.examine(relpath)
+        if exam.usable and isinstance(exam.data, dict):
+            return exam.data
+        raise gate.refusal(relpath, exam.refusal())
+
+    def examine(self, relpath: str) -> Exam:
+        """The examination of one data file as it is now (by its bytes' id, through the cache),
+        whatever it found: for a caller that words its own refusal. A missing, unreadable or
+        symlinked file raises with the reason."""
+        from libsync.validation import gate
+
         raw = gate.read_bytes(self.root, relpath)    # missing, unreadable, a symlink: the reason, with the file
         oid = blob_id(raw)
         row = self.cache.get({relpath: oid}, "data, problems") if self.use_cache else {}
@@ -499,9 +510,7 @@ class Store:
                                      orjson.dumps(exam.facts), view)])
             except (TypeError, orjson.JSONEncodeError):
                 pass   # a value JSON cannot hold: not cached
-        if exam.usable and isinstance(exam.data, dict):
-            return exam.data
-        raise gate.refusal(relpath, exam.refusal())
+        return exam
 
     def facts(self, relpaths: Iterable[str]) -> Iterator[Exam]:
         """Problems and facts (no documents): what ``validate`` needs."""
