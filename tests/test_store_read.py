@@ -162,3 +162,61 @@ def test_the_copy_index_kept_whole_is_the_index_built_afresh_and_follows_edits(g
     some.write_text(text.replace(code, code + "-MOI"), encoding="utf-8")
     after = CopyIndex.build(Repository(git_repo))
     assert code not in after.copies and code + "-MOI" in after.copies
+
+
+def test_the_kept_listing_follows_paths_that_change_kind_or_go(git_repo, tmp_path):
+    """Review of #13: a path Git names the same way twice may have become a link, or gone."""
+    from libsync.validation import validate
+
+    target = tmp_path / "ngoai.yaml"
+    some = first_record(git_repo)
+    target.write_bytes(some.read_bytes())
+    link = git_repo / "records" / "XS" / "zz.yaml"
+    link.symlink_to(target)
+    assert "records/XS/zz.yaml" in list_files(git_repo).symlinks
+    assert any(p.rule == "symlink" for p in validate(git_repo).problems)
+    link.unlink()                                                      # the link becomes a broken file
+    link.write_text("id: zz\nlibrary: XS\ntitle: [chưa đóng\n", encoding="utf-8")
+    assert "records/XS/zz.yaml" in list_files(git_repo).ids
+    assert any(p.rule == "yaml-syntax" for p in validate(git_repo).problems)
+    link.unlink()
+    # a tracked file edited, listed, then deleted: gone from the listing
+    some.write_text(some.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    rel = some.relative_to(git_repo).as_posix()
+    assert rel in list_files(git_repo).ids
+    some.unlink()
+    assert rel not in list_files(git_repo).ids
+    # an untracked file replaced by a link to the same bytes: a link, never read
+    extra = git_repo / "records" / "HD" / "moi.yaml"
+    extra.write_bytes(target.read_bytes())
+    list_files(git_repo)
+    extra.unlink()
+    extra.symlink_to(target)
+    after = list_files(git_repo)
+    assert "records/HD/moi.yaml" in after.symlinks and "records/HD/moi.yaml" not in after.ids
+
+
+def test_a_library_folder_replaced_by_a_link_is_never_read_through(git_repo, tmp_path):
+    import shutil
+
+    elsewhere = tmp_path / "ND-copy"
+    shutil.copytree(git_repo / "records" / "ND", elsewhere)
+    shutil.rmtree(git_repo / "records" / "ND")
+    (git_repo / "records" / "ND").symlink_to(elsewhere)
+    listing = list_files(git_repo)
+    assert "records/ND" in listing.symlinks
+    assert not any(rel.startswith("records/ND/") for rel in listing.ids)
+
+
+def test_a_record_json_cannot_hold_is_still_usable(example_repo):
+    from libsync.validation import validate
+
+    some = first_record(example_repo)
+    import re
+
+    text = re.sub(r"(?m)^pages: .*$", "", some.read_text(encoding="utf-8")).replace("\n\n", "\n")
+    some.write_text(text.rstrip("\n") + "\npages: 100000000000000000000000\n", encoding="utf-8")
+    assert validate(example_repo).ok
+    loaded = Store(example_repo).records(strict=True)
+    rel = some.relative_to(example_repo).as_posix()
+    assert dict(zip(loaded.paths, loaded.documents))[rel]["pages"] == 100000000000000000000000

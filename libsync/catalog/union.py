@@ -117,12 +117,13 @@ class Union:
         out.write(b"}\n")
 
 
-def compute_union(source: Iterable[tuple[Any, dict[str, Any]]], fetch: Callable[[list[Any]], Iterable[dict[str, Any]]],
+def compute_union(source: Iterable[tuple[Any, dict[str, Any]]],
+                  fetch: Callable[[list[Any]], Iterable[tuple[Any, dict[str, Any]]]],
                   audience: str = "network", network: dict[str, Any] | None = None,
                   libraries: dict[str, str] | None = None, overrides: Overrides | None = None, lead: str | None = None,
                   with_edges: bool = False, workers: int = 1) -> Union:
     """The union catalogue of the records ``source`` yields as (handle, record); ``fetch(handles)``
-    gives the same records again, in the order asked (see the module docstring)."""
+    gives (handle, record) of those records again (see the module docstring)."""
     with _merge.quiet_gc():
         return _compute(source, fetch, audience, network, libraries, overrides, lead, with_edges, workers)
 
@@ -131,7 +132,12 @@ def _visible(record: dict[str, Any], audience: str) -> dict[str, Any]:
     return _merge.nfc_record(_audience.redact(record, audience))
 
 
-def _compute(source: Iterable[tuple[Any, dict[str, Any]]], fetch: Callable[[list[Any]], Iterable[dict[str, Any]]],
+def _stand_in(f: match.Features) -> dict[str, Any]:
+    return {"library": f.library, "id": f.key[len(f.library) + 1:]}
+
+
+def _compute(source: Iterable[tuple[Any, dict[str, Any]]],
+             fetch: Callable[[list[Any]], Iterable[tuple[Any, dict[str, Any]]]],
              audience: str, network: dict[str, Any] | None, libraries: dict[str, str] | None,
              overrides: Overrides | None, lead: str | None, with_edges: bool, workers: int) -> Union:
     # pass 1: features of the visible records, in "LIB/id" order
@@ -163,9 +169,14 @@ def _compute(source: Iterable[tuple[Any, dict[str, Any]]], fetch: Callable[[list
                 wanted += len(clusters[stop])
                 stop += 1
             members = sorted({i for pos in range(start, stop) for i in clusters[pos]})
-            records = dict(zip(members, (_visible(r, audience) for r in fetch([handles[i] for i in members]))))
+            position = {handles[i]: i for i in members}
+            records: dict[int, dict[str, Any]] = {}
+            for handle, record in fetch([handles[i] for i in members]):
+                if handle in position and _audience.can_see(record, audience):
+                    records[position[handle]] = _visible(record, audience)
             for pos in range(start, stop):
-                member_recs = [records[i] for i in clusters[pos]]
+                # a record gone or hidden since the first pass (only without a cache) is named, not shown
+                member_recs = [records.get(i) or _stand_in(feats[i]) for i in clusters[pos]]
                 entry: dict[str, Any] = {"id": ids[pos]}
                 entry.update(_merge.describe(member_recs, lead))
                 entry["members"] = [{"library": r.get("library"), "record": r.get("id")} for r in member_recs]
@@ -215,7 +226,7 @@ def union_from_records(records: list[dict[str, Any]], audience: str = "network",
                        libraries: dict[str, str] | None = None, overrides: Overrides | None = None,
                        lead: str | None = None, with_edges: bool = False) -> dict[str, Any]:
     """The union catalogue of ``records`` (all of them; filtered and redacted here for ``audience``)."""
-    with compute_union(enumerate(records), lambda idx: (records[i] for i in idx), audience, network, libraries,
+    with compute_union(enumerate(records), lambda idx: ((i, records[i]) for i in idx), audience, network, libraries,
                        overrides, lead, with_edges) as union:
         return union.to_dict()
 
@@ -234,8 +245,8 @@ def open_union(repository: Repository, audience: str = "network", with_edges: bo
     skipped: list[Any] = []
     net = repository.network
 
-    def fetch(relpaths: list[str]) -> Iterator[dict[str, Any]]:
-        return (data for _, data in store.iter_documents(relpaths, strict=False))
+    def fetch(relpaths: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        return store.iter_documents(relpaths, strict=False)
 
     union = compute_union(
         store.iter_documents(files, strict=False, skipped=skipped), fetch, audience,

@@ -73,11 +73,13 @@ ITEM_FIELDS = ("barcode", "status", "holder", "status_date", "status_ref", "acqu
 
 def copy_view(record: dict[str, Any], relpath: str | None = None) -> list[Any]:
     """What the index needs of a record, small and plain (kept by the store beside the record,
-    so building the index never decodes whole records): [library, id, info, [item rows]]."""
+    so building the index never decodes whole records): [library, id, info, [item rows]].
+    Made for every record read as a mapping, so it takes any shape without failing."""
     library = str(record.get("library") or (relpath.split("/")[1] if relpath else ""))
     record_id = str(record.get("id") or (Path(relpath).stem if relpath else ""))
     info = {k: record[k] for k in INFO_FIELDS if k in record}
-    rows = [[_text(item.get(f)) for f in ITEM_FIELDS] for item in record.get("items") or []
+    items = record.get("items")   # of any shape: the view is made before the read policy looks
+    rows = [[_text(item.get(f)) for f in ITEM_FIELDS] for item in (items if isinstance(items, list) else [])
             if isinstance(item, dict) and item.get("barcode")]
     return [library, record_id, info, rows]
 

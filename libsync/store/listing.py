@@ -166,13 +166,56 @@ def _state_key(root: Path, status: bytes) -> str | None:
     return h.hexdigest()
 
 
+def _named(changed: bytes, untracked: bytes) -> list[str]:
+    return sorted({part.decode("utf-8", "surrogateescape") for part in (*changed.split(b"\0"), *untracked.split(b"\0"))
+                   if part})
+
+
+def _lstat_text(root: Path, rel: str) -> str:
+    """What a path named by Git is on disk now: kind, size, times, inode (a file replaced by a
+    symbolic link, deleted, or edited again under the same name changes it)."""
+    try:
+        st = os.lstat(root / rel)
+    except OSError:
+        return f"{rel}\0-"
+    return f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+
+
 def _git_state(root: Path) -> tuple[str | None, bytes, bytes] | None:
-    """(state key, changed, untracked) from Git; None when Git cannot answer for ``root``."""
+    """(state key, changed, untracked) from Git; None when Git cannot answer for ``root``. The
+    key covers the index, the paths Git names as differing, and what each of those is on disk."""
     found = _git_both(root, _CHANGED, _UNTRACKED)
     if found is None:
         return None
     changed, untracked = found
-    return _state_key(root, changed + b"\0\0" + untracked), changed, untracked
+    named = "\n".join(_lstat_text(root, rel) for rel in _named(changed, untracked)).encode("utf-8", "surrogateescape")
+    return _state_key(root, changed + b"\0\0" + untracked + b"\0\0" + named), changed, untracked
+
+
+def _linked_folder(root: Path, rel: str, memo: dict[str, bool]) -> str | None:
+    """The first folder of ``rel`` (under ``root``) that is a symbolic link, if any: a file
+    reached through it is never read."""
+    parts = rel.split("/")[:-1]
+    for n in range(1, len(parts) + 1):
+        folder = "/".join(parts[:n])
+        linked = memo.get(folder)
+        if linked is None:
+            linked = memo[folder] = os.path.islink(root / folder)
+        if linked:
+            return folder
+    return None
+
+
+def _stored_listing_ok(stored: dict[str, object]) -> bool:
+    """A kept listing is only reused if every value is what ``_from_git`` writes."""
+    ids, links, hashed, others = stored.get("ids"), stored.get("symlinks"), stored.get("hashed"), stored.get("others")
+    if not (isinstance(ids, dict) and isinstance(links, list) and isinstance(hashed, list)
+            and isinstance(others, list)):
+        return False
+    return (all(type(k) is str and type(v) is str and is_data_path(k) and ".." not in k.split("/")
+                for k, v in ids.items())
+            and all(type(r) is str and r in ids for r in hashed)
+            and all(type(r) is str and ".." not in r.split("/") for r in (*links, *others)))
 
 
 def quick_key(root: str | os.PathLike[str]) -> str | None:
@@ -186,9 +229,10 @@ def quick_key(root: str | os.PathLike[str]) -> str | None:
     key, changed, untracked = state
     if key is None:
         return None
-    named = {part.decode("utf-8", "surrogateescape") for part in (*changed.split(b"\0"), *untracked.split(b"\0")) if part}
-    hashed = [rel for rel in sorted(named)
-              if is_data_path(rel) and os.path.lexists(root / rel) and not os.path.islink(root / rel)]
+    memo: dict[str, bool] = {}
+    hashed = [rel for rel in _named(changed, untracked)
+              if is_data_path(rel) and os.path.lexists(root / rel) and not os.path.islink(root / rel)
+              and _linked_folder(root, rel, memo) is None]
     if not hashed:
         return key
     listing = Listing(root)
@@ -209,9 +253,8 @@ def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
     cache_file = repo_cache_dir(root) / LISTING_CACHE
     if key is not None:
         stored = load_json(cache_file)
-        if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("ids"), dict) \
-                and isinstance(stored.get("symlinks"), list) and isinstance(stored.get("hashed"), list):
-            listing = Listing(root, stored["ids"], stored["symlinks"], via_git=True, others=stored.get("others") or [])
+        if isinstance(stored, dict) and stored.get("key") == key and _stored_listing_ok(stored):
+            listing = Listing(root, stored["ids"], stored["symlinks"], via_git=True, others=stored["others"])
             if stored["hashed"]:
                 _hash_files(listing, stored["hashed"], use_cache)   # changed files: their stat decides again
             listing.key = _with_hashed(key, listing, stored["hashed"])
@@ -247,15 +290,26 @@ def _from_git(root: Path, use_cache: bool = True) -> Listing | None:
             else:                       # deleted in the work tree
                 known.pop(rel, None)
                 links.discard(rel)
+    memo: dict[str, bool] = {}
     for rel in hash_here:
         known.pop(rel, None)
         links.discard(rel)
-        if os.path.islink(root / rel):
+        folder = _linked_folder(root, rel, memo)
+        if folder is not None:          # reached through a symbolic link to a folder: never read
+            links.add(folder)
+        elif os.path.islink(root / rel):
             links.add(rel)
         else:
             known[rel] = ""
+    # a tracked file whose folder is now a symbolic link: Git looks through the link and says
+    # nothing; such a file is never read (checked once per folder)
+    linked: dict[str, str | None] = {}
+    for folder in {rel.rpartition("/")[0] for rel in known}:
+        linked[folder] = _linked_folder(root, folder + "/x", memo) if folder else None
+    for rel in [rel for rel in known if linked.get(rel.rpartition("/")[0])]:
+        links.add(linked[rel.rpartition("/")[0]] or rel)
+        del known[rel]
     listing.symlinks = sorted(rel for rel in links if _under_layout(rel))
-    # a tracked file inside a folder that is now a symlink: Git reports the folder, not the file
     todo = [rel for rel, oid in known.items() if not oid and is_data_path(rel)]
     listing.ids = {rel: oid for rel, oid in sorted(known.items()) if is_data_path(rel)}
     listing.others = sorted(rel for rel in known if rel not in listing.ids and not rel.endswith("/")

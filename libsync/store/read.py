@@ -202,11 +202,12 @@ class ExamCache:
 
     def __init__(self, enabled: bool = True) -> None:
         self.db: sqlite3.Connection | None = None
+        self.path: Path | None = None
         if enabled:
             self._open()
 
     def _open(self) -> None:
-        path = _cache_file()
+        path = self.path = _cache_file()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
@@ -244,10 +245,22 @@ class ExamCache:
                 for row in self.db.execute(f"SELECT path, oid, {columns} FROM exam WHERE path IN ({marks})", part):
                     if wanted.get(row[0]) == row[1]:
                         out[row[0]] = row[2:]
-        except sqlite3.Error:
-            self.db = None
+        except sqlite3.Error as exc:
+            self._broken(exc)
             return {}
         return out
+
+    def _broken(self, exc: sqlite3.Error) -> None:
+        """Stop using the cache; a file SQLite calls malformed is removed (the next command
+        starts a new one) — a locked one is left alone."""
+        self.db = None
+        if self.path is not None and isinstance(exc, sqlite3.DatabaseError) \
+                and not isinstance(exc, sqlite3.OperationalError):
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    Path(str(self.path) + suffix).unlink()
+                except OSError:
+                    pass
 
     def complete(self, digest: str) -> bool:
         if self.db is None:
@@ -271,11 +284,13 @@ class ExamCache:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO exam VALUES (?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             try:
                 self.db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            if not isinstance(exc, sqlite3.OperationalError):   # locked or busy: only this write is lost
+                self._broken(exc)
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -374,7 +389,9 @@ class Store:
                     ids[rel] = oid          # changed since the listing: what was read is what counts
                 if cacheable:
                     rows.append((rel, oid, data, problems, facts, copies))
-                if not cacheable or not self.use_cache or self.cache.db is None:
+                if not cacheable and oid:      # read, but JSON cannot hold it: examined here, kept as is
+                    extra[rel] = self._examine_now(rel)
+                elif not cacheable or not self.use_cache or self.cache.db is None:
                     extra[rel] = Exam(rel, oid, orjson.loads(data) if data else None, orjson.loads(problems),
                                       orjson.loads(facts), orjson.loads(copies) if copies else None)
             self.cache.put(rows)
@@ -418,9 +435,17 @@ class Store:
                 yield exam
 
     def _examine_now(self, relpath: str) -> Exam:
-        rel, oid, data, problems, facts, copies, _ = _examine_path(str(self.root), relpath)
-        return Exam(rel, oid, orjson.loads(data) if data else None, orjson.loads(problems), orjson.loads(facts),
-                    orjson.loads(copies) if copies else None)
+        """Examine one file here (the document kept as Python data, even one JSON cannot hold)."""
+        try:
+            raw = _read_raw(str(self.root), relpath)
+        except OSError as exc:
+            return _unreadable(relpath, "", exc.strerror or type(exc).__name__)
+        exam = examine_bytes(relpath, raw)
+        if isinstance(exam.data, dict) and schemas.kind_of(relpath) == "record":
+            from libsync.store.copies import copy_view
+
+            exam.copies = copy_view(exam.data, relpath)
+        return exam
 
     # --- documents, by the read policy ----------------------------------------------------------
     def iter_documents(self, relpaths: list[str], strict: bool = True,
