@@ -79,11 +79,12 @@ def _quick_stamp(repository: Repository, audience: str) -> str | None:
     """A stamp from Git's state alone (``libsync.store.listing.quick_key``): when it is the one
     the index was last found fresh in, nothing in the repository changed since."""
     from libsync.store.listing import quick_key
+    from libsync.validation.gate import fingerprint  # another libsync may read records differently
 
     quick = quick_key(repository.root)
     if quick is None:
         return None
-    return hashlib.sha256(f"{INDEX_VERSION}\n{audience}\n{quick}".encode()).hexdigest()
+    return hashlib.sha256(f"{INDEX_VERSION}\n{audience}\n{quick}\n{fingerprint()}".encode()).hexdigest()
 
 
 def cluster_grade(cluster: dict[str, Any]) -> int | None:
