@@ -220,3 +220,26 @@ def test_a_record_json_cannot_hold_is_still_usable(example_repo):
     loaded = Store(example_repo).records(strict=True)
     rel = some.relative_to(example_repo).as_posix()
     assert dict(zip(loaded.paths, loaded.documents))[rel]["pages"] == 100000000000000000000000
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda s: s["views"][0][1][3][0].__setitem__(0, 7),           # a barcode that is not text
+    lambda s: s["views"].__setitem__(0, "x"),                     # a view that is not a pair
+    lambda s: s["active"].__setitem__("X", [1]),                  # an exchange id that is not text
+    lambda s: s.__setitem__("views", {}),
+])
+def test_a_tampered_kept_copy_index_is_a_miss(example_repo, tamper):
+    import json
+
+    from libsync.cachedir import repo_cache_dir
+    from libsync.store.copies import INDEX_CACHE, CopyIndex
+
+    fresh = CopyIndex.build(example_repo, use_cache=False)
+    CopyIndex.build(example_repo)
+    path = repo_cache_dir(example_repo.resolve()) / INDEX_CACHE
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    tamper(stored)
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    again = CopyIndex.build(example_repo)
+    assert {c: x.to_dict() for c, x in again.copies.items()} == {c: x.to_dict() for c, x in fresh.copies.items()}
+    assert again.active == fresh.active

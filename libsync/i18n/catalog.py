@@ -6,10 +6,6 @@ MESSAGES = {
         "Đối tượng xem không hợp lệ: {audience} (dùng: {known}).",
         "Unknown audience: {audience} (use: {known}).",
     ),
-    "catalog.invalid_record": (
-        "Biểu ghi không hợp lệ ở trường '{field}' nên bị bỏ qua khi hợp nhất; chạy `libsync validate {path}` để xem chi tiết.",
-        "Invalid record (field '{field}'); left out of the merge. Run `libsync validate {path}` for details.",
-    ),
     "catalog.bad_overrides": (
         "{path}: tệp quyết định hợp nhất không hợp lệ ở '{field}' (mỗi mục cần records: [MÃ/biểu-ghi, MÃ/biểu-ghi] …); chạy `libsync validate catalog/overrides.yaml`.",
         "{path}: invalid merge-decision file at '{field}' (each entry needs records: [LIB/record, LIB/record] …); run `libsync validate catalog/overrides.yaml`.",

@@ -6,14 +6,6 @@ shipped to the browser (assets/i18n.js) for the language switch.
 
 MESSAGES = {
     # --- command line ---------------------------------------------------------------------------
-    "site.no_catalog": (
-        "Chưa có mục lục liên hợp (libsync.catalog) để dựng trang web: {reason}",
-        "The union catalogue (libsync.catalog) is not available to build the site: {reason}",
-    ),
-    "site.bad_audience": (
-        "Đối tượng xem không hợp lệ: {audience} (dùng public, network hoặc một mã thư viện: {known}).",
-        "Invalid audience: {audience} (use public, network or a library code: {known}).",
-    ),
     "site.write_failed": (
         "Không ghi được trang web vào {path}: {reason}. Thư mục cũ (nếu có) vẫn giữ nguyên.",
         "Could not write the site to {path}: {reason}. The previous folder (if any) is unchanged.",

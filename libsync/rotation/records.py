@@ -1,14 +1,11 @@
 """Reading what the rotation commands need, through the store (``libsync.store.read``).
 
-* ``all_records(repo)`` — every record, by the store's strict read policy: a record file that
-  ``validate`` refuses on its own stops the command with its file and line (a batch resolved
-  against part of a library could move the wrong copies). Warm, no YAML is parsed.
 * ``read_records(repo, relpaths)`` — the named record files as they are on disk *now* (the
   bytes are read and hashed again: these are the records a lifecycle step rewrites, and the
   listing taken at the start of the command could be older than the file).
 * ``render_many(repo, items)`` — canonical YAML for many records, on both cores.
-* ``exchange_files`` / ``exchange_summaries`` / ``active_exchanges`` — the manifests, and for
-  each its id, status and the copies still out.
+* ``exchange_files`` / ``exchange_summaries`` — the manifests, and for each its id, status and
+  the copies still out.
 """
 
 from __future__ import annotations
@@ -53,12 +50,6 @@ def _render(args: tuple[str | None, dict[str, Any]]) -> str:
 
 
 # --- records -------------------------------------------------------------------------------------
-
-def all_records(repo: Repository, use_cache: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every record of ``repo`` and its relative path, in path order (see module docstring)."""
-    loaded = Store.of(repo, use_cache).records(strict=True)
-    return loaded.documents, loaded.paths
-
 
 def read_records(repo: Repository, relpaths: list[str]) -> dict[str, dict[str, Any] | None]:
     """The named record files as they are now; a missing file maps to ``None``; a file the
@@ -107,9 +98,3 @@ def exchange_summaries(repo: Repository, use_cache: bool = True,
     store = Store.of(repo, use_cache)
     files = [rel for rel in store.files(("exchange",)) if rel not in skip]
     return [(rel, summary_of(data)) for rel, data in store.iter_documents(files, strict=True)]
-
-
-def active_exchanges(repo: Repository) -> list[dict[str, Any]]:
-    """Manifest-shaped dicts (id, status, copies still out) for ``CopyIndex.build``."""
-    return [{"id": s.get("id", "?"), "status": s.get("status"), "copies": [{"barcode": code} for code in s["open"]]}
-            for _, s in exchange_summaries(repo)]

@@ -206,14 +206,14 @@ class CopyIndex:
         if not isinstance(views, list) or not isinstance(active, dict):
             return None
         index = cls()
-        try:   # written by ``build`` itself: its shape is checked as it is unpacked, not value by value
+        try:   # a tampered file is a miss, never a wrong index
             for relpath, view in views:
-                if type(view) is not list or len(view) != 4 or type(view[2]) is not dict:
+                if not view_ok(view) or type(relpath) is not str:
                     return None
                 index.add_view(view, relpath)
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError):
             return None
-        if not all(isinstance(v, list) for v in active.values()):
+        if not all(type(v) is list and all(type(x) is str for x in v) for v in active.values()):
             return None
         index.active = active
         index.stats.update(files=files, parsed=0, cached=files, copies=len(index.copies))

@@ -1,10 +1,10 @@
 """Which data files the repository holds, and the content id of each: the store's first step.
 
 A content id is the file's Git blob id (``sha1("blob <size>\\0" + bytes)``), whoever computed
-it. In a Git work tree Git gives the ids of every clean tracked file in two calls
-(``git ls-files -s`` and ``git status``, the stat work done in C, the racy cases handled the way
-Git handles them); only files Git reports as changed, untracked or ignored are read and hashed
-here. Outside Git (or when Git cannot answer) the folders are walked and each file's id comes
+it. In a Git work tree Git gives the ids of every tracked file (``git ls-files -s``) and names
+what differs from its index (``ls-files -m`` and ``-o``: the stat work done in C, the racy cases
+handled the way Git handles them); only files Git names as changed, untracked or ignored are read
+and hashed here. Outside Git (or when Git cannot answer) the folders are walked and each file's id comes
 from a small stat index (``libsync.filecache``: size, times, inode, re-hashed when the stat
 alone cannot prove a file unchanged).
 
@@ -152,7 +152,7 @@ def _index_file(root: Path) -> Path | None:
 
 def _state_key(root: Path, status: bytes) -> str | None:
     """A key of everything the listing depends on: the index's bytes (every tracked path and
-    blob id) and what ``git status`` says differs from it. None without a readable index."""
+    blob id) and what ``ls-files`` says differs from it. None without a readable index."""
     index = _index_file(root)
     if index is None:
         return None

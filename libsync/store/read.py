@@ -43,24 +43,26 @@ from libsync.cachedir import cache_root
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, Problem, valid_state
 from libsync.store.listing import Listing, blob_id, kind_of_listed, list_files
+from libsync.validation.gate import READING_RULES
 
 PARALLEL_FROM = 400      # files to examine; below this one process is faster
 CHUNK = 200
 WORKERS = min(2, os.cpu_count() or 1)
 BATCH = 900              # rows asked of SQLite at a time (below its variable limit)
 LAYOUT = 2               # of the cache's table (part of its file name)
-# Problems that make a file unusable (see the module docstring): reading and shape, and the
-# folder's ownership. Every other problem only makes the data incomplete.
-REFUSING = frozenset({
-    "file-too-large", "empty-file", "unreadable", "bom", "encoding", "control-character", "merge-conflict",
-    "tab-indent", "yaml-syntax", "truncated", "duplicate-key", "yaml-alias", "yaml-tag", "key-not-text",
-    "unsafe-id", "path-mismatch",
-})
+# Problems that make a file unusable (see the module docstring): reading (the gate's list), shape
+# (every ``schema-*`` rule), and the folder's ownership. Every other problem only makes the data
+# incomplete.
+REFUSING = READING_RULES | {"unsafe-id", "path-mismatch"}
+
+
+def _refusing(rule: str, severity: str) -> bool:
+    return severity == ERROR and (rule in REFUSING or rule.startswith("schema-"))
 
 
 def refuses(problem: Problem) -> bool:
     """Does ``problem`` make its file unusable (the read policy)?"""
-    return problem.severity == ERROR and (problem.rule in REFUSING or problem.rule.startswith("schema-"))
+    return _refusing(problem.rule, problem.severity)
 
 
 @dataclass(slots=True)
@@ -88,8 +90,7 @@ class Exam:
     @property
     def usable(self) -> bool:
         shaped = isinstance(self.data, dict) or self.copies is not None   # copies: only of a mapping
-        return shaped and not any(
-            s[6] == ERROR and (s[3] in REFUSING or str(s[3]).startswith("schema-")) for s in self.problems)
+        return shaped and not any(_refusing(s[3], s[6]) for s in self.problems)
 
 
 # --- examining one file ------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def _decode(relpath: str, oid: str, values: dict[str, Any]) -> Exam | None:
         from libsync.store.copies import view_ok
 
         if copies is None:
-            if not any(s[6] == ERROR and (s[3] in REFUSING or s[3].startswith("schema-")) for s in problems):
+            if not any(_refusing(s[3], s[6]) for s in problems):
                 return None   # a usable record always has its view: this row is not what we wrote
         elif not view_ok(copies):
             return None

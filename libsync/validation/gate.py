@@ -1,16 +1,15 @@
 """The one door through which commands read data files: what validate rejects is refused.
 
-Every command other than ``validate`` reads network.yaml, manifests, snapshots and the records
-it works on through here (``Repository.network``, ``Repository.load`` and the cached loaders of
-rotation and inventory). A file is read and schema-checked exactly as ``libsync validate`` does
+The store (``libsync.store.read``) applies the same verdict to what it examines, and reads here a
+file that is not a data file of the layout; the write path checks a change with it. A file is read and schema-checked exactly as ``libsync validate`` does
 it (the same code: ``engine.check_document``), so no command ever works on data of the wrong
 shape (an ``int`` where a list belongs, an unknown weekday, a ``!!binary`` value …): it stops
 with validate's first messages, file and line, and a pointer to ``libsync validate``. Never a
 traceback. The rules beyond the schema (dates in order, Art. 28 …) are left to validate and to
 each command's own checks, so a record that is merely incomplete can still be read and fixed.
 
-``check_raw`` gives ``(data, [])`` or ``(None, errors)``; ``verdict`` the same as plain JSON for
-the file caches; ``read`` reads one file and raises the refusal.
+``check_raw`` gives ``(data, [])`` or ``(None, errors)``; ``read`` reads one file and raises the
+refusal; ``READING_RULES`` are the problems that mean a file could not be read at all.
 """
 
 from __future__ import annotations
@@ -97,12 +96,6 @@ def place_problems(relpath: str, data: dict[str, Any], raw: bytes | str | None =
         line, col = yamlio.locate(text, path) if text else (None, None)
         out.append(Problem(relpath, line, col, rule, key, params, severity, yamlio.pointer(path)))
     return out
-
-
-def verdict(relpath: str, raw: bytes, kind: str | None = None) -> list[Any]:
-    """``check_raw`` as plain JSON data, for ``libsync.filecache``: [data, []] or [None, [problem states]]."""
-    data, errors = check_raw(relpath, raw, kind)
-    return [data, [p.to_state() for p in errors[:SHOWN]] + ([len(errors)] if len(errors) > SHOWN else [])]
 
 
 def refusal(relpath: str, errors: Sequence[Problem | list[Any] | int]) -> LibsyncError:
