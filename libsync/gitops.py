@@ -77,6 +77,14 @@ def head_sha(root: Path) -> str | None:
         return None
 
 
+TRAILER = "Libsync-Command"
+
+
+def with_trailer(message: str, command: str) -> str:
+    """``message`` ending with the trailer that marks a commit libsync made (``Libsync-Command:``)."""
+    return f"{message.rstrip()}\n\n{TRAILER}: {command}\n"
+
+
 def commit_paths(root: Path, paths: list[str], message: str, allow_empty: bool = False) -> str:
     """Stage exactly ``paths`` (additions, changes and deletions) and commit them; returns the sha.
 

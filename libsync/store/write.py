@@ -116,6 +116,8 @@ def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes
             else:
                 tx.write(root / rel, content)
         sha: list[str] = []
+        if message is not None:   # the trailer lets `libsync undo` find the commits libsync made
+            message = gitops.with_trailer(message, command or "libsync")
         then = (lambda: sha.append(gitops.commit_paths(root, relpaths, message))) if message is not None else None
         try:
             tx.commit(then=then, journal_extra={"git_head": head or ""} if message is not None else None)
