@@ -10,6 +10,7 @@ every libsync command would otherwise pay at start-up, most of them for nothing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -82,7 +83,10 @@ TRAILER = "Libsync-Command"
 
 def with_trailer(message: str, command: str) -> str:
     """``message`` ending with the trailer that marks a commit libsync made (``Libsync-Command:``)."""
-    return f"{message.rstrip()}\n\n{TRAILER}: {command}\n"
+    text = message.rstrip()
+    last = text.rsplit("\n\n", 1)[-1].splitlines() if "\n\n" in text else []
+    joined = bool(last) and all(re.match(r"^[A-Za-z][A-Za-z0-9-]*: ", line) for line in last)
+    return f"{text}{chr(10) if joined else chr(10) * 2}{TRAILER}: {command}\n"
 
 
 def commit_paths(root: Path, paths: list[str], message: str, allow_empty: bool = False) -> str:

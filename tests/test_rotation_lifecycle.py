@@ -52,7 +52,8 @@ def test_each_step_as_a_function_with_commits(tmp_path):
     assert sent.check is not None and sent.check["counts"]["missing"] == 0
     assert item(root, "rt-xs-sgk6-1", "RTXS11")["holder"] == "HD"
     message = repo_git.head.commit.message
-    assert message == workflow.commit_message(queries.find(repo, EID)[1], "dispatch", None)
+    assert message == gitops.with_trailer(workflow.commit_message(queries.find(repo, EID)[1], "dispatch", None),
+                                          "exchange")
 
     # the copies are out: a second exchange of one of them sees the first
     other = {"id": "khac", "copies": [{"barcode": "RTXS11", "record": "rt-xs-sgk6-1"}]}

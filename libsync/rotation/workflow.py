@@ -49,7 +49,7 @@ def write_step(repo: Repository, relpath: str, data: dict[str, Any], touched: di
     items = [(relpath, data), *touched.items()]
     texts = render_many(repo, items)   # canonical YAML, as Repository.save writes it
     sha = store_write.apply(repo, {rel: text for (rel, _), text in zip(items, texts)},
-                            message=message if commit else None, command=message.splitlines()[0])
+                            message=message if commit else None, command="exchange")
     return paths, sha
 
 
