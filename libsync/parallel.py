@@ -14,10 +14,11 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from typing import TypeVar
 
 from libsync import atomic
 
@@ -79,3 +80,21 @@ def pool(workers: int) -> multiprocessing.pool.Pool:
     """A ``multiprocessing.Pool`` (fork where the system has it) with quiet workers."""
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     return context.Pool(workers, initializer=quiet_worker)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+WORKERS = min(2, os.cpu_count() or 1)
+
+
+def map_ordered(func: Callable[[T], R], items: list[T], min_items: int = 300, chunk: int | None = None) -> list[R]:
+    """``[func(x) for x in items]``, on ``WORKERS`` processes when there are at least
+    ``min_items`` (below that a pool costs more than it saves) and a pool can be had here."""
+    if WORKERS >= 2 and len(items) >= min_items:
+        size = chunk or max(50, len(items) // (WORKERS * 4))
+        try:
+            with executor(WORKERS) as pool:
+                return list(pool.map(func, items, chunksize=size))
+        except (OSError, BrokenProcessPool):
+            pass
+    return [func(x) for x in items]

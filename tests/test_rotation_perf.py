@@ -22,7 +22,9 @@ import yaml
 from libsync import schemas
 from libsync.errors import LibsyncError
 from libsync.repository import Repository
+from libsync import parallel
 from libsync.rotation import records as rotation_records_io
+from libsync.store import write as store_write
 from libsync.rotation.batches import CopyIndex, record_matches, resolve_batch
 from libsync.rotation.lifecycle import advance, propose
 from test_rotation_support import make_network, snapshot
@@ -146,17 +148,17 @@ def test_parallel_read_and_render_give_the_same_data_and_bytes(tmp_path, monkeyp
     repo = Repository(root)
     files = repo.record_files()
     assert len(files) > 20
-    monkeypatch.setattr(rotation_records_io, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(rotation_records_io, "WORKERS", 2)
+    monkeypatch.setattr(store_write, "RENDER_PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
     missing = "records/XS/khong-co.yaml"
     loaded = rotation_records_io.read_records(repo, files + [missing])
     assert loaded[missing] is None
     assert {rel: loaded[rel] for rel in files} == {rel: repo.load(rel) for rel in files}
-    texts = rotation_records_io.render_many(repo, [(rel, loaded[rel]) for rel in files])
+    texts = store_write.render_many(repo, [(rel, loaded[rel]) for rel in files])
     assert texts == [repo.render("record", loaded[rel]) for rel in files]
     # NFD text is written NFC on both paths
     record = dict(loaded[files[0]], title=unicodedata.normalize("NFD", "Đất rừng phương Nam"))
-    text = rotation_records_io.render_many(repo, [(files[0], record)] * 3)[0]
+    text = store_write.render_many(repo, [(files[0], record)] * 3)[0]
     assert "Đất rừng phương Nam" in text and unicodedata.is_normalized("NFC", text)
     bad = root / files[1]
     bad.write_text("id: x\nitems: [\n", encoding="utf-8")
@@ -167,10 +169,10 @@ def test_parallel_read_and_render_give_the_same_data_and_bytes(tmp_path, monkeyp
 
 def test_dispatch_on_two_processes_writes_the_same_files(tmp_path, monkeypatch):
     roots = []
-    for name, parallel in (("serial", 10_000), ("parallel", 2)):
+    for name, threshold in (("serial", 10_000), ("parallel", 2)):
         root = make_network(tmp_path / name)
-        monkeypatch.setattr(rotation_records_io, "PARALLEL_FROM", parallel)
-        monkeypatch.setattr(rotation_records_io, "WORKERS", 2)
+        monkeypatch.setattr(store_write, "RENDER_PARALLEL_FROM", threshold)
+        monkeypatch.setattr(parallel, "WORKERS", 2)
         repo = Repository(root)
         propose(repo, branch=False, term="2024-2025/HK1", sender="XS", receiver="HD", batch="rt-xs-sgk6",
                 handover=dt.date(2024, 10, 7), return_due=dt.date(2025, 1, 17), date=dt.date(2024, 9, 30))

@@ -57,6 +57,8 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
     if rows:
         typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
     typer.echo(plan.summary())
+    if plan.sharing_line():
+        typer.echo(plan.sharing_line())
     if dry_run:
         typer.echo(t("interchange.report.dry_run"))
     elif written is not None:
@@ -66,11 +68,11 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
 
 
 def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match: str, encoding: str | None, mapping: str | None,
-               dry_run: bool, commit: bool, strict: bool, share: str, access: str, default_type: str, fmt: str) -> None:
+               dry_run: bool, commit: bool, strict: bool, share: str | None, access: str | None, default_type: str, fmt: str) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
-    share = check_format(share, importer.SHARES)
-    access = check_format(access, importer.ACCESS)
+    share = check_format(share, importer.SHARES) if share is not None else None
+    access = check_format(access, importer.ACCESS) if access is not None else None
     default_type = check_format(default_type, importer.TYPES)
     repo = repository(ctx)
     columns = tables.load_mapping(mapping) if mapping else None
@@ -103,8 +105,8 @@ def register(app: typer.Typer) -> None:
             dry_run=dry_run_option(),
             commit=commit_option(),
             strict=typer.Option(False, "--strict", help=t("help.import.opt.strict")),
-            share=typer.Option("network", "--share", metavar="internal|network|public", help=t("help.import.opt.share")),
-            access=typer.Option("catalog", "--access", metavar="catalog|read|download", help=t("help.import.opt.access")),
+            share=typer.Option(None, "--share", metavar="internal|network|public", help=t("help.import.opt.share")),
+            access=typer.Option(None, "--access", metavar="catalog|read|download", help=t("help.import.opt.access")),
             default_type=typer.Option("other", "--type", metavar="TYPE", help=t("help.import.opt.type")),
             fmt=format_option(FORMATS),
         )
@@ -121,8 +123,8 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],
-        share: str = o["share"],
-        access: str = o["access"],
+        share: str | None = o["share"],
+        access: str | None = o["access"],
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
     ) -> None:
@@ -140,8 +142,8 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = o["dry_run"],
         commit: bool = o["commit"],
         strict: bool = o["strict"],
-        share: str = o["share"],
-        access: str = o["access"],
+        share: str | None = o["share"],
+        access: str | None = o["access"],
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
     ) -> None:

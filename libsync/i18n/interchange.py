@@ -192,8 +192,12 @@ MESSAGES = {
         "copy {barcode}: holder '{holder}' is not a network library, ignored",
     ),
     "interchange.warn.kept_internal": (
-        "thiếu thông tin bắt buộc để chia sẻ (Điều 28 NĐ 93/2020: tác giả, xuất bản, chủ đề/từ khóa, ký hiệu xếp giá) nên để share: internal thay cho {share}",
-        "lacks what sharing requires (Decree 93/2020 Art. 28: authors, publication, subjects/keywords, call number), so share: internal instead of {share}",
+        "thiếu {fields} (Điều 28 NĐ 93/2020 bắt buộc khi chia sẻ) nên để share: internal thay cho {share}",
+        "lacks {fields} (required for sharing by Decree 93/2020 Art. 28), so share: internal instead of {share}",
+    ),
+    "interchange.kept_internal_line": (
+        "Chia sẻ: {n} biểu ghi mới được giữ nội bộ (share: internal) vì thiếu {fields}. `libsync enrich --library {library}` bổ sung từ biểu ghi của thư viện bạn; sau đó `libsync share --library {library} --share network`.",
+        "Sharing: {n} new records were kept internal (share: internal) for lack of {fields}. `libsync enrich --library {library}` completes them from partner libraries' records; then `libsync share --library {library} --share network`.",
     ),
     "interchange.warn.control_chars": (
         "đã bỏ ký tự điều khiển {chars} khỏi trường {field} (XML và Excel không chứa được)",
@@ -300,8 +304,8 @@ MESSAGES = {
         "YAML file mapping column headings → fields (e.g. \"Số cá biệt\": barcode).",
     ),
     "help.import.opt.strict": ("Có biểu ghi hỏng hoặc bị từ chối thì không nhập gì cả.", "Refuse the whole file if any record is broken or rejected."),
-    "help.import.opt.share": ("Phạm vi chia sẻ của biểu ghi mới: internal, network (mặc định), public.", "Share level of new records: internal, network (default), public."),
-    "help.import.opt.access": ("Mức truy cập của biểu ghi mới: catalog (mặc định), read, download.", "Access level of new records: catalog (default), read, download."),
+    "help.import.opt.share": ("Phạm vi chia sẻ của biểu ghi mới: internal, network, public (mặc định: chính sách chia sẻ trong network.yaml, không có thì network).", "Share level of new records: internal, network, public (default: network.yaml's sharing policy, else network)."),
+    "help.import.opt.access": ("Mức truy cập của biểu ghi mới: catalog, read, download (mặc định: chính sách chia sẻ trong network.yaml, không có thì catalog).", "Access level of new records: catalog, read, download (default: network.yaml's sharing policy, else catalog)."),
     "help.import.opt.type": ("Loại tài liệu khi nguồn không cho biết (mặc định: other).", "Record type when the source does not say (default: other)."),
     "help.export": (
         "Xuất biểu ghi của một thư viện hoặc cả mạng: marc, marcxml, csv, xlsx, json, theo đối tượng xem.",

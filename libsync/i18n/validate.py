@@ -98,7 +98,8 @@ MESSAGES = {
     "field.file": ("(cả tệp)", "(the whole file)"),
     "field.title": ("nhan đề", "title"),
     "field.authors": ("tác giả", "author"),
-    "field.publication": ("nhà xuất bản và năm xuất bản", "publisher and year"),
+    "field.publisher": ("nhà xuất bản", "publisher"),
+    "field.year": ("năm xuất bản", "year of publication"),
     "field.subjects": ("chủ đề hoặc từ khóa", "subjects or keywords"),
     "field.call_number": ("ký hiệu xếp giá", "call number"),
     # reports

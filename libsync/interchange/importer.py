@@ -27,14 +27,8 @@ from typing import Any, cast
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
-from libsync.model.enums import (
-    ACCESS_LEVELS,
-    AUTHORLESS_TYPES,
-    RECORD_TYPES,
-    SHARE_DEFAULT,
-    SHARE_LEVELS,
-    SHARED_LEVELS,
-)
+from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS
+from libsync.model.sharing import lacking, policy_for
 from libsync.repository import Repository
 from libsync.store import write as store_write
 from libsync.text import fold, identity_key, legacy, nfc, xmlchars
@@ -53,12 +47,17 @@ TitleKey = tuple[str, str, Any, str]       # title, first author, year, volume (
 IsbnKey = tuple[str, str]                  # ISBN-13, volume (``isbn_key``)
 
 
+# what a new record gets when neither the command line nor network.yaml's policy says: a
+# register is imported to be shared (what Art. 28 asks is checked record by record)
+IMPORT_DEFAULT = ("network", "catalog")
+
+
 @dataclass
 class Options:
     library: str
     on_match: str = "update"
-    share: str = "network"
-    access: str = "catalog"
+    share: str | None = None    # None: network.yaml's sharing policy (``libsync.model.sharing``)
+    access: str | None = None
     default_type: str = "other"
     strict: bool = False
     today: str = field(default_factory=lambda: dt.date.today().isoformat())
@@ -132,6 +131,29 @@ class Plan:
                  created=c["created"], updated=c["updated"], unchanged=c["unchanged"], merged=c["merged"],
                  skipped=c["skipped"], rejected=c["rejected"])
 
+    @property
+    def kept_internal(self) -> dict[str, Any]:
+        """Records created ``internal`` because they lack what sharing requires: how many, and
+        how many lack each field."""
+        fields: dict[str, int] = {}
+        count = 0
+        for outcome in self.outcomes:
+            for key, params in outcome.warnings:
+                if key == "interchange.warn.kept_internal" and outcome.action == "created":
+                    count += 1
+                    for name in params.get("missing", []):
+                        fields[name] = fields.get(name, 0) + 1
+        return {"records": count, "fields": fields}
+
+    def sharing_line(self) -> str:
+        """The summary's last line: what was kept internal, for which field, and what to run."""
+        kept = self.kept_internal
+        if not kept["records"]:
+            return ""
+        fields = ", ".join(f"{t('field.' + name)} ({n})" for name, n in
+                           sorted(kept["fields"].items(), key=lambda item: (-item[1], item[0])))
+        return t("interchange.kept_internal_line", n=kept["records"], fields=fields, library=self.library)
+
     def encoding_text(self) -> str:
         return ", ".join(f"{t('interchange.encoding.' + enc)} ({n})" if len(self.encodings) > 1 or self.kind in ("marc",)
                          else t("interchange.encoding." + enc) for enc, n in sorted(self.encodings.items()))
@@ -141,6 +163,7 @@ class Plan:
             "library": self.library, "source": self.source, "kind": self.kind,
             "encodings": self.encodings, "total": self.total, "counts": self.counts,
             "blank_lines": self.blank_lines, "strict": self.strict, "refused": self.refused,
+            "kept_internal": self.kept_internal,
             "notes": [t(k, **p) for k, p in self.notes],
             "records": [o.to_dict() for o in self.outcomes],
         }
@@ -420,14 +443,6 @@ def _comparable(record: Record) -> Record:
     return out
 
 
-def _art28_ready(record: Record) -> bool:
-    """Whether a shared record carries what Decree 93/2020 Art. 28 asks of a shared catalogue."""
-    has_authors = bool(record.get("authors")) or (record.get("type") in AUTHORLESS_TYPES
-                                                   and record.get("publisher"))
-    return bool(record.get("title") and has_authors and record.get("publisher") and record.get("year")
-                and (record.get("subjects") or record.get("keywords")) and record.get("call_number"))
-
-
 def library_records(repo: Repository, library: str | None) -> list[tuple[str, Record]]:
     """``(relpath, data)`` of every record file of ``library`` (None: the whole network), in path
     order, through the store (``libsync.store.read``: a repeat import or export parses only the
@@ -535,15 +550,19 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             new_record = dict(record)
             new_record["id"] = rid
             new_record.setdefault("type", options.default_type)
-            new_record.setdefault("share", options.share)
-            new_record.setdefault("access", options.access)
+            share, access = policy_for(network, options.library, new_record["type"], IMPORT_DEFAULT)
+            new_record.setdefault("share", options.share or share)
+            new_record.setdefault("access", options.access or access)
             new_record["created"] = options.today
             for item in new_record.get("items") or []:
                 item.setdefault("status", "available")
             action = "created"
 
-        if new_record.get("share") in SHARED_LEVELS and not _art28_ready(new_record) and action == "created":
-            outcome.warnings.append(("interchange.warn.kept_internal", {"share": new_record["share"]}))
+        missing = lacking(new_record) if action == "created" else []
+        if missing:
+            outcome.warnings.append(("interchange.warn.kept_internal", {
+                "share": new_record["share"], "fields": ", ".join(t(f"field.{name}") for name in missing),
+                "missing": missing}))
             new_record["share"] = SHARE_DEFAULT
 
         relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
@@ -584,24 +603,9 @@ def apply_plan(repo: Repository, plan: Plan, commit: bool = False) -> str | None
                              checked=set(relpaths))
 
 
-def _render_chunk(records: list[Record]) -> list[str]:
-    from libsync import schemas, yamlio
-
-    schema = schemas.load_schema("record")
-    return [yamlio.dump(r, schema) for r in records]
-
-
 def render_all(repo: Repository, records: list[Record]) -> list[str]:
-    """Canonical YAML of every record (``Repository.render``), on both cores for big imports."""
-    workers = min(2, os.cpu_count() or 1)
-    if len(records) < 2000 or workers < 2:
-        return [repo.render("record", r) for r in records]
-    from libsync import parallel
-
-    size = (len(records) + workers - 1) // workers
-    chunks = [records[i:i + size] for i in range(0, len(records), size)]
-    with parallel.executor(workers) as pool:
-        return [text for part in pool.map(_render_chunk, chunks) for text in part]
+    """Canonical YAML of every record (the store's ``render_many``, on both cores for big imports)."""
+    return store_write.render_many(repo, [("records/_/x.yaml", r) for r in records])
 
 
 def import_file(repo: Repository, path: str, kind: str, options: Options, encoding: str | None = None,

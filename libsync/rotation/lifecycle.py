@@ -47,7 +47,7 @@ from libsync.rotation.queries import (
     other_active,
     scan_check,
 )
-from libsync.rotation.records import exchange_files, render_many
+from libsync.rotation.records import exchange_files
 from libsync.rotation.workflow import commit_message, commit_on_branch, write_step
 from libsync.store import lock
 from libsync.store import write as store_write
@@ -223,7 +223,7 @@ def create_from_plan(repo: Repository, plan: Plan, *, by: str | None = None, dat
                                    index=index, max_stay_days=plan.max_stay_days)
             manifests.append((relpath, data))
             written.append(relpath)
-        texts = render_many(repo, manifests)   # canonical YAML, on both cores when there are many
+        texts = store_write.render_many(repo, manifests)   # canonical YAML, on both cores when there are many
         message = t("rotation.commit.schedule", term=plan.term, count=len(written)) if commit and written else None
         sha = store_write.apply(repo, {relpath: text for (relpath, _), text in zip(manifests, texts)},
                                 message=message, command="schedule --write")

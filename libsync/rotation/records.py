@@ -3,50 +3,19 @@
 * ``read_records(repo, relpaths)`` — the named record files as they are on disk *now* (the
   bytes are read and hashed again: these are the records a lifecycle step rewrites, and the
   listing taken at the start of the command could be older than the file).
-* ``render_many(repo, items)`` — canonical YAML for many records, on both cores.
 * ``exchange_files`` / ``exchange_summaries`` — the manifests, and for each its id, status and
   the copies still out.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from libsync import parallel, schemas, yamlio
 from libsync.model.enums import CLOSED_OUTCOMES
 from libsync.store.read import Store
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-PARALLEL_FROM = 300          # files; below this a process pool costs more than it saves
-WORKERS = min(2, os.cpu_count() or 1)
-
-
-# --- both cores ----------------------------------------------------------------------------------
-
-def _map_parallel(func: Callable[[T], R], items: list[T], chunk: int | None = None) -> list[R] | None:
-    """``[func(x) for x in items]`` on ``WORKERS`` processes, in order; ``None`` when a pool
-    cannot be had here (the caller then works on one core)."""
-    if WORKERS < 2 or len(items) < PARALLEL_FROM:
-        return None
-    chunk = chunk or max(50, len(items) // (WORKERS * 4))
-    try:
-        with parallel.executor(WORKERS) as pool:
-            return list(pool.map(func, items, chunksize=chunk))
-    except (OSError, BrokenProcessPool):
-        return None
-
-
-def _render(args: tuple[str | None, dict[str, Any]]) -> str:
-    kind, data = args
-    return yamlio.dump(data, schemas.load_schema(kind)) if kind else yamlio.dump(data)
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -60,15 +29,6 @@ def read_records(repo: Repository, relpaths: list[str]) -> dict[str, dict[str, A
     for rel, data in Store.of(repo).current(present):
         out[rel] = data
     return out
-
-
-def render_many(repo: Repository, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """Canonical text of each (relpath, data), as ``Repository.save`` would write it."""
-    jobs = [(schemas.kind_of(rel), data) for rel, data in items]
-    texts = _map_parallel(_render, jobs)
-    if texts is None:
-        texts = [_render(job) for job in jobs]
-    return texts
 
 
 # --- manifests -----------------------------------------------------------------------------------

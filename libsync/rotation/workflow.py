@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from libsync import gitops
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.rotation.records import render_many
 from libsync.store import write as store_write
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ def write_step(repo: Repository, relpath: str, data: dict[str, Any], touched: di
     Returns the files written and the commit's sha."""
     paths = [relpath, *sorted(touched)]
     items = [(relpath, data), *touched.items()]
-    texts = render_many(repo, items)   # canonical YAML, as Repository.save writes it
+    texts = store_write.render_many(repo, items)   # canonical YAML, as Repository.save writes it
     sha = store_write.apply(repo, {rel: text for (rel, _), text in zip(items, texts)},
                             message=message if commit else None, command="exchange")
     return paths, sha

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from libsync import atomic, gitops, schemas
+from libsync import atomic, gitops, parallel, schemas, yamlio
 from libsync.errors import LibsyncError
 from libsync.repository import DATA_DIRS
 from libsync.store import lock
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from libsync.repository import Repository
 
 MAX_LISTED = 5
+RENDER_PARALLEL_FROM = 300   # documents; below this a process pool costs more than it saves
 
 
 def recover(root: Path) -> list[dict[str, Any]]:
@@ -87,6 +88,26 @@ def _keep_comments(root: Path, data: dict[str, bytes | None]) -> None:
             continue
         if kept is not None:
             data[rel] = kept.encode("utf-8")
+
+
+def _render(args: tuple[str | None, dict[str, Any]]) -> str:
+    kind, data = args
+    return yamlio.dump(data, schemas.load_schema(kind)) if kind else yamlio.dump(data)
+
+
+def render_many(repo: Repository | None, items: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Canonical text of each (relpath, data), as ``Repository.save`` would write it (on both
+    cores when there are many). ``repo`` is not needed; it is kept for the callers' symmetry."""
+    return parallel.map_ordered(_render, [(schemas.kind_of(rel), data) for rel, data in items], RENDER_PARALLEL_FROM)
+
+
+def apply_documents(repo: Repository, documents: Mapping[str, dict[str, Any] | None], *, message: str | None = None,
+                    command: str = "") -> str | None:
+    """``apply`` for documents: each rendered canonically first (None deletes)."""
+    items = [(rel, data) for rel, data in documents.items() if data is not None]
+    texts: dict[str, bytes | str | None] = dict(zip([rel for rel, _ in items], render_many(repo, items)))
+    texts.update({rel: None for rel, data in documents.items() if data is None})
+    return apply(repo, texts, message=message, command=command)
 
 
 def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes | str | None], *, message: str | None = None, command: str = "",

@@ -14,15 +14,8 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
-from libsync.model.enums import (
-    AUTHORLESS_TYPES,
-    EXCHANGE_CHECKS,
-    EXCHANGE_OUT,
-    EXCHANGE_PENDING,
-    ROTATING_STATUSES,
-    SHARE_DEFAULT,
-    SHARED_LEVELS,
-)
+from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
+from libsync.model.sharing import lacking
 from libsync.network import parse_date
 from libsync.problems import msg
 from libsync.text.identifiers import isbn_valid, issn_valid
@@ -123,21 +116,10 @@ def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
     if isinstance(data.get("provenance"), dict):
         _check_dates(found, data["provenance"], ("imported",), ["provenance"])
 
-    share = data.get("share", SHARE_DEFAULT)
-    if share in SHARED_LEVELS:
-        missing: list[dict[str, object]] = []
-        if not data.get("title"):
-            missing.append(msg("field.title"))
-        if not data.get("authors") and not (data.get("type") in AUTHORLESS_TYPES and data.get("publisher")):
-            missing.append(msg("field.authors"))
-        if not data.get("publisher") or not data.get("year"):
-            missing.append(msg("field.publication"))
-        if not data.get("subjects") and not data.get("keywords"):
-            missing.append(msg("field.subjects"))
-        if not data.get("call_number"):
-            missing.append(msg("field.call_number"))
-        if missing:
-            found.error("art28-incomplete", "rule.art28_missing", ["share"], share=share, fields=missing)
+    missing = lacking(data)
+    if missing:
+        found.error("art28-incomplete", "rule.art28_missing", ["share"], share=data.get("share"),
+                    fields=[msg(f"field.{name}") for name in missing])
 
     items_facts: list[list[Any]] = []
     seen: dict[str, int] = {}
@@ -291,6 +273,10 @@ def check_network(relpath: str, data: Document, found: Found) -> dict[str, Any]:
             found.error("unknown-library", "rule.unknown_library", ["rotation", "batches", i, "library"], code=batch.get("library"))
         if batch.get("group") and batch["group"] not in group_ids:
             found.error("unknown-group", "rule.unknown_group", ["rotation", "batches", i, "group"], group=batch["group"])
+    sharing = data.get("sharing")
+    for code in (sharing.get("libraries") or {}) if isinstance(sharing, dict) else ():
+        if code not in codes:
+            found.error("unknown-library", "rule.unknown_library", ["sharing", "libraries", code], code=code)
     return {"libraries": sorted(c for c in codes if c), "terms": sorted(t for t in term_ids if t),
             "groups": sorted(g for g in group_ids if g)}
 
