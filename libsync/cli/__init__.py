@@ -32,6 +32,11 @@ COMMANDS = {
     "validate": "validate", "fmt": "fmt", "init": "init", "codeowners": "init", "export": "export",
     "merge": "merge", "search": "search", "schedule": "schedule", "import": "imports",
     "exchange": "exchange", "inventory": "inventory", "site": "site", "recover": "recover",
+    "share": "share",
+    "enrich": "enrich",
+    "record": "record",
+    "copy": "copy",
+    "batch": "batch",
 }
 
 

@@ -118,8 +118,12 @@ MESSAGES.update({
         "Refused: {path} is a symbolic link; libsync never reads or writes through symlinks in the repository. Replace it with a real file.",
     ),
     "write.invalid": (
-        "Không ghi gì: {count} lỗi mà `libsync validate` sẽ báo trong các tệp sắp ghi:\n{problems}{more}",
-        "Nothing written: {count} errors that `libsync validate` would report in the files to be written:\n{problems}{more}",
+        "Không ghi gì: {count} lỗi mà `libsync validate` sẽ báo nếu ghi thay đổi này:\n{problems}{more}",
+        "Nothing written: {count} errors that `libsync validate` would report if this change were written:\n{problems}{more}",
+    ),
+    "write.changed_meanwhile": (
+        "Không ghi gì: {n} tệp đã bị một lệnh khác thay đổi từ lúc lệnh này đọc ({paths}); hãy chạy lại lệnh.",
+        "Nothing written: {n} files were changed by another command since this one read them ({paths}); run the command again.",
     ),
     "lock.held": (
         "Một lệnh libsync khác đang ghi vào kho này (tiến trình {pid}: `{command}`, từ {since}). Hãy đợi lệnh đó xong rồi chạy lại. (Khóa: {path}; khóa tự mở khi tiến trình kết thúc.)",

@@ -179,6 +179,10 @@ MESSAGES = {
         "số ĐKCB {barcode} đã dùng cho đầu sách khác trong cùng tệp (biểu ghi {id}, vị trí {position})",
         "barcode {barcode} is already used by another title in this file (record {id}, position {position})",
     ),
+    "interchange.reject.barcode_other_library": (
+        "số ĐKCB {barcode} đã thuộc biểu ghi {id} của thư viện {library} (số ĐKCB phải duy nhất trong cả mạng)",
+        "barcode {barcode} already belongs to record {id} of library {library} (barcodes are unique across the network)",
+    ),
     "interchange.reject.barcode_taken": (
         "số ĐKCB {barcode} đã thuộc biểu ghi khác trong kho: {id}",
         "barcode {barcode} already belongs to another record in the repository: {id}",

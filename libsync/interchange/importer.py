@@ -76,6 +76,7 @@ class Outcome:
     warnings: list[Message] = field(default_factory=list)
     items: int = 0
     changes: list[str] = field(default_factory=list)   # fields an update changes (what the dry run shows)
+    diff: list[dict[str, Any]] = field(default_factory=list)   # a for-edit sheet's old → new (``editsheet``)
 
     @property
     def location(self) -> str:
@@ -87,7 +88,7 @@ class Outcome:
         return {
             "position": self.position, "location": self.location, "action": self.action,
             "title": self.title, "id": self.record_id, "file": self.relpath, "copies": self.items,
-            "changes": list(self.changes),
+            "changes": list(self.changes), "diff": list(self.diff),
             "reasons": [t(k, **p) for k, p in self.reasons],
             "warnings": [t(k, **p) for k, p in self.warnings],
         }
@@ -455,6 +456,25 @@ def library_records(repo: Repository, library: str | None) -> list[tuple[str, Re
     return list(zip(loaded.paths, loaded.documents))
 
 
+def foreign_barcodes(repo: Repository, library: str) -> dict[str, tuple[str, str]]:
+    """Every barcode of the other libraries' records, case-folded (as validate compares them) →
+    (library, record id); from the facts the store keeps of each record file."""
+    from libsync.store.read import Store
+
+    store = Store.of(repo)
+    own = f"records/{library}/"
+    out: dict[str, tuple[str, str]] = {}
+    for exam in store.facts([rel for rel in store.files(("record",)) if not rel.startswith(own)]):
+        facts = exam.facts
+        if not facts:
+            continue
+        rid, lib, items = facts
+        for barcode, *_ in items:
+            if isinstance(barcode, str):
+                out.setdefault(barcode.casefold(), (str(lib), str(rid)))
+    return out
+
+
 def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     network = repo.network
     network.library(options.library)  # unknown code → LibsyncError with the known ones
@@ -471,6 +491,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     index = _Index()
     for rid, data in existing.items():
         index.add(rid, data)
+    foreign = foreign_barcodes(repo, options.library)
     taken = {rid.lower() for rid in existing}
     planned: dict[str, Record] = {}      # id → record as it will be written
     planned_from: dict[str, int] = {}    # id → position that created/updated it
@@ -496,6 +517,12 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
         dupes = sorted({b for b in barcodes if barcodes.count(b) > 1})
         if dupes:
             outcome.reasons.append(("interchange.reject.barcode_twice", {"barcodes": ", ".join(dupes)}))
+            continue
+        elsewhere = next((b for b in barcodes if b.casefold() in foreign), None)
+        if elsewhere is not None:   # barcodes are unique across the network (validate's duplicate-barcode)
+            owner_library, owner_id = foreign[elsewhere.casefold()]
+            outcome.reasons.append(("interchange.reject.barcode_other_library",
+                                    {"barcode": elsewhere, "library": owner_library, "id": owner_id}))
             continue
 
         target, how = index.match(record)
@@ -629,5 +656,9 @@ def import_file(repo: Repository, path: str, kind: str, options: Options, encodi
                 raise LibsyncError("interchange.encoding.unknown", encoding=encoding, choices="utf-8, marc-8")
         read = marc.read_marc(data, path, enc, lazy=True)  # planned while the workers decode
     else:
+        from libsync.interchange import editsheet
+
+        if editsheet.is_edit_sheet(data):   # a sheet from `export xlsx --for-edit`: edits, not a register
+            return editsheet.plan_edit(repo, data, path, options, mapping)
         read = tables.read_table(data, path, encoding, mapping)
     return plan_import(repo, read, options)

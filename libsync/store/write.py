@@ -57,8 +57,53 @@ def problems_of(changes: Mapping[str, bytes | None], checked: frozenset[str] | s
     return found
 
 
-def refuse_invalid(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> None:
+CROSS_KINDS = ("record", "exchange", "inventory", "network")   # the kinds the cross-file rules read
+
+
+def _problem_key(p: Problem) -> tuple[str, str, str, str]:
+    import json
+
+    return (p.file, p.rule, p.key, json.dumps(p.params, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def cross_problems(root: Path, changes: Mapping[str, bytes | None]) -> list[Problem]:
+    """The cross-file errors ``libsync validate`` would report once ``changes`` are written and
+    does not report now: a barcode another library already uses, a record a manifest still
+    names deleted, an unknown library code … (errors the repository already has are not the
+    change's doing and do not stop it)."""
+    from libsync.store.read import Store
+    from libsync.validation import crossfile
+    from libsync.validation.engine import check_bytes
+    from libsync.validation.fileresult import FileResult
+
+    touched = {rel: data for rel, data in changes.items() if schemas.kind_of(rel) in CROSS_KINDS}
+    if not touched:
+        return []
+    store = Store(root)
+    results: dict[str, FileResult] = {}
+    for exam in store.facts(store.listing.files()):
+        results[exam.relpath] = FileResult(exam.relpath, schemas.kind_of(exam.relpath) or "", exam.oid, [], exam.facts)
+    before = {_problem_key(p) for p in crossfile.check(root, results)}
+    texts: dict[str, str] = {}
+    for rel, data in touched.items():
+        if data is None:
+            results.pop(rel, None)
+            continue
+        kind = schemas.kind_of(rel) or ""
+        _, facts = check_bytes(kind, rel, data, facts_only=True)
+        results[rel] = FileResult(rel, kind, "", [], facts)
+        texts[rel] = data.decode("utf-8", "replace")
+    after = crossfile.check(root, dict(sorted(results.items())), texts)
+    return [p for p in after if p.severity == "error" and _problem_key(p) not in before]
+
+
+def refuse_invalid(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset(),
+                   root: Path | None = None) -> None:
+    """Refuse (``write.invalid``) a change ``libsync validate`` would reject: each file's own
+    problems, and — given the repository's ``root`` — the cross-file ones the change would bring."""
     problems = problems_of(changes, checked)
+    if not problems and root is not None:
+        problems = cross_problems(root, changes)
     if problems:
         listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
         more = len(problems) - MAX_LISTED
@@ -102,18 +147,40 @@ def render_many(repo: Repository | None, items: list[tuple[str, dict[str, Any]]]
 
 
 def apply_documents(repo: Repository, documents: Mapping[str, dict[str, Any] | None], *, message: str | None = None,
-                    command: str = "") -> str | None:
+                    command: str = "", expected: Mapping[str, str] | None = None) -> str | None:
     """``apply`` for documents: each rendered canonically first (None deletes)."""
     items = [(rel, data) for rel, data in documents.items() if data is not None]
     texts: dict[str, bytes | str | None] = dict(zip([rel for rel, _ in items], render_many(repo, items)))
     texts.update({rel: None for rel, data in documents.items() if data is None})
-    return apply(repo, texts, message=message, command=command)
+    return apply(repo, texts, message=message, command=command, expected=expected)
+
+
+def unchanged_since(root: Path, expected: Mapping[str, str]) -> None:
+    """Refuse when a file is no longer what the command read (``expected``: relpath → Git blob
+    id, "" for a file that did not exist): another command changed it in the meantime, and
+    writing now would undo that change."""
+    from libsync.store.listing import blob_id
+
+    moved: list[str] = []
+    for rel, oid in expected.items():
+        path = root / rel
+        try:
+            now = blob_id(path.read_bytes()) if path.is_file() and not path.is_symlink() else ""
+        except OSError:
+            now = ""
+        if now != oid:
+            moved.append(rel)
+    if moved:
+        raise LibsyncError("write.changed_meanwhile", exit_code=1, paths=", ".join(moved[:MAX_LISTED]),
+                           n=len(moved))
 
 
 def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes | str | None], *, message: str | None = None, command: str = "",
-          checked: frozenset[str] | set[str] = frozenset()) -> str | None:
+          checked: frozenset[str] | set[str] = frozenset(), expected: Mapping[str, str] | None = None) -> str | None:
     """Write ``changes`` all-or-nothing (see module docstring). Returns the commit's sha, if any.
-    ``repo`` is a ``Repository`` or the repository's root folder."""
+    ``repo`` is a ``Repository`` or the repository's root folder; ``expected`` (relpath → the
+    Git blob id the command read, "" for none) refuses the change if another command has
+    changed one of those files since."""
     root = Path(repo) if isinstance(repo, (str, os.PathLike)) else Path(repo.root)
     data = {rel: (text.encode("utf-8") if isinstance(text, str) else text) for rel, text in changes.items()}
     for rel in data:
@@ -122,6 +189,9 @@ def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes
     refuse_invalid(data, checked)
     with lock.locked(root, command):
         recover(root)
+        if expected:
+            unchanged_since(root, expected)
+        refuse_invalid(data, checked=set(data), root=root)   # cross-file, on what is there now
         _keep_comments(root, data)
         relpaths = sorted(data)
         head = None

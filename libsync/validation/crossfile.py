@@ -35,10 +35,10 @@ Span = tuple[str | None, str | None]
 
 
 class _Reporter:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.problems: list[Problem] = []
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, str] = dict(texts or {})
 
     def _text(self, relpath: str) -> str:
         if relpath not in self._texts:
@@ -61,9 +61,10 @@ def _overlap(a: Span, b: Span) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def check(root: Path, results: Mapping[str, Checked]) -> list[Problem]:
-    """Every cross-file problem of the repository (the caller keeps those of the files it checks)."""
-    report = _Reporter(root)
+def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] | None = None) -> list[Problem]:
+    """Every cross-file problem of the repository (the caller keeps those of the files it checks).
+    ``texts`` gives the text of files not (yet) on disk as they are, to place problems in them."""
+    report = _Reporter(root, texts)
     network = results.get("network.yaml")
     net = network.facts if network is not None and network.facts else None
     codes = set(net["libraries"]) if net else None
