@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics
         from libsync.rotation.lifecycle import create_from_plan
-        from libsync.rotation.schedule import plan_term
+        from libsync.rotation.schedule import libraries_without_batches, plan_term
 
         fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
@@ -74,8 +74,10 @@ def register(app: typer.Typer) -> None:
             write_output(ics, plan_to_ics(plan, network), repo.root)
         if write:
             written = create_from_plan(repo, plan, by=by, commit=commit)
+        without = libraries_without_batches(network, group)
         if fmt == "json":
             data = plan.to_dict()
+            data["without_batches"] = without
             data["left_out"] = {b: r.left_out for b, r in plan.batches.items() if r.left_out}
             if written is not None:
                 data["written"] = written
@@ -95,6 +97,10 @@ def register(app: typer.Typer) -> None:
             out.print(table)
         else:
             out.print(t("rotation.schedule.empty", term=plan.term))
+            if not network.batches:
+                out.print(t("edit.schedule.no_batches"))
+        if without and network.batches:
+            out.print(t("edit.schedule.libraries_without", libraries=", ".join(without)))
         balance = plan.balance()
         if balance:
             out.print(t("rotation.schedule.balance"))

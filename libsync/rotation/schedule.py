@@ -215,3 +215,11 @@ def plan_term(network: Network, index: CopyIndex, term_id: str, group: str | Non
               max_stay_days: int | None = None, earliest: dt.date | None = None) -> Plan:
     term = network.term(term_id)
     return plan_year(network, index, term.school_year, group, max_stay_days, earliest, only_term=term_id)[term_id]
+
+
+def libraries_without_batches(network: Network, group: str | None = None) -> list[str]:
+    """Members of the rotating groups (or of ``group``) that define no batch: nothing of theirs
+    can be scheduled until one is added (``libsync batch add``)."""
+    having = {b.get("library") for b in network.batches}
+    members = [m for g in _rotation_groups(network, group) for m in g.get("members", [])]
+    return [m for m in dict.fromkeys(members) if m in network.libraries and m not in having]
