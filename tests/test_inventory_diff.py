@@ -234,7 +234,8 @@ def test_library_api_directly(net, tmp_path):
     before = record_snapshot(repo, "XS", tmp_path / "before.txt", label="Trước", date="2024-10-01")
     after = record_snapshot(repo, "XS", tmp_path / "after.txt", label="Sau", date="2024-11-15")
     index = CopyIndex.build(net)
-    assert index.stats["parsed"] == 5
+    # the snapshots' writes already examined the records (the write path checks cross-file rules)
+    assert index.stats["parsed"] + index.stats["cached"] == 5
     again = CopyIndex.build(net)
     assert again.stats["parsed"] == 0 and again.stats["cached"] == 5 and len(again) == len(index)
     report = diff(before["data"], after["data"], index, movements(repo))

@@ -32,7 +32,7 @@ COMMANDS = {
     "validate": "validate", "fmt": "fmt", "init": "init", "codeowners": "init", "export": "export",
     "merge": "merge", "search": "search", "schedule": "schedule", "import": "imports",
     "exchange": "exchange", "inventory": "inventory", "site": "site", "recover": "recover",
-    "share": "share",
+    "share": "share", "undo": "undo",
     "enrich": "enrich",
     "record": "record",
     "copy": "copy",

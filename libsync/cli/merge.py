@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 from tabulate import tabulate
 
-from libsync.catalog import check_audience, explain, open_union
+from libsync.catalog import check_audience, explain, open_union, overrides
 from libsync.cli.common import (
     audience_option,
+    by_option,
     check_format,
+    commit_option,
+    dry_run_option,
     format_option,
     output_option,
     print_json,
@@ -23,6 +26,7 @@ from libsync.cli.common import (
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.output import check_output, write_output
+from libsync.text import nfc
 
 if TYPE_CHECKING:
     from libsync.catalog.union import Union
@@ -74,7 +78,41 @@ def pair_rows(pairs: list[dict[str, Any]]) -> list[list[object]]:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("merge", help=t("help.merge"))
+    sub = typer.Typer(help=t("help.merge"), invoke_without_command=True, subcommand_metavar="[decide A B]")
+    app.add_typer(sub, name="merge")
+
+    @sub.command("decide", help=t("help.merge.decide"))
+    def decide_cmd(
+        ctx: typer.Context,
+        a: str = typer.Argument(..., metavar="LIB/ID", help=t("help.merge.decide.a")),
+        b: str = typer.Argument(..., metavar="LIB/ID", help=t("help.merge.decide.b")),
+        same: bool = typer.Option(False, "--same", help=t("help.merge.decide.same")),
+        different: bool = typer.Option(False, "--different", help=t("help.merge.decide.different")),
+        note: str | None = typer.Option(None, "--note", metavar="TEXT", help=t("help.merge.decide.note")),
+        by: str | None = by_option("help.merge.decide.by"),
+        dry_run: bool = dry_run_option(),
+        commit: bool = commit_option(),
+        fmt: str = format_option(FORMATS),
+    ) -> None:
+        fmt = check_format(fmt, FORMATS)
+        if same == different:
+            raise LibsyncError("catalog.decide.which")
+        repo = repository(ctx)
+        decided = overrides.decide(repo, nfc(a.strip()), nfc(b.strip()), same, nfc(note) if note else None,
+                                   nfc(by) if by else None)
+        sha = None if dry_run else overrides.write_decision(repo, decided, commit=commit)
+        if fmt == "json":
+            print_json({**decided.to_dict(), "dry_run": dry_run, "commit": sha})
+            return
+        decision = t("catalog.decide.same" if same else "catalog.decide.different")
+        typer.echo(t(f"catalog.decide.{decided.action}", a=decided.records[0], b=decided.records[1],
+                     decision=decision, path=overrides.RELPATH, replaced="; ".join(decided.replaced)))
+        if dry_run and decided.action != "unchanged":
+            typer.echo(t("share.dry_run"))
+        if sha:
+            typer.echo(t("share.committed", sha=sha[:10]))
+
+    @sub.callback(invoke_without_command=True)
     def merge_cmd(
         ctx: typer.Context,
         fmt: str = format_option(FORMATS),
@@ -83,6 +121,8 @@ def register(app: typer.Typer) -> None:
         explain_id: str | None = typer.Option(None, "--explain", metavar="CLUSTER", help=t("help.merge.explain")),
         uncertain: bool = typer.Option(False, "--uncertain", help=t("help.merge.uncertain")),
     ) -> None:
+        if ctx.invoked_subcommand is not None:
+            return
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)
         if output:
@@ -132,6 +172,8 @@ def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_
             typer.echo(tabulate(pair_rows(unsure), headers=headers))
         if not conflicts and not unsure:
             typer.echo(t("catalog.none_uncertain"))
+        else:
+            typer.echo(t("catalog.uncertain_hint"))
         return
     if fmt == "json" and not output:
         sys.stdout.flush()

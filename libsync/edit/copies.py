@@ -25,18 +25,15 @@ from typing import TYPE_CHECKING, Any
 from libsync.edit import check_day, finish, read_now, today
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.model.enums import ROTATING_STATUSES
+from libsync.model.enums import DOCUMENTED_STATUSES, HAND_SET_STATUSES, ROTATING_STATUSES
 from libsync.text import nfc
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
     from libsync.store.copies import Copy, CopyIndex
 
-# The statuses a librarian sets by hand; on-loan, at-partner and in-transit belong to the loan
-# desk and to the exchange lifecycle.
-SETTABLE = ("available", "lost", "damaged", "withdrawn")
-# These need the document that records them (biên bản): a write-off is never anonymous.
-NEED_REF = ("lost", "damaged", "withdrawn")
+SETTABLE = HAND_SET_STATUSES
+NEED_REF = DOCUMENTED_STATUSES
 MAX_LISTED = 20
 
 

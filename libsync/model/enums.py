@@ -77,6 +77,11 @@ SHELF_STATUSES = _subset(ITEM_STATUSES, "available", "damaged")
 OFF_SHELF_STATUSES = tuple(s for s in ITEM_STATUSES if s not in SHELF_STATUSES)
 GONE_STATUSES = _subset(ITEM_STATUSES, "lost", "withdrawn")
 ROTATING_STATUSES = _subset(ITEM_STATUSES, "at-partner", "in-transit")
+# The statuses a librarian sets by hand (``libsync copy set``); on-loan, at-partner and
+# in-transit belong to the loan desk and the exchange lifecycle. Those that take a copy off the
+# shelf need the document that records them (biên bản): a write-off is never anonymous.
+HAND_SET_STATUSES = _subset(ITEM_STATUSES, "available", "lost", "damaged", "withdrawn")
+DOCUMENTED_STATUSES = _subset(ITEM_STATUSES, "lost", "damaged", "withdrawn")
 
 # Exchanges: the steps in order (cancelled is a way out, not a step); the ones under way
 # while copies are at the partner; the finished ones; the ones that still bind copies.

@@ -153,9 +153,10 @@ def _facts_ok(kind: str | None, facts: Any) -> bool:
     if facts is None:
         return True
     if kind == "record":
-        return (isinstance(facts, list) and len(facts) == 3 and isinstance(facts[2], list)
+        return (isinstance(facts, list) and len(facts) == 4 and isinstance(facts[2], list)
                 and all(isinstance(i, list) and len(i) == 4 and isinstance(i[0], str) and isinstance(i[3], int)
-                        for i in facts[2]))
+                        for i in facts[2])
+                and (facts[3] is None or (isinstance(facts[3], list) and all(isinstance(x, str) for x in facts[3]))))
     if kind == "exchange":
         return (isinstance(facts, dict) and isinstance(facts.get("copies"), list)
                 and all(isinstance(c, list) and len(c) == 4 and isinstance(c[2], int) for c in facts["copies"]))

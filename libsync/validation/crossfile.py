@@ -80,7 +80,7 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
         facts = result.facts
         if not facts or result.kind != "record":
             continue
-        rid, lib, items = facts
+        rid, lib, items, _ = facts
         if codes is not None and isinstance(lib, str) and lib not in codes:
             report.error(rel, ["library"], "unknown-library", "rule.unknown_library", code=lib)
         if isinstance(lib, str) and isinstance(rid, str):

@@ -272,6 +272,11 @@ def validate(root: str | os.PathLike[str], paths: list[str] | None = None, chang
         kind = schemas.kind_of(exam.relpath) or ""
         results[exam.relpath] = FileResult(exam.relpath, kind, exam.oid, exam.problems, exam.facts)
     cross = crossfile.check(root, results)
+    from libsync.validation import isbn
+
+    counted = dict(store.stats)   # the documents read back here were counted above already
+    cross += isbn.conflicts(root, results, lambda rels: store.iter_documents(rels, strict=False))
+    store.stats.update(counted)
 
     problems: list[Problem] = []
     for rel in sorted(check_set):

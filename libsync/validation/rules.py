@@ -18,7 +18,8 @@ from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING,
 from libsync.model.sharing import lacking
 from libsync.network import parse_date
 from libsync.problems import msg
-from libsync.text.identifiers import isbn_valid, issn_valid
+from libsync.text import identity_key
+from libsync.text.identifiers import isbn13, isbn_valid, issn_valid
 
 # Manifest states in which copies are spoken for (promised or at the partner).
 ACTIVE_STATUSES = EXCHANGE_PENDING
@@ -139,7 +140,22 @@ def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
         if status in ROTATING_STATUSES and (not holder or holder == lib) and status == "at-partner":
             found.error("holder-status", "rule.holder_status", ["items", i, "status"], barcode=barcode,
                         status=status, holder=holder or lib)
-    return [rid, lib, items_facts]   # a list, not a dict: 30,000 of these are cached and reloaded
+    return [rid, lib, items_facts, isbn_shape(data)]   # a list, not a dict: 30,000 of these are cached and reloaded
+
+
+def isbn_shape(data: Document) -> list[str] | None:
+    """A record's ISBN (13 digits) and the parts of its description that tell editions apart
+    (title words with their tones, volume, edition, type, grade, series): records sharing an ISBN
+    whose shapes agree are one edition; the others are checked by the union catalogue's matcher
+    (``libsync.validation.isbn``)."""
+    isbn = data.get("isbn")
+    code = isbn13(isbn) if isinstance(isbn, str) else None
+    if code is None:
+        return None
+    curriculum = value if isinstance(value := data.get("curriculum"), dict) else {}
+    parts = (identity_key(data.get("title") if isinstance(data.get("title"), str) else ""), data.get("volume"),
+             data.get("edition"), data.get("type"), curriculum.get("grade"), curriculum.get("series"))
+    return [code, *("" if part is None else str(part) for part in parts)]
 
 
 # --- exchange manifests ----------------------------------------------------------------------
@@ -282,7 +298,15 @@ def check_network(relpath: str, data: Document, found: Found) -> dict[str, Any]:
 
 
 def check_overrides(relpath: str, data: Document, found: Found) -> dict[str, Any]:
-    return {}
+    """Facts: every pair of records a person has decided about (either way)."""
+    pairs: list[list[str]] = []
+    for key in ("never_merge", "always_merge"):
+        for entry in data.get(key) or []:
+            refs = entry.get("records") if isinstance(entry, dict) else None
+            if isinstance(refs, list):
+                refs = sorted(r for r in refs if isinstance(r, str))
+                pairs.extend([a, b] for i, a in enumerate(refs) for b in refs[i + 1:])
+    return {"decided": pairs}
 
 
 CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
