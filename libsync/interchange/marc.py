@@ -30,6 +30,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from pymarc import exceptions as mexc
 
 from libsync.interchange.model import Incoming, Message, ReadResult, parse_date, parse_int, parse_price, parse_year
+from libsync.model.classification import is_bpl19_source, looks_bpl19, normalise_bpl19, normalise_ddc, scheme_of
 from libsync.model.enums import ITEM_STATUSES
 from libsync.text import fold, nfc
 from libsync.text.identifiers import compact_isbn, compact_issn, format_isbn, isbn_valid
@@ -688,8 +689,12 @@ def marc_to_record(record: MarcRecord) -> tuple[dict[str, Any], list[Message]]:
 
     classification: dict[str, str] = {}
     ddc = _first(record, ("082",), "a")
-    if ddc:
-        classification["ddc"] = ddc
+    if ddc:   # segmentation marks dropped; a 19-class code typed into 082 ("8V") goes to bpl19
+        found = scheme_of(ddc)
+        if found:
+            classification[found[0]] = found[1]
+        else:
+            notes.append(("interchange.marc.bad_ddc", {"value": ddc}))
     udc = _first(record, ("080",), "a")
     if udc:
         classification["udc"] = udc
@@ -697,7 +702,13 @@ def marc_to_record(record: MarcRecord) -> tuple[dict[str, Any], list[Message]]:
         value, scheme = clean(field.get("a")), clean(field.get("2"))
         if value:
             key = fold(scheme or "local").replace(" ", "_") or "local"
-            classification.setdefault(key, value)
+            bpl19 = normalise_bpl19(value)
+            if bpl19 and (is_bpl19_source(scheme) or (not scheme and looks_bpl19(value))):
+                key, value = "bpl19", bpl19   # the 19-class table: $2 names it, or no $2 and a code like 8V
+            elif key == "ddc":
+                value = normalise_ddc(value) or ""
+            if value:
+                classification.setdefault(key, value)
     if classification:
         out["classification"] = classification
 

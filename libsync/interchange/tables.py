@@ -42,6 +42,7 @@ from libsync.interchange.model import (
     parse_year,
     split_list,
 )
+from libsync.model.classification import normalise_bpl19, scheme_of
 from libsync.text import fold, identity_key, legacy, nfc
 from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
 
@@ -69,7 +70,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "issn": ("issn", "so issn"),
     "ddc": ("mon loai", "ddc", "ky hieu phan loai", "phan loai", "ma phan loai", "dewey", "mon loai ddc",
             "ky hieu phan loai ddc"),
-    "bbk": ("bbk", "19 lop", "khung 19 lop", "mon loai 19 lop"),
+    "bpl19": ("19 lop", "khung 19 lop", "mon loai 19 lop", "bang phan loai 19 lop", "ky hieu 19 lop", "bpl19"),
+    "bbk": ("bbk",),
     "udc": ("udc",),
     "call_number": ("ky hieu xep gia", "call number", "khxg", "so xep gia", "ki hieu xep gia"),
     "pages": ("so trang", "trang", "pages", "so tr"),
@@ -110,7 +112,7 @@ FIELDS = tuple(ALIASES)
 # the columns of an exported register, in order (headings from the catalogue: interchange.col.*)
 EXPORT_COLUMNS = (
     "barcode", "id", "title", "subtitle", "parallel_title", "authors", "publisher", "place", "year",
-    "edition", "isbn", "issn", "ddc", "bbk", "udc", "call_number", "pages", "dimensions", "series",
+    "edition", "isbn", "issn", "ddc", "bpl19", "bbk", "udc", "call_number", "pages", "dimensions", "series",
     "volume", "language", "type", "subjects", "keywords", "summary", "notes", "url", "digital_format",
     "digital_licence", "digital_size", "program", "grade",
     "curriculum_subject", "curriculum_series", "price", "register_no", "acquired", "location", "source",
@@ -425,7 +427,14 @@ def _record_from_row(values: dict[str, str], warnings: list[Message]) -> tuple[d
                 "phap": "fre", "tieng phap": "fre"}.get(fold(lang), lang)
         if re.fullmatch(r"[a-z]{3}", lang):
             rec["language"] = lang
-    cls = {k: values[k] for k in ("ddc", "bbk", "udc") if values.get(k)}
+    cls = {k: values[k] for k in ("bbk", "udc") if values.get(k)}
+    for key in ("ddc", "bpl19"):   # "Môn loại" holds DDC or a 19-class code ("8V"): each goes to its own key
+        if values.get(key):
+            found = scheme_of(values[key]) if key == "ddc" else ("bpl19", normalise_bpl19(values[key]))
+            if found and found[1]:
+                cls.setdefault(found[0], found[1])
+            else:
+                warnings.append(("interchange.table.bad_value", {"field": key, "value": values[key]}))
     if cls:
         rec["classification"] = cls
     for key in ("subjects", "keywords"):
@@ -573,7 +582,7 @@ def record_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
         "parallel_title": record.get("parallel_title"), "authors": "; ".join(record.get("authors") or []) or None,
         "publisher": record.get("publisher"), "place": record.get("place"), "year": record.get("year"),
         "edition": record.get("edition"), "isbn": record.get("isbn"), "issn": record.get("issn"),
-        "ddc": cls.get("ddc"), "bbk": cls.get("bbk"), "udc": cls.get("udc"),
+        "ddc": cls.get("ddc"), "bpl19": cls.get("bpl19"), "bbk": cls.get("bbk"), "udc": cls.get("udc"),
         "call_number": record.get("call_number"), "pages": record.get("pages"),
         "dimensions": record.get("dimensions"), "series": record.get("series"), "volume": record.get("volume"),
         "language": record.get("language"), "type": record.get("type"),
@@ -631,7 +640,7 @@ def write_xlsx(records: list[dict[str, Any]]) -> bytes:
     sheet.append(headings())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    text_cols = {"barcode", "isbn", "issn", "ddc", "bbk", "udc", "call_number", "register_no", "id", "volume"}
+    text_cols = {"barcode", "isbn", "issn", "ddc", "bpl19", "bbk", "udc", "call_number", "register_no", "id", "volume"}
     for record in records:
         for row in record_rows(record):
             values = []
