@@ -107,7 +107,7 @@ def refuse_invalid(changes: Mapping[str, bytes | None], checked: frozenset[str] 
     if problems:
         listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
         more = len(problems) - MAX_LISTED
-        raise LibsyncError("write.invalid", count=len(problems), problems=listed,
+        raise LibsyncError("write.invalid", exit_code=1, count=len(problems), problems=listed,
                            more=f"\n  … (+{more})" if more > 0 else "")
 
 
