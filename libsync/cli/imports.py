@@ -22,7 +22,7 @@ from libsync.cli.common import (
 )
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.interchange import importer, tables
+from libsync.interchange import editsheet, importer, tables
 from libsync.store import lock
 
 FORMATS = TEXT_JSON
@@ -51,11 +51,15 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
     rows = []
     for o in plan.outcomes:
+        if o.action == "unchanged" and isinstance(plan, editsheet.EditPlan):
+            continue   # an edit sheet lists what it changes (the summary counts the rest)
         note = _outcome_note(o)
         rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], note])
     headers = [t(f"interchange.report.{h}") for h in ("position", "action", "id", "title", "reason")]
     if rows:
         typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    if isinstance(plan, editsheet.EditPlan):
+        render_edits(plan)
     typer.echo(plan.summary())
     if plan.sharing_line():
         typer.echo(plan.sharing_line())
@@ -65,6 +69,33 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         typer.echo(t("interchange.report.written", n=written))
     if sha:
         typer.echo(t("interchange.report.committed", sha=sha[:10]))
+
+
+def render_edits(plan: editsheet.EditPlan) -> None:
+    """An edit sheet's changes field by field (old → new), then the exported rows no longer in it."""
+    changed = [o for o in plan.outcomes if o.diff]
+    if changed:
+        typer.echo("")
+        typer.echo(t("interchange.edit.diff_title"))
+    for outcome in changed:
+        typer.echo(t("interchange.edit.diff_record", id=outcome.record_id, title=outcome.title or ""))
+        for d in outcome.diff:
+            old, new = editsheet.show(d["old"]), editsheet.show(d["new"])
+            if d["scope"] == "new_copy":
+                typer.echo(t("interchange.edit.diff_new_copy", line=d["line"], barcode=d["barcode"], fields=new))
+            elif d["scope"] == "copy":
+                typer.echo(t("interchange.edit.diff_copy", line=d["line"], barcode=d["barcode"], column=d["column"],
+                             old=old, new=new))
+            else:
+                typer.echo(t("interchange.edit.diff_field", line=d["line"], column=d["column"], old=old, new=new))
+    if plan.missing:
+        typer.echo("")
+        typer.echo(t("interchange.edit.missing_title", n=len(plan.missing)))
+        for row in plan.missing:
+            key = "interchange.edit.missing_row" if row["barcode"] else "interchange.edit.missing_record_row"
+            typer.echo(t(key, line=row["line"], id=row["id"], barcode=row["barcode"], title=row["title"] or ""))
+    if changed or plan.missing:
+        typer.echo("")
 
 
 def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match: str, encoding: str | None, mapping: str | None,

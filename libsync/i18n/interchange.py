@@ -235,6 +235,204 @@ MESSAGES = {
     "interchange.report.id": ("Mã biểu ghi", "Record id"),
     "interchange.report.title": ("Nhan đề", "Title"),
     "interchange.report.reason": ("Lý do / ghi chú", "Reason / note"),
+    # the spreadsheet round trip (export xlsx --for-edit, import table of that sheet): libsync.interchange.editsheet
+    "interchange.col.library": ("Thư viện", "Library"),
+    "interchange.col.share": ("Phạm vi chia sẻ", "Share"),
+    "interchange.col.access": ("Mức truy cập", "Access"),
+    "interchange.col.row_key": ("Khóa dòng (libsync, đừng sửa)", "Row key (libsync, do not edit)"),
+    "interchange.edit.sheet": ("Sửa biểu ghi", "Edit records"),
+    "interchange.edit.guide_sheet": ("Hướng dẫn", "How to"),
+    "interchange.edit.guide.title": ("Sửa biểu ghi bằng Excel — cách dùng bảng này", "Editing records in Excel — how to use this sheet"),
+    "interchange.edit.guide.1": (
+        "Mỗi dòng là một bản sách (số ĐKCB); biểu ghi chưa có bản sách nào chiếm một dòng. Các cột của biểu ghi (nhan đề, tác giả …) lặp lại ở mọi dòng của biểu ghi đó: sửa ở một dòng là đủ.",
+        "Each row is one copy (barcode); a record without copies has one row. The record's columns (title, authors …) repeat on each of its rows: editing one row is enough.",
+    ),
+    "interchange.edit.guide.2": (
+        "Cột tiêu đề màu xám (Thư viện, Mã biểu ghi) cho biết dòng thuộc biểu ghi nào: đừng sửa. Màu xanh dương: thông tin biểu ghi. Màu xanh lá: thông tin bản sách.",
+        "Grey headings (Library, Record id) say which record a row belongs to: do not edit them. Blue: the record. Green: the copy.",
+    ),
+    "interchange.edit.guide.3": (
+        "Các cột Phạm vi chia sẻ, Mức truy cập, Loại tài liệu, Trạng thái chỉ nhận các mã trong danh sách thả xuống (ý nghĩa ở bảng bên dưới).",
+        "Share, Access, Type and Status take only the codes in their drop-down lists (their meaning is in the tables below).",
+    ),
+    "interchange.edit.guide.4": (
+        "Xoá trắng một ô là xoá thông tin đó khỏi biểu ghi. Nhan đề, Loại tài liệu, Số ĐKCB và Trạng thái là bắt buộc: không xoá trắng được. Nhiều giá trị trong một ô (tác giả, chủ đề, từ khóa) cách nhau bằng dấu chấm phẩy (;).",
+        "Emptying a cell removes that information from the record. Title, Type, Barcode and Status are required and cannot be emptied. Several values in one cell (authors, subjects, keywords) are separated by semicolons (;).",
+    ),
+    "interchange.edit.guide.5": (
+        "Xoá một dòng KHÔNG xoá bản sách hay biểu ghi nào (chỉ được báo lại). Bản sách mất hoặc thanh lý: đổi Trạng thái thành lost hoặc withdrawn.",
+        "Deleting a row deletes NO copy and no record (it is only reported). A lost or withdrawn copy: set its Status to lost or withdrawn.",
+    ),
+    "interchange.edit.guide.6": (
+        "Thêm bản sách cho một biểu ghi: thêm một dòng, ghi Mã biểu ghi của biểu ghi đó và Số ĐKCB mới. Đầu sách mới thì dùng lệnh libsync record add hoặc nhập sổ đăng ký.",
+        "To add a copy to a record, add a row with that record's id and the new barcode. A new title is added with libsync record add or a register import.",
+    ),
+    "interchange.edit.guide.7": (
+        "Sửa xong, lưu tệp (giữ dạng .xlsx) rồi chạy: libsync import table <tệp> --library <mã thư viện> --dry-run để xem từng thay đổi, sau đó chạy lại không có --dry-run để ghi.",
+        "When done, save the file (keep it .xlsx) and run: libsync import table <file> --library <code> --dry-run to see each change, then again without --dry-run to write it.",
+    ),
+    "interchange.edit.guide.meaning": ("Ý nghĩa", "Meaning"),
+    "interchange.edit.code.status.available": ("có trên giá, sẵn sàng cho mượn", "on the shelf, available"),
+    "interchange.edit.code.status.on-loan": ("đang cho mượn", "on loan"),
+    "interchange.edit.code.status.in-transit": ("đang chuyển đi/về trong đợt luân chuyển", "in transit in a rotation"),
+    "interchange.edit.code.status.at-partner": ("đang ở thư viện bạn (luân chuyển)", "at a partner library (rotation)"),
+    "interchange.edit.code.status.lost": ("mất", "lost"),
+    "interchange.edit.code.status.damaged": ("hỏng, rách (vẫn còn trong kho)", "damaged (still held)"),
+    "interchange.edit.code.status.withdrawn": ("đã thanh lý", "withdrawn"),
+    "interchange.edit.code.share.internal": ("chỉ trong thư viện mình", "only within the library"),
+    "interchange.edit.code.share.network": ("chia sẻ trong mạng liên thông", "shared with the network"),
+    "interchange.edit.code.share.public": ("công khai trên mục lục cho mọi người", "public catalogue, for everyone"),
+    "interchange.edit.code.access.catalog": ("chỉ xem thông tin thư mục", "catalogue record only"),
+    "interchange.edit.code.access.read": ("được đọc toàn văn", "may be read in full"),
+    "interchange.edit.code.access.download": ("được tải về", "may be downloaded"),
+    "interchange.edit.code.type.textbook": ("sách giáo khoa", "textbook"),
+    "interchange.edit.code.type.teacher-book": ("sách giáo viên", "teacher's book"),
+    "interchange.edit.code.type.reference": ("sách tham khảo", "reference book"),
+    "interchange.edit.code.type.periodical": ("báo, tạp chí", "newspaper, periodical"),
+    "interchange.edit.code.type.story": ("truyện, văn học", "story, fiction"),
+    "interchange.edit.code.type.picture": ("tranh ảnh, bản đồ", "pictures, maps"),
+    "interchange.edit.code.type.digital": ("tài liệu số", "digital document"),
+    "interchange.edit.code.type.other": ("loại khác", "other"),
+    "interchange.edit.dv_title": ("Giá trị không hợp lệ", "Value not allowed"),
+    "interchange.edit.dv_choice": ("Cột {column} chỉ nhận: {choices}.", "Column {column} takes only: {choices}."),
+    "interchange.edit.dv_year": ("Năm xuất bản là một số từ 1800 đến 2100.", "The year is a number from 1800 to 2100."),
+    "interchange.edit.expected.int": ("một số nguyên", "a whole number"),
+    "interchange.edit.expected.year": ("một năm từ 1800 đến 2100", "a year from 1800 to 2100"),
+    "interchange.edit.expected.price": ("một số tiền (đồng)", "an amount in VND"),
+    "interchange.edit.expected.date": ("một ngày (ngày/tháng/năm hoặc năm-tháng-ngày)", "a date (dd/mm/yyyy or yyyy-mm-dd)"),
+    "interchange.edit.expected.isbn": ("một ISBN đúng số kiểm tra", "an ISBN with a correct check digit"),
+    "interchange.edit.expected.issn": ("một ISSN 8 chữ số", "an 8-digit ISSN"),
+    "interchange.edit.expected.language": ("mã ngôn ngữ 3 chữ cái (vie, eng …)", "a 3-letter language code (vie, eng …)"),
+    "interchange.edit.bad_value": (
+        "dòng {line}, cột {column}: '{value}' không phải {expected}",
+        "line {line}, column {column}: '{value}' is not {expected}",
+    ),
+    "interchange.edit.bad_choice": (
+        "dòng {line}, cột {column}: '{value}' không phải giá trị được phép ({choices})",
+        "line {line}, column {column}: '{value}' is not an allowed value ({choices})",
+    ),
+    "interchange.edit.required": (
+        "dòng {line}: cột {column} là bắt buộc, không xoá trắng được — không sửa biểu ghi này",
+        "line {line}: column {column} is required and cannot be emptied — this record was not changed",
+    ),
+    "interchange.edit.barcode_cleared": (
+        "dòng {line}: số ĐKCB không xoá trắng được; bản sách mất hoặc thanh lý thì đổi Trạng thái thành lost hoặc withdrawn",
+        "line {line}: the barcode cannot be emptied; for a lost or withdrawn copy set its Status to lost or withdrawn",
+    ),
+    "interchange.edit.conflict": (
+        "dòng {line}, cột {column}: trong kho giá trị đã đổi từ '{exported}' thành '{now}' sau khi xuất bảng, còn bảng sửa thành '{value}' — "
+        "không biết giữ bên nào; hãy xuất lại bảng rồi sửa lại",
+        "line {line}, column {column}: the repository changed '{exported}' to '{now}' after the sheet was exported, and the sheet says '{value}' — "
+        "which one to keep is unclear; export the sheet again and redo the edit",
+    ),
+    "interchange.edit.conflict_copy": (
+        "dòng {line}, bản {barcode}, cột {column}: trong kho giá trị đã đổi từ '{exported}' thành '{now}' sau khi xuất bảng, còn bảng sửa thành '{value}' — "
+        "hãy xuất lại bảng rồi sửa lại",
+        "line {line}, copy {barcode}, column {column}: the repository changed '{exported}' to '{now}' after the sheet was exported, and the sheet says '{value}' — "
+        "export the sheet again and redo the edit",
+    ),
+    "interchange.edit.rows_disagree": (
+        "cột {column}: các dòng {lines} của cùng một biểu ghi sửa thành các giá trị khác nhau ({values}) — chỉ để một giá trị",
+        "column {column}: lines {lines} of the same record give different values ({values}) — keep one",
+    ),
+    "interchange.edit.library_changed": (
+        "dòng {line}: cột Thư viện ghi '{value}' nhưng bảng này là của thư viện {library}; cột này không sửa được",
+        "line {line}: the Library column says '{value}' but this sheet belongs to library {library}; that column cannot be edited",
+    ),
+    "interchange.edit.id_changed": (
+        "dòng {line}: Mã biểu ghi đã bị sửa thành '{value}' (dòng này là của biểu ghi {id}); mã biểu ghi không sửa được",
+        "line {line}: the record id was changed to '{value}' (this row belongs to {id}); record ids cannot be edited",
+    ),
+    "interchange.edit.no_id": (
+        "dòng có dữ liệu nhưng không có Mã biểu ghi; đầu sách mới thì dùng libsync record add hoặc nhập sổ đăng ký",
+        "the row has data but no record id; add a new title with libsync record add or a register import",
+    ),
+    "interchange.edit.unknown_id": (
+        "thư viện {library} không có biểu ghi mã {id}; đầu sách mới thì dùng libsync record add hoặc nhập sổ đăng ký",
+        "library {library} has no record {id}; add a new title with libsync record add or a register import",
+    ),
+    "interchange.edit.record_gone": (
+        "biểu ghi {id} không còn trong kho của thư viện {library} (đã bị xoá sau khi xuất bảng)",
+        "record {id} is no longer in library {library} (removed after the sheet was exported)",
+    ),
+    "interchange.edit.copy_gone": (
+        "dòng {line}: bản {barcode} không còn trong biểu ghi (đã bị chuyển hoặc xoá sau khi xuất bảng)",
+        "line {line}: copy {barcode} is no longer in the record (moved or removed after the sheet was exported)",
+    ),
+    "interchange.edit.new_copy_no_barcode": (
+        "dòng {line}: có thông tin bản sách nhưng không có số ĐKCB",
+        "line {line}: copy details without a barcode",
+    ),
+    "interchange.edit.copy_twice": (
+        "dòng {line}: bản {barcode} đã có ở một dòng khác của biểu ghi này (dòng chép lại? muốn thêm bản sách thì ghi số ĐKCB mới)",
+        "line {line}: copy {barcode} is already on another row of this record (a copied row? to add a copy give it a new barcode)",
+    ),
+    "interchange.edit.empty": ("(trống)", "(empty)"),
+    "interchange.edit.bad_meta": (
+        "{path}: trang ẩn _libsync của bảng sửa bị hỏng hoặc bị sửa, nên không biết các dòng đã xuất là gì; hãy xuất lại bảng (libsync export xlsx --for-edit) và sửa trên bảng mới.",
+        "{path}: the hidden _libsync sheet of this edit sheet is damaged or was edited, so the exported rows are unknown; export the sheet again (libsync export xlsx --for-edit) and edit the new one.",
+    ),
+    "interchange.edit.no_id_column": (
+        "{path}: bảng sửa không còn cột Mã biểu ghi (hay cột khóa dòng) nên không biết dòng nào thuộc biểu ghi nào; không nhập gì.",
+        "{path}: the edit sheet has lost its Record id column (and the row key column), so rows cannot be matched to records; nothing was imported.",
+    ),
+    "interchange.edit.other_library": (
+        "{path}: bảng sửa này xuất từ thư viện {sheet}, không phải {library}; dùng --library {sheet}.",
+        "{path}: this edit sheet was exported from library {sheet}, not {library}; use --library {sheet}.",
+    ),
+    "interchange.edit.on_match": (
+        "{path}: bảng sửa (xuất bằng --for-edit) chỉ nhập với --on-match update (đã chọn {on_match}).",
+        "{path}: an edit sheet (exported with --for-edit) is imported with --on-match update only (you chose {on_match}).",
+    ),
+    "interchange.edit.no_map": (
+        "{path}: bảng sửa đã có sẵn cột của libsync; không dùng --map với bảng này.",
+        "{path}: an edit sheet already has libsync's columns; --map cannot be used with it.",
+    ),
+    "interchange.edit.ignored_columns": ("Bỏ qua các cột không thuộc bảng sửa: {columns}", "Ignored columns that are not part of the edit sheet: {columns}"),
+    "interchange.edit.xlsx_only": ("--for-edit chỉ dùng với định dạng xlsx (đã chọn {fmt}).", "--for-edit works with the xlsx format only (you chose {fmt})."),
+    "interchange.edit.library_required": ("--for-edit cần --library: bảng sửa là của một thư viện.", "--for-edit needs --library: an edit sheet belongs to one library."),
+    "interchange.edit.audience": (
+        "--for-edit xuất đầy đủ cho chính thư viện {library}; không dùng --audience {audience}.",
+        "--for-edit exports everything for library {library} itself; --audience {audience} cannot be used with it.",
+    ),
+    "interchange.edit.exported": (
+        "Đã xuất bảng sửa của thư viện {library}: {records} biểu ghi, {rows} dòng (mỗi bản sách một dòng) ra {path}.",
+        "Exported the edit sheet of library {library}: {records} records, {rows} rows (one per copy) to {path}.",
+    ),
+    "interchange.edit.next": (
+        "Sửa trong Excel, lưu lại, rồi xem trước: libsync import table {path} --library {library} --dry-run",
+        "Edit it in Excel, save, then preview: libsync import table {path} --library {library} --dry-run",
+    ),
+    "interchange.edit.diff_title": ("Thay đổi từng trường (cũ → mới):", "Field by field (old → new):"),
+    "interchange.edit.diff_record": ("{id} — {title}", "{id} — {title}"),
+    "interchange.edit.diff_field": ("  dòng {line} · {column}: {old} → {new}", "  line {line} · {column}: {old} → {new}"),
+    "interchange.edit.diff_copy": ("  dòng {line} · bản {barcode} · {column}: {old} → {new}", "  line {line} · copy {barcode} · {column}: {old} → {new}"),
+    "interchange.edit.diff_new_copy": ("  dòng {line} · thêm bản {barcode}: {fields}", "  line {line} · new copy {barcode}: {fields}"),
+    "interchange.edit.missing_title": (
+        "{n} dòng của bảng đã xuất không còn trong tệp — KHÔNG xoá gì (bản sách mất hay thanh lý thì đổi Trạng thái thành lost hoặc withdrawn):",
+        "{n} exported rows are no longer in the file — NOTHING was deleted (for a lost or withdrawn copy set its Status to lost or withdrawn):",
+    ),
+    "interchange.edit.missing_row": ("  dòng {line}: {id} · bản {barcode} · {title}", "  line {line}: {id} · copy {barcode} · {title}"),
+    "interchange.edit.missing_record_row": ("  dòng {line}: {id} (chưa có bản sách) · {title}", "  line {line}: {id} (no copy) · {title}"),
+    "help.export.opt.for_edit": (
+        "Xuất bảng Excel để sửa biểu ghi của --library (mỗi bản sách một dòng, có danh sách chọn cho các cột mã); sửa xong nhập lại bằng libsync import table.",
+        "Write an Excel sheet to edit the records of --library (one row per copy, drop-down lists for coded columns); import it back with libsync import table.",
+    ),
+    # Excel 97–2003 (.xls)
+    "interchange.xls.bad": (
+        "{path}: không đọc được tệp Excel 97–2003 (.xls): {reason}. Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.",
+        "{path}: cannot read the Excel 97–2003 (.xls) file: {reason}. Open it in Excel or LibreOffice and save it as .xlsx.",
+    ),
+    "interchange.xls.not_xls": (
+        "{path}: tên tệp là .xls nhưng nội dung không phải bảng tính Excel 97–2003, cũng không có dòng tiêu đề cột nào đọc được "
+        "(có thể là trang web hay tệp khác đổi đuôi). Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.",
+        "{path}: the file is named .xls but is not an Excel 97–2003 workbook, and no heading row could be read from it "
+        "(perhaps a web page or another file renamed). Open it in Excel or LibreOffice and save it as .xlsx.",
+    ),
+    "interchange.xls.too_many_cells": (
+        "{path}: trang tính đầu tiên có {rows} dòng × {cols} cột ({cells} ô), vượt giới hạn {limit} ô; không đọc tệp này.",
+        "{path}: the first worksheet has {rows} rows × {cols} columns ({cells} cells), over the limit of {limit} cells; it was not read.",
+    ),
     # export columns (also recognised on import, in both languages)
     "interchange.col.barcode": ("Số ĐKCB", "Barcode"),
     "interchange.col.id": ("Mã biểu ghi", "Record id"),
@@ -289,8 +487,10 @@ MESSAGES = {
         "Import a MARC21 file (ISO 2709 .mrc or MARCXML); UTF-8 / MARC-8 detected.",
     ),
     "help.import.table": (
-        "Nhập sổ đăng ký dạng bảng (.csv, .xlsx); tự nhận cột và bảng mã (UTF-8, Windows-1258, TCVN3, VNI).",
-        "Import a register table (.csv, .xlsx); columns and encoding (UTF-8, Windows-1258, TCVN3, VNI) detected.",
+        "Nhập sổ đăng ký dạng bảng (.csv, .xlsx, .xls Excel 97–2003); tự nhận cột và bảng mã (UTF-8, Windows-1258, TCVN3, VNI). "
+        "Bảng sửa xuất bằng 'libsync export xlsx --for-edit' được nhận ra và áp dụng từng ô đã sửa.",
+        "Import a register table (.csv, .xlsx, Excel 97–2003 .xls); columns and encoding (UTF-8, Windows-1258, TCVN3, VNI) detected. "
+        "An edit sheet from 'libsync export xlsx --for-edit' is recognised and each edited cell applied.",
     ),
     "help.import.opt.file": ("Tệp cần nhập.", "The file to import."),
     "help.import.opt.library": ("Mã thư viện nhận biểu ghi (như trong network.yaml).", "Code of the library receiving the records (as in network.yaml)."),

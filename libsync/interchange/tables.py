@@ -511,7 +511,9 @@ def _group_key(values: dict[str, str]) -> tuple[object, ...]:
 
 
 def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None) -> ReadResult:
-    """A CSV or XLSX register → one ``Incoming`` per title (lines of one title grouped)."""
+    """A CSV, XLSX or XLS register → one ``Incoming`` per title (lines of one title grouped)."""
+    from libsync.interchange.xlsx import is_xls, xls_rows
+
     is_xlsx = data[:2] == b"PK"
     notes: list[Message] = []
     if is_xlsx:
@@ -519,15 +521,22 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
         enc, more = _repair_sheet(rows, encoding)
         notes += more
         kind = "xlsx"
+    elif is_xls(data):   # Excel 97–2003: read by xlrd, its text repaired as an .xlsx's is
+        rows = [(i + 1, row) for i, row in enumerate(xls_rows(data, path))]
+        enc, more = _repair_sheet(rows, encoding)
+        notes += more
+        kind = "xls"
     else:
         text, enc, more = _decode_csv(data, path, encoding)
         notes += more
         kind = "csv"
     folded, exact = _heading_index(mapping)
-    if not is_xlsx:
+    if kind == "csv":
         rows = _csv_rows(text, path, _delimiter(text, path, folded, exact))
     header_at, columns = _find_header(rows, folded, exact)
     if header_at < 0:
+        if kind == "csv" and path.lower().endswith(".xls"):   # a web page or other file saved as .xls
+            raise LibsyncError("interchange.xls.not_xls", path=path)
         raise LibsyncError("interchange.table.no_header", path=path)
     if "title" not in columns.values():
         raise LibsyncError("interchange.table.no_title", path=path, line=rows[header_at][0])

@@ -18,8 +18,16 @@ size, and each is refused with a message naming the file (exit 2):
 
 ``load_workbook(data, path)`` runs the checks and returns the openpyxl workbook; any other
 failure to read it is reported as an unreadable Excel file, never a traceback. Used by the
-register import (``libsync.interchange.tables``) and the barcode scans
-(``libsync.inventory.scan``: ``inventory record/check``, exchange steps with ``--scan``).
+register import (``libsync.interchange.tables``), the edit sheet
+(``libsync.interchange.editsheet``) and the barcode scans (``libsync.inventory.scan``:
+``inventory record/check``, exchange steps with ``--scan``).
+
+Excel 97–2003 workbooks (``.xls``, BIFF in an OLE2 compound file, told by its first 8 bytes)
+are read by xlrd: ``xls_rows(data, path)`` gives the first worksheet's values — numbers that
+are whole as ``int``, date cells as ``datetime``, merged cells spread over their range — and
+refuses (exit 2, naming the file) a sheet over ``MAX_CELLS`` or a file xlrd cannot read
+(damaged, encrypted, another Office document). xlrd's warnings go to a buffer, never to stdout
+(where they would break ``--format json``).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 
@@ -39,6 +47,7 @@ MAX_RATIO = 200                          # uncompressed / compressed, for parts 
 RATIO_FLOOR = 8 * 1024 * 1024
 MAX_PARTS = 10_000
 MAX_CELLS = 2_000_000                    # cells in all worksheets, and rows × columns of each
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an OLE2 compound file: Excel 97–2003, old Word …
 CHUNK = 1024 * 1024
 
 _XML_PART = re.compile(r"(?i)\.(xml|rels|vml)$")
@@ -154,3 +163,58 @@ def load_workbook(data: bytes, path: str, read_only: bool = False, bad_key: str 
         raise
     except Exception as exc:  # openpyxl fails on damaged parts in many ways; all mean "unreadable"
         raise LibsyncError(bad_key, path=path, reason=str(exc) or type(exc).__name__) from None
+
+
+def is_xls(data: bytes) -> bool:
+    """Whether ``data`` is an OLE2 compound file (as every Excel 97–2003 workbook is)."""
+    return data[:8] == OLE2_MAGIC
+
+
+def xls_rows(data: bytes, path: str) -> list[list[Any]]:
+    """The first worksheet of an Excel 97–2003 workbook as rows of cell values (see the module docstring)."""
+    import xlrd
+
+    log = io.StringIO()
+    try:
+        try:
+            book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=log,
+                                      verbosity=0)
+        except NotImplementedError:   # formatting (merged cells) is not read for the oldest BIFF versions
+            book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=log, verbosity=0)
+        if book.nsheets < 1:
+            raise ValueError("no worksheet")
+        sheet = book.sheet_by_index(0)
+    except LibsyncError:
+        raise
+    except Exception as exc:  # xlrd fails on damaged files in many ways (struct, index, its own errors); all mean "unreadable"
+        raise LibsyncError("interchange.xls.bad", path=path, reason=str(exc) or type(exc).__name__) from None
+    if sheet.nrows * sheet.ncols > MAX_CELLS:
+        raise LibsyncError("interchange.xls.too_many_cells", path=path, rows=sheet.nrows, cols=sheet.ncols,
+                           cells=sheet.nrows * sheet.ncols, limit=MAX_CELLS)
+    grid: list[list[Any]] = []
+    for r in range(sheet.nrows):
+        row: list[Any] = []
+        for ctype, cell in zip(sheet.row_types(r), sheet.row_values(r)):
+            value: Any = cell
+            if ctype == xlrd.XL_CELL_DATE:
+                try:
+                    value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                except (xlrd.xldate.XLDateError, ValueError, OverflowError):
+                    pass   # a number formatted as a date but outside the calendar: kept as the number
+            elif ctype == xlrd.XL_CELL_NUMBER and float(value).is_integer():
+                value = int(value)
+            elif ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                value = None
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            row.append(value)
+        grid.append(row)
+    for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []) or []:
+        if rlo >= len(grid) or clo >= len(grid[rlo]):
+            continue
+        top_left = grid[rlo][clo]
+        for r in range(rlo, min(rhi, len(grid))):
+            for c in range(clo, min(chi, len(grid[r]))):
+                grid[r][c] = top_left
+    book.release_resources()
+    return grid
