@@ -4,7 +4,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # help
     "help.enrich": (
         "Biên mục sao chép: điền các trường còn trống của biểu ghi (chủ đề, từ khóa, phân loại, ký hiệu xếp giá, "
-        "tác giả, nhà xuất bản, nơi xuất bản, năm, ISBN, số trang, tóm tắt) từ biểu ghi cùng cuốn sách của thư viện "
+        "tác giả, nhà xuất bản, nơi xuất bản, năm, ISBN, số trang, tóm tắt) từ biểu ghi cùng cuốn sách của các thư viện "
         "bạn trong mục lục liên hợp. Mặc định chỉ chạy thử và cho xem từng trường sẽ điền.",
         "Copy cataloguing: fill a record's empty fields (subjects, keywords, classification, call number, authors, "
         "publisher, place, year, ISBN, pages, summary) from partner libraries' records of the same book in the "
