@@ -88,7 +88,9 @@ def run_import(cli, repo: Path, sheet: Path, *extra: str, library: str = "XS"):
 
 
 def json_import(cli, repo: Path, sheet: Path, *extra: str, library: str = "XS") -> tuple[int, dict]:
-    result = run_import(cli, repo, sheet, "--format", "json", *extra, library=library)
+    lang = [a for a in extra if a in ("--lang", "en")]
+    rest = [a for a in extra if a not in lang]
+    result = cli("--repo", repo, *lang, "import", "table", sheet, "--library", library, "--format", "json", *rest)
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -562,6 +564,24 @@ def test_without_the_hidden_key_column_rows_are_matched_by_id_and_barcode(xs_rep
     assert code == 0, report
     assert report["counts"]["updated"] == 1 and report["missing_rows"] == []
     assert record(xs_repo, "XS", "xs-am-nhac-6-kntt")["items"][1]["note"] == "Bìa sờn"
+
+
+def test_rows_sorted_in_excel_keep_their_records(xs_repo, cli, tmp_path):
+    path = export_sheet(cli, xs_repo, tmp_path / "sua.xlsx")
+    sheet = Sheet(path)
+    ws = sheet.ws
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    rows.sort(key=lambda values: str(values[sheet.c("title") - 1]), reverse=True)   # "Sort Z → A" by title
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+    sheet.set(sheet.row("xs-tk-atlat"), "location", "Kho tham khảo – giá 1")
+    sheet.save()
+    code, report = json_import(cli, xs_repo, path, "--lang", "en")
+    assert code == 0, report
+    assert report["counts"]["updated"] == 1 and report["missing_rows"] == []
+    assert outcome(report, "xs-tk-atlat")["diff"][0]["column"] == "Location"
+    assert record(xs_repo, "XS", "xs-tk-atlat")["items"][0]["location"] == "Kho tham khảo – giá 1"
 
 
 def test_commit_makes_one_commit_and_validate_stays_clean(xs_repo, cli, tmp_path):
