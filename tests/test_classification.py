@@ -89,13 +89,16 @@ def test_bpl19_source_names():
         assert not cls.is_bpl19_source(name), name
 
 
-def test_schema_ddc_pattern_is_the_module_s():
+def test_ddc_shape_is_a_rule_of_the_module_not_a_schema_pattern():
+    """A schema pattern would make every command refuse a record with "8V" under ddc (the read
+    policy refuses schema errors), so the one librarian-friendly fix, `record set`, could not
+    read it; the shape is checked by validate's rule with the module's pattern instead."""
     schema = json.loads((PROJECT / "schema" / "record.schema.json").read_text(encoding="utf-8"))
     props = schema["properties"]["classification"]["properties"]
-    assert props["ddc"]["pattern"] == cls.DDC_PATTERN
-    assert "bpl19" in props
+    assert "pattern" not in props["ddc"] and "bpl19" in props
     for value in ("510.712", "000", "895.92234"):
-        assert re.match(props["ddc"]["pattern"], value)
+        assert re.match(cls.DDC_PATTERN, value) and cls.is_ddc(value)
+    assert not cls.is_ddc("8V")
 
 
 # --- validate ----------------------------------------------------------------------------------
@@ -122,6 +125,23 @@ def test_validate_names_a_19_class_code_under_ddc(example_repo, cli):
     assert other.exit_code == 1 and "three digits" in other.output
     data["classification"] = {"bpl19": "8V", "ddc": "895.92234"}
     Repository(example_repo).save(rel, data)
+    assert cli("--repo", example_repo, "validate").exit_code == 0
+
+
+def test_a_19_class_code_under_ddc_can_be_fixed_with_a_command(example_repo, cli):
+    """The check is a rule, not the schema: the record stays readable, so the librarian fixes it
+    with `record set` instead of opening the YAML, and views (merge) keep it meanwhile."""
+    rel = "records/XS/xs-truyen-de-men.yaml"
+    data = yaml.safe_load((example_repo / rel).read_text(encoding="utf-8"))
+    data["classification"] = {"ddc": "8V"}
+    Repository(example_repo).save(rel, data)
+    assert cli("--repo", example_repo, "validate").exit_code == 1
+    merged = cli("--repo", example_repo, "merge", "--format", "json")
+    assert merged.exit_code == 0 and "xs-truyen-de-men" in merged.stdout
+    result = cli("--repo", example_repo, "record", "set", "XS/xs-truyen-de-men", "classification.bpl19=8V",
+                 "classification.ddc=")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((example_repo / rel).read_text(encoding="utf-8"))["classification"] == {"bpl19": "8V"}
     assert cli("--repo", example_repo, "validate").exit_code == 0
 
 

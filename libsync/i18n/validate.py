@@ -95,6 +95,10 @@ MESSAGES = {
     "rule.holder_status": ("Bản '{barcode}' ở trạng thái {status} nhưng nơi giữ là {holder}.", "Copy '{barcode}' has status {status} but holder {holder}."),
     "rule.snapshot_sections": ("Các phần (sections) của phiếu kiểm kê vượt quá danh sách mã vạch.", "The snapshot's sections run past its list of barcodes."),
     "rule.term_mismatch_path": ("Phiếu thuộc học kỳ {term} nhưng nằm ở thư mục {folder}.", "The manifest's term is {term} but it lies in folder {folder}."),
+    "rule.ddc_format": (
+        "classification.ddc = '{value}' không phải số DDC{hint}; sửa bằng `libsync record set {record} classification.ddc=…` (hoặc classification.bpl19=…).",
+        "classification.ddc = '{value}' is not a DDC number{hint}; fix it with `libsync record set {record} classification.ddc=…` (or classification.bpl19=…).",
+    ),
     "rule.isbn_conflict": (
         "{a} và {b} cùng ISBN {isbn} nhưng mục lục liên hợp không gộp ({reasons}); nếu là một ấn phẩm hoặc hai ấn phẩm khác nhau, ghi quyết định: `libsync merge decide {a} {b} --same` hoặc `--different` (hoặc sửa ISBN sai).",
         "{a} and {b} share ISBN {isbn} but the union catalogue keeps them apart ({reasons}); record the decision: `libsync merge decide {a} {b} --same` or `--different` (or fix a wrong ISBN).",

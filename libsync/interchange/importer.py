@@ -468,7 +468,7 @@ def foreign_barcodes(repo: Repository, library: str) -> dict[str, tuple[str, str
         facts = exam.facts
         if not facts:
             continue
-        rid, lib, items = facts
+        rid, lib, items, _ = facts
         for barcode, *_ in items:
             if isinstance(barcode, str):
                 out.setdefault(barcode.casefold(), (str(lib), str(rid)))

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
+from libsync.model.classification import is_ddc, looks_bpl19
 from libsync.model.sharing import lacking
 from libsync.network import parse_date
 from libsync.problems import msg
@@ -116,6 +117,13 @@ def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
     _order(found, ("created", data.get("created"), ["created"]), ("updated", data.get("updated"), ["updated"]), [])
     if isinstance(data.get("provenance"), dict):
         _check_dates(found, data["provenance"], ("imported",), ["provenance"])
+
+    classification = value if isinstance(value := data.get("classification"), dict) else {}
+    ddc = classification.get("ddc")
+    if isinstance(ddc, str) and not is_ddc(ddc):   # a rule, not the schema: the record stays usable to fix
+        found.error("ddc-format", "rule.ddc_format", ["classification", "ddc"], value=ddc,
+                    hint=msg("hint.ddc_bpl19", value=ddc) if looks_bpl19(ddc) else msg("hint.ddc"),
+                    record=f"{lib}/{rid}")
 
     missing = lacking(data)
     if missing:

@@ -25,7 +25,6 @@ _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ID = (r"^(?!(?:[Cc][Oo][Nn]|[Pp][Rr][Nn]|[Aa][Uu][Xx]|[Nn][Uu][Ll]|[Cc][Oo][Mm][1-9]|[Ll][Pp][Tt][1-9])(?:\.|$))"
        r"(?!.*\.\.)(?!.*\.$)[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _CODE = "^[A-Z][A-Z0-9]{1,15}$"
-_DDC = r"^[0-9]{3}(?:\.[0-9]+)?$"     # classification.ddc (libsync.model.classification.DDC_PATTERN)
 _URL = r"^(?:https?://[^\s\\]+|files/(?!/)(?!\.\.?(?:/|$))(?!.*/\.\.?(?:/|$))(?!.*//)[^\s\\]+)$"
 
 
@@ -158,10 +157,6 @@ def _explain_error(error: ValidationError, text: str, relpath: str, wrong: list[
             "field": field_name(path), "value": _value_text(instance), "choices": ", ".join(map(str, value))}))
     elif validator == "pattern":
         hint = {_DATE: t("hint.date"), _ID: t("hint.id"), _CODE: t("hint.code"), _URL: t("hint.url")}.get(value, "")
-        if value == _DDC:   # a 19-class code ("8V") typed as DDC: say where it belongs
-            from libsync.model.classification import looks_bpl19
-
-            hint = t("hint.ddc_bpl19", value=instance) if looks_bpl19(instance) else t("hint.ddc")
         problems.append(_problem(relpath, text, path, "schema-pattern", "schema.pattern", {
             "field": field_name(path), "value": _value_text(instance), "hint": hint}))
     elif validator == "minLength":
