@@ -14,8 +14,8 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
-from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
 from libsync.model.classification import is_ddc, looks_bpl19
+from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
 from libsync.model.sharing import lacking
 from libsync.network import parse_date
 from libsync.problems import msg
