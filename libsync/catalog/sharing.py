@@ -52,6 +52,17 @@ class Selection:
         return not (self.library or self.types or self.grades or self.subjects or self.series or self.batch
                     or self.query or self.ids)
 
+    def refuse_blank(self) -> None:
+        """A value with no words in it ("", " ", "-") would not narrow anything: a blank query
+        matches every record, a blank subject or series every record without one. Refused, as
+        an empty selection is, so that a slip never changes the whole network."""
+        blanks = [("--subject", v) for v in self.subjects if not fold(v)]
+        blanks += [("--series", v) for v in self.series if not fold(v)]
+        if self.query is not None and not fold_words(self.query):
+            blanks.append(("--query", self.query))
+        if blanks:
+            raise LibsyncError("share.blank_filter", option=blanks[0][0], value=blanks[0][1])
+
 
 def _words(record: dict[str, Any]) -> set[str]:
     curriculum = record.get("curriculum") or {}
@@ -138,7 +149,12 @@ def select(repo: Repository, selection: Selection) -> list[tuple[str, dict[str, 
     if selection.library:
         repo.network.library(selection.library)   # unknown code → the known ones
     match = _Matcher(repo, selection)
-    loaded = Store.of(repo).records(strict=True, library=selection.library)
+    store = Store.of(repo)
+    prefix = f"records/{selection.library}/" if selection.library else "records/"
+    linked = [rel for rel in store.listing.symlinks if (rel + "/").startswith(prefix) or prefix.startswith(rel + "/")]
+    if linked:   # the listing leaves a symlinked record (or folder) out: it must not be skipped silently
+        raise LibsyncError("file.symlink_refused", path=linked[0])
+    loaded = store.records(strict=True, library=selection.library)
     chosen = [(rel, data) for rel, data in zip(loaded.paths, loaded.documents) if match(data)]
     if match.ids:
         found = {(d.get("library"), d.get("id")) for _, d in chosen} | {(None, d.get("id")) for _, d in chosen}
@@ -216,6 +232,7 @@ def plan_share(repo: Repository, selection: Selection, share: str | None = None,
         raise LibsyncError("share.nothing_to_set")
     if selection.empty():
         raise LibsyncError("share.no_filter")
+    selection.refuse_blank()
     day = (today or dt.date.today()).isoformat()
     plan = SharePlan(share, access)
     ids = Store.of(repo).listing.ids

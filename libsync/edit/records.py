@@ -414,6 +414,8 @@ def add_record(repo: Repository, library: str, assignments: Sequence[Assignment]
         record["id"] = record_id
     else:
         record["id"] = new_id(record, taken)
+        if not _SAFE_ID.match(record["id"]):   # a title such as "Con" slugs to a Windows device name: "con-2"
+            record["id"] = new_id(record, taken | {record["id"].lower()})
     warnings: list[str] = []
     explicit_share = "share" in record
     share, access = policy_for(repo.network, library, record["type"], ADD_DEFAULT)

@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hãy chọn biểu ghi: --library, --type, --grade, --subject, --series, --batch, --query hoặc mã biểu ghi (để tránh đổi cả mạng do sơ ý).",
         "Choose the records: --library, --type, --grade, --subject, --series, --batch, --query or record ids (so the whole network is never changed by accident).",
     ),
+    "share.blank_filter": (
+        "{option} \"{value}\" không có chữ nào để chọn biểu ghi (sẽ chọn nhầm cả loạt): hãy viết rõ, hoặc bỏ {option}.",
+        "{option} \"{value}\" has no words to choose records by (it would choose far too many): write it out, or leave out {option}.",
+    ),
     "share.unknown_records": (
         "Không có {n} biểu ghi: {ids}. Không ghi gì.",
         "{n} records do not exist: {ids}. Nothing written.",

@@ -16,6 +16,7 @@ history is never rewritten: the undone commit stays in the log for reviewers.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,10 @@ def plan_undo(repository: Repository) -> UndoPlan:
             plan.changes[rel] = "restored"
         except KeyError:
             plan.changes[rel] = "re-created"
+    # a file to re-create is in no commit since: one there now is someone's untracked work
+    untracked = [rel for rel, change in plan.changes.items() if change == "re-created" and os.path.lexists(root / rel)]
+    if untracked:
+        raise LibsyncError("undo.dirty", exit_code=1, paths=", ".join(untracked[:5]), n=len(untracked))
     return plan
 
 
