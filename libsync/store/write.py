@@ -41,20 +41,33 @@ def recover(root: Path) -> list[dict[str, Any]]:
     return outcomes
 
 
-def problems_of(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
-    """What ``libsync validate`` would say (errors only) about each data file to be written."""
+# relpath → (the errors ``libsync validate`` would report in the file alone, its cross-file facts)
+Examined = dict[str, tuple[list["Problem"], Any]]
+
+
+def _examine_one(args: tuple[str, bytes, bool]) -> tuple[list[Problem], Any]:
     from libsync.validation import check_bytes
 
-    found: list[Problem] = []
-    for rel, data in changes.items():
-        if data is None or rel in checked:
-            continue
-        kind = schemas.kind_of(rel)
-        if kind is None:
-            continue
-        problems, _ = check_bytes(kind, rel, data)
-        found.extend(p for p in problems if p.severity == "error")
-    return found
+    rel, data, facts_only = args
+    kind = schemas.kind_of(rel)
+    if kind is None:
+        return [], None
+    problems, facts = check_bytes(kind, rel, data, facts_only=facts_only)
+    return [p for p in problems if p.severity == "error"], facts
+
+
+def examine(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> Examined:
+    """Each data file to be written read once, as validate reads it (on both cores when there are
+    many): its errors (none asked of the ``checked`` ones) and its facts for the cross-file rules."""
+    jobs = [(rel, data, rel in checked) for rel, data in changes.items()
+            if data is not None and schemas.kind_of(rel) is not None]
+    results = parallel.map_ordered(_examine_one, jobs, RENDER_PARALLEL_FROM)
+    return {rel: result for (rel, _, _), result in zip(jobs, results)}
+
+
+def problems_of(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
+    """What ``libsync validate`` would say (errors only) about each data file to be written."""
+    return [p for errors, _ in examine(changes, checked).values() for p in errors]
 
 
 CROSS_KINDS = ("record", "exchange", "inventory", "network")   # the kinds the cross-file rules read
@@ -66,19 +79,20 @@ def _problem_key(p: Problem) -> tuple[str, str, str, str]:
     return (p.file, p.rule, p.key, json.dumps(p.params, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def cross_problems(root: Path, changes: Mapping[str, bytes | None]) -> list[Problem]:
+def cross_problems(root: Path, changes: Mapping[str, bytes | None], examined: Examined | None = None) -> list[Problem]:
     """The cross-file errors ``libsync validate`` would report once ``changes`` are written and
     does not report now: a barcode another library already uses, a record a manifest still
     names deleted, an unknown library code … (errors the repository already has are not the
-    change's doing and do not stop it)."""
+    change's doing and do not stop it). ``examined`` gives files already read (``examine``)."""
     from libsync.store.read import Store
     from libsync.validation import crossfile
-    from libsync.validation.engine import check_bytes
     from libsync.validation.fileresult import FileResult
 
     touched = {rel: data for rel, data in changes.items() if schemas.kind_of(rel) in CROSS_KINDS}
     if not touched:
         return []
+    known = dict(examined or {})
+    known.update(examine({rel: data for rel, data in touched.items() if rel not in known}, set(touched)))
     store = Store(root)
     results: dict[str, FileResult] = {}
     for exam in store.facts(store.listing.files()):
@@ -89,26 +103,29 @@ def cross_problems(root: Path, changes: Mapping[str, bytes | None]) -> list[Prob
         if data is None:
             results.pop(rel, None)
             continue
-        kind = schemas.kind_of(rel) or ""
-        _, facts = check_bytes(kind, rel, data, facts_only=True)
-        results[rel] = FileResult(rel, kind, "", [], facts)
+        results[rel] = FileResult(rel, schemas.kind_of(rel) or "", "", [], known[rel][1])
         texts[rel] = data.decode("utf-8", "replace")
     after = crossfile.check(root, dict(sorted(results.items())), texts)
     return [p for p in after if p.severity == "error" and _problem_key(p) not in before]
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Stop (``write.invalid``, exit 1) with the first problems, if there are any."""
+    if problems:
+        listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
+        more = len(problems) - MAX_LISTED
+        raise LibsyncError("write.invalid", exit_code=1, count=len(problems), problems=listed,
+                           more=f"\n  … (+{more})" if more > 0 else "")
 
 
 def refuse_invalid(changes: Mapping[str, bytes | None], checked: frozenset[str] | set[str] = frozenset(),
                    root: Path | None = None) -> None:
     """Refuse (``write.invalid``) a change ``libsync validate`` would reject: each file's own
     problems, and — given the repository's ``root`` — the cross-file ones the change would bring."""
-    problems = problems_of(changes, checked)
-    if not problems and root is not None:
-        problems = cross_problems(root, changes)
-    if problems:
-        listed = "\n".join(f"  {p.where}: {p.message}" for p in problems[:MAX_LISTED])
-        more = len(problems) - MAX_LISTED
-        raise LibsyncError("write.invalid", exit_code=1, count=len(problems), problems=listed,
-                           more=f"\n  … (+{more})" if more > 0 else "")
+    examined = examine(changes, checked)
+    refuse([p for errors, _ in examined.values() for p in errors])
+    if root is not None:
+        refuse(cross_problems(root, changes, examined))
 
 
 def _keep_comments(root: Path, data: dict[str, bytes | None]) -> None:
@@ -146,13 +163,22 @@ def render_many(repo: Repository | None, items: list[tuple[str, dict[str, Any]]]
     return parallel.map_ordered(_render, [(schemas.kind_of(rel), data) for rel, data in items], RENDER_PARALLEL_FROM)
 
 
+def _render_and_examine(args: tuple[str, dict[str, Any]]) -> tuple[bytes, tuple[list[Problem], Any]]:
+    rel, data = args
+    text = _render((schemas.kind_of(rel), data)).encode("utf-8")
+    return text, _examine_one((rel, text, False))
+
+
 def apply_documents(repo: Repository, documents: Mapping[str, dict[str, Any] | None], *, message: str | None = None,
                     command: str = "", expected: Mapping[str, str] | None = None) -> str | None:
-    """``apply`` for documents: each rendered canonically first (None deletes)."""
+    """``apply`` for documents: each rendered canonically first (None deletes) and read back as
+    validate reads it, in the same step (on both cores when there are many)."""
     items = [(rel, data) for rel, data in documents.items() if data is not None]
-    texts: dict[str, bytes | str | None] = dict(zip([rel for rel, _ in items], render_many(repo, items)))
+    done = parallel.map_ordered(_render_and_examine, items, RENDER_PARALLEL_FROM)
+    texts: dict[str, bytes | str | None] = {rel: text for (rel, _), (text, _) in zip(items, done)}
+    examined: Examined = {rel: exam for (rel, _), (_, exam) in zip(items, done) if schemas.kind_of(rel) is not None}
     texts.update({rel: None for rel, data in documents.items() if data is None})
-    return apply(repo, texts, message=message, command=command, expected=expected)
+    return apply(repo, texts, message=message, command=command, expected=expected, examined=examined)
 
 
 def unchanged_since(root: Path, expected: Mapping[str, str]) -> None:
@@ -176,22 +202,26 @@ def unchanged_since(root: Path, expected: Mapping[str, str]) -> None:
 
 
 def apply(repo: Repository | str | os.PathLike[str], changes: Mapping[str, bytes | str | None], *, message: str | None = None, command: str = "",
-          checked: frozenset[str] | set[str] = frozenset(), expected: Mapping[str, str] | None = None) -> str | None:
+          checked: frozenset[str] | set[str] = frozenset(), expected: Mapping[str, str] | None = None,
+          examined: Examined | None = None) -> str | None:
     """Write ``changes`` all-or-nothing (see module docstring). Returns the commit's sha, if any.
     ``repo`` is a ``Repository`` or the repository's root folder; ``expected`` (relpath → the
     Git blob id the command read, "" for none) refuses the change if another command has
-    changed one of those files since."""
+    changed one of those files since; ``examined`` gives files the caller has read back already
+    (``examine`` of exactly these bytes)."""
     root = Path(repo) if isinstance(repo, (str, os.PathLike)) else Path(repo.root)
     data = {rel: (text.encode("utf-8") if isinstance(text, str) else text) for rel, text in changes.items()}
     for rel in data:
         if os.path.isabs(rel) or ".." in Path(rel).parts:
             raise LibsyncError("file.outside_repo", path=rel)
-    refuse_invalid(data, checked)
+    known: Examined = {rel: exam for rel, exam in (examined or {}).items() if rel in data}
+    known.update(examine({rel: d for rel, d in data.items() if rel not in known}, checked))
+    refuse([p for errors, _ in known.values() for p in errors])
     with lock.locked(root, command):
         recover(root)
         if expected:
             unchanged_since(root, expected)
-        refuse_invalid(data, checked=set(data), root=root)   # cross-file, on what is there now
+        refuse(cross_problems(root, data, known))   # cross-file, on what is there now
         _keep_comments(root, data)
         relpaths = sorted(data)
         head = None
