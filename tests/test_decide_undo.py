@@ -129,3 +129,19 @@ def test_undo_of_share_restores_every_file(example_repo, cli):
     assert result.exit_code == 0, result.output
     assert snapshot(example_repo) == start
     assert not repo.is_dirty() and isinstance(repo.head.commit, git.Commit)
+
+
+def test_validate_checks_the_decisions_file(example_repo, cli):
+    """A pair both always- and never-merged is an error at its line; a record that does not exist
+    is a warning (a record deleted since leaves a stale decision)."""
+    (example_repo / "catalog").mkdir(exist_ok=True)
+    (example_repo / OVERRIDES).write_text(
+        "never_merge:\n- records: [XS/xs-am-nhac-6-kntt, HD/hd-am-nhac-6-cd]\n"
+        "always_merge:\n- records: [HD/hd-am-nhac-6-cd, XS/xs-am-nhac-6-kntt]\n"
+        "- records: [XS/xs-am-nhac-6-kntt, ND/khong-co]\n", encoding="utf-8")
+    result = cli("--repo", example_repo, "validate", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [(e["rule"], e["line"]) for e in report["errors"]] == [("overrides-contradict", 4)]
+    unknown = [w for w in report["warnings"] if w["rule"] == "unknown-record"]
+    assert [(w["file"], w["line"]) for w in unknown] == [(OVERRIDES, 5)] and "ND/khong-co" in unknown[0]["message"]

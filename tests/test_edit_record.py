@@ -12,6 +12,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
+from libsync.model.enums import RECORD_TYPES
 import yaml
 
 RECORD = "records/XS/xs-am-nhac-6-kntt.yaml"
@@ -276,7 +278,7 @@ def test_add_asks_in_vietnamese_and_asks_again_after_a_wrong_answer(cli, repo):
         nfd("Edmondo De Amicis"),             # authors
         nfd("NXB Kim Đồng"),                  # publisher
         "năm ngoái", "2019",                  # year: asked again
-        "9", "5",                             # type: 9 is no choice, 5 = story
+        "99", str(RECORD_TYPES.index("story") + 1),   # type: 99 is no choice, then story's number
         "",                                   # isbn
         "853 / NH556",                        # call number
         nfd("Văn học thiếu nhi; Truyện dịch"),  # subjects

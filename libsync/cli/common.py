@@ -131,6 +131,26 @@ def check_format(value: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def confirm(question: str, *, err: bool = False) -> bool:
+    """Ask yes/no (default no). No answer — end of input, Ctrl-D, a closed pipe — is "no", never
+    click's English "Aborted!"."""
+    try:
+        return bool(typer.confirm(question, default=False, err=err))
+    except (typer.Abort, EOFError):
+        typer.echo("", err=err)
+        return False
+
+
+def ask(question: str) -> str:
+    """One line of input (empty when none is given); the end of input stops the command with a
+    message in the user's language rather than click's English "Aborted!"."""
+    try:
+        return str(typer.prompt(question, default="", show_default=False))
+    except (typer.Abort, EOFError):
+        typer.echo("", err=True)
+        raise LibsyncError("cli.no_answer", exit_code=1) from None
+
+
 def console(stderr: bool = False) -> Console:
     """A rich console that prints library data as it is: no markup, so a title such as
     "[Tập 1]" or a note with brackets is never taken for a style."""

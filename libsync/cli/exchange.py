@@ -23,6 +23,7 @@ from libsync.cli.common import (
     repository,
     yes_option,
 )
+from libsync.cli.common import confirm as ask_yes
 from libsync.cli.schedule import parse_day, reason_text
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -114,8 +115,7 @@ def register(app: typer.Typer) -> None:
                     out = console()
                     for x in losses:
                         out.print(f"  - {x['barcode']} ({x['record']})")
-                    confirm = typer.confirm(t("rotation.confirm_losses", count=len(losses), exchange=exchange_id),
-                                            default=False)
+                    confirm = ask_yes(t("rotation.confirm_losses", count=len(losses), exchange=exchange_id))
             outcome = advance(repo, exchange_id, action, date=parse_day(date), by=by, note=note, scan=scan,
                               confirm_losses=confirm, commit=commit)
             _report(outcome, fmt)

@@ -12,6 +12,7 @@ from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
+    ask,
     check_format,
     commit_option,
     console,
@@ -123,7 +124,7 @@ def done(dry_run: bool, files: list[str], sha: str | None) -> None:
 def _ask(question: str, check: Any = None, required: bool = False) -> str:
     """One answer; asked again while ``check`` refuses it (its message shown) or it is required and empty."""
     while True:
-        answer: str = typer.prompt(question, default="", show_default=False).strip()
+        answer: str = ask(question).strip()
         if not answer:
             if required:
                 typer.echo(t("edit.prompt.required"), err=True)

@@ -11,6 +11,7 @@ from libsync.cli.common import (
     bounded,
     check_format,
     commit_option,
+    confirm,
     dry_run_option,
     format_option,
     library_option,
@@ -95,7 +96,7 @@ def register(app: typer.Typer) -> None:
             if not yes:
                 if fmt == "text":
                     typer.echo("\n".join(plan_lines(plan, verbose)))
-                if not typer.confirm(t("share.confirm", n=len(plan.documents)), default=False, err=fmt == "json"):
+                if not confirm(t("share.confirm", n=len(plan.documents)), err=fmt == "json"):
                     raise LibsyncError("share.not_confirmed", exit_code=1)
             sha = apply_share(repo, plan, commit=commit)
             written = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from libsync.cli.common import check_format, dry_run_option, format_option, print_json, repository, yes_option
+from libsync.cli.common import check_format, confirm, dry_run_option, format_option, print_json, repository, yes_option
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.undo import apply_undo, plan_undo
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  {t('undo.change.' + change)}: {rel}")
         sha = None
         if not dry_run:
-            if not yes and not typer.confirm(t("undo.confirm"), default=False, err=fmt == "json"):
+            if not yes and not confirm(t("undo.confirm"), err=fmt == "json"):
                 raise LibsyncError("share.not_confirmed", exit_code=1)
             sha = apply_undo(repo, plan)
         if fmt == "json":

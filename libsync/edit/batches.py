@@ -19,17 +19,15 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from libsync import schemas
 from libsync.edit import finish, read_now
 from libsync.edit.records import FieldChange, library_ids, value_text
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.model.enums import EXCHANGE_OPEN, RECORD_TYPES
+from libsync.model.enums import EXCHANGE_OPEN, RECORD_TYPES, SAFE_ID
 from libsync.network import Network
 from libsync.repository import NETWORK_FILE
 from libsync.text import nfc
@@ -38,7 +36,7 @@ if TYPE_CHECKING:
     from libsync.repository import Repository
     from libsync.store.copies import CopyIndex
 
-_SAFE_ID = re.compile(schemas.load_schema("network")["$defs"]["safe_id"]["pattern"])
+_SAFE_ID = SAFE_ID   # network.yaml's safe_id is the record schema's
 FILTER_FIELDS = ("type", "grade", "subject", "series", "call_number", "barcodes", "records")
 CLEARABLE = ("group", "notes", *FILTER_FIELDS)
 MAX_LISTED = 20

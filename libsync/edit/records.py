@@ -26,7 +26,7 @@ from libsync import schemas
 from libsync.edit import check_day, finish, read_now, today
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.model.enums import SHARE_DEFAULT, SHARED_LEVELS
+from libsync.model.enums import SAFE_ID, SHARE_DEFAULT, SHARED_LEVELS
 from libsync.model.sharing import lacking, policy_for
 from libsync.text import nfc
 
@@ -282,7 +282,7 @@ def value_text(value: Any) -> str:
 
 # --- finding a record -------------------------------------------------------------------------
 
-_SAFE_ID = re.compile(schemas.load_schema("record")["$defs"]["safe_id"]["pattern"])
+_SAFE_ID = SAFE_ID
 
 
 def parse_ref(repo: Repository, ref: str) -> tuple[str, str]:
@@ -414,8 +414,6 @@ def add_record(repo: Repository, library: str, assignments: Sequence[Assignment]
         record["id"] = record_id
     else:
         record["id"] = new_id(record, taken)
-        if not _SAFE_ID.match(record["id"]):   # a title such as "Con" slugs to a Windows device name: "con-2"
-            record["id"] = new_id(record, taken | {record["id"].lower()})
     warnings: list[str] = []
     explicit_share = "share" in record
     share, access = policy_for(repo.network, library, record["type"], ADD_DEFAULT)

@@ -121,6 +121,7 @@ MESSAGES.update({
         "Không ghi gì: {count} lỗi mà `libsync validate` sẽ báo nếu ghi thay đổi này:\n{problems}{more}",
         "Nothing written: {count} errors that `libsync validate` would report if this change were written:\n{problems}{more}",
     ),
+    "cli.no_answer": ("Không có câu trả lời (hết dữ liệu nhập): không làm gì.", "No answer (end of input): nothing done."),
     "write.changed_meanwhile": (
         "Không ghi gì: {n} tệp đã bị một lệnh khác thay đổi từ lúc lệnh này đọc ({paths}); hãy chạy lại lệnh.",
         "Nothing written: {n} files were changed by another command since this one read them ({paths}); run the command again.",

@@ -99,6 +99,14 @@ MESSAGES = {
         "classification.ddc = '{value}' không phải số DDC{hint}; sửa bằng `libsync record set {record} classification.ddc=…` (hoặc classification.bpl19=…).",
         "classification.ddc = '{value}' is not a DDC number{hint}; fix it with `libsync record set {record} classification.ddc=…` (or classification.bpl19=…).",
     ),
+    "rule.overrides_contradict": (
+        "{a} và {b} vừa được ghi 'luôn gộp' vừa 'không bao giờ gộp'; hãy giữ một quyết định (`libsync merge decide {a} {b} --same` hoặc `--different`).",
+        "{a} and {b} are both 'always merge' and 'never merge'; keep one decision (`libsync merge decide {a} {b} --same` or `--different`).",
+    ),
+    "rule.override_unknown_record": (
+        "Quyết định hợp nhất nhắc tới biểu ghi {record} không có trong kho (đã xóa hoặc viết sai?).",
+        "The merge decision names record {record}, which is not in the repository (deleted, or mistyped?).",
+    ),
     "rule.isbn_conflict": (
         "{a} và {b} cùng ISBN {isbn} nhưng mục lục liên hợp không gộp ({reasons}); nếu là một ấn phẩm hoặc hai ấn phẩm khác nhau, ghi quyết định: `libsync merge decide {a} {b} --same` hoặc `--different` (hoặc sửa ISBN sai).",
         "{a} and {b} share ISBN {isbn} but the union catalogue keeps them apart ({reasons}); record the decision: `libsync merge decide {a} {b} --same` or `--different` (or fix a wrong ISBN).",

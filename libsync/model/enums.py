@@ -13,6 +13,8 @@ the enums at import so a renamed value cannot leave a grouping silently empty.
 
 from __future__ import annotations
 
+import re
+
 from libsync.schemas import load_schema
 
 
@@ -98,3 +100,9 @@ CLOSED_OUTCOMES = _subset(COPY_OUTCOMES, "returned", "lost")
 MISSING_OUTCOMES = _subset(COPY_OUTCOMES, "missing-on-receipt", "missing-on-return")
 # The copy did not come back from the exchange (lost, or not found at a handover).
 NOT_BACK_OUTCOMES = _subset(COPY_OUTCOMES, "lost", *MISSING_OUTCOMES)
+
+
+# --- patterns, as in schema/ -----------------------------------------------------------------
+
+# A record or batch id: also a file name on every checkout (no Windows device name, no "..").
+SAFE_ID = re.compile(load_schema("record")["$defs"]["safe_id"]["pattern"])

@@ -3,7 +3,8 @@
 Library codes, terms and groups exist in network.yaml; record ids are unique per library
 (case-insensitively, for Windows and macOS checkouts); barcodes are unique across the
 network; manifests point at records and copies that exist; a copy is in at most one active
-exchange at a time; copies of dispatched exchanges are where the manifest says.
+exchange at a time; copies of dispatched exchanges are where the manifest says; the records a
+merge decision names exist (a warning: a record deleted since leaves a stale decision).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 
 from libsync import yamlio
 from libsync.network import parse_date
-from libsync.problems import ERROR, Problem
+from libsync.problems import ERROR, WARNING, Problem
 from libsync.validation.rules import ACTIVE_STATUSES, AWAY_STATUSES
 
 
@@ -49,8 +50,15 @@ class _Reporter:
         return self._texts[relpath]
 
     def error(self, relpath: str, path: list[str | int], rule: str, key: str, **params: object) -> None:
+        self._add(relpath, path, rule, key, ERROR, params)
+
+    def warning(self, relpath: str, path: list[str | int], rule: str, key: str, **params: object) -> None:
+        self._add(relpath, path, rule, key, WARNING, params)
+
+    def _add(self, relpath: str, path: list[str | int], rule: str, key: str, severity: str,
+             params: dict[str, object]) -> None:
         line, col = yamlio.locate(self._text(relpath), path)
-        self.problems.append(Problem(relpath, line, col, rule, key, params, ERROR, yamlio.pointer(path)))
+        self.problems.append(Problem(relpath, line, col, rule, key, params, severity, yamlio.pointer(path)))
 
 
 def _overlap(a: Span, b: Span) -> bool:
@@ -118,6 +126,14 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
             other_rel = next(f for f in files if f != rel)
             report.error(rel, ["items", index, "barcode"], "duplicate-barcode", "rule.duplicate_barcode",
                          barcode=barcode, other=other_rel)
+
+    for rel, result in results.items():   # catalog/overrides.yaml: the records decided about exist
+        if result.kind != "overrides" or not isinstance(result.facts, dict):
+            continue
+        for key, n, k, ref in result.facts.get("named", []):
+            library, _, rid = str(ref).partition("/")
+            if (library, rid) not in records:
+                report.warning(rel, [key, n, "records", k], "unknown-record", "rule.override_unknown_record", record=ref)
 
     exchange_ids: dict[str, str] = {}
     active: dict[str, list[tuple[str, int, str | None, Span]]] = defaultdict(list)

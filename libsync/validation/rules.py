@@ -306,16 +306,27 @@ def check_network(relpath: str, data: Document, found: Found) -> dict[str, Any]:
 
 
 def check_overrides(relpath: str, data: Document, found: Found) -> dict[str, Any]:
-    """Facts: every pair of records a person has decided about (either way)."""
-    pairs: list[list[str]] = []
+    """A decision may not say both "always merge" and "never merge" of one pair (merge refuses
+    such a file). Facts: every pair decided (either way), and every record named, with its place,
+    for the cross-file check that the records exist."""
+    pairs: dict[str, dict[frozenset[str], int]] = {"never_merge": {}, "always_merge": {}}   # pair → entry
+    named: list[list[Any]] = []
     for key in ("never_merge", "always_merge"):
-        for entry in data.get(key) or []:
+        for n, entry in enumerate(data.get(key) or []):
             refs = entry.get("records") if isinstance(entry, dict) else None
-            if isinstance(refs, list):
-                refs = sorted(r for r in refs if isinstance(r, str))
-                pairs.extend([a, b] for i, a in enumerate(refs) for b in refs[i + 1:])
-    return {"decided": pairs}
-
+            if not isinstance(refs, list):
+                continue
+            texts = [r for r in refs if isinstance(r, str)]
+            named.extend([key, n, k, ref] for k, ref in enumerate(refs) if isinstance(ref, str))
+            for i, a in enumerate(texts):
+                for b in texts[i + 1:]:
+                    pairs[key].setdefault(frozenset((a, b)), n)
+    for pair, n in pairs["always_merge"].items():
+        if pair in pairs["never_merge"]:
+            a, b = sorted(pair)
+            found.error("overrides-contradict", "rule.overrides_contradict", ["always_merge", n], a=a, b=b)
+    decided = sorted(sorted(p) for p in {*pairs["never_merge"], *pairs["always_merge"]})
+    return {"decided": decided, "named": named}
 
 CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
     "record": check_record,
