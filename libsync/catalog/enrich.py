@@ -42,12 +42,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from libsync import audience as _audience
-from libsync import parallel
 from libsync.catalog import match
 from libsync.catalog import merge as _merge
 from libsync.errors import LibsyncError
 from libsync.model import classification as _classification
 from libsync.model.enums import SHARE_LEVELS
+from libsync.store import write as store_write
 from libsync.text import identity_key
 
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ FIELDS = ("subjects", "keywords", "classification", "call_number", "authors", "p
 JOINED = ("subjects", "keywords")          # lists joined across sources; never a conflict
 MARC_LIBRARY = "~from"                      # stands for the MARC file in matching keys (no library code looks so)
 _EMPTY: tuple[object, ...] = (None, "", [], {})
-CHECK_PARALLEL_FROM = 300                   # changed records from which rendering and checking use both cores
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -107,8 +106,9 @@ class Plan:
     held_back: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, bytes] = field(default_factory=dict)
     expected: dict[str, str] = field(default_factory=dict, repr=False)   # relpath → Git blob id read
+    examined: store_write.Examined = field(default_factory=dict, repr=False)   # the texts as validate read them
     applied: bool = False
     commit: str | None = None
 
@@ -449,30 +449,21 @@ def plan_enrich(repo: Repository, library: str | None = None, records: Sequence[
                 _with_provenance(new, fills, day)
             new["updated"] = max(day, str(record.get("updated") or ""), str(record.get("created") or ""))
             changed.append((rel, key, new, fills, promoted))
-    # each changed record rendered and checked as ``libsync validate`` would (on both cores when many)
-    checked = parallel.map_ordered(_render_and_check, [(rel, new) for rel, _, new, _, _ in changed], CHECK_PARALLEL_FROM)
-    for (rel, key, new, fills, promoted), (text, problems) in zip(changed, checked):
+    # each changed record rendered and read back as ``libsync validate`` reads it (both cores when many)
+    texts, examined = store_write.render_and_examine([(rel, new) for rel, _, new, _, _ in changed])
+    for rel, key, new, fills, promoted in changed:
+        problems = examined[rel][0]
         if problems:
-            plan.held_back.append({"record": key, "problems": problems})
+            plan.held_back.append({"record": key, "problems": [f"{p.where}: {p.message}" for p in problems[:3]]})
             continue
         plan.fills.extend(fills)
         if promoted is not None:
             plan.promoted.append(promoted)
         plan.documents[rel] = new
-        plan.texts[rel] = text
+        plan.texts[rel] = texts[rel]
+        plan.examined[rel] = examined[rel]
     plan.expected = {rel: oid for rel, oid in plan.expected.items() if rel in plan.texts}
     return plan
-
-
-def _render_and_check(item: tuple[str, dict[str, Any]]) -> tuple[str, list[str]]:
-    """The canonical text of a record and validate's errors about it (the first few, as text)."""
-    from libsync import schemas, yamlio
-    from libsync.store import write as store_write
-
-    rel, data = item
-    text = yamlio.dump(data, schemas.load_schema("record"))
-    problems = store_write.problems_of({rel: text.encode("utf-8")})
-    return text, [f"{p.where}: {p.message}" for p in problems[:3]]
 
 
 def _promote(net: Any, before: dict[str, Any], after: dict[str, Any], key: str, plan: Plan, sharing: Any) -> dict[str, Any] | None:
@@ -502,7 +493,6 @@ def apply_enrich(repo: Repository, plan: Plan, commit: bool = False) -> Plan:
     read); with ``commit``, as one Git commit. A refusal raises ``LibsyncError`` and changes
     nothing."""
     from libsync.i18n import t
-    from libsync.store import write as store_write
 
     if not plan.texts:
         return plan
@@ -510,7 +500,7 @@ def apply_enrich(repo: Repository, plan: Plan, commit: bool = False) -> Plan:
     if commit:
         message = t("enrich.commit_message", libraries=", ".join(plan.libraries), records=plan.changed_records,
                     fields=len(plan.fills))
-    plan.commit = store_write.apply(repo, plan.texts, message=message, command="enrich", checked=set(plan.texts),
-                                    expected=plan.expected)
+    plan.commit = store_write.apply(repo, dict(plan.texts), message=message, command="enrich",
+                                    examined=plan.examined, expected=plan.expected)
     plan.applied = True
     return plan

@@ -169,14 +169,22 @@ def _render_and_examine(args: tuple[str, dict[str, Any]]) -> tuple[bytes, tuple[
     return text, _examine_one((rel, text, False))
 
 
+def render_and_examine(items: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, bytes], Examined]:
+    """Each (relpath, document) rendered canonically and read back as validate reads it, in one
+    step (on both cores when there are many): the bytes to write, and what ``apply`` needs to
+    know of them (``examined``)."""
+    done = parallel.map_ordered(_render_and_examine, items, RENDER_PARALLEL_FROM)
+    texts = {rel: text for (rel, _), (text, _) in zip(items, done)}
+    examined: Examined = {rel: exam for (rel, _), (_, exam) in zip(items, done) if schemas.kind_of(rel) is not None}
+    return texts, examined
+
+
 def apply_documents(repo: Repository, documents: Mapping[str, dict[str, Any] | None], *, message: str | None = None,
                     command: str = "", expected: Mapping[str, str] | None = None) -> str | None:
     """``apply`` for documents: each rendered canonically first (None deletes) and read back as
-    validate reads it, in the same step (on both cores when there are many)."""
-    items = [(rel, data) for rel, data in documents.items() if data is not None]
-    done = parallel.map_ordered(_render_and_examine, items, RENDER_PARALLEL_FROM)
-    texts: dict[str, bytes | str | None] = {rel: text for (rel, _), (text, _) in zip(items, done)}
-    examined: Examined = {rel: exam for (rel, _), (_, exam) in zip(items, done) if schemas.kind_of(rel) is not None}
+    validate reads it, in the same step (``render_and_examine``)."""
+    rendered, examined = render_and_examine([(rel, data) for rel, data in documents.items() if data is not None])
+    texts: dict[str, bytes | str | None] = dict(rendered)
     texts.update({rel: None for rel, data in documents.items() if data is None})
     return apply(repo, texts, message=message, command=command, expected=expected, examined=examined)
 
