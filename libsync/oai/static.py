@@ -1,0 +1,76 @@
+"""The catalogue as an OAI-PMH *Static Repository* file (the OAI's "Static Repository" guideline).
+
+A Static Repository is one XML file on a web server that a Static Repository Gateway answers the
+six verbs for, so a network that has only static hosting (the web catalogue of ``libsync site
+build``) can still be harvested. Its rules, kept here: namespace
+``http://www.openarchives.org/OAI/2.0/static-repository`` with OAI-PMH elements inside; one
+``ListRecords`` per metadata format holding every record (no resumption token); granularity
+``YYYY-MM-DD``; no sets and no deleted records (``deletedRecord`` is ``no``, a removed record simply
+leaves the file); the guideline is meant for collections of up to 5,000 records, so a catalogue
+beyond ``LIMIT`` is not written (``too_big``) and the caller says so.
+
+The records, identifiers and datestamps are the provider's (``libsync.oai.index``, the same
+audience rules), the day of each datestamp kept. Must never: write a file beyond the limit, or
+anything the audience may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from libsync.oai.metadata import FORMATS, attr, esc, render
+from libsync.oai.protocol import Catalogue, Entry, day_stamp
+
+STATIC_NS = "http://www.openarchives.org/OAI/2.0/static-repository"
+STATIC_SCHEMA = "http://www.openarchives.org/OAI/2.0/static-repository.xsd"
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+LIMIT = 5_000            # records: the size the guideline is meant for
+FILE_NAME = "oai.xml"
+BATCH = 500              # records read from the store at a time
+
+
+def served(cat: Catalogue) -> list[Entry]:
+    """The entries a static repository holds: records with metadata, no deleted ones."""
+    return [e for e in cat.entries if not e.deleted and e.disseminable]
+
+
+def too_big(cat: Catalogue, limit: int = LIMIT) -> int | None:
+    """The number of records when there are more than ``limit``; else None."""
+    count = len(served(cat))
+    return count if count > limit else None
+
+
+def chunks(cat: Catalogue, base_url: str) -> Iterator[bytes]:
+    """The static repository of ``cat``, piece by piece (``base_url``: the gateway's URL of it)."""
+    entries = served(cat)
+    earliest = min((e.stamp for e in entries), default=cat.earliest)
+    emails = "".join(f"<oai:adminEmail>{esc(e)}</oai:adminEmail>" for e in cat.admin_emails)
+    yield (f'<?xml version="1.0" encoding="UTF-8"?>\n<Repository xmlns="{STATIC_NS}" xmlns:oai="{OAI_NS}" '
+           f'xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{STATIC_NS} {STATIC_SCHEMA}">\n'
+           f"<Identify><oai:repositoryName>{esc(cat.name)}</oai:repositoryName>"
+           f"<oai:baseURL>{esc(base_url)}</oai:baseURL><oai:protocolVersion>2.0</oai:protocolVersion>{emails}"
+           f"<oai:earliestDatestamp>{day_stamp(earliest)}</oai:earliestDatestamp>"
+           "<oai:deletedRecord>no</oai:deletedRecord><oai:granularity>YYYY-MM-DD</oai:granularity></Identify>\n"
+           "<ListMetadataFormats>").encode()
+    for prefix, (schema, ns) in FORMATS.items():
+        yield (f"<oai:metadataFormat><oai:metadataPrefix>{prefix}</oai:metadataPrefix><oai:schema>{schema}"
+               f"</oai:schema><oai:metadataNamespace>{ns}</oai:metadataNamespace></oai:metadataFormat>").encode()
+    yield b"</ListMetadataFormats>\n"
+    for prefix in FORMATS:
+        yield f'<ListRecords metadataPrefix="{attr(prefix)}">\n'.encode()
+        for start in range(0, len(entries), BATCH):
+            page = entries[start:start + BATCH]
+            records = cat.fetch(page)
+            for entry in page:
+                if entry.key not in records:
+                    continue
+                yield (f"<oai:record><oai:header><oai:identifier>{esc(cat.identifier(entry.key))}</oai:identifier>"
+                       f"<oai:datestamp>{day_stamp(entry.stamp)}</oai:datestamp></oai:header>"
+                       "<oai:metadata>").encode() + render(prefix, records[entry.key]) + b"</oai:metadata></oai:record>\n"
+        yield b"</ListRecords>\n"
+    yield b"</Repository>\n"
+
+
+def static_repository(cat: Catalogue, base_url: str) -> bytes:
+    return b"".join(chunks(cat, base_url))
