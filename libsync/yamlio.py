@@ -440,10 +440,15 @@ def canonical(value: Any, schema: dict[str, Any] | None, node: dict[str, Any] | 
     return value
 
 
-def dump(value: object, schema: dict[str, Any] | None = None) -> str:
-    """Canonical YAML text for ``value`` (see module docstring)."""
-    data = canonical(value, schema) if schema is not None else canonical(value, None)
-    return yaml.dump(
+def render(value: object, schema: dict[str, Any] | None = None) -> tuple[Any, str]:
+    """``(canonical(value), its YAML text)``: the data exactly as the text carries it, and the text."""
+    data = canonical(value, schema)
+    return data, yaml.dump(
         data, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
         width=1 << 16, indent=2,
     )
+
+
+def dump(value: object, schema: dict[str, Any] | None = None) -> str:
+    """Canonical YAML text for ``value`` (see module docstring)."""
+    return render(value, schema)[1]

@@ -163,10 +163,40 @@ def render_many(repo: Repository | None, items: list[tuple[str, dict[str, Any]]]
     return parallel.map_ordered(_render, [(schemas.kind_of(rel), data) for rel, data in items], RENDER_PARALLEL_FROM)
 
 
+def _clean_document(kind: str, rel: str, doc: Any, size: int) -> tuple[bool, Any]:
+    """``(True, facts)`` when the canonical document ``doc`` (what its text carries) is one
+    ``libsync validate`` finds nothing wrong with: small enough, no character XML cannot carry,
+    its schema, its rules. Anything else — or anything unusual — is ``(False, None)``: the caller
+    then reads the text back as validate does, for the messages with their lines."""
+    from libsync.text import xmlchars
+    from libsync.validation.rules import CHECKERS, Found
+
+    if size > yamlio.MAX_FILE_BYTES or not isinstance(doc, dict) or xmlchars.locate(doc) is not None:
+        return False, None
+    try:
+        if not schemas.fast_validator(kind).is_valid(doc):
+            return False, None
+    except (ValueError, TypeError, OverflowError):
+        return False, None
+    found = Found()
+    facts = CHECKERS[kind](rel, doc, found)
+    if any(item[4] == "error" for item in found.items):
+        return False, None
+    return True, facts
+
+
 def _render_and_examine(args: tuple[str, dict[str, Any]]) -> tuple[bytes, tuple[list[Problem], Any]]:
     rel, data = args
-    text = _render((schemas.kind_of(rel), data)).encode("utf-8")
-    return text, _examine_one((rel, text, False))
+    kind = schemas.kind_of(rel)
+    doc, text = yamlio.render(data, schemas.load_schema(kind) if kind else None)
+    raw = text.encode("utf-8")
+    if kind is not None:
+        # what the writer writes reads back as the same data (yamlio's promise, tested there), so a
+        # document that passes every check needs no second reading of its text
+        clean, facts = _clean_document(kind, rel, doc, len(raw))
+        if clean:
+            return raw, ([], facts)
+    return raw, _examine_one((rel, raw, False))
 
 
 def render_and_examine(items: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, bytes], Examined]:
