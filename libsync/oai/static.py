@@ -10,14 +10,23 @@ leaves the file); the guideline is meant for collections of up to 5,000 records,
 beyond ``LIMIT`` is not written (``too_big``) and the caller says so.
 
 The records, identifiers and datestamps are the provider's (``libsync.oai.index``, the same
-audience rules), the day of each datestamp kept. Must never: write a file beyond the limit, or
-anything the audience may not see.
+audience rules), the day of each datestamp kept. In the web catalogue the file keeps the site's
+rule of never showing barcodes (records without their copies, MARC 952), and its ``baseURL`` is its
+own name (``oai.xml``): only the gateway that serves it knows the URL the guideline asks for, so
+``libsync oai static --base-url`` writes a file ready to register (copies included). Must never: write a file
+beyond the limit, or anything the audience may not see.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+from libsync.atomic import write_atomic
+from libsync.i18n import t
 from libsync.oai.metadata import FORMATS, attr, esc, render
 from libsync.oai.protocol import Catalogue, Entry, day_stamp
 
@@ -35,14 +44,15 @@ def served(cat: Catalogue) -> list[Entry]:
     return [e for e in cat.entries if not e.deleted and e.disseminable]
 
 
-def too_big(cat: Catalogue, limit: int = LIMIT) -> int | None:
-    """The number of records when there are more than ``limit``; else None."""
+def too_big(cat: Catalogue, limit: int | None = None) -> int | None:
+    """The number of records when there are more than ``limit`` (``LIMIT``); else None."""
     count = len(served(cat))
-    return count if count > limit else None
+    return count if count > (LIMIT if limit is None else limit) else None
 
 
-def chunks(cat: Catalogue, base_url: str) -> Iterator[bytes]:
-    """The static repository of ``cat``, piece by piece (``base_url``: the gateway's URL of it)."""
+def chunks(cat: Catalogue, base_url: str, copies: bool = True) -> Iterator[bytes]:
+    """The static repository of ``cat``, piece by piece (``base_url``: the gateway's URL of it;
+    ``copies=False``: records without their copies, so no barcode)."""
     entries = served(cat)
     earliest = min((e.stamp for e in entries), default=cat.earliest)
     emails = "".join(f"<oai:adminEmail>{esc(e)}</oai:adminEmail>" for e in cat.admin_emails)
@@ -62,6 +72,8 @@ def chunks(cat: Catalogue, base_url: str) -> Iterator[bytes]:
         for start in range(0, len(entries), BATCH):
             page = entries[start:start + BATCH]
             records = cat.fetch(page)
+            if not copies:
+                records = {k: {f: v for f, v in r.items() if f != "items"} for k, r in records.items()}
             for entry in page:
                 if entry.key not in records:
                     continue
@@ -72,5 +84,24 @@ def chunks(cat: Catalogue, base_url: str) -> Iterator[bytes]:
     yield b"</Repository>\n"
 
 
-def static_repository(cat: Catalogue, base_url: str) -> bytes:
-    return b"".join(chunks(cat, base_url))
+def static_repository(cat: Catalogue, base_url: str, copies: bool = True) -> bytes:
+    return b"".join(chunks(cat, base_url, copies))
+
+
+def write_for_site(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], audience: str,
+                   records: int) -> dict[str, Any]:
+    """``oai.xml`` in a built web catalogue (``records``: how many it shows). It keeps the site's
+    rule (docs/site.md: never barcodes): records without their copies. Beyond ``LIMIT`` nothing is
+    written and stderr says why. Returns ``{"file": name or None, "records": n}``."""
+    from libsync.oai.index import build
+
+    if records > LIMIT:
+        print(t("oai.static.too_big", file=FILE_NAME, records=records, limit=LIMIT), file=sys.stderr)
+        return {"file": None, "records": records}
+    built = build(Path(root), audience)
+    count = too_big(built.catalogue)
+    if count is not None:
+        print(t("oai.static.too_big", file=FILE_NAME, records=count, limit=LIMIT), file=sys.stderr)
+        return {"file": None, "records": count}
+    write_atomic(Path(out_dir) / FILE_NAME, static_repository(built.catalogue, FILE_NAME, copies=False))
+    return {"file": FILE_NAME, "records": len(served(built.catalogue))}

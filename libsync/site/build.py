@@ -6,6 +6,7 @@ Output layout (every link relative, so the folder works from a static host and f
     title.html#<cluster-id> one page per title (cluster), drawn from data/t/<bucket>.js
     lib/<CODE>.html         one page per library
     calendar.html           the term's rotation calendar
+    oai.xml                 the records as an OAI-PMH static repository (libsync.oai.static; up to 5,000)
     assets/                 site.css, site.js, search.js, i18n.js (no CDN, no framework)
     data/meta.js            small: libraries, filter values, shard list (loaded with index.html)
     data/f.js               per-title filter values (loaded when a filter is used)
@@ -39,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libsync.catalog.index import cluster_series
 from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
@@ -84,6 +86,10 @@ def build(repository: Repository, out_dir: str | os.PathLike[str], audience: str
     exchanges = store.documents(("exchange",), strict=True).documents
     summary = build_site(data, network, exchanges, out_dir, term=term, audience=audience,
                          files_root=repository.root, today=today)
+    from libsync.oai.static import write_for_site  # oai.xml: the catalogue as an OAI-PMH static repository
+
+    shown = sum(len(c.get("members") or []) for c in data.get("clusters", []))
+    summary["oai_static"] = write_for_site(repository.root, summary["output"], audience, shown)
     summary["skipped"] = skipped   # record files left out by the read policy; said on stderr, not in the site
     return summary
 
@@ -313,9 +319,13 @@ class _Site:
         subjects = sorted({nfc(c["curriculum"]["subject"]) for c in self.clusters if (c.get("curriculum") or {}).get("subject")}, key=fold)
         subject_index = {s: i + 1 for i, s in enumerate(subjects)}
         grades = sorted({int(c["curriculum"]["grade"]) for c in self.clusters if isinstance((c.get("curriculum") or {}).get("grade"), int)})
+        # textbook series by their canonical names: "KNTT" and "Kết nối tri thức với cuộc sống" are one value
+        series_of = [cluster_series(c) for c in self.clusters]
+        series_list = sorted({s for s in series_of if s}, key=fold)
+        series_index = {s: i + 1 for i, s in enumerate(series_list)}
         type_count: defaultdict[str, int] = defaultdict(int)
         docs: list[list[Any]] = []
-        facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
+        facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "se": [], "lm": [], "am": []}
         words: dict[str, list[int]] = defaultdict(list)  # word -> [doc * 4 + best field], docs ascending
         for n, cluster in enumerate(self.clusters):
             kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
@@ -333,6 +343,7 @@ class _Site:
             facets["ty"].append(TYPES.index(kind))
             facets["gr"].append(grade)
             facets["su"].append(subject_index.get(subject, 0))
+            facets["se"].append(series_index.get(series_of[n] or "", 0))
             facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
             facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
             best: dict[str, int] = {}
@@ -362,6 +373,7 @@ class _Site:
             "type_order": list(TYPES),   # facets.ty holds positions in this list
             "grades": grades,
             "subjects": subjects,
+            "series": series_list,
             "shards": sorted(shards),
             "maxkey": max((len(k) for k in shards), default=1),
         }
@@ -545,6 +557,7 @@ class _Site:
         types = options(any_opt + [(k, L("site.type." + k)) for k, _ in meta["types"]])
         grades = options(any_opt + [(str(g), L("site.ui.filter.grade_n", n=g)) for g in meta["grades"]])
         subjects = options(any_opt + [(s, esc(s)) for s in meta["subjects"]])
+        series = options(any_opt + [(s, esc(s)) for s in meta["series"]])
 
         def select(name: str, label_key: str, opts: str) -> str:
             return (f'<div class="field"><label for="f-{name}">{L(label_key)}</label>'
@@ -567,6 +580,7 @@ class _Site:
             + select("type", "site.ui.filter.type", types)
             + select("grade", "site.ui.filter.grade", grades)
             + select("subject", "site.ui.filter.subject", subjects)
+            + select("series", "site.ui.filter.series", series)
             + f'<div class="field check"><input type="checkbox" id="f-avail" name="avail" value="1">'
             f'<label for="f-avail">{L("site.ui.filter.available")}</label></div>'
             "</fieldset></form>"
