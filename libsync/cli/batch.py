@@ -19,6 +19,7 @@ from libsync.cli.common import (
     format_option,
     library_option,
     print_json,
+    report_start,
     repository,
 )
 from libsync.cli.record import done
@@ -30,12 +31,9 @@ from libsync.model.enums import RECORD_TYPES
 def report(outcome: BatchEdit, fmt: str) -> None:
     from libsync.edit.records import value_text
 
-    if fmt == "json":
-        print_json(outcome.to_dict())
+    out = report_start(outcome, fmt)
+    if out is None:
         return
-    out = console()
-    for warning in outcome.warnings:
-        out.print(t("edit.warning", text=warning))
     out.print(t({"add": "edit.batch.added", "set": "edit.batch.changed", "remove": "edit.batch.removed"}[outcome.action],
                 batch=outcome.id))
     if not outcome.changes:

@@ -157,6 +157,18 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 
+def report_start(outcome: Any, fmt: str) -> Console | None:
+    """The start every edit report shares: with ``--format json`` the outcome's ``to_dict()`` is
+    printed and None returned; else a console, the outcome's warnings already printed on it."""
+    if fmt == "json":
+        print_json(outcome.to_dict())
+        return None
+    out = console()
+    for warning in outcome.warnings:
+        out.print(t("edit.warning", text=warning))
+    return out
+
+
 def print_json(data: object) -> None:
     """One JSON document on stdout, UTF-8 and readable."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")

@@ -11,12 +11,11 @@ from libsync.cli.common import (
     TEXT_JSON,
     check_format,
     commit_option,
-    console,
     date_option,
     dry_run_option,
     format_option,
     library_option,
-    print_json,
+    report_start,
     repository,
 )
 from libsync.cli.record import done
@@ -25,12 +24,9 @@ from libsync.i18n import t
 
 
 def report(outcome: CopyEdit, fmt: str) -> None:
-    if fmt == "json":
-        print_json(outcome.to_dict())
+    out = report_start(outcome, fmt)
+    if out is None:
         return
-    out = console()
-    for warning in outcome.warnings:
-        out.print(t("edit.warning", text=warning))
     if outcome.unchanged:
         out.print(t("edit.copy.unchanged", barcodes=", ".join(outcome.unchanged)))
     if not outcome.changed:

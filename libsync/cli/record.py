@@ -21,6 +21,7 @@ from libsync.cli.common import (
     format_option,
     library_option,
     print_json,
+    report_start,
     repository,
 )
 from libsync.errors import LibsyncError
@@ -85,12 +86,9 @@ def report(outcome: RecordEdit, fmt: str) -> None:
     """The changes (old → new), the warnings, and what was written."""
     from libsync.edit.records import value_text
 
-    if fmt == "json":
-        print_json(outcome.to_dict())
+    out = report_start(outcome, fmt)
+    if out is None:
         return
-    out = console()
-    for warning in outcome.warnings:
-        out.print(t("edit.warning", text=warning))
     if outcome.action == "add":
         out.print(t("edit.record.added", library=outcome.library, id=outcome.id,
                     copies=len(outcome.record.get("items") or [])))
