@@ -8,6 +8,7 @@ Layout (see docs/data-model.md)::
     exchanges/<school-year>/<term>/<id>.yaml  rotation manifests
     inventories/<LIB>/<id>.yaml               stocktake snapshots (raw scans under raw/)
     catalog/overrides.yaml                    merge decisions of the union catalogue
+    harvest/<source>.yaml                     where the next OAI-PMH harvest of a source starts
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from libsync.errors import LibsyncError
 from libsync.network import Network
 
 NETWORK_FILE = "network.yaml"
-DATA_DIRS = ("records", "exchanges", "inventories", "catalog")
-TOP_OF = {"records": "record", "exchanges": "exchange", "inventories": "inventory", "catalog": "overrides"}
+DATA_DIRS = ("records", "exchanges", "inventories", "catalog", "harvest")
+TOP_OF = {"records": "record", "exchanges": "exchange", "inventories": "inventory", "catalog": "overrides",
+          "harvest": "harvest"}
 
 
 def find_root(start: Path | None = None, explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import jsonschema
     import jsonschema_rs
 
-KINDS = ("network", "record", "exchange", "inventory", "overrides")
+KINDS = ("network", "record", "exchange", "inventory", "overrides", "harvest")
 
 
 def schema_dir() -> Path:
@@ -82,4 +82,6 @@ def kind_of(relpath: str) -> str | None:
         return "inventory"
     if top == "catalog" and depth == 2 and parts[1] in ("overrides.yaml", "overrides.yml"):
         return "overrides"
+    if top == "harvest" and depth == 2:
+        return "harvest"
     return None

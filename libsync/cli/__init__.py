@@ -37,6 +37,7 @@ COMMANDS = {
     "record": "record",
     "copy": "copy",
     "batch": "batch",
+    "harvest": "harvest",
     "oai": "oai",
 }
 

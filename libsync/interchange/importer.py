@@ -7,7 +7,8 @@ and renders the files it would write, each checked by ``libsync.validation`` fir
 is written: ``--dry-run`` stops here. ``apply_plan`` writes every file through the store's
 write path (``libsync.store.write.apply``: locked, all or none, the Git commit inside).
 
-Matching order (first hit wins): a barcode of the incoming copies, the source system's
+Matching order (first hit wins): a barcode of the incoming copies, the OAI-PMH identifier a
+harvested record came under (``provenance.system_ids`` ``(OAI)…``), the source system's
 control number (MARC 001), the ISBN (with the same volume), then the key title + first
 author + year + volume (title and author compared by ``libsync.text.identity_key``: tones
 and đ count, so "Cá" and "Ca" are two titles).
@@ -249,6 +250,16 @@ def copy_data(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+OAI_ID = "(OAI)"   # a system id naming an OAI-PMH identifier: "(OAI)oai:koha.thcs-xs:123"
+
+
+def oai_ids(record: Record) -> list[str]:
+    """The OAI-PMH identifiers the record was harvested under (``libsync harvest`` keeps them in
+    ``provenance.system_ids`` as ``(OAI)<identifier>``)."""
+    ids = (record.get("provenance") or {}).get("system_ids") or []
+    return [s for s in ids if isinstance(s, str) and s.startswith(OAI_ID)]
+
+
 class _Index:
     """Where a barcode / control number / ISBN / title key points: a record id."""
 
@@ -257,11 +268,14 @@ class _Index:
         self.control: dict[str, str] = {}
         self.isbn: dict[IsbnKey, str] = {}
         self.key: dict[TitleKey, str] = {}
+        self.oai: dict[str, str] = {}   # "(OAI)<identifier>" of provenance.system_ids (``harvest``)
 
     def add(self, rid: str, record: Record) -> None:
         for item in record.get("items") or []:
             if isinstance(item, dict) and item.get("barcode"):
                 self.barcode.setdefault(item["barcode"], rid)
+        for system_id in oai_ids(record):
+            self.oai.setdefault(system_id, rid)
         control = (record.get("provenance") or {}).get("control_number")
         if control:
             self.control.setdefault(control, rid)
@@ -276,6 +290,9 @@ class _Index:
             rid = self.barcode.get(item.get("barcode"))
             if rid:
                 return rid, "barcode"
+        for system_id in oai_ids(record):   # the provider's OAI identifier: what a harvest matches by
+            if system_id in self.oai:
+                return self.oai[system_id], "oai"
         control = (record.get("provenance") or {}).get("control_number")
         if control and control in self.control:
             return self.control[control], "control_number"

@@ -301,6 +301,15 @@ def check_network(relpath: str, data: Document, found: Found) -> dict[str, Any]:
     for code in (sharing.get("libraries") or {}) if isinstance(sharing, dict) else ():
         if code not in codes:
             found.error("unknown-library", "rule.unknown_library", ["sharing", "libraries", code], code=code)
+    source_names: set[Any] = set()
+    for i, source in enumerate(data.get("sources") or []):   # OAI-PMH sources of `libsync harvest`
+        if not isinstance(source, dict):
+            continue
+        if source.get("name") in source_names:
+            found.error("duplicate-code", "rule.duplicate_code", ["sources", i, "name"], code=source.get("name"))
+        source_names.add(source.get("name"))
+        if isinstance(source.get("library"), str) and source["library"] not in codes:
+            found.error("unknown-library", "rule.unknown_library", ["sources", i, "library"], code=source["library"])
     return {"libraries": sorted(c for c in codes if c), "terms": sorted(t for t in term_ids if t),
             "groups": sorted(g for g in group_ids if g)}
 
@@ -328,12 +337,22 @@ def check_overrides(relpath: str, data: Document, found: Found) -> dict[str, Any
     decided = sorted(sorted(p) for p in {*pairs["never_merge"], *pairs["always_merge"]})
     return {"decided": decided, "named": named}
 
+def check_harvest(relpath: str, data: Document, found: Found) -> dict[str, Any]:
+    """A harvest state file is named after its source (``harvest/<source>.yaml``): a copy under
+    another name would be read for the wrong source. Facts: the source and its library."""
+    stem = _path_parts(relpath)[-1].rsplit(".", 1)[0]
+    if isinstance(data.get("source"), str) and data["source"] != stem:
+        found.error("harvest-name", "rule.harvest_name", ["source"], source=data["source"], name=stem)
+    return {"source": data.get("source"), "library": data.get("library")}
+
+
 CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
     "record": check_record,
     "exchange": check_exchange,
     "inventory": check_inventory,
     "network": check_network,
     "overrides": check_overrides,
+    "harvest": check_harvest,
 }
 
 

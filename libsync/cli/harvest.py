@@ -1,0 +1,162 @@
+"""`libsync harvest [SOURCE] --library CODE`: argument parsing and the report only.
+
+The work is ``libsync.interchange.harvest``; each source is one all-or-nothing write. With several
+sources (none named: every declared one), a source that fails is reported and the others still
+run; the exit code is the worst of them (0 fine, 1 records rejected or a write refused, 2 a
+provider that could not be read or a usage error)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from tabulate import tabulate
+
+from libsync.cli.common import (
+    TEXT_JSON,
+    check_format,
+    commit_option,
+    dry_run_option,
+    format_option,
+    library_option,
+    print_json,
+    repository,
+)
+from libsync.errors import LibsyncError
+from libsync.i18n import t
+from libsync.interchange import harvest, importer
+from libsync.interchange.harvest_client import Settings
+
+FORMATS = TEXT_JSON
+
+
+def _note(outcome: importer.Outcome) -> str:
+    parts = [t(k, **p) for k, p in outcome.reasons]
+    if outcome.changes:
+        parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
+    parts += [t(k, **p) for k, p in outcome.warnings]
+    return "; ".join(parts)
+
+
+def _range(h: harvest.Harvest) -> str:
+    f = h.fetched
+    if f.incremental and not f.sent_until:
+        return t("harvest.report.range_since", **{"from": f.sent_from})
+    if f.sent_from or f.sent_until:
+        return t("harvest.report.range", **{"from": f.sent_from or "…", "until": f.sent_until or "…"})
+    return t("harvest.report.range_all")
+
+
+def render_text(h: harvest.Harvest, dry_run: bool) -> None:
+    f, plan = h.fetched, h.plan
+    typer.echo(t("harvest.report.source", source=h.source.name, url=h.source.url, library=h.source.library,
+                 name=f.described.name or "?", prefix=f.prefix,
+                 set=t("harvest.report.set", set=h.source.set) if h.source.set else "", range=_range(h)))
+    for key, params in f.notes:
+        typer.echo(t(key, **params))
+    if not f.received:
+        typer.echo(t("harvest.report.nothing"))
+        return
+    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], _note(o)]
+            for o in plan.outcomes if o.action != "unchanged"]   # the summary counts the unchanged ones
+    if rows:
+        headers = [t(f"interchange.report.{c}") for c in ("position", "action", "id", "title", "reason")]
+        typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    for w in h.withdrawals:
+        if w.record_id is None:
+            continue
+        if w.withdrawn:
+            typer.echo(t("harvest.report.withdrawn", identifier=w.identifier, datestamp=w.datestamp, n=len(w.withdrawn),
+                         id=w.record_id, barcodes=", ".join(w.withdrawn)))
+        elif w.already and not w.away:
+            typer.echo(t("harvest.report.withdrawn_before", identifier=w.identifier, id=w.record_id))
+        if w.away:
+            typer.echo(t("harvest.report.away", identifier=w.identifier, id=w.record_id, barcodes=", ".join(w.away)))
+    if h.unknown_deletions:
+        typer.echo(t("harvest.report.not_here", n=len(h.unknown_deletions)))
+    typer.echo(h.summary())
+    if plan.sharing_line():
+        typer.echo(plan.sharing_line())
+    if h.state is not None:
+        typer.echo(t("harvest.report.state_moved", datestamp=h.state["datestamp"], file=h.source.state_path))
+    elif plan.rejected:
+        typer.echo(t("harvest.report.state_kept_rejected"))
+    elif f.sent_until:
+        typer.echo(t("harvest.report.state_kept_until"))
+    if dry_run:
+        typer.echo(t("interchange.report.dry_run"))
+    elif h.written:
+        typer.echo(t("interchange.report.written", n=h.written))
+    if h.sha:
+        typer.echo(t("interchange.report.committed", sha=h.sha[:10]))
+
+
+def run_harvest(ctx: typer.Context, source: str | None, library: str | None, prefix: str | None, set_spec: str | None,
+                from_: str | None, until: str | None, full: bool, on_match: str, dry_run: bool, commit: bool,
+                timeout: float, retries: int, max_wait: float, fmt: str) -> None:
+    fmt = check_format(fmt, FORMATS)
+    on_match = check_format(on_match, importer.ON_MATCH)
+    repo = repository(ctx)
+    options = harvest.Options(library=library, prefix=prefix, set=set_spec, from_=harvest.check_stamp(from_, "--from"),
+                              until=harvest.check_stamp(until, "--until"), full=full, on_match=on_match,
+                              settings=Settings(timeout=timeout, retries=retries, max_wait=max_wait))
+    sources = harvest.resolve(repo, source, library)
+    results: list[dict[str, Any]] = []
+    worst = 0
+    for src in sources:
+        try:
+            done = harvest.run(repo, src, options, dry_run=dry_run, commit=commit)
+        except LibsyncError as exc:
+            if len(sources) == 1 and fmt == "text":
+                typer.echo(f"libsync: {exc}", err=True)
+                typer.echo(t("harvest.failed_nothing_written", source=src.name), err=True)
+                raise typer.Exit(exc.exit_code) from None
+            worst = max(worst, exc.exit_code)
+            results.append({"source": src.to_dict(), "error": str(exc), "exit_code": exc.exit_code})
+            if fmt == "text":
+                typer.echo(t("harvest.report.failed", source=src.name, error=str(exc)), err=True)
+                typer.echo(t("harvest.failed_nothing_written", source=src.name), err=True)
+            continue
+        if done.plan.rejected:
+            worst = max(worst, 1)
+        if fmt == "text":
+            if results or src is not sources[0]:
+                typer.echo("")
+            render_text(done, dry_run)
+        data = done.to_dict()
+        data["dry_run"] = dry_run
+        results.append(data)
+    if fmt == "json":
+        totals: dict[str, int] = {}
+        for data in results:
+            for key, n in (data.get("counts") or {}).items():
+                totals[key] = totals.get(key, 0) + n
+        print_json({"harvests": results, "counts": totals, "dry_run": dry_run,
+                    "failed": sum(1 for d in results if "error" in d)})
+    if worst:
+        raise typer.Exit(worst)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("harvest", help=t("help.harvest"))
+    def harvest_cmd(
+        ctx: typer.Context,
+        source: str | None = typer.Argument(None, metavar="SOURCE", help=t("help.harvest.opt.source")),
+        library: str | None = library_option(None, help_key="help.harvest.opt.library"),
+        prefix: str | None = typer.Option(None, "--prefix", metavar="marc21|marcxml|oai_dc", help=t("help.harvest.opt.prefix")),
+        set_spec: str | None = typer.Option(None, "--set", metavar="SPEC", help=t("help.harvest.opt.set")),
+        from_: str | None = typer.Option(None, "--from", metavar="DATE", help=t("help.harvest.opt.from")),
+        until: str | None = typer.Option(None, "--until", metavar="DATE", help=t("help.harvest.opt.until")),
+        full: bool = typer.Option(False, "--full", help=t("help.harvest.opt.full")),
+        on_match: str = typer.Option("update", "--on-match", metavar="update|skip|new", help=t("help.harvest.opt.on_match")),
+        dry_run: bool = dry_run_option(),
+        commit: bool = commit_option(),
+        timeout: float = typer.Option(60.0, "--timeout", metavar="SECONDS", min=0.1, max=3600,
+                                      help=t("help.harvest.opt.timeout")),
+        retries: int = typer.Option(3, "--retries", metavar="N", min=0, max=20, help=t("help.harvest.opt.retries")),
+        max_wait: float = typer.Option(300.0, "--max-wait", metavar="SECONDS", min=0, max=86400,
+                                       help=t("help.harvest.opt.max_wait")),
+        fmt: str = format_option(FORMATS),
+    ) -> None:
+        run_harvest(ctx, source, library, prefix, set_spec, from_, until, full, on_match, dry_run, commit,
+                    timeout, retries, max_wait, fmt)
