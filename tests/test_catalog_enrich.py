@@ -7,7 +7,6 @@ union catalogue); tests empty fields of Xuân Sơn's record and let its partners
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -20,21 +19,12 @@ from hypothesis import strategies as st
 from conftest import copy_example
 from libsync.catalog.enrich import FIELDS, apply_enrich, plan_enrich
 from libsync.repository import Repository
+from test_rotation_support import snapshot
 
 TARGET = "records/XS/xs-truyen-de-men.yaml"
 HD = "records/HD/hd-truyen-de-men.yaml"
 ND = "records/ND/nd-truyen-de-men.yaml"
-STATE = (".git", ".libsync")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in STATE]
-        for name in filenames:
-            path = Path(dirpath) / name
-            out[path.relative_to(root).as_posix()] = path.read_bytes()
-    return out
+tree = snapshot   # every file outside .git and .libsync, with its bytes
 
 
 def git(root: Path, *args: str) -> str:
