@@ -479,3 +479,22 @@ def test_an_invalid_record_is_left_out_and_named(repo):
     assert [p.file for p in built.skipped] == [PUBLIC]
     assert "HD/hd-tk-atlat" not in built.catalogue.by_key
     assert built.records == 38
+
+
+def test_history_read_in_steps_is_the_history_read_at_once(repo):
+    from libsync.oai import history
+
+    first = history.load(repo)                                  # kept on disk, keyed by HEAD
+    assert set(first.paths) == {p.relative_to(repo).as_posix() for p in repo.glob("records/*/*.yaml")}
+    (repo / PUBLIC).unlink()
+    git(repo, "commit", "-qam", "xoá", date="2024-02-01T00:00:00Z")
+    lower_share(repo, NETWORK, "public")
+    git(repo, "commit", "-qam", "công khai", date="2024-01-05T00:00:00Z")   # a clock running late
+    stepped = history.load(repo)                                # only the two new commits read
+    whole = history.load(repo, use_cache=False)
+    assert stepped.head == whole.head == git(repo, "rev-parse", "HEAD").strip()
+    assert {p: (e.time, e.removed, e.blobs) for p, e in stepped.paths.items()} == \
+        {p: (e.time, e.removed, e.blobs) for p, e in whole.paths.items()}
+    assert whole.paths[PUBLIC].removed and len(whole.paths[NETWORK].blobs) == 2
+    # a commit dated before its parent counts from its parent's time: a harvest from= never misses it
+    assert whole.paths[NETWORK].time == whole.paths[PUBLIC].time == 1_706_745_600

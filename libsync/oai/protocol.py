@@ -26,6 +26,7 @@ import base64
 import bisect
 import datetime as dt
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class Catalogue:
     by_key: dict[str, Entry] = field(default_factory=dict)
     stamps: list[int] = field(default_factory=list)
     _selections: OrderedDict[tuple[str, str, int, int], list[Entry]] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)     # the server answers in threads
 
     def __post_init__(self) -> None:
         self.entries.sort(key=lambda e: (e.stamp, e.key))
@@ -112,19 +114,21 @@ class Catalogue:
     def select(self, prefix: str, set_spec: str, start: int, end: int) -> list[Entry]:
         """The entries of a list request, in list order (kept for the next pages' requests)."""
         key = (prefix, set_spec, start, end)
-        found = self._selections.get(key)
-        if found is not None:
-            self._selections.move_to_end(key)
-            return found
+        with self._lock:
+            found = self._selections.get(key)
+            if found is not None:
+                self._selections.move_to_end(key)
+                return found
         lo = bisect.bisect_left(self.stamps, start)
         hi = bisect.bisect_right(self.stamps, end)
         child = set_spec + ":"
         found = [e for e in self.entries[lo:hi]
                  if (e.deleted or e.disseminable)
                  and (not set_spec or any(s == set_spec or s.startswith(child) for s in e.sets))]
-        self._selections[key] = found
-        if len(self._selections) > 16:
-            self._selections.popitem(last=False)
+        with self._lock:
+            self._selections[key] = found
+            if len(self._selections) > 16:
+                self._selections.popitem(last=False)
         return found
 
 
