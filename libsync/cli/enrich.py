@@ -42,25 +42,39 @@ def source_text(sources: list[str]) -> str:
                      if s.startswith("classification.") else s for s in sources)
 
 
-def plan_lines(plan: Plan) -> list[str]:
+SHOWN = 30   # fills and conflicts listed without --verbose
+
+
+def plan_lines(plan: Plan, verbose: bool = False) -> list[str]:
     lines = [t("enrich.summary", libraries=", ".join(plan.libraries) or "—", records=plan.records,
                with_sources=plan.with_sources, fields=len(plan.fills), changed=plan.changed_records,
                conflicts=len(plan.conflicts))]
     if plan.fills:
-        rows = [[f.record, field_text(f.field), value_text(f.new), source_text(f.sources)] for f in plan.fills]
+        per_field: dict[str, int] = {}
+        for f in plan.fills:
+            per_field[f.field] = per_field.get(f.field, 0) + 1
+        lines.append(t("enrich.per_field", fields=", ".join(
+            f"{field_text(name)} ({n})" for name, n in sorted(per_field.items(), key=lambda item: (-item[1], item[0])))))
+        shown = plan.fills if verbose else plan.fills[:SHOWN]
+        rows = [[f.record, field_text(f.field), value_text(f.new), source_text(f.sources)] for f in shown]
         headers = [t("enrich.col.record"), t("enrich.col.field"), t("enrich.col.new"), t("enrich.col.from")]
-        if any(f.old is not None for f in plan.fills):
-            rows = [[*row[:2], value_text(f.old), *row[2:]] for row, f in zip(rows, plan.fills)]
+        if any(f.old is not None for f in shown):
+            rows = [[*row[:2], value_text(f.old), *row[2:]] for row, f in zip(rows, shown)]
             headers = [*headers[:2], t("enrich.col.old"), *headers[2:]]
-        lines.append(tabulate(rows, headers=headers))
+        lines.append(tabulate(rows, headers=headers, disable_numparse=True))
+        if len(plan.fills) > len(shown):
+            lines.append(t("share.more", n=len(plan.fills) - len(shown)))
     elif not plan.conflicts:
         lines.append(t("enrich.nothing"))
     if plan.conflicts:
         lines.append(t("enrich.conflicts"))
+        listed = plan.conflicts if verbose else plan.conflicts[:SHOWN]
         rows = [[c.record if n == 0 else "", field_text(c.field) if n == 0 else "", value_text(v), source_text(s)]
-                for c in plan.conflicts for n, (v, s) in enumerate(c.values)]
+                for c in listed for n, (v, s) in enumerate(c.values)]
         lines.append(tabulate(rows, headers=[t("enrich.col.record"), t("enrich.col.field"), t("enrich.col.value"),
-                                             t("enrich.col.from")]))
+                                             t("enrich.col.from")], disable_numparse=True))
+        if len(plan.conflicts) > len(listed):
+            lines.append(t("share.more", n=len(plan.conflicts) - len(listed)))
     if plan.promoted:
         lines.append(t("enrich.promoted"))
         lines.extend(f"  {p['record']}: {p['share'][0]} → {p['share'][1]}" for p in plan.promoted)
@@ -89,6 +103,7 @@ def register(app: typer.Typer) -> None:
         share_when_complete: bool = typer.Option(False, "--share-when-complete", help=t("help.enrich.share")),
         apply: bool = typer.Option(False, "--apply", help=t("help.enrich.apply")),
         commit: bool = typer.Option(False, "--commit", help=t("help.enrich.commit")),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help=t("help.enrich.verbose")),
         fmt: str = format_option(FORMATS),
     ) -> None:
         fmt = check_format(fmt, FORMATS)
@@ -100,7 +115,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             print_json({**plan.to_dict(), "dry_run": not (apply or commit)})
         else:
-            typer.echo("\n".join(plan_lines(plan)))
+            typer.echo("\n".join(plan_lines(plan, verbose)))
             if not (apply or commit):
                 if plan.texts:
                     typer.echo(t("enrich.dry_run"))

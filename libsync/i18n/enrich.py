@@ -101,4 +101,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "interchange.col.bpl19": ("Môn loại (19 lớp)", "19-class"),
     "interchange.marc.bad_ddc": ("082 $a '{value}' không phải số DDC nên bị bỏ qua",
                                  "082 $a '{value}' is not a DDC number and was left out"),
+    "help.enrich.verbose": ("Liệt kê mọi trường được bổ sung và mọi xung đột, không chỉ 30 dòng đầu.", "List every field filled and every conflict, not only the first 30."),
+    "enrich.per_field": ("Theo trường: {fields}", "By field: {fields}"),
 }
