@@ -51,7 +51,7 @@ def render_text(h: harvest.Harvest, dry_run: bool) -> None:
     f, plan = h.fetched, h.plan
     typer.echo(t("harvest.report.source", source=h.source.name, url=h.source.url, library=h.source.library,
                  name=f.described.name or "?", prefix=f.prefix,
-                 set=t("harvest.report.set", set=h.source.set) if h.source.set else "", range=_range(h)))
+                 set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
     for key, params in f.notes:
         typer.echo(t(key, **params))
     if not f.received:

@@ -179,6 +179,7 @@ class Fetched:
     previous_oid: str
     notes: list[Message]
     latest: str = ""                          # the latest record datestamp seen
+    set_spec: str | None = None               # the set asked for
 
     @property
     def received(self) -> int:
@@ -223,7 +224,7 @@ class Harvest:
             "source": self.source.to_dict(), "kind": f"oai-{f.kind}", "counts": self.counts,
             "provider": {"name": f.described.name, "granularity": f.described.granularity,
                          "deleted_record": f.described.deleted_record, "static": f.described.static},
-            "prefix": f.prefix, "set": self.source.set, "from": f.sent_from, "until": f.sent_until,
+            "prefix": f.prefix, "set": f.set_spec, "from": f.sent_from, "until": f.sent_until,
             "incremental": f.incremental, "received": f.received, "deleted": len(f.deletions),
             "pages": f.pages, "waited_seconds": f.waited,
             "withdrawn": [w.to_dict() for w in self.withdrawals if w.record_id is not None],
@@ -357,7 +358,7 @@ def fetch(repo: Repository, source: Source, options: Options) -> Fetched:
     if waited:
         notes.append(("harvest.note.waited", {"n": len(waited), "seconds": round(sum(waited))}))
     return Fetched(items, deletions, described, prefix, kind, from_, until, incremental,
-                   provider.response_date, provider.pages, waited, previous, previous_oid, notes, latest)
+                   provider.response_date, provider.pages, waited, previous, previous_oid, notes, latest, set_spec)
 
 
 def _where(position: int, item: Item) -> Message:
@@ -495,8 +496,8 @@ def _new_state(source: Source, fetched: Fetched, the_plan: importer.Plan, option
     stamp = in_granularity(stamp, fetched.described.granularity) or stamp
     state: dict[str, Any] = {"source": source.name, "url": source.url, "library": source.library,
                              "prefix": fetched.prefix}
-    if options.set or source.set:
-        state["set"] = options.set or source.set
+    if fetched.set_spec:
+        state["set"] = fetched.set_spec
     state.update({"datestamp": stamp, "harvested": options.today, "received": fetched.received,
                   "deleted": len(fetched.deletions)})
     return state
@@ -508,7 +509,7 @@ def write(repo: Repository, harvest: Harvest, commit: bool = False) -> str | Non
     """Step 3: records, withdrawals and the new state in one all-or-nothing write."""
     relpaths = sorted(harvest.writes)
     changes: dict[str, str | None] = dict(zip(relpaths, importer.render_all(repo, [harvest.writes[p] for p in relpaths])))
-    if harvest.state is not None:
+    if harvest.state is not None and harvest.state != harvest.fetched.previous:   # a state already there: no write
         changes[harvest.source.state_path] = repo.render("harvest", harvest.state)
     if not changes:
         harvest.written = 0
