@@ -29,7 +29,9 @@ def reference_pairs(feats, reps):
             return {(items[x], items[y]) for x in range(len(items)) for y in range(x + 1, len(items))}
         if limit is not None:
             return {(i, j) for x, i in enumerate(items[:limit]) for j in items[x + 1:]}
-        ordered = sorted(items, key=lambda i: (feats[i].full, i))
+        # by title, then what tells one edition of a title from another (kind, volume, series, author)
+        ordered = sorted(items, key=lambda i: (feats[i].full, feats[i].kind or "", feats[i].volume or "",
+                                               feats[i].series or "", feats[i].first_author, i))
         for x, i in enumerate(ordered):
             for j in ordered[x + 1: x + 1 + merge.WINDOW]:
                 out.add((min(i, j), max(i, j)))

@@ -8,11 +8,19 @@ Order of evidence, as a cataloguer would weigh it:
    then rapidfuzz similarity of titles and authors, tolerant of typos, NFC/NFD, đ/d and the
    i/y spelling variants of Vietnamese (kí/ký, lí/lý, mĩ/mỹ);
 3. guards that no similarity can overrule: a different volume or part, grade, textbook
-   series, edition or year, a different ISBN, teacher's book vs pupil's book, print vs digital;
+   series, edition or year, a different ISBN, print vs digital, and the book's *kind* —
+   pupil's book, workbook, teacher's book — told by the type or, when a register has no type,
+   by the title ("Bài tập …", "… - Sách giáo viên"; ``libsync.model.gdpt``);
 4. identity of the title's *words*: similarity is measured on folded text (typos), but two
    titles whose aligned words have the same letters and other diacritics ("Mẹ"/"Mè",
    "Cá"/"Ca", "Đá"/"Da") are different titles (``libsync.text.identity_key``,
-   ``tone_clash``); a letter typo is tolerated only in titles of ``LONG_TITLE`` words or more.
+   ``tone_clash``); a letter typo is tolerated only in titles of ``LONG_TITLE`` words or more;
+5. GDPT 2018 school-book knowledge (``libsync.model.gdpt``): series and publishers compared by
+   their canonical names ("KNTT" = "Kết nối tri thức với cuộc sống", "NXBGDVN" = "Nhà xuất bản
+   Giáo dục Việt Nam"), the volume read from every spelling ("T.1", "(Quyển 1)", "tập một"), a
+   title that is a subject and a grade compared by the subject's canonical name ("KHTN 6" =
+   "Khoa học tự nhiên 6"), and a kind word never part of the title's similarity: "Bài tập X"
+   and "X" differ by their kind, not by two words of a long title.
 
 Everything here works on plain record dicts; ``Features`` is computed once per record.
 """
@@ -27,6 +35,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from libsync.model import gdpt
 from libsync.text import bare_word, fold, identity_words, is_bare, tone_clashes
 from libsync.text.identifiers import compact_isbn, compact_issn
 
@@ -61,8 +70,10 @@ PUBLISHER_OK = 70
 LONG_TITLE = 3          # words a title needs before a letter typo (folded titles differ) may merge
 
 _Y_WORD = re.compile(r"\b([bcdghklmnpqrstvx]+|qu)y\b")
+# "Tập 2", "tập hai", "T.2", "T2", "(Quyển II)", "Phần 3", "Số 560" — not the "tập" of "Bài tập 5"
 _VOLUME = re.compile(
-    r"\b(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})|t\s*(\d+))\b"
+    r"\b(?:(?<!bai )(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})"
+    r"|(?<!bai )(?:tap|quyen|cuon)\s*(mot|hai|ba|bon)|t\s*(\d+))\b"
 )
 _NUMBER = re.compile(r"\b\d+\b")
 _GRADE = re.compile(r"\blop\s*(\d{1,2})\b")
@@ -70,15 +81,8 @@ _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _NUMBER_WORDS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6,
                  "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
-# Textbook series of GDPT 2018 (folded, i/y-normalised phrase → short key); longest first.
-SERIES_ALIASES = (
-    ("ket noi tri thuc voi cuoc song", "kntt"),
-    ("ket noi tri thuc", "kntt"),
-    ("chan troi sang tao", "ctst"),
-    ("canh dieu", "cd"),
-    ("cung hoc de phat trien nang luc", "chdptnl"),
-    ("vi su binh dang va dan chu trong giao duc", "vsbd"),
-)
+# kinds a title or type states outright: against a record of unknown kind, never a merge
+NAMED_KINDS = frozenset({gdpt.WORKBOOK, gdpt.TEACHER})
 _PUBLISHER_NOISE = re.compile(
     r"\b(?:nxb|nha xuat ban|cong ti|co phan|ctcp|tnhh|publishing|publisher|press|house|jsc)\b"
 )
@@ -134,7 +138,7 @@ def volume_key(value: object) -> str | None:
     folded = key_text(str(value))
     match = _VOLUME.search(folded)
     if match:
-        n = _number(match.group(1) or match.group(2))
+        n = _number(match.group(1) or match.group(2) or match.group(3))
         if n is not None:
             return str(n)
     digits = _NUMBER.search(folded)
@@ -163,19 +167,25 @@ def edition_key(value: object) -> str | None:
     return folded or None
 
 
+@functools.lru_cache(maxsize=4096)
 def series_key(value: str | None) -> str | None:
+    """A GDPT 2018 series by its code, whatever the spelling ("Kết nối tri thức", "KNTT",
+    "kết nối tri thức với cuộc sống" → "kntt"); another series by its folded name."""
     if not value:
         return None
-    folded = key_text(value)
-    for phrase, short in SERIES_ALIASES:
-        if phrase in folded:
-            return short
-    return folded or None
+    name = gdpt.series_name(value)
+    if name is not None:
+        return key_text(gdpt.series_code(name))
+    return key_text(value) or None
 
 
+@functools.lru_cache(maxsize=4096)
 def publisher_key(value: str | None) -> str:
+    """A publisher's folded name without "NXB", "Nhà xuất bản" …; a known publisher by its
+    canonical name, whatever the spelling ("NXBGDVN", "NXB GDVN" → "giao duc viet nam")."""
     if not value:
         return ""
+    value = gdpt.publisher_name(value) or value
     return " ".join(_PUBLISHER_NOISE.sub(" ", key_text(value)).split())
 
 
@@ -203,7 +213,8 @@ class Features:
     series: str | None
     edition: str | None
     year: int | None
-    form: str                # print | teacher | digital
+    form: str                # print | digital
+    kind: str | None = None  # pupil | workbook | teacher | reference (``libsync.model.gdpt``), None: not known
     ident: tuple[str, ...] = ()   # identity words of title (without volume/series) + subtitle
     marked: int = 0          # how many of them carry a diacritic
     signature: tuple[object, ...] = ()   # everything compared: equal signatures are one edition
@@ -221,7 +232,7 @@ class Features:
 
 
 # Attributes that must agree within a cluster, in the order ``Features.guards`` holds them.
-GUARDS = ("grade", "series", "volume", "form", "edition", "year", "numbers", "isbn", "issn")
+GUARDS = ("grade", "series", "volume", "kind", "form", "edition", "year", "numbers", "isbn", "issn")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -242,6 +253,22 @@ def _drop_words(folded: list[str], ident: list[str], start: int, end: int) -> No
     ident[:] = [w for n, w in enumerate(ident) if n not in dropped]
 
 
+def _drop_range(folded: list[str], ident: list[str], start: int, end: int) -> None:
+    """Remove (in place) words start..end of both word lists."""
+    del folded[start:end]
+    del ident[start:end]
+
+
+def _series_of(record: dict[str, Any], curriculum: dict[str, Any]) -> str | None:
+    """The series key of the curriculum's series or the record's series field: a GDPT 2018
+    series named in either wins (``series`` may be a publisher's collection)."""
+    keys = [series_key(str(v)) for v in (curriculum.get("series"), record.get("series")) if v]
+    return next((k for k in keys if k in _SERIES_CODES), keys[0] if keys else None)
+
+
+_SERIES_CODES = frozenset(key_text(s.code) for s in gdpt.SERIES)
+
+
 def features(record: dict[str, Any]) -> Features:
     title_raw = str(record.get("title", ""))
     ident = list(identity_words(title_raw))
@@ -250,42 +277,55 @@ def features(record: dict[str, Any]) -> Features:
     volume = volume_key(record.get("volume"))
     match = _VOLUME.search(folded)
     if match:
-        title_volume = _number(match.group(1) or match.group(2))
+        title_volume = _number(match.group(1) or match.group(2) or match.group(3))
         if volume is None and title_volume is not None:
             volume = str(title_volume)
         _drop_words(words_f, ident, match.start(), match.end())
         folded = " ".join(words_f)
     curriculum = record.get("curriculum") or {}
-    series = series_key(record.get("series") or curriculum.get("series"))
-    for phrase, short in SERIES_ALIASES:
-        at = folded.find(phrase)
-        if at >= 0:
-            series = series or short
-            while at >= 0:
-                _drop_words(words_f, ident, at, at + len(phrase))
-                folded = " ".join(words_f)
-                at = folded.find(phrase)
-            break
+    series = _series_of(record, curriculum)
+    in_title = gdpt.find_series(words_f)
+    if in_title is not None:
+        series = series or key_text(gdpt.series_code(in_title[0]))
+        _drop_range(words_f, ident, in_title[1], in_title[2])
+    rtype = record.get("type")
+    # the kind: a kind word starting or ending the title (or a subtitle that is one), else the type
+    kind, lead, trail = gdpt.kind_of_words(words_f, title_raw)
+    if kind is not None:
+        _drop_range(words_f, ident, len(words_f) - trail, len(words_f))
+        _drop_range(words_f, ident, 0, lead)
+    subtitle_raw = record.get("subtitle")
+    if subtitle_raw and kind is None:
+        kind = gdpt.kind_of_text(str(subtitle_raw))
+        if kind is not None:
+            subtitle_raw = None   # the subtitle said the kind and nothing else
+    if kind is None:
+        kind = gdpt.TYPE_KIND.get(str(rtype))
+    grade = curriculum.get("grade")
+    subject = gdpt.subject_grade(words_f)
+    if subject is not None:   # "KHTN 6", "Khoa học tự nhiên lớp 6": compared by the subject's name
+        words_f = [*_subject_words(subject[0]), str(subject[1])]
+        kind = kind or gdpt.PUPIL
+        grade = grade if grade is not None else subject[1]
+    folded = " ".join(words_f)
     words = tuple(words_f)
     numbers = frozenset(w for w in words if w.isdigit()) or None
-    grade = curriculum.get("grade")
     if grade is None:
         g = _GRADE.search(folded)
         if g:
             grade = int(g.group(1))
-        elif record.get("type") in ("textbook", "teacher-book") and numbers:
+        elif kind in _SCHOOL_KINDS and numbers:
             small = sorted(int(n) for n in numbers if 1 <= int(n) <= 12)
             if len(small) == 1:
                 grade = small[0]
-    subtitle = key_text(record.get("subtitle"))
-    ident_full = (*ident, *identity_words(str(record["subtitle"]))) if record.get("subtitle") else tuple(ident)
+    subtitle = key_text(subtitle_raw) if subtitle_raw else ""
+    ident_full = (*ident, *identity_words(str(subtitle_raw))) if subtitle_raw else tuple(ident)
     authors = tuple(a for a in (author_key(str(x)) for x in record.get("authors") or []) if a)
     if not authors:
         authors = tuple(a for a in (author_key(str(c.get("name", ""))) for c in record.get("contributors") or []
                                     if isinstance(c, dict)) if a)
     year = record.get("year")
-    rtype = record.get("type")
-    form = "teacher" if rtype == "teacher-book" else "digital" if rtype == "digital" else "print"
+    form = "digital" if rtype == "digital" else "print"
     isbn = isbn13(str(record["isbn"])) if record.get("isbn") else None
     issn = compact_issn(str(record["issn"])) if record.get("issn") else None
     f = Features(
@@ -306,13 +346,22 @@ def features(record: dict[str, Any]) -> Features:
         edition=edition_key(record.get("edition")),
         year=year if isinstance(year, int) else None,
         form=form,
+        kind=kind,
         ident=ident_full,
         marked=sum(1 for w in ident_full if not is_bare(w)),
     )
-    f.guards = (f.grade, f.series, f.volume, f.form, f.edition, f.year, f.numbers, f.isbn, f.issn)
+    f.guards = (f.grade, f.series, f.volume, f.kind, f.form, f.edition, f.year, f.numbers, f.isbn, f.issn)
     f.signature = (f.ident, f.authors[:3], f.publisher, f.isbn, f.issn, f.volume, f.grade, f.series,
-                   f.edition, f.year, f.numbers, f.form)
+                   f.edition, f.year, f.numbers, f.form, f.kind)
     return f
+
+
+_SCHOOL_KINDS = frozenset({gdpt.PUPIL, gdpt.WORKBOOK, gdpt.TEACHER})
+
+
+@functools.lru_cache(maxsize=256)
+def _subject_words(subject: str) -> tuple[str, ...]:
+    return tuple(key_text(subject).split())
 
 
 # A blocking key: its kind ("head", "tail" or "author") first, then what records of the block share.
@@ -432,6 +481,8 @@ def compare(a: Features, b: Features) -> Decision:
         reasons.append("title")  # a letter typo cannot be told from another word in a short title
     if (a.volume is None) != (b.volume is None):
         reasons.append("volume-missing")
+    if a.kind != b.kind and (a.kind in NAMED_KINDS or b.kind in NAMED_KINDS):
+        reasons.append("kind-missing")   # "Bài tập X" against "X" of unknown kind: never similar enough
     if asim is not None and asim < AUTHOR_OK:
         reasons.append("author")
     if a.publisher and b.publisher and fuzz.token_set_ratio(a.publisher, b.publisher) < PUBLISHER_OK:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from libsync.catalog import match
-from libsync.catalog.match import ACCESS_ORDER, Features, compare, features
+from libsync.catalog.match import ACCESS_ORDER, NAMED_KINDS, Features, compare, features
+from libsync.model import gdpt
 from libsync.model.enums import GONE_STATUSES, ROTATING_STATUSES
 from libsync.text import identity_key, is_nfc, nfc, tone_clashes
 
@@ -67,7 +68,8 @@ class _Union:
     """Union-find whose clusters carry attributes that must agree, the title words they are
     written with (``voices``: the distinct identity words of their titles — "Mẹ" and "Mè" never
     end up in one cluster, not even through a third record typed without diacritics), and
-    never-merge pairs."""
+    pairs kept apart: a person's never-merge decisions, and two records whose authors differ
+    (``apart``: "author"), which no third record — one without authors, say — may join."""
 
     def __init__(self, feats: list[Features], never: set[frozenset[int]]) -> None:
         n = len(feats)
@@ -77,17 +79,21 @@ class _Union:
         self._attrs: dict[int, dict[str, object]] = {}
         self._voices: dict[int, set[tuple[str, ...]] | None] = {}
         self._members: dict[int, list[int]] = {}
-        self.never = never
-        self.constrained: list[set[int] | None] = [None] * n
-        never_idx: dict[int, set[int]] = defaultdict(set)
-        for pair in never:
+        # per reason, per root: the records the cluster must not take in (``forbidden``) and its
+        # members that have such a record (``constrained``)
+        self.apart: dict[str, tuple[list[set[int] | None], list[set[int] | None]]] = {}
+        self.keep_apart("never-merge", never)
+
+    def keep_apart(self, reason: str, pairs: Iterable[frozenset[int]]) -> None:
+        """Records of each pair are never in one cluster (``reason`` says why when it blocks)."""
+        n = len(self.parent)
+        for pair in pairs:
+            forbidden, constrained = self.apart.setdefault(reason, ([None] * n, [None] * n))
             a, b = tuple(pair)
-            never_idx[a].add(b)
-            never_idx[b].add(a)
-        self.forbidden: list[set[int] | None] = [None] * n
-        for i, others in never_idx.items():
-            self.forbidden[i] = set(others)
-            self.constrained[i] = {i}
+            for x, y in ((a, b), (b, a)):
+                root = self.find(x)
+                forbidden[root] = (forbidden[root] or set()) | {y}
+                constrained[root] = (constrained[root] or set()) | {x}
 
     def attrs(self, root: int) -> dict[str, object]:
         found = self._attrs.get(root)
@@ -115,10 +121,11 @@ class _Union:
 
     def blocked(self, ra: int, rb: int) -> list[str]:
         why = match.guard_differences(self.attrs(ra), self.attrs(rb))
-        fa, fb = self.forbidden[ra], self.forbidden[rb]
-        ca, cb = self.constrained[ra], self.constrained[rb]
-        if (fa and cb and fa & cb) or (fb and ca and fb & ca):
-            why.append("never-merge")
+        for reason, (forbidden, constrained) in self.apart.items():
+            fa, fb = forbidden[ra], forbidden[rb]
+            ca, cb = constrained[ra], constrained[rb]
+            if (fa and cb and fa & cb) or (fb and ca and fb & ca):
+                why.append(reason)
         va, vb = self.voices(ra), self.voices(rb)
         if va and vb and va != vb and any(tone_clashes(x, y) for x in va for y in vb if x != y):
             why.append("diacritics")
@@ -127,13 +134,18 @@ class _Union:
     def union(self, a: int, b: int, force: bool = False, strict: bool = False) -> tuple[bool, list[str]]:
         """Join the clusters of ``a`` and ``b`` unless their attributes or a never-merge forbid it.
         ``strict`` (similarity-only evidence): a cluster of known volume does not take in one of
-        unknown volume either."""
+        unknown volume either, nor a workbook's or teacher's book's one of unknown kind."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False, []
         why = self.blocked(ra, rb)
-        if strict and (self.attrs(ra)["volume"] is None) != (self.attrs(rb)["volume"] is None):
-            why.append("volume-missing")
+        if strict:
+            attrs_a, attrs_b = self.attrs(ra), self.attrs(rb)
+            if (attrs_a["volume"] is None) != (attrs_b["volume"] is None):
+                why.append("volume-missing")
+            kind_a, kind_b = attrs_a["kind"], attrs_b["kind"]
+            if kind_a != kind_b and (kind_a in NAMED_KINDS or kind_b in NAMED_KINDS):
+                why.append("kind-missing")
         if force:
             why = [w for w in why if w == "never-merge"]
         if why:
@@ -152,11 +164,12 @@ class _Union:
         va, vb = self.voices(ra), self.voices(rb)
         self._voices[ra] = (va or set()) | vb if vb else va
         self._voices.pop(rb, None)
-        for lst in (self.forbidden, self.constrained):
-            moved = lst[rb]
-            if moved:
-                lst[ra] = (lst[ra] or set()) | moved
-                lst[rb] = None
+        for lists in self.apart.values():
+            for lst in lists:
+                moved = lst[rb]
+                if moved:
+                    lst[ra] = (lst[ra] or set()) | moved
+                    lst[rb] = None
         return True, []
 
 
@@ -206,8 +219,8 @@ class _Blocks:
                     mode, order = _LIMIT, group
                 elif len(group) <= MAX_BLOCK:
                     mode, order = _ALL, group
-                else:
-                    mode, order = _WINDOW, sorted(group, key=lambda i: (feats[i].full, i))
+                else:   # the records of one edition side by side: "Toán 6" of three series, kinds, volumes
+                    mode, order = _WINDOW, sorted(group, key=lambda i: _window_order(feats[i], i))
                 b = len(self.blocks)
                 block_of, pos = self.block_of[t], self.pos[t]
                 for p, i in enumerate(order):
@@ -259,6 +272,10 @@ class _Blocks:
         return n * WINDOW
 
 
+def _window_order(f: Features, i: int) -> tuple[str, str, str, str, str, int]:
+    return (f.full, f.kind or "", f.volume or "", f.series or "", f.first_author, i)
+
+
 def candidate_pairs(feats: list[Features], reps: list[int]) -> set[tuple[int, int]]:
     """Every pair of representatives worth comparing (for tests and tools; the merge streams them)."""
     blocks = _Blocks(feats, reps)
@@ -281,7 +298,7 @@ def _decide_blocks(block_ids: list[int]) -> list[PairDecision]:
     for b in block_ids:
         for i, j in blocks.pairs(b):
             d = compare(feats[i], feats[j])
-            if d.outcome != "none":
+            if d.outcome != "none" or "author" in d.reasons:   # other authors: kept apart
                 out.append((i, j, d.outcome, d.rule, d.score, d.title, d.author, d.reasons))
     return out
 
@@ -356,8 +373,14 @@ def cluster_features(feats: list[Features], never: Sequence[tuple[str, str]] = (
 
     # 3. candidate pairs among distinct descriptions, decided in a fixed order
     decided: list[tuple[int, float, int, int, match.Decision]] = []
+    other_authors: list[frozenset[int]] = []
     for i, j, outcome, rule_name, score, title, author, reasons in decide_pairs(feats, reps, workers):
         d = match.Decision(outcome, rule_name, score, title, author, reasons)
+        if "author" in reasons and outcome != "merge":
+            # like titles of other authors: no third record (one without authors) may join them
+            other_authors.append(frozenset((i, j)))
+        if d.outcome == "none":
+            continue
         if d.outcome == "merge":
             decided.append((RULE_ORDER[d.rule], -d.score, i, j, d))
         elif d.outcome == "uncertain":
@@ -365,6 +388,7 @@ def cluster_features(feats: list[Features], never: Sequence[tuple[str, str]] = (
         elif d.outcome == "conflict":
             conflicts[(i, j)] = d.to_dict()
     decided.sort(key=lambda x: x[:4])
+    uf.keep_apart("author", other_authors)
 
     def join(i: int, j: int, d: match.Decision, extra: tuple[str, ...] = ()) -> None:
         joined, why = uf.union(i, j, strict=d.rule == "fuzzy") if not extra else (False, list(extra))
@@ -381,11 +405,26 @@ def cluster_features(feats: list[Features], never: Sequence[tuple[str, str]] = (
     # to a person, when two equally good candidates are different titles ("rừng" and "rùng").
     # (rule order, -score, other record, i, j, decision) of each such pair, by its unmarked record
     unmarked: dict[int, list[tuple[int, float, int, int, int, match.Decision]]] = defaultdict(list)
+    # A title-only match where one record has no authors is weaker evidence than one where the
+    # authors agree: such pairs join after the others, those agreeing on more known facts
+    # (series, grade, year …) first — so a record without authors joins the cluster of its own
+    # series, not a record that lacks the series (and is of other authors than that cluster).
+    weak: list[tuple[int, int, match.Decision]] = []
     for rule, score, i, j, d in decided:
         if feats[i].unmarked != feats[j].unmarked and (feats[i].marked or feats[j].marked):
             u, other = (i, j) if feats[i].unmarked else (j, i)
             unmarked[u].append((rule, score, other, i, j, d))
+        elif d.rule == "fuzzy" and d.author is None and (feats[i].authors or feats[j].authors):
+            weak.append((i, j, d))
         else:
+            join(i, j, d)
+    if weak:
+        def agreeing(pair: tuple[int, int, match.Decision]) -> tuple[int, float, int, int]:
+            i, j, d = pair
+            a, b = uf.attrs(uf.find(i)), uf.attrs(uf.find(j))
+            return (-sum(1 for k, v in a.items() if v is not None and b.get(k) == v), -d.score, i, j)
+
+        for i, j, d in sorted(weak, key=agreeing):
             join(i, j, d)
     for u in sorted(unmarked):
         # ranked by rule, score, then the size of the other record's cluster (largest first)
@@ -528,6 +567,7 @@ def describe(members: list[dict[str, Any]], lead: str | None = None) -> dict[str
             value = next((r[name] for r in ranked[1:] if r.get(name) not in _EMPTY), None)
         if value not in _EMPTY:
             out[name] = value
+    _canonical_series(out)
     subjects = _union_texts(r.get("subjects") for r in ranked)
     keywords = _union_texts(r.get("keywords") for r in ranked)
     if subjects:
@@ -544,6 +584,18 @@ def describe(members: list[dict[str, Any]], lead: str | None = None) -> dict[str
         best_digital = max(with_digital, key=lambda r: ACCESS_ORDER.get(r.get("access", "catalog"), 0))
         out["digital"] = dict(best_digital["digital"])
     return out
+
+
+def _canonical_series(out: dict[str, Any]) -> None:
+    """A GDPT 2018 series in the description by its canonical name, whatever spelling the record
+    had ("KNTT" → "Kết nối tri thức với cuộc sống"; records imported before issue #16)."""
+    if isinstance(out.get("series"), str):
+        out["series"] = gdpt.series_name(out["series"]) or out["series"]
+    curriculum = out.get("curriculum")
+    if isinstance(curriculum, dict) and isinstance(curriculum.get("series"), str):
+        named = gdpt.series_name(curriculum["series"])
+        if named and named != curriculum["series"]:
+            out["curriculum"] = {**curriculum, "series": named}
 
 
 def nfc_record(record: dict[str, Any]) -> dict[str, Any]:

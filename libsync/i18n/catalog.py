@@ -63,7 +63,15 @@ MESSAGES = {
     "catalog.reason.numbers": ("số trong nhan đề khác nhau", "different numbers in the title"),
     "catalog.reason.isbn": ("khác ISBN", "different ISBN"),
     "catalog.reason.issn": ("khác ISSN", "different ISSN"),
-    "catalog.reason.form": ("khác dạng (sách giáo viên / sách số)", "different form (teacher's book / digital)"),
+    "catalog.reason.form": ("khác dạng (sách in / tài liệu số)", "different form (print / digital)"),
+    "catalog.reason.kind": (
+        "khác loại sách (sách giáo khoa / sách bài tập / sách giáo viên)",
+        "different kind of book (pupil's book / workbook / teacher's book)",
+    ),
+    "catalog.reason.kind-missing": (
+        "một biểu ghi là sách bài tập hoặc sách giáo viên, biểu ghi kia không rõ loại",
+        "one record is a workbook or teacher's book, the other's kind is not known",
+    ),
     "catalog.reason.never-merge": ("có quyết định 'không bao giờ gộp'", "a 'never merge' decision"),
     "catalog.reason.diacritics": (
         "nhan đề khác dấu (khác thanh, khác dấu chữ hoặc đ/d) — là từ khác, không phải lỗi gõ",
@@ -117,4 +125,29 @@ MESSAGES.update({
         "Lưu ý: {count} tệp biểu ghi không hợp lệ nên không có trong kết quả ({files}); chạy `libsync validate` để xem lỗi.",
         "Note: {count} record files are invalid and not searched ({files}); run `libsync validate` to see why.",
     ),
+})
+
+# GDPT 2018 school books on import (libsync.model.gdpt, libsync.interchange.importer; docs/gdpt.md)
+MESSAGES.update({
+    "interchange.inferred.type": (
+        "loại suy ra từ nhan đề: {type} (“{evidence}”)",
+        "type told by the title: {type} (“{evidence}”)",
+    ),
+    "interchange.inferred.canonical": (
+        "{field}: “{before}” ghi theo tên chuẩn “{after}”",
+        "{field}: “{before}” stored by its canonical name “{after}”",
+    ),
+    "interchange.inferred.types_line": (
+        "Loại tài liệu: {n} biểu ghi không có loại được suy ra từ nhan đề — {types}; xem provenance.inferred trong từng biểu ghi.",
+        "Types: {n} records without a type got the type their title tells — {types}; see provenance.inferred in each record.",
+    ),
+    "interchange.inferred.canonical_line": (
+        "Tên chuẩn: {n} tên bộ sách / nhà xuất bản được ghi theo tên chuẩn — {fields}; cách viết gốc giữ trong provenance.original.",
+        "Canonical names: {n} series / publisher names were stored by their canonical name — {fields}; the source's spelling is kept in provenance.original.",
+    ),
+    "help.search.series": (
+        "Chỉ tài liệu thuộc bộ sách này (viết tắt hay tên đầy đủ đều được: KNTT, CTST, CD, Cánh Diều …).",
+        "Only titles of this textbook series (abbreviation or full name: KNTT, CTST, CD, Cánh Diều …).",
+    ),
+    "site.ui.filter.series": ("Bộ sách", "Textbook series"),
 })
