@@ -48,7 +48,7 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
         "libraries": [{"code": code, "name": lib_name, "level": "THCS", "librarians": []} for code, lib_name in libraries],
         "groups": ([{
             "id": network_id, "name": name, "mode": "geography", "lead": lead, "members": codes,
-            "shares": ["textbook", "teacher-book", "reference", "periodical", "story", "picture", "digital"],
+            "shares": ["textbook", "teacher-book", "workbook", "reference", "periodical", "story", "picture", "digital"],
             "rotation": True,
         }] if len(codes) >= 2 else []),
         "calendar": {

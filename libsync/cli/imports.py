@@ -33,6 +33,7 @@ def _outcome_note(outcome: importer.Outcome) -> str:
     if outcome.changes:
         parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
     parts += [t(k, **p) for k, p in outcome.warnings]
+    parts += [t(k, **p) for k, p in outcome.inferred]
     return "; ".join(parts)
 
 
@@ -63,6 +64,8 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
     typer.echo(plan.summary())
     if plan.sharing_line():
         typer.echo(plan.sharing_line())
+    for line in plan.inference_lines():
+        typer.echo(line)
     if dry_run:
         typer.echo(t("interchange.report.dry_run"))
     elif written is not None:

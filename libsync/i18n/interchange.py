@@ -287,6 +287,7 @@ MESSAGES = {
     "interchange.edit.code.access.download": ("được tải về", "may be downloaded"),
     "interchange.edit.code.type.textbook": ("sách giáo khoa", "textbook"),
     "interchange.edit.code.type.teacher-book": ("sách giáo viên", "teacher's book"),
+    "interchange.edit.code.type.workbook": ("sách bài tập, vở bài tập", "workbook"),
     "interchange.edit.code.type.reference": ("sách tham khảo", "reference book"),
     "interchange.edit.code.type.periodical": ("báo, tạp chí", "newspaper, periodical"),
     "interchange.edit.code.type.story": ("truyện, văn học", "story, fiction"),

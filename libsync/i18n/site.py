@@ -180,6 +180,7 @@ MESSAGES = {
     # --- types ------------------------------------------------------------------------------------
     "site.type.textbook": ("Sách giáo khoa", "Textbook"),
     "site.type.teacher-book": ("Sách giáo viên", "Teacher's book"),
+    "site.type.workbook": ("Sách bài tập", "Workbook"),
     "site.type.reference": ("Sách tham khảo", "Reference"),
     "site.type.periodical": ("Báo, tạp chí", "Periodical"),
     "site.type.story": ("Truyện", "Story"),

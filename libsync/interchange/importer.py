@@ -12,6 +12,13 @@ harvested record came under (``provenance.system_ids`` ``(OAI)…``), the source
 control number (MARC 001), the ISBN (with the same volume), then the key title + first
 author + year + volume (title and author compared by ``libsync.text.identity_key``: tones
 and đ count, so "Cá" and "Ca" are two titles).
+
+School books (``libsync.model.gdpt``, docs/gdpt.md): titles and names are stored with their
+spaces collapsed; a series or publisher written another way ("KNTT", "NXBGDVN") is stored by
+its canonical name, the spelling of the source kept in ``provenance.original``; a record the
+source gives no type (or "other") gets the type its title tells ("Bài tập …" → workbook, "… -
+Sách giáo viên" → teacher-book, subject + grade + series → textbook), said in
+``provenance.inferred`` and in the report.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
 from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS
+from libsync.model import gdpt
 from libsync.model.sharing import lacking, policy_for
 from libsync.repository import Repository
 from libsync.store import write as store_write
@@ -77,6 +85,7 @@ class Outcome:
     warnings: list[Message] = field(default_factory=list)
     items: int = 0
     changes: list[str] = field(default_factory=list)   # fields an update changes (what the dry run shows)
+    inferred: list[Message] = field(default_factory=list)   # a type told by the title, names made canonical
     diff: list[dict[str, Any]] = field(default_factory=list)   # a for-edit sheet's old → new (``editsheet``)
 
     @property
@@ -92,6 +101,7 @@ class Outcome:
             "changes": list(self.changes), "diff": list(self.diff),
             "reasons": [t(k, **p) for k, p in self.reasons],
             "warnings": [t(k, **p) for k, p in self.warnings],
+            "inferred": [t(k, **p) for k, p in self.inferred],
         }
 
 
@@ -156,6 +166,35 @@ class Plan:
                            sorted(kept["fields"].items(), key=lambda item: (-item[1], item[0])))
         return t("interchange.kept_internal_line", n=kept["records"], fields=fields, library=self.library)
 
+    @property
+    def inferred(self) -> dict[str, dict[str, int]]:
+        """Records of the plan whose type the title told (by type), and the fields whose
+        spelling was made canonical (by field)."""
+        types: dict[str, int] = {}
+        fields: dict[str, int] = {}
+        for outcome in self.outcomes:
+            if outcome.action not in ("created", "updated", "merged"):
+                continue
+            for key, params in outcome.inferred:
+                if key == "interchange.inferred.type":
+                    types[params["code"]] = types.get(params["code"], 0) + 1
+                elif key == "interchange.inferred.canonical":
+                    fields[params["field"]] = fields.get(params["field"], 0) + 1
+        return {"types": types, "canonical": fields}
+
+    def inference_lines(self) -> list[str]:
+        """The summary's lines on what the import inferred and made canonical (none: empty)."""
+        found = self.inferred
+        lines = []
+        if found["types"]:
+            types = ", ".join(f"{t('interchange.edit.code.type.' + code)} ({n})"
+                              for code, n in sorted(found["types"].items(), key=lambda item: (-item[1], item[0])))
+            lines.append(t("interchange.inferred.types_line", n=sum(found["types"].values()), types=types))
+        if found["canonical"]:
+            fields = ", ".join(f"{name} ({n})" for name, n in sorted(found["canonical"].items()))
+            lines.append(t("interchange.inferred.canonical_line", n=sum(found["canonical"].values()), fields=fields))
+        return lines
+
     def encoding_text(self) -> str:
         return ", ".join(f"{t('interchange.encoding.' + enc)} ({n})" if len(self.encodings) > 1 or self.kind in ("marc",)
                          else t("interchange.encoding." + enc) for enc, n in sorted(self.encodings.items()))
@@ -166,6 +205,7 @@ class Plan:
             "encodings": self.encodings, "total": self.total, "counts": self.counts,
             "blank_lines": self.blank_lines, "strict": self.strict, "refused": self.refused,
             "kept_internal": self.kept_internal,
+            "inferred": self.inferred,
             "notes": [t(k, **p) for k, p in self.notes],
             "records": [o.to_dict() for o in self.outcomes],
         }
@@ -383,6 +423,71 @@ def _complete(record: Record, options: Options, source: str, network_codes: set[
     return warnings
 
 
+_SPACED = ("title", "subtitle", "parallel_title", "series", "volume", "publisher", "place", "edition")
+
+
+def _collapse(value: Any) -> Any:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _canonical_names(record: Record) -> list[Message]:
+    """Collapse the spaces of the record's titles and names ("Bài  tập" → "Bài tập"); store a
+    GDPT 2018 series and a known publisher by their canonical names, keeping the source's
+    spelling in ``provenance.original`` (``libsync.model.gdpt``). Returns what was renamed."""
+    for name in _SPACED:
+        if isinstance(record.get(name), str):
+            record[name] = _collapse(record[name])
+    if isinstance(record.get("authors"), list):
+        record["authors"] = [_collapse(a) for a in record["authors"]]
+    curriculum = record.get("curriculum")
+    if isinstance(curriculum, dict):
+        curriculum = record["curriculum"] = {k: _collapse(v) for k, v in curriculum.items()}
+    found: list[tuple[str, str, str]] = []   # (field, as typed, canonical)
+    for name, holder, lookup in (("series", record, gdpt.series_name), ("publisher", record, gdpt.publisher_name),
+                                 ("curriculum.series", curriculum, gdpt.series_name)):
+        key = name.rsplit(".", 1)[-1]
+        value = holder.get(key) if isinstance(holder, dict) else None
+        canonical = lookup(value) if isinstance(value, str) else None
+        if canonical and canonical != value:
+            found.append((name, str(value), canonical))
+            cast(Record, holder)[key] = canonical
+    if not found:
+        return []
+    prov = record["provenance"] = dict(record.get("provenance") or {})
+    prov["original"] = {**(prov.get("original") or {}), **{name: typed for name, typed, _ in found}}
+    return [("interchange.inferred.canonical", {"field": name, "before": typed, "after": canonical})
+            for name, typed, canonical in found]
+
+
+def _other_book(a: Record, b: Record) -> bool:
+    """Two records of one title, author, year and volume that are still two books: a pupil's
+    book, workbook or teacher's book by their types, or two GDPT 2018 series."""
+    kinds = {gdpt.book_kind(r.get("title"), r.get("type"), r.get("subtitle")) for r in (a, b)}
+    if None not in kinds and len(kinds) == 2:
+        return True
+    series = set()
+    for r in (a, b):
+        named = [gdpt.series_name(v) for v in ((r.get("curriculum") or {}).get("series"), r.get("series"))
+                 if isinstance(v, str)]
+        series.add(next((n for n in named if n), None))
+    return None not in series and len(series) == 2
+
+
+def _infer_type(record: Record) -> Message | None:
+    """Give a record without a type (or "other") the type its title tells
+    (``libsync.model.gdpt.infer_type``), said in ``provenance.inferred``; None if it tells none."""
+    curriculum = record.get("curriculum") or {}
+    found = gdpt.infer_type(record.get("title"), record.get("subtitle"),
+                            curriculum.get("series") or record.get("series"))
+    if found is None:
+        return None
+    record["type"] = found.type
+    prov = record["provenance"] = dict(record.get("provenance") or {})
+    prov["inferred"] = {**(prov.get("inferred") or {}), "type": f"{found.source}: {found.evidence}"}
+    return ("interchange.inferred.type", {"code": found.type, "type": t(f"interchange.edit.code.type.{found.type}"),
+                                          "evidence": found.evidence})
+
+
 def _merge(existing: Record, incoming: Record, today: str, kept: list[tuple[str, list[Any]]] | None = None) -> Record:
     """``existing`` updated with what ``incoming`` really carries.
 
@@ -528,6 +633,8 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             outcome.reasons.append(("interchange.reject.no_title", {}))
             continue
         outcome.warnings += _complete(record, options, read.path, codes)
+        outcome.inferred += _canonical_names(record)
+        outcome.title = record.get("title")
         outcome.items = len(record.get("items") or [])
 
         barcodes = [i["barcode"] for i in record.get("items") or []]
@@ -543,6 +650,8 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             continue
 
         target, how = index.match(record)
+        if how == "title" and target is not None and _other_book(planned.get(target) or existing[target], record):
+            target, how = None, None
         if how == "barcode" and target is not None:   # a match always names the record
             holder = planned.get(target) or existing[target]
             same_isbn = isbn_key(holder) is not None and isbn_key(holder) == isbn_key(record)
@@ -573,6 +682,10 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             base = planned.get(target) or existing[target]
             kept: list[tuple[str, list[Any]]] = []
             merged = _merge(base, record, options.today, kept)
+            if merged.get("type") in (None, "other") and record.get("type") in (None, "other"):
+                said = _infer_type(merged)   # the record had no type either: the title's is better
+                if said is not None:
+                    outcome.inferred.append(said)
             if _comparable(merged) == _comparable(base):
                 outcome.action = "unchanged"
                 outcome.record_id = target
@@ -593,6 +706,10 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             rid = new_id(record, taken)
             new_record = dict(record)
             new_record["id"] = rid
+            if new_record.get("type") in (None, "other"):   # the source gives none: the title may tell
+                said = _infer_type(new_record)
+                if said is not None:
+                    outcome.inferred.append(said)
             new_record.setdefault("type", options.default_type)
             share, access = policy_for(network, options.library, new_record["type"], IMPORT_DEFAULT)
             new_record.setdefault("share", options.share or share)

@@ -44,6 +44,7 @@ MAX_FIELD_BYTES = 9_999
 TYPE_CODES = {
     "sgk": "textbook", "textbook": "textbook", "gk": "textbook",
     "sgv": "teacher-book", "teacher-book": "teacher-book", "gv": "teacher-book",
+    "sbt": "workbook", "vbt": "workbook", "bt": "workbook", "workbook": "workbook",
     "stk": "reference", "tk": "reference", "reference": "reference", "bk": "reference", "book": "reference",
     "bao": "periodical", "tc": "periodical", "btc": "periodical", "periodical": "periodical", "ser": "periodical",
     "truyen": "story", "story": "story", "tn": "story", "tt": "story",
@@ -788,7 +789,9 @@ def marc_to_record(record: MarcRecord) -> tuple[dict[str, Any], list[Message]]:
         elif leader[6:7] == "m":
             kind = "digital"
         else:
-            haystack = fold(" ".join([out.get("title", ""), *out.get("subjects", []), *out.get("keywords", [])]))
+            # subject headings and keywords; what the title says is the importer's inference
+            # (``libsync.model.gdpt.infer_type``), kept visible in the record's provenance
+            haystack = fold(" ".join([*out.get("subjects", []), *out.get("keywords", [])]))
             if "sach giao vien" in haystack:
                 kind = "teacher-book"
             elif "sach giao khoa" in haystack:

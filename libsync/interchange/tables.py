@@ -42,6 +42,7 @@ from libsync.interchange.model import (
     parse_year,
     split_list,
 )
+from libsync.model import gdpt
 from libsync.model.classification import normalise_bpl19, scheme_of
 from libsync.text import fold, identity_key, legacy, nfc
 from libsync.text.identifiers import compact_isbn, format_isbn, isbn13, isbn_valid
@@ -131,6 +132,8 @@ STATUS_WORDS = {
 TYPE_WORDS = {
     "sgk": "textbook", "sach giao khoa": "textbook", "textbook": "textbook",
     "sgv": "teacher-book", "sach giao vien": "teacher-book", "teacher book": "teacher-book",
+    "sbt": "workbook", "vbt": "workbook", "sach bai tap": "workbook", "vo bai tap": "workbook", "bai tap": "workbook",
+    "workbook": "workbook",
     "stk": "reference", "sach tham khao": "reference", "tham khao": "reference", "reference": "reference",
     "bao": "periodical", "tap chi": "periodical", "bao tap chi": "periodical", "periodical": "periodical",
     "truyen": "story", "truyen thieu nhi": "story", "story": "story", "van hoc": "story",
@@ -505,9 +508,12 @@ def _group_key(values: dict[str, str]) -> tuple[object, ...]:
     if values.get("id"):
         return ("id", values["id"])
     code = isbn13(values["isbn"]) if values.get("isbn") else None
-    # title and authors by identity (tones and đ count: "Cá", "Ca", "Đá" are three titles)
+    # title and authors by identity (tones and đ count: "Cá", "Ca", "Đá" are three titles); the
+    # type and series too: "Tin học 6" typed SGK and "Tin học 6" typed SGV are two books
+    series = [gdpt.series_name(v) or fold(v) for v in (values.get("series"), values.get("curriculum_series")) if v]
     return ("t", code or "", identity_key(values.get("title")), identity_key(values.get("authors")),
-            parse_year(values.get("year") or "") or 0, fold(values.get("volume")), fold(values.get("publisher")))
+            parse_year(values.get("year") or "") or 0, fold(values.get("volume")), fold(values.get("publisher")),
+            fold(values.get("type")), tuple(series))
 
 
 def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None) -> ReadResult:
