@@ -70,10 +70,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chú ý: network.yaml không có email của thư viện nào, Identify sẽ ghi {email}. Hãy thêm --admin-email ĐỊA_CHỈ.",
         "Note: network.yaml gives no library email; Identify will say {email}. Add --admin-email ADDRESS.",
     ),
-    "oai.bad_page_size": (
-        "--page-size phải từ 1 đến {limit}.",
-        "--page-size must be between 1 and {limit}.",
-    ),
     "oai.bad_email": (
         "'{email}' không phải địa chỉ email.",
         "'{email}' is not an email address.",
