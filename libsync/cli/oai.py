@@ -70,7 +70,9 @@ def register(app: typer.Typer) -> None:
             sys.stderr.flush()
             server.run()
         except KeyboardInterrupt:                      # Ctrl-C or SIGTERM: a clean stop
-            pass
+            if "multiprocessing" in sys.modules:       # workers of a first reading cut short
+                for child in sys.modules["multiprocessing"].active_children():
+                    child.terminate()
         finally:
             server.close()
         typer.echo(t("oai.serve.stopped"), err=True)

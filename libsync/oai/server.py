@@ -138,6 +138,9 @@ def make_server(app: Any, host: str, port: int, threads: int = 4) -> Any:
 
 def url_of(server: Any, host: str, port: int) -> str:
     """The provider's URL (the port the system gave when ``port`` was 0)."""
+    listening = getattr(server, "effective_listen", None)     # several sockets ("localhost": IPv4 and IPv6)
+    if listening:
+        host, port = listening[0][0], listening[0][1]
     host, port = getattr(server, "effective_host", host), getattr(server, "effective_port", port)
     shown = f"[{host}]" if ":" in str(host) else host
     return f"http://{shown}:{port}{PATH}"
