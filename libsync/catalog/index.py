@@ -10,6 +10,8 @@ Text is stored folded (``match.key_text``: lower case, no diacritics, đ→d, i/
 queries are folded the same way. Beside it each cluster keeps the identity key of its title
 (``ident_title``) and of its title, subtitle and authors (``ident``; ``libsync.text.identity_key``:
 diacritics kept), padded with spaces, so the ranking can put the diacritics the user typed first.
+A cluster's textbook series is kept by its canonical name (``cluster_series``), so "KNTT" and
+"Kết nối tri thức với cuộc sống" are one filter value (``libsync.model.gdpt``).
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from libsync.cachedir import repo_cache_dir as cache_dir
 from libsync.catalog import match
+from libsync.model import gdpt
 from libsync.text import identity_key
 
 if TYPE_CHECKING:
     from libsync.catalog.union import Union
     from libsync.repository import Repository
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 # BM25 column weights: title, people (authors, series, publisher), subjects, other
 WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
@@ -94,6 +97,13 @@ def cluster_grade(cluster: dict[str, Any]) -> int | None:
     return match.features(cluster).grade
 
 
+def cluster_series(cluster: dict[str, Any]) -> str | None:
+    """The textbook series of a cluster (or record) by its canonical name when it is a GDPT 2018
+    series ("KNTT" → "Kết nối tri thức với cuộc sống"), else as written; None if it has none."""
+    named = [str(v) for v in ((cluster.get("curriculum") or {}).get("series"), cluster.get("series")) if v]
+    return next((s for s in map(gdpt.series_name, named) if s), named[0] if named else None)
+
+
 def _joined(values: Iterable[object]) -> str:
     return " ".join(match.key_text(str(v)) for v in values if v)
 
@@ -124,7 +134,7 @@ def write_index(path: Path, union: Union | dict[str, Any], stamp: str, skipped: 
             CREATE TABLE clusters (
                 rowid INTEGER PRIMARY KEY, id TEXT, type TEXT, grade INTEGER, subjects TEXT,
                 libraries TEXT, available_at TEXT, available INTEGER, sort TEXT, data TEXT,
-                ident_title TEXT, ident TEXT);
+                ident_title TEXT, ident TEXT, series TEXT);
             CREATE VIRTUAL TABLE fts USING fts5(
                 title, people, subjects, other, tokenize = 'unicode61 remove_diacritics 2');
             """
@@ -134,7 +144,7 @@ def write_index(path: Path, union: Union | dict[str, Any], stamp: str, skipped: 
         count = 0
 
         def flush() -> None:
-            con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            con.executemany("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             con.executemany("INSERT INTO fts (rowid, title, people, subjects, other) VALUES (?,?,?,?,?)", fts_rows)
             rows.clear()
             fts_rows.clear()
@@ -142,6 +152,7 @@ def write_index(path: Path, union: Union | dict[str, Any], stamp: str, skipped: 
         for n, c in enumerate(clusters, start=1):
             count = n
             curriculum = c.get("curriculum") or {}
+            series = cluster_series(c)
             subjects = [*(c.get("subjects") or []), curriculum.get("subject")]
             holdings = c.get("holdings") or []
             libs = " " + " ".join(h["library"] for h in holdings) + " "
@@ -153,11 +164,13 @@ def write_index(path: Path, union: Union | dict[str, Any], stamp: str, skipped: 
                          match.key_text(c.get("title", "")), json.dumps(data, ensure_ascii=False),
                          f" {identity_key(str(c.get('title') or ''))} ",
                          " " + " ".join(identity_key(str(v)) for v in
-                                        [c.get("title"), c.get("subtitle"), *(c.get("authors") or [])] if v) + " "))
+                                        [c.get("title"), c.get("subtitle"), *(c.get("authors") or [])] if v) + " ",
+                         cluster_series(c)))
             fts_rows.append((
                 n,
                 _joined([c.get("title"), c.get("subtitle"), c.get("volume") and f"tap {c.get('volume')}"]),
-                _joined([*(c.get("authors") or []), c.get("series"), curriculum.get("series"), c.get("publisher")]),
+                _joined([*(c.get("authors") or []), c.get("series"), curriculum.get("series"), c.get("publisher"),
+                         series and gdpt.series_name(series) == series and gdpt.series_code(series)]),   # "kntt" finds it
                 _joined(subjects + list(c.get("keywords") or [])),
                 _joined([c.get("isbn"), c.get("isbn") and match.isbn13(str(c["isbn"])), c.get("issn"),
                          c.get("summary"), *(c.get("classification") or {}).values()]),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from libsync.catalog import match
 from libsync.catalog.index import WEIGHTS, ensure_index
+from libsync.model import gdpt
 from libsync.text import bare_word, identity_key, identity_words, is_bare
 
 if TYPE_CHECKING:
@@ -75,8 +76,9 @@ def tone_ranking(query: str, terms: list[str]) -> tuple[str, list[str]]:
 
 def search_index(path: Path, query: str, library: str | None = None, type_: str | None = None,
                  grade: int | None = None, subject: str | None = None, available: bool = False,
-                 limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """Query the index file at ``path``: {"query", "audience", "count", "results": [cluster + score]}."""
+                 limit: int = DEFAULT_LIMIT, series: str | None = None) -> dict[str, Any]:
+    """Query the index file at ``path``: {"query", "audience", "count", "results": [cluster + score]}.
+    ``series``: a textbook series in any spelling ("KNTT", "Kết nối tri thức" — one filter value)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         audience = con.execute("SELECT value FROM meta WHERE key = 'audience'").fetchone()[0]
@@ -98,6 +100,9 @@ def search_index(path: Path, query: str, library: str | None = None, type_: str 
         if subject:
             where.append("c.subjects LIKE ?")
             params.append("%" + match.key_text(subject) + "%")
+        if series:
+            where.append("c.series = ?")
+            params.append(gdpt.series_name(series) or series)
         if available:
             if library:
                 where.append("c.available_at LIKE ?")

@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
         type_: str | None = typer.Option(None, "--type", metavar="TYPE", help=t("help.search.type")),
         grade: int | None = typer.Option(None, "--grade", metavar="N", callback=bounded(1, 12), help=t("help.search.grade")),
         subject: str | None = typer.Option(None, "--subject", metavar="TEXT", help=t("help.search.subject")),
+        series: str | None = typer.Option(None, "--series", metavar="TEXT", help=t("help.search.series")),
         available: bool = typer.Option(False, "--available", help=t("help.search.available")),
         audience: str = audience_option("network"),
         limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N", help=t("help.search.limit")),
@@ -52,7 +53,7 @@ def register(app: typer.Typer) -> None:
             raise LibsyncError("catalog.bad_limit")
         repo = repository(ctx)
         result = search(repo, query, audience, library=library, type_=type_, grade=grade, subject=subject,
-                        available=available, limit=limit)
+                        available=available, limit=limit, series=series)
         if result.get("skipped"):   # on stderr: the results may be published, these names not
             typer.echo(t("catalog.search.skipped", count=len(result["skipped"]),
                          files=", ".join(result["skipped"][:5]) + (" …" if len(result["skipped"]) > 5 else "")), err=True)

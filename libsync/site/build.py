@@ -40,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libsync.catalog.index import cluster_series
 from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
 from libsync.i18n import CATALOGUE, t
@@ -318,9 +319,13 @@ class _Site:
         subjects = sorted({nfc(c["curriculum"]["subject"]) for c in self.clusters if (c.get("curriculum") or {}).get("subject")}, key=fold)
         subject_index = {s: i + 1 for i, s in enumerate(subjects)}
         grades = sorted({int(c["curriculum"]["grade"]) for c in self.clusters if isinstance((c.get("curriculum") or {}).get("grade"), int)})
+        # textbook series by their canonical names: "KNTT" and "Kết nối tri thức với cuộc sống" are one value
+        series_of = [cluster_series(c) for c in self.clusters]
+        series_list = sorted({s for s in series_of if s}, key=fold)
+        series_index = {s: i + 1 for i, s in enumerate(series_list)}
         type_count: defaultdict[str, int] = defaultdict(int)
         docs: list[list[Any]] = []
-        facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "lm": [], "am": []}
+        facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "se": [], "lm": [], "am": []}
         words: dict[str, list[int]] = defaultdict(list)  # word -> [doc * 4 + best field], docs ascending
         for n, cluster in enumerate(self.clusters):
             kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
@@ -338,6 +343,7 @@ class _Site:
             facets["ty"].append(TYPES.index(kind))
             facets["gr"].append(grade)
             facets["su"].append(subject_index.get(subject, 0))
+            facets["se"].append(series_index.get(series_of[n] or "", 0))
             facets["lm"].append(sorted({self.lib_index[h["library"]] for h in holdings}))
             facets["am"].append(sorted({self.lib_index[h["library"]] for h in holdings if int(h.get("available") or 0) > 0}))
             best: dict[str, int] = {}
@@ -367,6 +373,7 @@ class _Site:
             "type_order": list(TYPES),   # facets.ty holds positions in this list
             "grades": grades,
             "subjects": subjects,
+            "series": series_list,
             "shards": sorted(shards),
             "maxkey": max((len(k) for k in shards), default=1),
         }
@@ -550,6 +557,7 @@ class _Site:
         types = options(any_opt + [(k, L("site.type." + k)) for k, _ in meta["types"]])
         grades = options(any_opt + [(str(g), L("site.ui.filter.grade_n", n=g)) for g in meta["grades"]])
         subjects = options(any_opt + [(s, esc(s)) for s in meta["subjects"]])
+        series = options(any_opt + [(s, esc(s)) for s in meta["series"]])
 
         def select(name: str, label_key: str, opts: str) -> str:
             return (f'<div class="field"><label for="f-{name}">{L(label_key)}</label>'
@@ -572,6 +580,7 @@ class _Site:
             + select("type", "site.ui.filter.type", types)
             + select("grade", "site.ui.filter.grade", grades)
             + select("subject", "site.ui.filter.subject", subjects)
+            + select("series", "site.ui.filter.series", series)
             + f'<div class="field check"><input type="checkbox" id="f-avail" name="avail" value="1">'
             f'<label for="f-avail">{L("site.ui.filter.available")}</label></div>'
             "</fieldset></form>"

@@ -23,7 +23,7 @@
   var statusEl = document.getElementById("status");
   var list = document.getElementById("results");
   var more = document.getElementById("more");
-  var filters = { lib: form.elements.lib, type: form.elements.type, grade: form.elements.grade, subject: form.elements.subject, avail: form.elements.avail };
+  var filters = { lib: form.elements.lib, type: form.elements.type, grade: form.elements.grade, subject: form.elements.subject, series: form.elements.series, avail: form.elements.avail };
   var state = { token: 0, hits: [], shown: 0, status: null };
   window.LS_LAST = null;
 
@@ -99,11 +99,11 @@
   function filterValues() {
     return {
       lib: filters.lib.value, type: filters.type.value, grade: filters.grade.value,
-      subject: filters.subject.value, avail: filters.avail.checked
+      subject: filters.subject.value, series: filters.series.value, avail: filters.avail.checked
     };
   }
 
-  function anyFilter(f) { return !!(f.lib || f.type || f.grade || f.subject || f.avail); }
+  function anyFilter(f) { return !!(f.lib || f.type || f.grade || f.subject || f.series || f.avail); }
 
   function makeFilter(f) {
     var F = store.facets;
@@ -111,10 +111,12 @@
     var type = f.type ? meta.type_order.indexOf(f.type) : -1;
     var grade = f.grade ? parseInt(f.grade, 10) : 0;
     var subject = f.subject ? meta.subjects.indexOf(f.subject) + 1 : 0;
+    var series = f.series ? (meta.series || []).indexOf(f.series) + 1 : 0;   /* canonical names: KNTT = Kết nối tri thức … */
     return function (n) {
       if (type >= 0 && F.ty[n] !== type) return false;
       if (grade && F.gr[n] !== grade) return false;
       if (subject && F.su[n] !== subject) return false;
+      if (series && F.se[n] !== series) return false;
       if (lib >= 0 && F.lm[n].indexOf(lib) < 0) return false;
       if (f.avail && (lib >= 0 ? F.am[n].indexOf(lib) < 0 : F.am[n].length === 0)) return false;
       return true;
@@ -185,7 +187,7 @@
   function writeHash(q, f) {
     var parts = [];
     if (q) parts.push("q=" + encodeURIComponent(q));
-    ["lib", "type", "grade", "subject"].forEach(function (k) { if (f[k]) parts.push(k + "=" + encodeURIComponent(f[k])); });
+    ["lib", "type", "grade", "subject", "series"].forEach(function (k) { if (f[k]) parts.push(k + "=" + encodeURIComponent(f[k])); });
     if (f.avail) parts.push("avail=1");
     var hash = parts.length ? "#" + parts.join("&") : "";
     if (hash !== location.hash) {
@@ -201,11 +203,11 @@
       try { params[kv.slice(0, i < 0 ? kv.length : i)] = i < 0 ? "" : decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* bad hash */ }
     });
     if (params.q) input.value = params.q;
-    ["lib", "type", "grade", "subject"].forEach(function (k) {
+    ["lib", "type", "grade", "subject", "series"].forEach(function (k) {
       if (params[k] && Array.prototype.some.call(filters[k].options, function (o) { return o.value === params[k]; })) filters[k].value = params[k];
     });
     filters.avail.checked = params.avail === "1";
-    return !!(params.q || params.lib || params.type || params.grade || params.subject || params.avail);
+    return !!(params.q || params.lib || params.type || params.grade || params.subject || params.series || params.avail);
   }
 
   function search() {
