@@ -70,9 +70,9 @@ PUBLISHER_OK = 70
 LONG_TITLE = 3          # words a title needs before a letter typo (folded titles differ) may merge
 
 _Y_WORD = re.compile(r"\b([bcdghklmnpqrstvx]+|qu)y\b")
-# "Tập 2", "tập hai", "T.2", "T2", "(Quyển II)", "Phần 3", "Số 560" — not the "tập" of "Bài tập 5"
+# "Tập 2", "tập hai", "T.2", "T2", "(Quyển II)", "Phần 3", "Số 560" — a number word not after "Bài tập"
 _VOLUME = re.compile(
-    r"\b(?:(?<!bai )(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})"
+    r"\b(?:(?:tap|quyen|cuon|phan|vol|volume|part|book|so)\s*(\d+|[ivx]{1,5})"
     r"|(?<!bai )(?:tap|quyen|cuon)\s*(mot|hai|ba|bon)|t\s*(\d+))\b"
 )
 _NUMBER = re.compile(r"\b\d+\b")
@@ -262,8 +262,13 @@ def _drop_range(folded: list[str], ident: list[str], start: int, end: int) -> No
 def _series_of(record: dict[str, Any], curriculum: dict[str, Any]) -> str | None:
     """The series key of the curriculum's series or the record's series field: a GDPT 2018
     series named in either wins (``series`` may be a publisher's collection)."""
-    keys = [series_key(str(v)) for v in (curriculum.get("series"), record.get("series")) if v]
-    return next((k for k in keys if k in _SERIES_CODES), keys[0] if keys else None)
+    ours, theirs = curriculum.get("series"), record.get("series")
+    if not theirs:
+        return series_key(str(ours)) if ours else None
+    if not ours:
+        return series_key(str(theirs))
+    keys = (series_key(str(ours)), series_key(str(theirs)))
+    return next((k for k in keys if k in _SERIES_CODES), keys[0])
 
 
 _SERIES_CODES = frozenset(key_text(s.code) for s in gdpt.SERIES)

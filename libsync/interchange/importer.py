@@ -267,17 +267,25 @@ def _fold(text: str | None) -> str:
 
 
 def title_key(record: Record) -> TitleKey:
-    """Title + first author + year + volume. Title and author by their identity key
+    """Title + first author + year + volume (by its number: "Tập 1" = "T.1" = "tập một" = "1").
+    Title and author by their identity key
     (``libsync.text.identity_key``): case, NFC/NFD, i/y, tone placement and punctuation do not
     matter, tones and đ do — "Cá" is not "Ca", "Đá" is not "Da" (issue #14)."""
     authors = record.get("authors") or []
     return (identity_key(record.get("title")), identity_key(authors[0]) if authors else "",
-            record.get("year") or 0, _fold(record.get("volume")))
+            record.get("year") or 0, _volume(record.get("volume")))
 
 
 def isbn_key(record: Record) -> IsbnKey | None:
     code = isbn13(record["isbn"]) if record.get("isbn") else None
-    return (code, _fold(record.get("volume"))) if code else None
+    return (code, _volume(record.get("volume"))) if code else None
+
+
+def _volume(value: object) -> str:
+    """A volume by its number, whatever the spelling ("Tập 1", "T.1", "tập một", "1" → "1")."""
+    from libsync.catalog.match import volume_key
+
+    return volume_key(value) or ""
 
 
 def copy_data(value: Any) -> Any:

@@ -267,6 +267,7 @@ def _series_index() -> tuple[dict[str, str], tuple[tuple[tuple[str, ...], str], 
 
 
 _SERIES_EXACT, _SERIES_PHRASES, _SERIES_CODES = _series_index()
+_SERIES_FIRST = frozenset(phrase[0] for phrase, _ in _SERIES_PHRASES)
 _SERIES_LONG = tuple(k for k in _SERIES_EXACT if len(k) >= 8 and " " in k)
 
 
@@ -314,11 +315,14 @@ def find_series(words: Sequence[str], anywhere: bool = False) -> tuple[str, int,
     "Toán 6 (CD) - Tập 1") and not after "kèm" or "đĩa" ("Tiếng Anh 6 kèm CD").
     ``anywhere``: no number needed (a series column holds nothing else)."""
     n = len(words)
-    if n == 0 or not (anywhere or any(w.isdigit() for w in words)):
+    if n == 0:
         return None
-    first = set(words)
+    starts = _SERIES_FIRST.intersection(words)   # most titles: no word that starts a series' name
+    coded = n >= 2 and words[-1] in _SERIES_CODES
+    if not (starts or coded) or not (anywhere or any(w.isdigit() for w in words)):
+        return None
     for phrase, name in _SERIES_PHRASES:
-        if phrase[0] not in first:
+        if phrase[0] not in starts:
             continue
         size = len(phrase)
         for i in range(n - size + 1):
