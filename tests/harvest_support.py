@@ -265,5 +265,11 @@ class Served:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close()
+        from waitress import wasyncore
+
+        # closed from the server's own thread (its trigger), kept-alive connections included
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        except OSError:   # the trigger is already gone (the loop ended): close what is left here
+            self.server.close()
         self.thread.join(timeout=5)

@@ -320,7 +320,11 @@ def fetch(repo: Repository, source: Source, options: Options) -> Fetched:
     """Step 1: every record the source has for this harvest, read and mapped (nothing written)."""
     previous, previous_oid = read_state(repo, source)
     provider, described = harvest_client.open_source(source.url, options.settings)
-    prefix, kind = choose_format(described, options.prefix or source.prefix)
+    try:
+        prefix, kind = choose_format(described, options.prefix or source.prefix)
+    except LibsyncError:
+        provider.close()
+        raise
     set_spec = options.set or source.set
     notes: list[Message] = []
     from_ = check_stamp(options.from_, "--from")
@@ -343,15 +347,18 @@ def fetch(repo: Repository, source: Source, options: Options) -> Fetched:
     deletions: list[tuple[str, str]] = []
     batch: list[Item] = []
     latest = ""
-    for item in provider.records(prefix, set_spec, from_, until):
-        latest = max(latest, item.datestamp)
-        if item.deleted:
-            deletions.append((item.identifier, item.datestamp))
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH:
-            items.extend(_read(batch, kind, source, len(items)))
-            batch = []
+    try:
+        for item in provider.records(prefix, set_spec, from_, until):
+            latest = max(latest, item.datestamp)
+            if item.deleted:
+                deletions.append((item.identifier, item.datestamp))
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                items.extend(_read(batch, kind, source, len(items)))
+                batch = []
+    finally:
+        provider.close()
     if batch:
         items.extend(_read(batch, kind, source, len(items)))
     waited = provider.waited

@@ -275,6 +275,10 @@ class Provider:
     def pages(self) -> int:
         return int(self.client.pages)
 
+    def close(self) -> None:
+        """Let go of the kept connection."""
+        self.client.session.close()
+
     @property
     def waited(self) -> list[float]:
         return list(self.client.waited)
@@ -330,6 +334,9 @@ class StaticRepository:
         self.response_date: str | None = None
         self.pages = 1
         self.waited: list[float] = []
+
+    def close(self) -> None:
+        return None
 
     def describe(self) -> Described:
         node = self.root.find(_S + "Identify")
@@ -388,5 +395,9 @@ def open_source(location: str, settings: Settings) -> tuple[Source, Described]:
     try:
         return provider, provider.describe()
     except _StaticFound as found:
+        provider.close()
         static = StaticRepository(found.content, location)
         return static, static.describe()
+    except BaseException:
+        provider.close()
+        raise
