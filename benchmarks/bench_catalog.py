@@ -1,26 +1,39 @@
-"""Union-catalogue benchmark: matcher accuracy on the labelled pairs, merge time for 10,000 /
-30,000 / 100,000 generated records (loading measured apart from merging), search latency.
+"""Union-catalogue benchmark: matcher accuracy on the labelled pairs and on the GDPT 2018
+register set (tests/gdpt_corpus.py: three libraries' CSV/XLSX/MARC registers read through the
+importers), merge time for 10,000 / 30,000 / 100,000 generated records (loading measured apart
+from merging), search latency.
 
     python benchmarks/bench_catalog.py            # all sizes
     python benchmarks/bench_catalog.py 10000      # chosen sizes
+    python benchmarks/bench_catalog.py --baseline REF 10000 30000
+        # also: the register set's figures and the merge time of the code at Git revision REF
+        # (a temporary `git worktree`), measured in the same run on the same records, the two
+        # versions taking turns in fresh processes (the machine is shared: noise hits both alike);
+        # the per-size details below are then left out
 
 Data is generated in a temporary folder (deleted afterwards); nothing in the project changes.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(1, str(PROJECT / "tests"))   # gdpt_corpus: the register-like labelled set
+ROUNDS = 5   # merge runs of each version, taking turns
 
 from stdnum import ean, isbn as stdisbn  # noqa: E402
 
@@ -131,6 +144,83 @@ def accuracy() -> None:
               f"  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']}, tn {r['tn']})" + (f"  wrong: {r['wrong']}" if r['wrong'] else ""))
 
 
+def gdpt_figures(result: dict, corpus) -> str:
+    wrong = Counter("+".join(w["differ"]) for w in result["wrong"])
+    return (f"precision {result['precision']:.4f}  recall {result['recall']:.4f}  (tp {result['tp']}, fp {result['fp']}, "
+            f"fn {result['fn']}; {result['clusters']} clusters, {result['uncertain']} pairs left to a person)"
+            + (f"  wrongly joined: {dict(wrong)}" if wrong else ""))
+
+
+def gdpt_accuracy(tmp: Path, baseline: Path | None = None) -> None:
+    """Pairwise precision/recall on the GDPT 2018 register set; with ``baseline``, the same files
+    read and matched by that version's importers and matcher too (in a process of its own)."""
+    from gdpt_corpus import build, evaluate
+
+    corpus = build(tmp / "gdpt", plan=False)
+    saved = tmp / "gdpt.pickle"
+    saved.write_bytes(pickle.dumps(corpus))
+    from gdpt_corpus import load
+
+    t0 = time.perf_counter()
+    load(corpus)
+    planned = time.perf_counter() - t0
+    result = evaluate(corpus)
+    print(f"\nGDPT 2018 register set: {len(corpus.editions)} editions, {len(corpus.records)} records of "
+          f"{', '.join(f'{lib} ({fmt})' for lib, fmt in corpus.formats.items())}, {corpus.true_pairs()} true pairs "
+          f"(import planned in {planned:.1f} s)")
+    print(f"  this tree: {gdpt_figures(result, corpus)}")
+    inferred = Counter()
+    for plan in corpus.plans.values():
+        inferred.update(plan.inferred["types"])
+    print(f"  types inferred from titles on import: {dict(inferred)}")
+    if baseline is not None:
+        code = ("import pickle, sys, json; from gdpt_corpus import load, evaluate; "
+                f"c = pickle.loads(open({str(saved)!r}, 'rb').read()); load(c); r = evaluate(c); "
+                "print(json.dumps(r, default=list))")
+        out = _run(baseline, code, tmp)
+        print(f"  baseline:  {gdpt_figures(json.loads(out), corpus)}")
+
+
+def _run(root: Path, code: str, cwd: Path) -> str:
+    """Run ``code`` with the libsync of ``root`` (and this tree's tests/ for gdpt_corpus)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT / "tests")])}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{root}: {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+MERGE_TIMER = ("import json, time, gc; from libsync.catalog import union_from_records; "
+               "records = json.load(open({path!r}, encoding='utf-8')); "
+               "c0 = time.process_time(); t0 = time.perf_counter(); u = union_from_records(records, 'network'); "
+               "print(json.dumps([time.perf_counter() - t0, time.process_time() - c0, len(u['clusters'])]))")
+
+
+def compare_merge(n: int, tmp: Path, baseline: Path) -> None:
+    """Merge time of this tree and of ``baseline`` on the same generated records, in turns."""
+    from libsync.repository import Repository
+    from libsync.store.read import load_records
+
+    root = tmp / f"cmp{n}"
+    root.mkdir()
+    os.environ["LIBSYNC_CACHE_DIR"] = str(tmp / f"cmpcache{n}")
+    generate(root, n)
+    records = load_records(Repository(root)).records
+    path = tmp / f"records{n}.json"
+    path.write_text(json.dumps(records, ensure_ascii=False, default=str), encoding="utf-8")
+    times: dict[str, list[tuple[float, float, int]]] = {"baseline": [], "this tree": []}
+    for _ in range(ROUNDS):
+        for name, code_root in (("baseline", baseline), ("this tree", PROJECT)):
+            times[name].append(tuple(json.loads(_run(code_root, MERGE_TIMER.format(path=str(path)), tmp))))
+    base = statistics.median(t[0] for t in times["baseline"])
+    mine = statistics.median(t[0] for t in times["this tree"])
+    base_cpu = statistics.median(t[1] for t in times["baseline"])
+    mine_cpu = statistics.median(t[1] for t in times["this tree"])
+    print(f"  {n:,} records, merge (median of {ROUNDS}, taking turns): baseline {base:.2f} s (CPU {base_cpu:.2f}), "
+          f"this tree {mine:.2f} s (CPU {mine_cpu:.2f}) → {100 * (mine / base - 1):+.1f} % wall, "
+          f"{100 * (mine_cpu / base_cpu - 1):+.1f} % CPU; clusters {times['baseline'][0][2]:,} / {times['this tree'][0][2]:,}")
+
+
 def bench_size(n: int, tmp: Path) -> dict:
     from libsync.catalog import build_union, union_from_records
     from libsync.catalog.index import ensure_index
@@ -182,13 +272,35 @@ def bench_size(n: int, tmp: Path) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    ref = None
+    if "--baseline" in argv:
+        at = argv.index("--baseline")
+        ref = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     sizes = [int(a) for a in argv] or [10_000, 30_000, 100_000]
     print(f"libsync union catalogue benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f} at start")
     accuracy()
     rows = []
     with tempfile.TemporaryDirectory(prefix="libsync-bench-") as tmp:
-        for n in sizes:
+        baseline = None
+        if ref:
+            baseline = Path(tmp) / "baseline"
+            subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "--detach", "--quiet", str(baseline), ref],
+                           check=True)
+            rev = subprocess.run(["git", "-C", str(baseline), "log", "-1", "--format=%h %s"], capture_output=True,
+                                 text=True, check=True).stdout.strip()
+            print(f"baseline: {rev[:100]}")
+        try:
+            gdpt_accuracy(Path(tmp), baseline)
+            if baseline is not None:
+                print(f"\nMerge time, baseline against this tree (same records, {ROUNDS} runs each in fresh processes):")
+                for n in sizes:
+                    compare_merge(n, Path(tmp), baseline)
+        finally:
+            if baseline is not None:
+                subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(baseline)], check=False)
+        for n in sizes if baseline is None else ():   # with --baseline: the comparison only
             rows.append(bench_size(n, Path(tmp)))
             r = rows[-1]
             print(f"\n{n:,} records → {r['clusters']:,} clusters ({r['multi']:,} held by several libraries, "
