@@ -195,3 +195,14 @@ def test_share_as_a_process_in_two_languages(example_repo):
         out = subprocess.run(["python3", "-m", "libsync", "--repo", str(example_repo), "--lang", lang, "share",
                               "--library", "ND", "--share", "network", "--dry-run"], capture_output=True, text=True)
         assert out.returncode in (0, 1) and word in out.stdout and "Traceback" not in out.stderr
+
+
+def test_import_never_makes_a_windows_device_name_an_id(example_repo, cli, tmp_path):
+    register = tmp_path / "so.csv"
+    register.write_text("Nhan đề,Tác giả,Số ĐKCB\nCon,Nguyễn Nhật Ánh,HD-MOI-00021\nNul,Tô Hoài,HD-MOI-00022\n",
+                        encoding="utf-8")
+    result = cli("--repo", example_repo, "import", "table", register, "--library", "HD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    ids = sorted(r["id"] for r in json.loads(result.stdout)["records"])
+    assert ids == ["con-2", "nul-2"] and (example_repo / "records/HD/con-2.yaml").exists()
+    assert cli("--repo", example_repo, "validate").exit_code == 0

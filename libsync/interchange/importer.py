@@ -35,8 +35,8 @@ from typing import Any, cast
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
-from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS
 from libsync.model import gdpt
+from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SAFE_ID, SHARE_DEFAULT, SHARE_LEVELS
 from libsync.model.sharing import lacking, policy_for
 from libsync.repository import Repository
 from libsync.store import write as store_write
@@ -46,7 +46,6 @@ from libsync.text.identifiers import isbn13
 ACTIONS = ("created", "updated", "unchanged", "merged", "skipped", "rejected")
 ON_MATCH = ("update", "skip", "new")
 SHARES, ACCESS, TYPES = SHARE_LEVELS, ACCESS_LEVELS, RECORD_TYPES   # the --share/--access/--type choices
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 # fields the source does not own: kept from the existing record on update
 _KEEP = ("id", "library", "share", "access", "created", "updated", "provenance", "items")
 _VOLATILE_PROVENANCE = ("imported", "file", "by", "source")
@@ -244,7 +243,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 def new_id(record: Record, taken: set[str]) -> str:
     wanted = record.get("id")
-    if isinstance(wanted, str) and _SAFE_ID.match(wanted) and wanted.lower() not in taken:
+    if isinstance(wanted, str) and SAFE_ID.match(wanted) and wanted.lower() not in taken:
         return wanted
     parts = [slug(record.get("title", ""), 50)]
     if record.get("volume"):
@@ -253,7 +252,8 @@ def new_id(record: Record, taken: set[str]) -> str:
         parts.append(str(record["year"]))
     base = "-".join(parts)[:72].strip("-")
     candidate, n = base, 1
-    while candidate.lower() in taken:
+    # a title such as "Con" or "Nul" slugs to a Windows device name: "con-2"
+    while candidate.lower() in taken or not SAFE_ID.match(candidate):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
