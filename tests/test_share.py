@@ -91,6 +91,9 @@ def test_share_filters_combine(example_repo):
     query = unicodedata.normalize("NFD", "ÂM NHẠC")
     found = {c.id for c in plan_share(repo, Selection(query=query), share="public").changes}
     assert "xs-am-nhac-6-kntt" in found and all("am-nhac" in i for i in found)
+    # a series as librarians write it: KNTT is Kết nối tri thức với cuộc sống
+    short = {c.id for c in plan_share(repo, Selection(library="XS", series=["KNTT"]), share="public").changes}
+    assert "xs-am-nhac-6-kntt" in short
     # explicit ids, with and without the library
     plan = plan_share(repo, Selection(ids=["XS/xs-am-nhac-6-kntt", "hd-am-nhac-6-cd"]), access="read")
     assert sorted(c.id for c in plan.changes) == ["hd-am-nhac-6-cd", "xs-am-nhac-6-kntt"]
