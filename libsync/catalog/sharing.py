@@ -65,14 +65,6 @@ class Selection:
             raise LibsyncError("share.blank_filter", option=blanks[0][0], value=blanks[0][1])
 
 
-def _series_key(text: object) -> str:
-    """A series as the catalogue compares it: "KNTT", "Kết nối tri thức" and "Kết nối tri thức với
-    cuộc sống" are one (``libsync.model.gdpt``); any other series folded."""
-    if not isinstance(text, str):
-        return ""
-    return gdpt.series_name(text) or fold(text)
-
-
 def _words(record: dict[str, Any]) -> set[str]:
     curriculum = record.get("curriculum") or {}
     parts: list[object] = [record.get("title"), record.get("subtitle"), record.get("series"), record.get("publisher"),
@@ -99,7 +91,7 @@ class _Matcher:
         self.types = set(selection.types)
         self.grades = set(selection.grades)
         self.subjects = {fold(s) for s in selection.subjects}
-        self.series = {_series_key(s) for s in selection.series}
+        self.series = {gdpt.series_filter_key(s) for s in selection.series}
         self.query = [w for w in fold_words(selection.query)] if selection.query else []
         self.batch_library: str | None = None
         self.batch_filter: CompiledFilter | None = None
@@ -132,7 +124,7 @@ class _Matcher:
             heads.add(fold(curriculum.get("subject")))
             if not heads & self.subjects:
                 return False
-        if self.series and _series_key(curriculum.get("series") or record.get("series")) not in self.series:
+        if self.series and gdpt.series_filter_key(curriculum.get("series") or record.get("series")) not in self.series:
             return False
         if self.batch_filter is not None:
             if library != self.batch_library:

@@ -297,6 +297,15 @@ def series_name(text: str | None) -> str | None:
     return None
 
 
+def series_filter_key(text: object) -> str:
+    """What a filter on series compares (``share --series``, a batch's ``series``): the canonical
+    name of a GDPT 2018 series whatever the spelling, any other series folded (accents and case
+    aside); "" for no series."""
+    if not isinstance(text, str):
+        return ""
+    return series_name(text) or fold(text)
+
+
 def series_code(name: str) -> str:
     """The abbreviation of a canonical series name ("Cánh Diều" → "CD")."""
     return _BY_NAME[name].code

@@ -1,8 +1,9 @@
 """Batches (bộ luân chuyển): a named filter over one library's copies, resolved to copies.
 
 A batch in ``network.yaml`` (``rotation.batches``) names its library and a filter: record
-``type``, curriculum ``grade`` / ``subject`` / ``series`` (matched folded, so accents and
-case do not matter), a ``call_number`` range (from/to, folded text order), explicit
+``type``, curriculum ``grade`` / ``subject`` / ``series`` (matched folded, so accents and case do
+not matter; a GDPT 2018 series by its canonical name, so "KNTT" is "Kết nối tri thức với cuộc
+sống"), a ``call_number`` range (from/to, folded text order), explicit
 ``barcodes`` and ``records``. Fields combine with AND, values inside a field with OR.
 
 ``resolve_batch`` returns the copies that may travel now and, for every copy the filter
@@ -26,6 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
+from libsync.model import gdpt
 from libsync.model.enums import EXCHANGE_OPEN
 from libsync.store.copies import Copy, CopyIndex
 
@@ -93,6 +95,16 @@ def _folded(value: str | None) -> str:
         return fold(value)
 
 
+@lru_cache(maxsize=4096)
+def _series_cached(value: str) -> str:
+    return gdpt.series_filter_key(value)
+
+
+def _series(value: object) -> str:
+    """A series as filters compare it: "KNTT" is "Kết nối tri thức với cuộc sống" (``libsync.model.gdpt``)."""
+    return _series_cached(value) if isinstance(value, str) else ""
+
+
 class CompiledFilter:
     """A batch filter with its value lists turned into sets and folded once."""
 
@@ -110,7 +122,7 @@ class CompiledFilter:
         self.types = flt["type"] if flt.get("type") else None
         self.grades = list(flt["grade"]) if flt.get("grade") else None
         self.subjects = {_folded(s) for s in flt["subject"]} if flt.get("subject") else None
-        self.series = {_folded(s) for s in flt["series"]} if flt.get("series") else None
+        self.series = {_series(s) for s in flt["series"]} if flt.get("series") else None
         self.records = frozenset(flt["records"]) if flt.get("records") else None
         cn = flt.get("call_number")
         self.low = self.high = None
@@ -126,7 +138,7 @@ class CompiledFilter:
             return False
         if self.subjects is not None and _folded(curriculum.get("subject")) not in self.subjects:
             return False
-        if self.series is not None and _folded(curriculum.get("series") or record.get("series")) not in self.series:
+        if self.series is not None and _series(curriculum.get("series") or record.get("series")) not in self.series:
             return False
         if self.records is not None:
             rid = record.get("id")
