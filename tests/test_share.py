@@ -193,6 +193,23 @@ def test_import_applies_the_policy_and_says_what_was_kept_internal(example_repo,
     assert shares == {"Toán 7": "public", "Dế Mèn phiêu lưu ký": "network", "Kỷ yếu hội giảng": "internal"}
 
 
+def test_import_says_how_many_kept_records_partners_can_complete(example_repo, cli, tmp_path):
+    """A register without subjects or call numbers: the records stay internal, and the summary's
+    last line counts those enrich can complete from the partners' records of the same books."""
+    register = tmp_path / "so.csv"
+    register.write_text(
+        "Nhan đề,Tác giả,Nhà xuất bản,Năm,ISBN,Loại,Số ĐKCB\n"
+        "Âm nhạc 6,Đỗ Thị Minh Chính,Nhà xuất bản Giáo dục Việt Nam,2021,978-604-0-98544-6,textbook,ND-MOI-00031\n"
+        "Sổ tay thư viện,,,,,other,ND-MOI-00032\n", encoding="utf-8")
+    result = cli("--repo", example_repo, "import", "table", register, "--library", "ND", "--format", "json")
+    assert result.exit_code == 0, result.output
+    kept = json.loads(result.stdout)["kept_internal"]
+    assert kept["records"] == 2 and kept["enrich_could_complete"] == 1
+    enriched = cli("--repo", example_repo, "enrich", "--library", "ND", "--share-when-complete", "--apply")
+    assert enriched.exit_code == 0, enriched.output
+    assert cli("--repo", example_repo, "validate").exit_code == 0
+
+
 def test_share_as_a_process_in_two_languages(example_repo):
     for lang, word in (("vi", "Khớp"), ("en", "records match")):
         out = subprocess.run(["python3", "-m", "libsync", "--repo", str(example_repo), "--lang", lang, "share",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from tabulate import tabulate
@@ -25,6 +25,9 @@ from libsync.i18n import t
 from libsync.interchange import editsheet, importer, tables
 from libsync.store import lock
 
+if TYPE_CHECKING:
+    from libsync.repository import Repository
+
 FORMATS = TEXT_JSON
 
 
@@ -37,9 +40,27 @@ def _outcome_note(outcome: importer.Outcome) -> str:
     return "; ".join(parts)
 
 
-def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | None, sha: str | None) -> None:
+def completable(repo: Repository, plan: importer.Plan) -> int | None:
+    """How many of the records the import kept internal ``libsync enrich`` could make complete
+    for the sharing policy's level (a dry run of it over those records, once they are written);
+    None when there are none or the union catalogue cannot be built now."""
+    ids = plan.kept_internal_ids()
+    if not ids:
+        return None
+    from libsync.catalog.enrich import plan_enrich
+
+    try:
+        return len(plan_enrich(repo, None, ids, share_when_complete=True).promoted)
+    except LibsyncError:
+        return None
+
+
+def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | None, sha: str | None,
+                could_complete: int | None = None) -> None:
     if fmt == "json":
         data = plan.to_dict()
+        if could_complete is not None:
+            data["kept_internal"]["enrich_could_complete"] = could_complete
         data["dry_run"] = dry_run
         data["written"] = written or 0
         data["commit"] = sha
@@ -63,7 +84,7 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         render_edits(plan)
     typer.echo(plan.summary())
     if plan.sharing_line():
-        typer.echo(plan.sharing_line())
+        typer.echo(plan.sharing_line(could_complete))
     for line in plan.inference_lines():
         typer.echo(line)
     if dry_run:
@@ -124,7 +145,7 @@ def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match:
         if not dry_run:
             sha = importer.apply_plan(repo, plan, commit=commit)
             written = len(plan.writes)
-    render_plan(plan, fmt, dry_run, written, sha)
+    render_plan(plan, fmt, dry_run, written, sha, completable(repo, plan) if written else None)
     if plan.rejected:
         raise typer.Exit(1)
 

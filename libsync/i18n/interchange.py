@@ -199,6 +199,10 @@ MESSAGES = {
         "thiếu {fields} (Điều 28 NĐ 93/2020 bắt buộc khi chia sẻ) nên để share: internal thay cho {share}",
         "lacks {fields} (required for sharing by Decree 93/2020 Art. 28), so share: internal instead of {share}",
     ),
+    "interchange.kept_internal_enrich": (
+        "Chia sẻ: {n} biểu ghi mới được giữ nội bộ (share: internal) vì thiếu {fields}; {completable} biểu ghi trong số đó bổ sung đủ được từ biểu ghi của các thư viện bạn: `libsync enrich --library {library} --share-when-complete --apply`.",
+        "Sharing: {n} new records were kept internal (share: internal) for lack of {fields}; partner libraries' records can complete {completable} of them: `libsync enrich --library {library} --share-when-complete --apply`.",
+    ),
     "interchange.kept_internal_line": (
         "Chia sẻ: {n} biểu ghi mới được giữ nội bộ (share: internal) vì thiếu {fields}. `libsync enrich --library {library}` bổ sung từ biểu ghi của thư viện bạn; sau đó `libsync share --library {library} --share network`.",
         "Sharing: {n} new records were kept internal (share: internal) for lack of {fields}. `libsync enrich --library {library}` completes them from partner libraries' records; then `libsync share --library {library} --share network`.",

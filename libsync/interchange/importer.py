@@ -156,14 +156,23 @@ class Plan:
                         fields[name] = fields.get(name, 0) + 1
         return {"records": count, "fields": fields}
 
-    def sharing_line(self) -> str:
-        """The summary's last line: what was kept internal, for which field, and what to run."""
+    def kept_internal_ids(self) -> list[str]:
+        """``LIB/id`` of the records created internal for lack of an Art. 28 field."""
+        return [f"{self.library}/{o.record_id}" for o in self.outcomes if o.action == "created" and o.record_id
+                and any(key == "interchange.warn.kept_internal" for key, _ in o.warnings)]
+
+    def sharing_line(self, completable: int | None = None) -> str:
+        """The summary's last line: what was kept internal, for which field, what ``enrich`` could
+        complete (``completable``: how many, once the records are written) and what to run."""
         kept = self.kept_internal
         if not kept["records"]:
             return ""
         fields = ", ".join(f"{t('field.' + name)} ({n})" for name, n in
                            sorted(kept["fields"].items(), key=lambda item: (-item[1], item[0])))
-        return t("interchange.kept_internal_line", n=kept["records"], fields=fields, library=self.library)
+        if completable is None:
+            return t("interchange.kept_internal_line", n=kept["records"], fields=fields, library=self.library)
+        return t("interchange.kept_internal_enrich", n=kept["records"], fields=fields, library=self.library,
+                 completable=completable)
 
     @property
     def inferred(self) -> dict[str, dict[str, int]]:
