@@ -100,7 +100,7 @@ def run_harvest(ctx: typer.Context, source: str | None, library: str | None, pre
     options = harvest.Options(library=library, prefix=prefix, set=set_spec, from_=harvest.check_stamp(from_, "--from"),
                               until=harvest.check_stamp(until, "--until"), full=full, on_match=on_match,
                               settings=Settings(timeout=timeout, retries=retries, max_wait=max_wait))
-    sources = harvest.resolve(repo, source, library)
+    sources = harvest.resolve(repo, source, library, set_spec)
     results: list[dict[str, Any]] = []
     worst = 0
     for src in sources:

@@ -82,17 +82,19 @@ def declared(repo: Repository) -> list[Source]:
             for s in repo.network.data.get("sources") or []]
 
 
-def name_for(location: str) -> str:
-    """A state file name for a source named by its URL or file: host and path, made a safe id
-    ("thcs-xs.edu.vn/cgi-bin/koha/oai.pl" → "thcs-xs.edu.vn-cgi-bin-koha-oai.pl")."""
+def name_for(location: str, library: str = "", set_spec: str | None = None) -> str:
+    """A state file name for a source named by its URL or file: host, path, library and set, made a
+    safe id ("thcs-xs.edu.vn/cgi-bin/koha/oai.pl" into XS → "thcs-xs.edu.vn-cgi-bin-koha-oai.pl-XS"):
+    one provider harvested into two libraries, or set by set, keeps one state for each."""
     parts = urlsplit(location)
     text = f"{parts.netloc}{parts.path}" if parts.netloc else location.replace("\\", "/").rsplit("/", 1)[-1]
+    text = "-".join(p for p in (text, library, set_spec or "") if p)
     text = re.sub(r"[^A-Za-z0-9.-]+", "-", text)
     text = re.sub(r"\.{2,}", ".", text).strip(".-")[:80].strip(".-")
     return text or "oai"
 
 
-def resolve(repo: Repository, source: str | None, library: str | None) -> list[Source]:
+def resolve(repo: Repository, source: str | None, library: str | None, set_spec: str | None = None) -> list[Source]:
     """The sources one run harvests: the one named (a declared name, a URL or a static file),
     else every declared one (of ``library``, when given)."""
     network = repo.network
@@ -115,8 +117,8 @@ def resolve(repo: Repository, source: str | None, library: str | None) -> list[S
                            names=", ".join(by_name) or t("harvest.none_declared"))
     if library is None:
         raise LibsyncError("harvest.library_needed", source=source)
-    same = next((s for s in known if s.url == source and s.library == library), None)
-    return [same or Source(name_for(source), source, library)]
+    same = next((s for s in known if s.url == source and s.library == library and s.set == set_spec), None)
+    return [same or Source(name_for(source, library, set_spec), source, library, set=set_spec)]
 
 
 def _is_file(location: str) -> bool:
