@@ -9,6 +9,7 @@ Layout (see docs/data-model.md)::
     inventories/<LIB>/<id>.yaml               stocktake snapshots (raw scans under raw/)
     catalog/overrides.yaml                    merge decisions of the union catalogue
     harvest/<source>.yaml                     where the next OAI-PMH harvest of a source starts
+    withdrawals/<LIB>/<id>.yaml               withdrawal rounds (thanh lọc): proposed, then applied
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from libsync.errors import LibsyncError
 from libsync.network import Network
 
 NETWORK_FILE = "network.yaml"
-DATA_DIRS = ("records", "exchanges", "inventories", "catalog", "harvest")
+DATA_DIRS = ("records", "exchanges", "inventories", "catalog", "harvest", "withdrawals")
 TOP_OF = {"records": "record", "exchanges": "exchange", "inventories": "inventory", "catalog": "overrides",
-          "harvest": "harvest"}
+          "harvest": "harvest", "withdrawals": "withdrawal"}
 
 
 def find_root(start: Path | None = None, explicit: str | os.PathLike[str] | None = None) -> Path:

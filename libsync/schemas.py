@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import jsonschema
     import jsonschema_rs
 
-KINDS = ("network", "record", "exchange", "inventory", "overrides", "harvest")
+KINDS = ("network", "record", "exchange", "inventory", "overrides", "harvest", "withdrawal")
 
 
 def schema_dir() -> Path:
@@ -84,4 +84,6 @@ def kind_of(relpath: str) -> str | None:
         return "overrides"
     if top == "harvest" and depth == 2:
         return "harvest"
+    if top == "withdrawals" and depth == 3:
+        return "withdrawal"
     return None

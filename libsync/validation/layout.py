@@ -8,6 +8,7 @@ opened) and gives each such file with the place the layout expects:
     records/<LIB>/<id>.yaml             exchanges/<year>/<term>/<id>.yaml
     inventories/<LIB>/<id>.yaml         inventories/<LIB>/raw/…   (raw scans: any file)
     catalog/overrides.yaml              harvest/<source>.yaml
+    withdrawals/<LIB>/<id>.yaml
 
 Hidden files (``.gitkeep``) are left alone unless they are YAML; symbolic links are reported by
 the repository's own walk, not here.
@@ -24,6 +25,7 @@ LAYOUT = {
     "exchanges": (4, ("<YEAR>", "<TERM>")),
     "inventories": (3, ("<LIB>",)),
     "harvest": (2, ()),
+    "withdrawals": (3, ("<LIB>",)),
 }
 
 

@@ -346,6 +346,13 @@ def check_harvest(relpath: str, data: Document, found: Found) -> dict[str, Any]:
     return {"source": data.get("source"), "library": data.get("library")}
 
 
+def check_withdrawal(relpath: str, data: Document, found: Found) -> dict[str, Any]:
+    """A withdrawal proposal sits in its library's folder under its id, and its dates exist."""
+    check_place(found, relpath, data)
+    _check_dates(found, data, ("proposed", "decided"), [])
+    return {"id": data.get("id"), "library": data.get("library")}
+
+
 CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
     "record": check_record,
     "exchange": check_exchange,
@@ -353,6 +360,7 @@ CHECKERS: dict[str, Callable[[str, Document, Found], Facts]] = {
     "network": check_network,
     "overrides": check_overrides,
     "harvest": check_harvest,
+    "withdrawal": check_withdrawal,
 }
 
 
