@@ -441,7 +441,12 @@ def plan(repo: Repository, source: Source, fetched: Fetched, options: Options) -
     read = ReadResult(path=source.name, kind=f"oai-{fetched.kind}", items=fetched.items,
                       encodings={"utf-8": len(fetched.items)} if fetched.items else {})
     opts = importer.Options(library=source.library, on_match=options.on_match, today=options.today, by=options.by)
-    the_plan = importer.plan_import(repo, read, opts)
+    if fetched.received:
+        the_plan = importer.plan_import(repo, read, opts)
+    else:   # nothing new: the library's records need not be read
+        repo.network.library(source.library)
+        the_plan = importer.Plan(library=source.library, source=source.name, kind=read.kind, encodings={},
+                                 outcomes=[], writes={}, notes=[])
     writes: dict[str, dict[str, Any]] = dict(the_plan.writes)
     withdrawals = _withdraw(repo, source, fetched.deletions, writes, options.today)
     state = _new_state(source, fetched, the_plan, options)
