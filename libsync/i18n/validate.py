@@ -136,6 +136,8 @@ MESSAGES = {
 MESSAGES.update({
     "rule.history_status": ("Trạng thái '{status}' không khớp với bước cuối của lịch sử ('{last}').", "Status '{status}' does not match the last history entry ('{last}')."),
     "rule.unknown_group": ("Nhóm liên thông '{group}' không có trong network.yaml.", "Interlinking group '{group}' is not in network.yaml."),
+    "rule.donation_not_withdrawn": ("Phiếu trao tặng {exchange} đã nhận nhưng bản '{barcode}' của {library} có trạng thái {status} (cần withdrawn).", "Donation {exchange} is received but copy '{barcode}' of {library} is {status} (expected withdrawn)."),
+    "rule.donation_not_received": ("Phiếu trao tặng {exchange}: bản '{barcode}' không có bản mới '{new}' ở thư viện {library}.", "Donation {exchange}: copy '{barcode}' has no new copy '{new}' at library {library}."),
     "rule.exchange_copy_state": ("Phiếu {exchange} đang ở trạng thái {status} nhưng bản '{barcode}' có trạng thái {copy_status}, nơi giữ {holder} (cần at-partner/in-transit ở {to}).", "Exchange {exchange} is {status} but copy '{barcode}' has status {copy_status}, holder {holder} (expected at-partner/in-transit at {to})."),
     "rule.duplicate_exchange": ("Mã phiếu luân chuyển '{id}' trùng với {other}.", "Exchange id '{id}' duplicates {other}."),
 })

@@ -69,6 +69,26 @@ def _overlap(a: Span, b: Span) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+DONATION_DONE = ("received", "closed")
+
+
+def _check_donation(report: _Reporter, rel: str, facts: dict[str, Any], copy_state: dict[str, tuple[Any, ...]]) -> None:
+    """A received donation: each donated copy is withdrawn at the giver and exists at the receiver."""
+    accessions = {index: barcode for index, barcode in facts.get("accessions") or []}
+    for barcode, _record, index, outcome in facts.get("copies", []):
+        if outcome != "donated":
+            continue
+        state = copy_state.get(barcode)
+        if state is not None and state[0] == facts.get("from") and state[2] != "withdrawn":
+            report.error(rel, ["copies", index, "barcode"], "donation-copy-state", "rule.donation_not_withdrawn",
+                         exchange=facts.get("id"), barcode=barcode, status=state[2], library=facts.get("from"))
+        new = accessions.get(index)
+        there = copy_state.get(new) if new else None
+        if there is None or there[0] != facts.get("to"):
+            report.error(rel, ["copies", index], "donation-copy-state", "rule.donation_not_received",
+                         exchange=facts.get("id"), barcode=barcode, new=new or "—", library=facts.get("to"))
+
+
 def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] | None = None) -> list[Problem]:
     """Every cross-file problem of the repository (the caller keeps those of the files it checks).
     ``texts`` gives the text of files not (yet) on disk as they are, to place problems in them."""
@@ -180,6 +200,9 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
                     report.error(rel, ["copies", index, "barcode"], "exchange-copy-state", "rule.exchange_copy_state",
                                  exchange=eid, status=status, barcode=barcode, copy_status=copy_status,
                                  holder=holder or sender, to=facts.get("to"))
+
+        if facts.get("kind") == "donation" and status in DONATION_DONE:
+            _check_donation(report, rel, facts, copy_state)
 
     for barcode, uses in active.items():
         if len(uses) < 2:

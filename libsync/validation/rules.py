@@ -206,6 +206,7 @@ def check_exchange(relpath: str, data: Document, found: Found) -> dict[str, Any]
     for first, second in pairwise(checks):   # handed over, then received, then back
         _order(found, first, second, [])
     copies_facts: list[list[Any]] = []
+    accessions: list[list[Any]] = []   # a donation's copies as the receiver registered them: [index, barcode]
     seen: set[Any] = set()
     copies = value if isinstance(value := data.get("copies"), list) else []
     for i, copy in enumerate(copies):
@@ -216,7 +217,11 @@ def check_exchange(relpath: str, data: Document, found: Found) -> dict[str, Any]
             found.error("copy-twice", "rule.copy_twice_in_manifest", ["copies", i, "barcode"], barcode=barcode)
         seen.add(barcode)
         copies_facts.append([barcode, copy.get("record"), i, copy.get("outcome")])
+        accession = copy.get("accession")
+        if isinstance(accession, dict) and isinstance(accession.get("barcode"), str):
+            accessions.append([i, accession["barcode"]])
     return {
+        "kind": data.get("kind"), "accessions": accessions,
         "id": eid, "term": term, "from": data.get("from"), "to": data.get("to"), "group": data.get("group"),
         "status": data.get("status"), "handover": planned.get("handover"), "return_due": planned.get("return_due"),
         "copies": copies_facts,
