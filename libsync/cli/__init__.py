@@ -39,6 +39,7 @@ COMMANDS = {
     "batch": "batch",
     "harvest": "harvest",
     "oai": "oai",
+    "accession": "accession",
 }
 
 
