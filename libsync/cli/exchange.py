@@ -69,7 +69,8 @@ def register(app: typer.Typer) -> None:
         sender: str = typer.Option(..., "--from", help=t("help.exchange.from")),
         receiver: str = typer.Option(..., "--to", help=t("help.exchange.to")),
         handover: str = date_option("help.exchange.handover", "--handover", default=...),
-        return_due: str = date_option("help.exchange.return_due", "--return-due", default=...),
+        return_due: str | None = date_option("help.exchange.return_due", "--return-due"),
+        kind: str = typer.Option("rotation", "--kind", help=t("help.exchange.kind_propose")),
         batch: str | None = typer.Option(None, "--batch", help=t("help.exchange.batch")),
         barcodes: list[str] | None = typer.Option(None, "--barcode", help=t("help.exchange.barcode")),
         exchange_id: str | None = typer.Option(None, "--id", help=t("help.exchange.new_id")),
@@ -87,6 +88,7 @@ def register(app: typer.Typer) -> None:
         outcome = propose(
             repository(ctx), branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
+            kind=kind,
             batch=batch, barcodes=barcodes, exchange_id=exchange_id, by=by, date=parse_day(date), note=note,
         )
         _report(outcome, fmt)
@@ -102,6 +104,10 @@ def register(app: typer.Typer) -> None:
             yes: bool = yes_option(),
             commit: bool = commit_option(),
             fmt: str = format_option(),
+            barcodes: str | None = typer.Option(None, "--barcodes", metavar="START", help=t("help.exchange.barcodes"),
+                                                hidden=action != "receive"),
+            map_file: str | None = typer.Option(None, "--map", metavar="FILE", help=t("help.exchange.map"),
+                                                hidden=action != "receive"),
         ) -> None:
             from libsync.rotation.lifecycle import advance
             from libsync.rotation.queries import pending_losses
@@ -116,8 +122,13 @@ def register(app: typer.Typer) -> None:
                     for x in losses:
                         out.print(f"  - {x['barcode']} ({x['record']})")
                     confirm = ask_yes(t("rotation.confirm_losses", count=len(losses), exchange=exchange_id))
+            mapping = None
+            if map_file is not None:
+                from libsync.rotation.donation import read_map
+
+                mapping = read_map(map_file)
             outcome = advance(repo, exchange_id, action, date=parse_day(date), by=by, note=note, scan=scan,
-                              confirm_losses=confirm, commit=commit)
+                              confirm_losses=confirm, commit=commit, barcodes=barcodes, mapping=mapping)
             _report(outcome, fmt)
 
         return command

@@ -13,7 +13,7 @@ import os
 import string
 
 LANGUAGES = ("vi", "en")
-SECTIONS = ("core", "validate", "interchange", "catalog", "rotation", "inventory", "site", "sharing", "edit", "enrich", "oai", "harvest")
+SECTIONS = ("core", "validate", "interchange", "catalog", "rotation", "inventory", "site", "sharing", "edit", "enrich", "oai", "harvest", "collection")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
 for _name in SECTIONS:

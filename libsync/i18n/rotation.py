@@ -235,4 +235,33 @@ MESSAGES = {
     "help.exchange.no_branch": ("Chỉ ghi tệp, không tạo nhánh Git.", "Only write the file, no Git branch."),
     "help.exchange.status": ("Lọc theo trạng thái.", "Filter by status."),
     "help.exchange.today": ("Ngày dùng để tính quá hạn (mặc định hôm nay).", "Day used for overdue (default today)."),
+    # --- donations between libraries (trao tặng) ---
+    "rotation.donation.bad_kind": ("Loại phiếu không hợp lệ: {kind} (dùng: {known}).", "Unknown exchange kind: {kind} (use: {known})."),
+    "rotation.donation.need_return_due": ("Phiếu luân chuyển cần ngày trả (--return-due).", "A rotation needs a return date (--return-due)."),
+    "rotation.donation.no_return": ("Phiếu {exchange} là phiếu trao tặng: không có bước trả — nhận rồi đóng.",
+                                    "Exchange {exchange} is a donation: there is no return step — receive, then close."),
+    "rotation.donation.need_barcodes": ("Phiếu trao tặng {exchange}: bên nhận cấp số ĐKCB mới bằng --barcodes SỐ-ĐẦU hoặc --map TỆP (một trong hai).",
+                                        "Donation {exchange}: the receiver numbers the copies with --barcodes START or --map FILE (one of them)."),
+    "rotation.donation.not_donation": ("Phiếu {exchange} không phải phiếu trao tặng: --barcodes/--map không dùng được.",
+                                       "Exchange {exchange} is not a donation: --barcodes/--map do not apply."),
+    "rotation.donation.unmapped": ("Tệp đối chiếu thiếu số mới cho: {barcodes}.", "The map gives no new barcode for: {barcodes}."),
+    "rotation.donation.map_unreadable": ("Không đọc được tệp đối chiếu {path}: {reason}", "Cannot read the map {path}: {reason}"),
+    "rotation.donation.map_line": ("{path} dòng {line}: cần đúng hai số (cũ, mới).", "{path} line {line}: two numbers expected (old, new)."),
+    "rotation.donation.map_twice": ("{path} dòng {line}: số {barcode} xuất hiện hai lần.", "{path} line {line}: {barcode} appears twice."),
+    "rotation.minutes.title_donation": ("BIÊN BẢN TRAO TẶNG TÀI LIỆU", "MINUTES OF THE DONATION OF MATERIALS"),
+    "rotation.minutes.subtitle_donation": ("(Phiếu trao tặng {exchange} — {term})", "(Donation {exchange} — {term})"),
+    "rotation.minutes.agree_donation": (
+        "Hai bên thống nhất bên giao trao tặng cho bên nhận {count} bản tài liệu ({batch}) theo phiếu {exchange}. "
+        "Tài liệu thuộc quyền sở hữu của bên nhận kể từ ngày ký biên bản; bên giao ghi giảm, bên nhận vào sổ đăng ký cá biệt với số mới:",
+        "Both parties agree that the giving school donates {count} copies ({batch}) under exchange {exchange} to the receiving school. "
+        "The materials belong to the receiver from the date of these minutes; the giver writes them off and the receiver registers them under new numbers:"),
+    "rotation.minutes.col.new_barcode": ("Số ĐKCB mới", "New barcode"),
+    "rotation.minutes.donation_terms": (
+        "Bên giao ghi giảm {count} bản khỏi kho (lý do: trao tặng). Bên nhận vào sổ tổng quát {register_no}.",
+        "The giver removes {count} copies from its holdings (reason: donated). The receiver enters them in its general register as {register_no}."),
+    "help.exchange.kind_propose": ("Loại phiếu: rotation (luân chuyển, mặc định) hoặc donation (trao tặng, không trả lại).",
+                                   "Exchange kind: rotation (default) or donation (ownership passes, no return)."),
+    "help.exchange.barcodes": ("Phiếu trao tặng: số ĐKCB mới đầu tiên của bên nhận (ví dụ HD-TK-00121).",
+                               "Donation: the receiver's first new barcode (e.g. HD-TK-00121)."),
+    "help.exchange.map": ("Phiếu trao tặng: tệp đối chiếu số cũ → số mới (hai cột).", "Donation: a file of old → new barcodes (two columns)."),
 }

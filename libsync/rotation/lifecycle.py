@@ -67,6 +67,10 @@ ACTIONS = {
     "close": (("returned",), "closed"),
     "cancel": (("proposed", "approved"), "cancelled"),
 }
+# a donation (kind: donation) has no return step: received, then closed
+DONATION_ACTIONS = {**{k: v for k, v in ACTIONS.items() if k not in ("return", "close")},
+                    "close": (("received",), "closed")}
+KINDS = ("rotation", "donation")
 
 
 @dataclass
@@ -101,13 +105,17 @@ def _history(data: Manifest, status: str, date: dt.date, by: str | None, note: s
     data.setdefault("history", []).append(entry)
 
 
-def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, handover: dt.date, return_due: dt.date,
+def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, handover: dt.date,
+                 return_due: dt.date | None = None, kind: str = "rotation",
                  batch: str | None = None, barcodes: list[str] | None = None, exchange_id: str | None = None,
                  by: str | None = None, date: dt.date | None = None, title: str | None = None,
                  group: str | None = None, note: str | None = None, index: CopyIndex | None = None,
                  max_stay_days: int | None = None) -> tuple[Manifest, list[dict[str, Any]]]:
-    """A proposed manifest (not written) and the batch copies left out with reasons."""
+    """A proposed manifest (not written) and the batch copies left out with reasons. A
+    ``kind="donation"`` manifest has no return date (the copies do not come back)."""
     network = repo.network
+    if kind not in KINDS:
+        raise LibsyncError("rotation.donation.bad_kind", kind=kind, known=", ".join(KINDS))
     network.library(sender)
     network.library(receiver)
     term_obj = network.term(term)
@@ -118,12 +126,17 @@ def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, han
                            start=term_obj.start.isoformat(), end=term_obj.end.isoformat())
     if not network.is_school_day(handover, term_obj):
         raise LibsyncError("rotation.handover_not_school_day", date=handover.isoformat(), term=term)
-    if return_due <= handover:
+    if kind == "donation":
+        return_due = None
+    elif return_due is None:
+        raise LibsyncError("rotation.donation.need_return_due")
+    elif return_due <= handover:
         raise LibsyncError("rotation.return_before_handover", handover=handover.isoformat(),
                            return_due=return_due.isoformat())
-    max_stay = max_stay_days or network.max_stay_days
-    if (return_due - handover).days > max_stay:
-        raise LibsyncError("rotation.stay_too_long", days=(return_due - handover).days, max=max_stay)
+    else:
+        max_stay = max_stay_days or network.max_stay_days
+        if (return_due - handover).days > max_stay:
+            raise LibsyncError("rotation.stay_too_long", days=(return_due - handover).days, max=max_stay)
     index = index or CopyIndex.from_repository(repo)
     left_out: list[dict[str, Any]] = []
     rows: list[dict[str, Any]]
@@ -160,7 +173,10 @@ def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, han
     from libsync.rotation.schedule import exchange_id as make_id
 
     eid = exchange_id or make_id(sender, receiver, term, batch or "ds")
-    data: Manifest = {"id": eid, "term": term}
+    data: Manifest = {"id": eid}
+    if kind == "donation":
+        data["kind"] = kind
+    data["term"] = term
     if group:
         data["group"] = group
     data.update({"from": sender, "to": receiver})
@@ -169,7 +185,9 @@ def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, han
     if title:
         data["title"] = title
     data["status"] = "proposed"
-    data["planned"] = {"handover": handover.isoformat(), "return_due": return_due.isoformat()}
+    data["planned"] = {"handover": handover.isoformat()}
+    if return_due is not None:
+        data["planned"]["return_due"] = return_due.isoformat()
     people: dict[str, dict[str, Any]] = {}
     for side, code in (("sender", sender), ("receiver", receiver)):
         librarians = network.libraries[code].get("librarians") or []
@@ -250,7 +268,9 @@ def _start(repo: Repository, exchange_id: str, action: str, date: dt.date | None
     """Read and check the manifest for ``action``: legal from its status, a possible state, a date
     not before its history (and, to dispatch, inside the term and before the return)."""
     relpath, data = find(repo, exchange_id)
-    allowed, new_status = ACTIONS[action]
+    if data.get("kind") == "donation" and action == "return":
+        raise LibsyncError("rotation.donation.no_return", exchange=exchange_id)
+    allowed, new_status = (DONATION_ACTIONS if data.get("kind") == "donation" else ACTIONS)[action]
     if data.get("status") not in allowed:
         raise LibsyncError("rotation.illegal_transition", exchange=exchange_id, status=data.get("status"),
                            action=action, allowed=", ".join(allowed))
@@ -340,8 +360,13 @@ def dispatch(repo: Repository, exchange_id: str, *, date: dt.date | None = None,
 
 
 def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, by: str | None = None,
-            note: str | None = None, scan: ScanPath | None = None, commit: bool = False) -> Outcome:
-    """dispatched → received: copies the receiver's scan lacks are ``missing-on-receipt``."""
+            note: str | None = None, scan: ScanPath | None = None, commit: bool = False,
+            barcodes: str | None = None, mapping: dict[str, str] | None = None) -> Outcome:
+    """dispatched → received: copies the receiver's scan lacks are ``missing-on-receipt``.
+
+    A donation: the copies received are registered at the receiver under its own barcodes
+    (``barcodes`` = the first of its series, or ``mapping`` old → new) and withdrawn at the
+    giver, in the same write (``rotation.donation``)."""
     with _locked(repo, "receive", exchange_id):
         step = _start(repo, exchange_id, "receive", date)
         data = step.data
@@ -355,6 +380,14 @@ def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, 
         else:
             check = {"date": step.date.isoformat(), **({"by": by} if by else {})}
         data["received"] = check
+        if data.get("kind") == "donation":
+            from libsync.rotation.donation import accession_donation
+
+            step.touched.update(accession_donation(repo, data, step.copies, step.date, start=barcodes,
+                                                   mapping=mapping, by=by))
+            step.trailers["Donated"] = sum(1 for c in data["copies"] if c.get("outcome") == "donated")
+        elif barcodes is not None or mapping is not None:
+            raise LibsyncError("rotation.donation.not_donation", exchange=exchange_id)
         return _end(step, by, note, commit)
 
 
@@ -418,7 +451,7 @@ _TAKES_SCAN = ("dispatch", "receive", "return")
 
 def advance(repo: Repository, exchange_id: str, action: str, *, date: dt.date | None = None, by: str | None = None,
             note: str | None = None, scan: ScanPath | None = None, confirm_losses: bool = False,
-            commit: bool = False) -> Outcome:
+            commit: bool = False, barcodes: str | None = None, mapping: dict[str, str] | None = None) -> Outcome:
     """Run the step ``action`` (approve, dispatch, receive, return, close, cancel); ``scan`` is
     used by dispatch, receive and return, ``confirm_losses`` by close."""
     with _locked(repo, action, exchange_id):
@@ -429,4 +462,6 @@ def advance(repo: Repository, exchange_id: str, action: str, *, date: dt.date | 
             extra["scan"] = scan
         if action == "close":
             extra["confirm_losses"] = confirm_losses
+        if action == "receive":
+            extra.update(barcodes=barcodes, mapping=mapping)
         return STEPS[action](repo, exchange_id, date=date, by=by, note=note, commit=commit, **extra)

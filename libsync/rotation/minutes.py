@@ -28,7 +28,7 @@ from libsync.rotation.exchanges import find, load_copies
 if TYPE_CHECKING:
     from libsync.repository import Repository
 
-KINDS = ("dispatch", "return")
+KINDS = ("dispatch", "return", "donation")
 _PLACE_PREFIX = re.compile(r"^(phường|xã|thị trấn|thị xã|thành phố|huyện|quận)\s+", re.IGNORECASE)
 
 
@@ -60,6 +60,12 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
     if kind not in KINDS:
         raise LibsyncError("rotation.bad_kind", kind=kind)
     _relpath, data = find(repo, exchange_id)
+    donation = data.get("kind") == "donation"
+    if donation and kind == "return":
+        raise LibsyncError("rotation.donation.no_return", exchange=exchange_id)
+    if kind == "donation" and not donation:
+        raise LibsyncError("rotation.bad_kind", kind=kind)
+    kind = "donation" if donation else kind
     network = repo.network
     sender_lib, receiver_lib = network.library(data["from"]), network.library(data["to"])
     status_order = ("proposed", "approved", "dispatched", "received", "returned", "closed")
@@ -74,6 +80,11 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         giver_lib, taker_lib = sender_lib, receiver_lib
         giver, taker = _person(data, "sender", sender_lib), _person(data, "receiver", receiver_lib)
         title = t("rotation.minutes.title_dispatch", lang)
+    elif kind == "donation":
+        date = _step_date(data, "received") or _step_date(data, "dispatched") or parse_date(planned.get("handover"))
+        giver_lib, taker_lib = sender_lib, receiver_lib
+        giver, taker = _person(data, "sender", sender_lib), _person(data, "receiver", receiver_lib)
+        title = t("rotation.minutes.title_donation", lang)
     else:
         date = _step_date(data, "returned") or parse_date(planned.get("return_due"))
         giver_lib, taker_lib = receiver_lib, sender_lib
@@ -102,13 +113,23 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         title_text = record.get("title", copy.get("record", ""))
         if record.get("volume"):
             title_text = f"{title_text}. {record['volume']}"
-        rows.append([str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), "1", cond, note])
+        row = [str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), "1", cond, note]
+        if kind == "donation":
+            row.insert(2, (copy.get("accession") or {}).get("barcode", ""))
+        rows.append(row)
     total = len(rows)
     back = total - len(lost) - len(missing)
-    header = [t(f"rotation.minutes.col.{c}", lang) for c in ("no", "barcode", "title", "author", "qty", "condition", "note")]
-    totals = ["", t("rotation.minutes.total", lang), "", "", str(total if kind == "dispatch" else back), "", ""]
-    table = Table(header, rows, totals=totals, align=["center", "left", "left", "left", "center", "left", "left"],
-                  widths=[1.0, 2.4, 5.2, 3.0, 1.3, 2.0, 2.1])
+    columns = ["no", "barcode", "title", "author", "qty", "condition", "note"]
+    align = ["center", "left", "left", "left", "center", "left", "left"]
+    widths = [1.0, 2.4, 5.2, 3.0, 1.3, 2.0, 2.1]
+    if kind == "donation":
+        columns.insert(2, "new_barcode")
+        align.insert(2, "left")
+        widths = [0.9, 2.2, 2.2, 4.4, 2.6, 1.1, 1.6, 2.0]
+    header = [t(f"rotation.minutes.col.{c}", lang) for c in columns]
+    totals = ["", t("rotation.minutes.total", lang), *[""] * (len(columns) - 2)]
+    totals[columns.index("qty")] = str(back if kind == "return" else total)
+    table = Table(header, rows, totals=totals, align=align, widths=widths)
 
     term = network.terms.get(data["term"])
     term_name = term.name if term else data["term"]
@@ -125,7 +146,12 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
                     exchange=data["id"], return_due=planned.get("return_due", ""))),
         table,
     ]
-    if kind == "dispatch":
+    if kind == "donation":
+        register_nos = sorted({str(item.get("register_no")) for copy in data.get("copies") or []
+                               for item in _accessioned(repo, data["to"], copy) if item.get("register_no")})
+        body.append(Paragraph(t("rotation.minutes.donation_terms", lang, count=total,
+                                register_no=", ".join(register_nos) or "—")))
+    elif kind == "dispatch":
         body.append(Paragraph(t("rotation.minutes.dispatch_terms", lang, return_due=_vn_date(planned.get("return_due"), lang))))
     else:
         body.append(Paragraph(t("rotation.minutes.return_summary", lang, total=total, back=back,
@@ -150,7 +176,8 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         number=t("rotation.minutes.number", lang),
         place=_place(giver_lib),
         date=date,
-        subtitle=t("rotation.minutes.subtitle", lang, exchange=data["id"], term=term_name),
+        subtitle=t("rotation.minutes.subtitle_donation" if donation else "rotation.minutes.subtitle", lang,
+                   exchange=data["id"], term=term_name),
         body=body,
         signatures=[
             [Signature(t("rotation.minutes.sign_giver", lang), name=giver.get("name", ""), position=giver.get("position", "")),
@@ -159,6 +186,18 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         ],
         lang=lang,
     )
+
+
+def _accessioned(repo: Repository, library: str, copy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The receiver's copy a donated copy became (empty before receipt)."""
+    accession = copy.get("accession")
+    if not accession:
+        return []
+    from libsync.rotation.records import read_records
+
+    rel = repo.record_relpath(library, accession["record"])
+    record = read_records(repo, [rel]).get(rel) or {}
+    return [i for i in record.get("items") or [] if i.get("barcode") == accession["barcode"]]
 
 
 def _vn_date(value: str | None, lang: str | None) -> str:
