@@ -18,14 +18,17 @@ import threading
 import types
 import unicodedata
 import urllib.parse
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
+with warnings.catch_warnings():   # "cgi is deprecated": pyoai's import, not ours
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        import cgi
+    except ImportError:   # pragma: no cover - Python 3.13+
+        sys.modules["cgi"] = types.ModuleType("cgi")
     import cgi
-except ImportError:   # pragma: no cover - Python 3.13+
-    sys.modules["cgi"] = types.ModuleType("cgi")
-import cgi
 
 if not hasattr(cgi, "parse_qs"):
     cgi.parse_qs = urllib.parse.parse_qs   # type: ignore[attr-defined]
