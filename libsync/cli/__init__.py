@@ -40,6 +40,9 @@ COMMANDS = {
     "harvest": "harvest",
     "oai": "oai",
     "accession": "accession",
+    "withdraw": "withdraw",
+    "register": "register",
+    "report": "report",
 }
 
 
