@@ -28,6 +28,7 @@ from libsync.i18n import t
 from libsync.schemas import load_schema
 from libsync.store import lock
 from libsync.store import write as store_write
+from libsync.store.copies import barcode_owners
 from libsync.store.read import Store
 from libsync.text import fold, nfc
 
@@ -140,10 +141,7 @@ class EditionMatcher:
 
 def network_barcodes(repo: Repository) -> dict[str, str]:
     """Every barcode of the network (case-folded) → ``LIB/record`` holding it."""
-    from libsync.store.copies import CopyIndex
-
-    index = CopyIndex.from_repository(repo)
-    return {code.casefold(): f"{c.library}/{c.record}" for code, c in index.copies.items()}
+    return {code: f"{lib}/{rid}" for code, (lib, rid) in barcode_owners(repo).items()}
 
 
 def check_new_barcodes(repo: Repository, barcodes: list[str], where: dict[str, str] | None = None) -> None:

@@ -59,6 +59,7 @@ from libsync.interchange.model import Message, parse_date, parse_price, parse_ye
 from libsync.interchange.tables import STATUS_WORDS, TYPE_WORDS
 from libsync.model.enums import ACCESS_DEFAULT, ACCESS_LEVELS, ITEM_STATUSES, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS
 from libsync.repository import Repository
+from libsync.store.copies import barcode_owners
 from libsync.text import fold, nfc, xmlchars
 from libsync.text.identifiers import compact_isbn, compact_issn, format_isbn, isbn13, isbn_valid
 
@@ -1003,7 +1004,7 @@ def _check_barcodes(repo: Repository, library: str, existing: dict[str, Record],
     introduced = {rid: barcodes(rec) - barcodes(existing[rid]) for rid, rec in planned.items()}
     if not any(introduced.values()):
         return
-    foreign = importer.foreign_barcodes(repo, library)
+    foreign = barcode_owners(repo, library)
     by_id = {o.record_id: o for o in outcomes if o.action == "updated"}
     changed = True
     while changed:

@@ -40,6 +40,7 @@ from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SAFE_ID, SHARE_DEFA
 from libsync.model.sharing import lacking, policy_for
 from libsync.repository import Repository
 from libsync.store import write as store_write
+from libsync.store.copies import barcode_owners
 from libsync.text import fold, identity_key, legacy, nfc, xmlchars
 from libsync.text.identifiers import isbn13
 
@@ -595,25 +596,6 @@ def library_records(repo: Repository, library: str | None) -> list[tuple[str, Re
     return list(zip(loaded.paths, loaded.documents))
 
 
-def foreign_barcodes(repo: Repository, library: str) -> dict[str, tuple[str, str]]:
-    """Every barcode of the other libraries' records, case-folded (as validate compares them) →
-    (library, record id); from the facts the store keeps of each record file."""
-    from libsync.store.read import Store
-
-    store = Store.of(repo)
-    own = f"records/{library}/"
-    out: dict[str, tuple[str, str]] = {}
-    for exam in store.facts([rel for rel in store.files(("record",)) if not rel.startswith(own)]):
-        facts = exam.facts
-        if not facts:
-            continue
-        rid, lib, items, _ = facts
-        for barcode, *_ in items:
-            if isinstance(barcode, str):
-                out.setdefault(barcode.casefold(), (str(lib), str(rid)))
-    return out
-
-
 def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     network = repo.network
     network.library(options.library)  # unknown code → LibsyncError with the known ones
@@ -630,7 +612,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     index = _Index()
     for rid, data in existing.items():
         index.add(rid, data)
-    foreign = foreign_barcodes(repo, options.library)
+    foreign = barcode_owners(repo, options.library)
     taken = {rid.lower() for rid in existing}
     planned: dict[str, Record] = {}      # id → record as it will be written
     planned_from: dict[str, int] = {}    # id → position that created/updated it

@@ -243,3 +243,23 @@ class CopyIndex:
     @property
     def by_library(self) -> dict[str, list[Copy]]:
         return {lib: [c for _, copies in entries for c in copies] for lib, entries in self.records.items()}
+
+
+def barcode_owners(repo: Any, except_library: str | None = None) -> dict[str, tuple[str, str]]:
+    """Every barcode of the network's records, case-folded (as validate compares them) →
+    ``(library, record id)``; the records of ``except_library`` left out. From the facts the
+    store keeps of each record file, so no record is parsed again."""
+    from libsync.store.read import Store
+
+    store = Store.of(repo)
+    own = f"records/{except_library}/" if except_library else None
+    out: dict[str, tuple[str, str]] = {}
+    for exam in store.facts([rel for rel in store.files(("record",)) if own is None or not rel.startswith(own)]):
+        facts = exam.facts
+        if not facts:
+            continue
+        rid, lib, items = facts[0], facts[1], facts[2]
+        for barcode, *_ in items:
+            if isinstance(barcode, str):
+                out.setdefault(barcode.casefold(), (str(lib), str(rid)))
+    return out
