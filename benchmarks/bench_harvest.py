@@ -143,7 +143,7 @@ def main() -> None:
             run = har["out"]["harvests"][0]
             ratio = (N / har["wall"]) / (N / imp["wall"])
             line("harvest URL (whole process)", N, har,
-                 f"created {run['counts']['created']}, {run['pages']} requests; {ratio:.0%} of import's rate")
+                 f"created {run['counts']['created']}, {run['requests']} requests; {ratio:.0%} of import's rate")
             again = measure("again", ["--repo", str(harvested), "harvest", url, "--library", "ND", "--format", "json"],
                             tmp / "cache-harvest")
             line("harvest again (incremental: nothing new)", again["out"]["harvests"][0]["received"], again)

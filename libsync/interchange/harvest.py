@@ -175,7 +175,8 @@ class Fetched:
     sent_until: str | None
     incremental: bool                         # the from came from the state file
     response_date: str | None
-    pages: int
+    pages: int                                # ListRecords pages
+    requests: int                             # every request (Identify, ListMetadataFormats …)
     waited: list[float]
     previous: dict[str, Any] | None
     previous_oid: str
@@ -228,7 +229,7 @@ class Harvest:
                          "deleted_record": f.described.deleted_record, "static": f.described.static},
             "prefix": f.prefix, "set": f.set_spec, "from": f.sent_from, "until": f.sent_until,
             "incremental": f.incremental, "received": f.received, "deleted": len(f.deletions),
-            "pages": f.pages, "waited_seconds": f.waited,
+            "pages": f.pages, "requests": f.requests, "waited_seconds": f.waited,
             "withdrawn": [w.to_dict() for w in self.withdrawals if w.record_id is not None],
             "deleted_not_here": [w.identifier for w in self.unknown_deletions],
             "harvest_notes": [t(k, **p) for k, p in f.notes],
@@ -367,7 +368,8 @@ def fetch(repo: Repository, source: Source, options: Options) -> Fetched:
     if waited:
         notes.append(("harvest.note.waited", {"n": len(waited), "seconds": round(sum(waited))}))
     return Fetched(items, deletions, described, prefix, kind, from_, until, incremental,
-                   provider.response_date, provider.pages, waited, previous, previous_oid, notes, latest, set_spec)
+                   provider.response_date, provider.pages, provider.requests, waited, previous, previous_oid, notes,
+                   latest, set_spec)
 
 
 def _where(position: int, item: Item) -> Message:

@@ -173,7 +173,8 @@ class _Client(Sickle):  # type: ignore[misc]  # Sickle is untyped
                          headers={"User-Agent": f"libsync/{__version__} (OAI-PMH harvester; Sickle)"})
         self.settings = settings
         self.session = requests.Session()
-        self.pages = 0
+        self.pages = 0          # requests made
+        self.list_pages = 0     # of them, ListRecords pages (what messages call "page N")
         self.waited: list[float] = []
         self.tokens: set[str] = set()
 
@@ -201,7 +202,10 @@ class _Client(Sickle):  # type: ignore[misc]  # Sickle is untyped
 
     def harvest(self, **kwargs: str) -> _Response:
         self.pages += 1
-        where = {"url": self.endpoint, "verb": kwargs.get("verb", ""), "page": self.pages}
+        if kwargs.get("verb") == "ListRecords":
+            self.list_pages += 1
+        page = self.list_pages if kwargs.get("verb") == "ListRecords" else 1
+        where = {"url": self.endpoint, "verb": kwargs.get("verb", ""), "page": page}
         token = kwargs.get("resumptionToken")
         if token is not None:   # a provider handing out a token it gave before would never end
             if token in self.tokens:
@@ -221,7 +225,7 @@ class _Client(Sickle):  # type: ignore[misc]  # Sickle is untyped
             raise LibsyncError("harvest.unreachable", exit_code=EXIT, reason=_reason(exc), **where) from None
         except requests.RequestException as exc:
             raise LibsyncError("harvest.http_failed", exit_code=EXIT, reason=_reason(exc), **where) from None
-        return _Response(response.http_response, dict(kwargs), self.pages)
+        return _Response(response.http_response, dict(kwargs), page)
 
 
 class _Format:
@@ -273,6 +277,10 @@ class Provider:
 
     @property
     def pages(self) -> int:
+        return int(self.client.list_pages)
+
+    @property
+    def requests(self) -> int:
         return int(self.client.pages)
 
     def close(self) -> None:
@@ -317,7 +325,7 @@ class Provider:
         self.response_date = (iterator.oai_response.xml.findtext(_O + "responseDate") or "").strip() or None
         try:
             for found in iterator:
-                yield _item(found.xml, self.client.pages)
+                yield _item(found.xml, self.client.list_pages)
         except NoRecords:   # not on a resumed page by the protocol; an empty page ends the list
             return
 
@@ -333,6 +341,7 @@ class StaticRepository:
             raise LibsyncError("harvest.not_static", exit_code=EXIT, url=url, root=str(self.root.tag))
         self.response_date: str | None = None
         self.pages = 1
+        self.requests = 1
         self.waited: list[float] = []
 
     def close(self) -> None:
