@@ -43,6 +43,9 @@ TYPE_GROUPS = (
     ("periodical", ("periodical",)),
     ("digital", ("digital",)),
 )
+# A copy leaves the registers' books (part II, the removal column) when it is withdrawn — by a
+# withdrawal decision or a donation; a lost or damaged copy waits for that decision.
+REMOVED = ("withdrawn",)
 GROUP_OF = {rtype: group for group, types in TYPE_GROUPS for rtype in types}
 YEAR_START = (7, 1)   # a school year's registers run from 1 July to 30 June (textbooks arrive in July–August)
 _YEAR = re.compile(r"^(\d{4})-(\d{4})$")
@@ -118,15 +121,15 @@ def natural_key(text: str) -> tuple[Any, ...]:
 def rows_of(record: dict[str, Any]) -> list[CopyRow]:
     """The register rows of one record's copies."""
     cur = record.get("curriculum") or {}
-    base = dict(
-        record=str(record.get("id", "")), rtype=str(record.get("type", "other")), title=str(record.get("title", "")),
-        authors=", ".join(str(a) for a in record.get("authors") or []), publisher=str(record.get("publisher") or ""),
-        year=str(record.get("year") or ""), grade=cur.get("grade") if isinstance(cur.get("grade"), int) else None,
-        subject=str(cur.get("subject") or ""), series=str(cur.get("series") or record.get("series") or ""),
-        klass=class_of(record),
-    )
+    rid, rtype = str(record.get("id", "")), str(record.get("type", "other"))
+    title = str(record.get("title", ""))
     if record.get("volume"):
-        base["title"] = f"{base['title']}. {record['volume']}"
+        title = f"{title}. {record['volume']}"
+    authors = ", ".join(str(a) for a in record.get("authors") or [])
+    publisher, year = str(record.get("publisher") or ""), str(record.get("year") or "")
+    grade = cur.get("grade") if isinstance(cur.get("grade"), int) else None
+    subject, series = str(cur.get("subject") or ""), str(cur.get("series") or record.get("series") or "")
+    klass = class_of(record)
     out = []
     for item in record.get("items") or []:
         intake = item.get("intake") if isinstance(item.get("intake"), dict) else {}
@@ -136,7 +139,7 @@ def rows_of(record: dict[str, Any]) -> list[CopyRow]:
         out.append(CopyRow(
             barcode=str(item.get("barcode", "")), price=int(item.get("price") or 0), status=status,
             acquired=str(intake.get("date") or item.get("acquired") or ""),
-            register_no=str(intake.get("line") or item.get("register_no") or ""),
+            register_no=str(item.get("register_no") or intake.get("line") or ""),
             source=source_label(str(intake["source"])) if intake.get("source") else str(item.get("source") or ""),
             document=str(intake.get("document") or ""), supplier=str(intake.get("supplier") or ""),
             removal_date=str(removal.get("date") or (item.get("status_date") if gone else "") or ""),
@@ -144,7 +147,8 @@ def rows_of(record: dict[str, Any]) -> list[CopyRow]:
             removal_decision=str(removal.get("decision") or removal.get("ref")
                                  or (item.get("status_ref") if gone else "") or ""),
             holder=str(item.get("holder") or record.get("library") or ""),
-            **base,
+            record=rid, rtype=rtype, title=title, authors=authors, publisher=publisher, year=year, grade=grade,
+            subject=subject, series=series, klass=klass,
         ))
     return out
 
@@ -218,7 +222,7 @@ def part_intake(copies: list[CopyRow], span: tuple[dt.date, dt.date] | None) -> 
 def part_removals(copies: list[CopyRow], span: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
     groups: dict[tuple[str, str, str], list[CopyRow]] = {}
     for r in copies:
-        if r.status in GONE_STATUSES and r.removal_date and in_range(r.removal_date, span):
+        if r.status in REMOVED and r.removal_date and in_range(r.removal_date, span):
             groups.setdefault((r.removal_date, r.removal_decision, r.removal_reason), []).append(r)
     rows: list[list[Any]] = []
     total_counts = [0] * len(TYPE_GROUPS)
@@ -275,7 +279,7 @@ def individual_rows(copies: list[CopyRow], span: tuple[dt.date, dt.date] | None)
     for n, r in enumerate(chosen, 1):
         title = f"{r.title} / {r.authors}" if r.authors else r.title
         pub = f"{r.publisher}, {r.year}" if r.publisher and r.year else (r.publisher or r.year)
-        removal = " ".join(x for x in (r.removal_decision, r.removal_date) if x) if r.status in GONE_STATUSES else ""
+        removal = ", ".join(x for x in (r.removal_decision, r.removal_date) if x) if r.status in REMOVED else ""
         rows.append([n, r.acquired, r.barcode, title, pub, r.price, r.register_no, r.source, removal])
     return rows
 
@@ -302,7 +306,7 @@ def part_textbooks(copies: list[CopyRow], span: tuple[dt.date, dt.date] | None) 
         group = editions[rid]
         first = group[0]
         came = [r for r in group if span is None or in_range(r.acquired, span)]
-        left = [r for r in group if r.status in GONE_STATUSES and r.removal_date
+        left = [r for r in group if r.status in REMOVED and r.removal_date
                 and (span is None or in_range(r.removal_date, span))]
         now = sum(1 for r in group if r.status not in GONE_STATUSES)
         price = max((r.price for r in group), default=0)
@@ -394,7 +398,7 @@ def to_xlsx(register: dict[str, Any]) -> bytes:
         ws.append(header)
         append = ws.append
         for row in part["rows"]:
-            append(row)
+            append([None if v == "" else v for v in row])
         if part.get("totals"):
             ws.append([WriteOnlyCell(ws, value=v) if v == "" else _bold_cell(ws, v, bold) for v in part["totals"]])
     out = io.BytesIO()

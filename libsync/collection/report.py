@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from libsync.collection.registers import (
+    REMOVED,
     CopyRow,
     in_range,
     library_copies,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 TEXTBOOK_TYPES = ("textbook", "workbook", "teacher-book")
 LOSS_OUTCOMES = ("lost", "missing-on-receipt", "missing-on-return")
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 MOVED = ("dispatched", "received", "returned", "closed")   # an exchange whose copies travelled
 
 
@@ -57,7 +60,7 @@ def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.d
     held = [r for r in copies if r.status not in GONE_STATUSES]
     books = [r for r in held if r.rtype in TEXTBOOK_TYPES]
     came = [r for r in copies if r.acquired and in_range(r.acquired, span)]
-    left = [r for r in copies if r.status in GONE_STATUSES and r.removal_date and in_range(r.removal_date, span)]
+    left = [r for r in copies if r.status in REMOVED and r.removal_date and in_range(r.removal_date, span)]
     rotations = []
     for term in terms:
         given = received = lost = donated_out = donated_in = 0
@@ -175,21 +178,25 @@ def _table(header: list[str], rows: list[list[Any]], numeric: set[int]) -> str:
 
 def _chart(kind: str, title: str, series: list[tuple[str, list[int]]], labels: list[str]) -> str:
     """An SVG chart drawn by pygal, inline, without its script (no CDN)."""
-    import pygal
-    from pygal.style import DefaultStyle
+    import importlib
 
+    # pygal ships no type information: it is used through these two names only
+    pygal: Any = importlib.import_module("pygal")
+    default_style: Any = importlib.import_module("pygal.style").DefaultStyle
     chart_class = {"bar": pygal.Bar, "pie": pygal.Pie, "hbar": pygal.HorizontalBar}[kind]
     chart = chart_class(js=[], disable_xml_declaration=True, explicit_size=False, width=640, height=360,
-                        style=DefaultStyle, title=title, legend_at_bottom=True, print_values=False,
+                        style=default_style, title=title, legend_at_bottom=True, print_values=False,
                         show_legend=kind == "pie" or len(series) > 1)
     if kind == "pie":
-        for label, values in zip(labels, series[0][1]):
-            chart.add(label, values)
+        for label, share in zip(labels, series[0][1]):
+            chart.add(label, share)
     else:
         chart.x_labels = labels
         for name, values in series:
             chart.add(name, values)
     svg = chart.render(is_unicode=True)
+    # pygal still writes the settings of its interactive script, which is never loaded: drop them
+    svg = _SCRIPT.sub("", svg)
     return f"<figure>{svg}</figure>"
 
 
