@@ -44,6 +44,8 @@ EXPECTED = {
     "LIBRARY_LEVELS": _at("network", "properties", "libraries", "items", "properties", "level"),
     "GROUP_MODES": _at("network", "properties", "groups", "items", "properties", "mode"),
     "SCHOOL_DAYS": _at("network", "properties", "calendar", "properties", "school_days", "items"),
+    "WITHDRAWAL_RULES": _at("withdrawal", "properties", "rule"),
+    "WITHDRAWAL_STATUSES": _at("withdrawal", "properties", "status"),
 }
 
 

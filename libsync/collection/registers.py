@@ -28,21 +28,19 @@ from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.model.enums import GONE_STATUSES
+from libsync.model.enums import GONE_STATUSES, RECORD_TYPES, SCHOOL_BOOK_TYPES
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
 
 KINDS = ("general", "individual", "textbook")
-TEXTBOOK_TYPES = ("textbook", "workbook", "teacher-book")
-# The type columns of the general register, as the printed book groups them.
-TYPE_GROUPS = (
-    ("textbook", ("textbook", "workbook")),
-    ("teacher", ("teacher-book",)),
-    ("reference", ("reference", "story", "picture", "other")),
-    ("periodical", ("periodical",)),
-    ("digital", ("digital",)),
-)
+TEXTBOOK_TYPES = SCHOOL_BOOK_TYPES
+# The type columns of the general register, as the printed book groups them: pupils' books
+# (with their workbooks), teachers' books, periodicals, digital, and every other type as reading.
+_OWN_COLUMN = dict.fromkeys(SCHOOL_BOOK_TYPES, "school") | {"teacher-book": "teacher"}
+_OWN_COLUMN |= {kind: kind for kind in ("periodical", "digital")}
+TYPE_GROUPS = tuple((group, tuple(rt for rt in RECORD_TYPES if _OWN_COLUMN.get(rt, "reading") == group))
+                    for group in ("school", "teacher", "reading", "periodical", "digital"))
 # A copy leaves the registers' books (part II, the removal column) when it is withdrawn — by a
 # withdrawal decision or a donation; a lost or damaged copy waits for that decision.
 REMOVED = ("withdrawn",)
@@ -184,7 +182,7 @@ def _by_group(rows: Iterable[CopyRow]) -> tuple[list[int], int]:
     value = 0
     index = {g: i for i, (g, _) in enumerate(TYPE_GROUPS)}
     for r in rows:
-        counts[index[GROUP_OF.get(r.rtype, "reference")]] += 1
+        counts[index[GROUP_OF.get(r.rtype, "reading")]] += 1
         value += r.price
     return counts, value
 

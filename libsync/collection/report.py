@@ -27,15 +27,15 @@ from libsync.collection.registers import (
     year_range,
 )
 from libsync.i18n import t
-from libsync.model.enums import GONE_STATUSES
+from libsync.model.enums import EXCHANGE_MOVED, GONE_STATUSES, NOT_BACK_OUTCOMES, SCHOOL_BOOK_TYPES
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
 
-TEXTBOOK_TYPES = ("textbook", "workbook", "teacher-book")
-LOSS_OUTCOMES = ("lost", "missing-on-receipt", "missing-on-return")
+TEXTBOOK_TYPES = SCHOOL_BOOK_TYPES
+LOSS_OUTCOMES = NOT_BACK_OUTCOMES   # lost, or not found at a handover
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
-MOVED = ("dispatched", "received", "returned", "closed")   # an exchange whose copies travelled
+MOVED = EXCHANGE_MOVED
 
 
 def current_year(today: dt.date | None = None) -> str:

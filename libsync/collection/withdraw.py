@@ -23,16 +23,15 @@ from typing import TYPE_CHECKING, Any
 from libsync.collection.registers import CopyRow, library_copies, natural_key, snapshots
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.model.enums import GONE_STATUSES
+from libsync.model.enums import GONE_STATUSES, SCHOOL_BOOK_TYPES, WITHDRAWAL_RULES
 
 if TYPE_CHECKING:
     from libsync.render.document import Document
     from libsync.repository import Repository
 
-RULES = ("damaged", "lost", "replaced-textbooks", "old-periodicals", "not-seen", "list")
+RULES = WITHDRAWAL_RULES
 DEFAULT_MAX_SHARE = 0.1
 DEFAULT_YEARS = {"old-periodicals": 2, "not-seen": 2}
-SCHOOL_BOOK_TYPES = ("textbook", "workbook", "teacher-book")
 # The school year each grade's GDPT 2018 books came into use (Circular 32/2018 roadmap):
 # a school book of that grade printed before, and not of a GDPT 2018 series, has been replaced.
 GDPT_FROM = {1: 2020, 2: 2021, 6: 2021, 3: 2022, 7: 2022, 10: 2022, 4: 2023, 8: 2023, 11: 2023,

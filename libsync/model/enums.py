@@ -52,6 +52,10 @@ EXCHANGE_CHECKS = tuple(name for name, spec in load_schema("exchange")["properti
 # inventory.schema.json
 SCAN_FORMATS = _enum("inventory", "properties", "source", "properties", "format")
 
+# withdrawal.schema.json
+WITHDRAWAL_RULES = _enum("withdrawal", "properties", "rule")
+WITHDRAWAL_STATUSES = _enum("withdrawal", "properties", "status")   # proposed, applied
+
 # network.schema.json
 LIBRARY_LEVELS = _enum("network", "properties", "libraries", "items", "properties", "level")
 GROUP_MODES = _enum("network", "properties", "groups", "items", "properties", "mode")
@@ -85,6 +89,10 @@ ROTATING_STATUSES = _subset(ITEM_STATUSES, "at-partner", "in-transit")
 HAND_SET_STATUSES = _subset(ITEM_STATUSES, "available", "lost", "damaged", "withdrawn")
 DOCUMENTED_STATUSES = _subset(ITEM_STATUSES, "lost", "damaged", "withdrawn")
 
+# School books (sách giáo khoa and the books that go with them): the textbook register, the
+# report's grade-and-subject table and the rule replaced-textbooks take these.
+SCHOOL_BOOK_TYPES = _subset(RECORD_TYPES, "textbook", "workbook", "teacher-book")
+
 # Exchanges: the steps in order (cancelled is a way out, not a step); the ones under way
 # while copies are at the partner; the finished ones; the ones that still bind copies.
 EXCHANGE_STEPS = tuple(s for s in EXCHANGE_STATUSES if s != "cancelled")
@@ -93,6 +101,9 @@ EXCHANGE_FINISHED = _subset(EXCHANGE_STATUSES, "closed", "cancelled")
 EXCHANGE_OPEN = tuple(s for s in EXCHANGE_STATUSES if s not in EXCHANGE_FINISHED)   # proposed … returned
 # Until returned, an exchange's copies are promised or away (a returned one awaits closing).
 EXCHANGE_PENDING = tuple(s for s in EXCHANGE_OPEN if s != "returned")       # proposed … received
+
+# An exchange whose copies have travelled (handed over, and maybe back and closed).
+EXCHANGE_MOVED = tuple(s for s in EXCHANGE_STEPS if EXCHANGE_STEPS.index(s) >= EXCHANGE_STEPS.index("dispatched"))
 
 # Copy outcomes: a copy with one of these is settled (back home, or written off as lost);
 # the missing ones were not found at a handover and still need an answer.
