@@ -40,6 +40,8 @@ EXPECTED = {
     "ITEM_STATUSES": _at("record", "$defs", "item", "properties", "status"),
     "EXCHANGE_STATUSES": _at("exchange", "properties", "status"),
     "COPY_OUTCOMES": _at("exchange", "properties", "copies", "items", "properties", "outcome"),
+    "EXCHANGE_KINDS": _at("exchange", "properties", "kind"),
+    "INTAKE_SOURCES": _at("record", "$defs", "item", "properties", "intake", "properties", "source"),
     "SCAN_FORMATS": _at("inventory", "properties", "source", "properties", "format"),
     "LIBRARY_LEVELS": _at("network", "properties", "libraries", "items", "properties", "level"),
     "GROUP_MODES": _at("network", "properties", "groups", "items", "properties", "mode"),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from libsync.catalog.match import Features, compare, features
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.schemas import load_schema
+from libsync.model.enums import INTAKE_SOURCES
 from libsync.store import lock
 from libsync.store import write as store_write
 from libsync.store.copies import barcode_owners
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
 
 Record = dict[str, Any]
 
-SOURCES: tuple[str, ...] = tuple(
-    load_schema("record")["$defs"]["item"]["properties"]["intake"]["properties"]["source"]["enum"])
+SOURCES = INTAKE_SOURCES
 _SOURCE_WORDS = {"mua": "mua", "tang": "tang", "cap phat": "cap-phat", "luan chuyen ve": "luan-chuyen-ve",
                  "bought": "mua", "purchase": "mua", "donation": "tang", "gift": "tang", "allocated": "cap-phat"}
 _REGISTER_NO = re.compile(r"^(?P<prefix>.+?)-(?P<year>\d{4})/(?P<line>\d+)$")

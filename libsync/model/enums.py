@@ -39,10 +39,12 @@ RECORD_TYPES = _enum("record", "properties", "type")
 SHARE_LEVELS = _enum("record", "properties", "share")        # internal, network, public
 ACCESS_LEVELS = _enum("record", "properties", "access")      # catalog, read, download (Decree 93/2020 Art. 26)
 ITEM_STATUSES = _enum("record", "$defs", "item", "properties", "status")
+INTAKE_SOURCES = _enum("record", "$defs", "item", "properties", "intake", "properties", "source")   # mua, tang …
 
 # exchange.schema.json
 EXCHANGE_STATUSES = _enum("exchange", "properties", "status")
 COPY_OUTCOMES = _enum("exchange", "properties", "copies", "items", "properties", "outcome")
+EXCHANGE_KINDS = _enum("exchange", "properties", "kind")       # rotation (the default), donation
 
 # the handover checks a manifest records, in the order they happen (dispatched, received,
 # returned): the exchange's properties that are a "check"
