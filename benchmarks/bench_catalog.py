@@ -104,10 +104,9 @@ def variant(rng: random.Random, work: dict) -> dict:
 
 def generate(root: Path, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
-    # the example's network.yaml without the workbook type, which a tree older than #16 (the
-    # --baseline) does not know; the generated records use no workbook
-    text = (PROJECT / "network.yaml").read_text(encoding="utf-8").replace("  - workbook\n", "")
-    (root / "network.yaml").write_text(text, encoding="utf-8")
+    from gdpt_corpus import write_network
+
+    write_network(root)   # readable by the --baseline tree too
     for lib in LIBS:
         (root / "records" / lib).mkdir(parents=True, exist_ok=True)
     count, w = 0, 0
