@@ -7,8 +7,8 @@ import json
 import git
 import yaml
 
-from test_rotation_support import snapshot
-from test_share import committed, record
+from test_rotation_support import committed, snapshot
+from test_share import record
 
 A, B = "XS/xs-am-nhac-6-kntt", "HD/hd-am-nhac-6-cd"
 OVERRIDES = "catalog/overrides.yaml"

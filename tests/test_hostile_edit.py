@@ -9,8 +9,8 @@ import shutil
 import git
 import pytest
 
-from test_rotation_support import snapshot
-from test_share import committed, record
+from test_rotation_support import committed, snapshot
+from test_share import record
 
 
 @pytest.mark.parametrize("blank", ["--query= ", "--query=-", "--query=?", "--subject=", "--subject= ", "--series="])

@@ -13,7 +13,7 @@ import git
 import openpyxl
 import yaml
 
-from test_share import committed
+from test_rotation_support import committed
 
 REGISTER = (
     "Nhan đề,Tác giả,Nhà xuất bản,Năm,ISBN,Loại,Số ĐKCB\n"

@@ -78,14 +78,20 @@ def make_network(dest: Path, only_rt: bool = False) -> Path:
     return root
 
 
-def git_network(dest: Path, remote: bool = True, only_rt: bool = False) -> tuple[Path, git.Repo]:
-    root = make_network(dest / "network", only_rt)
+def committed(root: Path, name: str = "Phạm Thị Thu Hà", email: str = "thuvien-xuanson@example.invalid") -> git.Repo:
+    """``root`` made a Git repository on ``main`` with everything in it committed by a librarian."""
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as cw:
-        cw.set_value("user", "name", "Phạm Thị Thu Hà")
-        cw.set_value("user", "email", "thuvien-xuanson@example.invalid")
+        cw.set_value("user", "name", name)
+        cw.set_value("user", "email", email)
     repo.git.add("--all")
     repo.git.commit("-m", "mạng mẫu")
+    return repo
+
+
+def git_network(dest: Path, remote: bool = True, only_rt: bool = False) -> tuple[Path, git.Repo]:
+    root = make_network(dest / "network", only_rt)
+    repo = committed(root)
     if remote:
         bare = dest / "remote.git"
         git.Repo.init(bare, bare=True, initial_branch="main")
@@ -105,4 +111,4 @@ def write_scan(path: Path, barcodes: list[str]) -> Path:
     return path
 
 
-__all__ = ["make_network", "git_network", "snapshot", "write_scan", "rotation_records", "BATCHES", "shutil"]
+__all__ = ["make_network", "committed", "git_network", "snapshot", "write_scan", "rotation_records", "BATCHES", "shutil"]

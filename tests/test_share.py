@@ -16,17 +16,7 @@ from libsync.errors import LibsyncError
 from libsync.model.sharing import lacking, policy_for
 from libsync.repository import Repository
 from libsync.store import write as store_write
-from test_rotation_support import snapshot
-
-
-def committed(root: Path) -> git.Repo:
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cw:
-        cw.set_value("user", "name", "Lê Thị Hồng Nhung")
-        cw.set_value("user", "email", "thuvien-hungdao@example.invalid")
-    repo.git.add("--all")
-    repo.git.commit("-m", "mạng mẫu")
-    return repo
+from test_rotation_support import committed, snapshot
 
 
 def record(root: Path, rel: str) -> dict:
