@@ -97,16 +97,19 @@ def cross_problems(root: Path, changes: Mapping[str, bytes | None], examined: Ex
     results: dict[str, FileResult] = {}
     for exam in store.facts(store.listing.files()):
         results[exam.relpath] = FileResult(exam.relpath, schemas.kind_of(exam.relpath) or "", exam.oid, [], exam.facts)
-    before = {_problem_key(p) for p in crossfile.check(root, results)}
+    changed = dict(results)
     texts: dict[str, str] = {}
     for rel, data in touched.items():
         if data is None:
-            results.pop(rel, None)
+            changed.pop(rel, None)
             continue
-        results[rel] = FileResult(rel, schemas.kind_of(rel) or "", "", [], known[rel][1])
+        changed[rel] = FileResult(rel, schemas.kind_of(rel) or "", "", [], known[rel][1])
         texts[rel] = data.decode("utf-8", "replace")
-    after = crossfile.check(root, dict(sorted(results.items())), texts)
-    return [p for p in after if p.severity == "error" and _problem_key(p) not in before]
+    after = [p for p in crossfile.check(root, dict(sorted(changed.items())), texts) if p.severity == "error"]
+    if not after:   # the usual case: nothing to compare with the repository as it is
+        return []
+    before = {_problem_key(p) for p in crossfile.check(root, results)}
+    return [p for p in after if _problem_key(p) not in before]
 
 
 def refuse(problems: list[Problem]) -> None:
