@@ -8,7 +8,8 @@ code (that library's own staff). A record's ``share`` says how far it may travel
 * ``public`` — everyone.
 
 ``redact`` removes, for audiences other than the owning library, the fields that are
-the library's business only (prices, register numbers, internal notes, provenance), and
+the library's business only (prices, register numbers, intake and removal papers, internal
+notes, provenance), and
 the download link of a digital resource whose ``access`` level is not ``download``.
 """
 
@@ -20,7 +21,9 @@ from typing import Any
 SHARE_DEFAULT = "internal"
 ACCESS_DEFAULT = "catalog"
 PRIVATE_RECORD_FIELDS = ("provenance", "notes")
-PRIVATE_ITEM_FIELDS = ("price", "register_no", "note", "source")
+# a copy's intake (số chứng từ, supplier or donor, register line) and removal (decision, reason)
+# are the library's paperwork, as its prices and register numbers are
+PRIVATE_ITEM_FIELDS = ("price", "register_no", "note", "source", "intake", "removal", "status_reason")
 
 
 def is_library(audience: str) -> bool:

@@ -121,3 +121,19 @@ def test_search_finds_internal_record_for_its_own_library(repo, cli):
     assert result.exit_code == 0 and json.loads(result.stdout)["count"] == 0
     result = cli("--repo", repo.root, "merge", "--audience", "public", "--format", "json")
     assert _leaks(result.stdout) == []
+
+
+def test_intake_and_removal_papers_stay_in_their_library():
+    """A copy's intake (document, supplier or donor, register line) and removal (decision, reason)
+    are the library's paperwork: redacted for every other audience, as prices are."""
+    from libsync.audience import redact
+
+    record = {"id": "x", "library": "HD", "share": "public", "title": "Mắt biếc", "items": [
+        {"barcode": "HD-1", "status": "withdrawn", "price": 45000, "status_reason": "donated",
+         "intake": {"source": "tang", "document": "BB tặng 03/2024", "supplier": "Nguyễn Văn Phụ huynh", "line": 11},
+         "removal": {"date": "2025-06-01", "reason": "damaged", "decision": "Số 12/QĐ-THCS"}}]}
+    for audience in ("public", "network", "XS"):
+        text = json.dumps(redact(record, audience), ensure_ascii=False)
+        for private in ("Nguyễn Văn Phụ huynh", "BB tặng", "12/QĐ", "donated", "45000"):
+            assert private not in text, (audience, private)
+    assert redact(record, "HD") is record

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 
 import git
+import pytest
 import yaml
+
+from libsync.errors import LibsyncError
+from libsync.repository import Repository
+from libsync.store.undo import apply_undo, plan_undo
 
 from test_rotation_support import committed, snapshot
 from test_share import record
@@ -145,3 +150,16 @@ def test_validate_checks_the_decisions_file(example_repo, cli):
     assert [(e["rule"], e["line"]) for e in report["errors"]] == [("overrides-contradict", 4)]
     unknown = [w for w in report["warnings"] if w["rule"] == "unknown-record"]
     assert [(w["file"], w["line"]) for w in unknown] == [(OVERRIDES, 5)] and "ND/khong-co" in unknown[0]["message"]
+
+
+def test_undo_refuses_a_file_changed_between_the_question_and_the_answer(example_repo, cli):
+    committed(example_repo)
+    assert cli("--repo", example_repo, "share", "XS/xs-am-nhac-6-kntt", "--access", "read", "--yes",
+               "--commit").exit_code == 0
+    plan = plan_undo(Repository(example_repo))
+    # another command changes the same record (uncommitted) before the undo is applied
+    assert cli("--repo", example_repo, "record", "set", "XS/xs-am-nhac-6-kntt", "call_number=780.712 / A296b").exit_code == 0
+    before = snapshot(example_repo)
+    with pytest.raises(LibsyncError) as err:
+        apply_undo(Repository(example_repo), plan)
+    assert err.value.key == "write.changed_meanwhile" and snapshot(example_repo) == before

@@ -7,6 +7,7 @@ import typer
 
 from libsync.cli.common import library_option, output_option, repository
 from libsync.i18n import t
+from libsync.store.output import check_output
 
 
 def register(app: typer.Typer) -> None:
@@ -22,5 +23,7 @@ def register(app: typer.Typer) -> None:
 
         registers.check_output(output)
         repo = repository(ctx)
+        target = check_output(output, repo.root)   # never into the data, never through a link
         book = registers.build(repo, kind, library.upper(), year)
-        typer.echo(t("collection.written", path=registers.write(book, output)), err=True)
+        registers.write(book, target)
+        typer.echo(t("collection.written", path=output), err=True)

@@ -3,13 +3,12 @@ arguments only; the figures are computed in ``libsync.collection.report``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from libsync.cli.common import check_format, library_option, output_option, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.store.output import check_output, write_output
 
 FORMATS = ("html", "json")
 
@@ -24,7 +23,6 @@ def register(app: typer.Typer) -> None:
         output: str | None = output_option(None, help_key="help.report.output"),
         fmt: str = typer.Option("html", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
     ) -> None:
-        from libsync.atomic import write_atomic
         from libsync.collection import report
 
         fmt = check_format(fmt, FORMATS)
@@ -37,11 +35,12 @@ def register(app: typer.Typer) -> None:
             return
         if not output:
             raise LibsyncError("collection.need_output", exit_code=2)
+        check_output(output, repo.root)   # never into the data, never through a link
         if fmt == "json":
             import json
 
             text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
         else:
             text = report.to_html(figures)
-        write_atomic(Path(output), text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"), repo.root)
         typer.echo(t("collection.written", path=output), err=True)

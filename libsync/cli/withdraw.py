@@ -19,6 +19,7 @@ from libsync.cli.common import (
 )
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.store.output import check_output
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +43,9 @@ def register(app: typer.Typer) -> None:
         fmt = check_format(fmt, ("text", "json"))
         document.format_of(output)   # a dossier format we cannot write is refused before anything is kept
         repo = repository(ctx)
+        target = check_output(output, repo.root)   # never into the data, never through a link
         result = withdraw.propose(repo, library.upper(), rule, years=years, file=file, commit=commit)
-        document.write(withdraw.dossier(repo, result), output)
+        document.write(withdraw.dossier(repo, result), target)
         path = output
         summary = withdraw.summary(result)
         if fmt == "json":

@@ -188,7 +188,9 @@ def build(root: Path, audience: str, *, page_size: int = 100, emails: Sequence[s
         rels = {where[e.key]: e.key for e in page if where.get(e.key)}
         with lock:      # one SQLite connection, shared by the server's threads
             docs = list(store.iter_documents(list(rels), strict=False))
-        return {rels[rel]: aud.redact(doc, audience) for rel, doc in docs}
+        # the file may have changed since the catalogue was built (an uncommitted edit is seen
+        # within a second): a record this audience may no longer see is never served
+        return {rels[rel]: aud.redact(doc, audience) for rel, doc in docs if aud.can_see(doc, audience)}
 
     emails_used, _ = admin_emails(network, emails)
     earliest = min((e.stamp for e in entries), default=0) or (hist.first if hist is not None and hist.first else now)

@@ -41,6 +41,7 @@ class UndoPlan:
     author: str
     date: str
     files: dict[str, bytes | None] = field(default_factory=dict, repr=False)   # relpath → content before it
+    expected: dict[str, str] = field(default_factory=dict, repr=False)   # relpath → its blob id in that commit
     changes: dict[str, str] = field(default_factory=dict)   # relpath → restored | deleted | re-created
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,12 +97,14 @@ def plan_undo(repository: Repository) -> UndoPlan:
         except KeyError:
             plan.files[rel] = None
             plan.changes[rel] = "deleted"
+            plan.expected[rel] = (target.tree / rel).hexsha
             continue
         plan.files[rel] = blob.data_stream.read()
         try:
-            target.tree / rel
+            plan.expected[rel] = (target.tree / rel).hexsha
             plan.changes[rel] = "restored"
         except KeyError:
+            plan.expected[rel] = ""
             plan.changes[rel] = "re-created"
     # a file to re-create is in no commit since: one there now is someone's untracked work
     untracked = [rel for rel, change in plan.changes.items() if change == "re-created" and os.path.lexists(root / rel)]
@@ -114,4 +117,6 @@ def apply_undo(repository: Repository, plan: UndoPlan) -> str | None:
     """Write the plan as one commit; returns its sha."""
     message = t("undo.commit_message", subject=plan.subject, commit=plan.commit[:10])
     message += f"\n\nThis reverts commit {plan.commit}."
-    return store_write.apply(repository, plan.files, message=message, command="undo")
+    # a file changed since the plan (another command, between the question and the answer) is
+    # refused: undoing now would take that change back too
+    return store_write.apply(repository, plan.files, message=message, command="undo", expected=plan.expected)
