@@ -216,3 +216,21 @@ def test_import_never_makes_a_windows_device_name_an_id(example_repo, cli, tmp_p
     ids = sorted(r["id"] for r in json.loads(result.stdout)["records"])
     assert ids == ["con-2", "nul-2"] and (example_repo / "records/HD/con-2.yaml").exists()
     assert cli("--repo", example_repo, "validate").exit_code == 0
+
+
+def test_a_record_validate_rejects_for_its_own_reason_is_listed_not_blocking(example_repo, cli):
+    """A record with an old mistake (a 19-class code under ddc) is listed with validate's message;
+    the others are changed (before, the whole bulk change was refused)."""
+    rel = "records/XS/xs-truyen-de-men.yaml"
+    data = record(example_repo, rel)
+    data["classification"] = {"ddc": "8V"}
+    Repository(example_repo).save(rel, data)
+    before = (example_repo / rel).read_bytes()
+    result = cli("--repo", example_repo, "share", "--library", "XS", "--type", "story", "--access", "read", "--yes",
+                 "--format", "json")
+    assert result.exit_code == 1, result.output
+    out = json.loads(result.stdout)
+    refused = [r for r in out["refused"] if r["id"] == "xs-truyen-de-men"]
+    assert refused and "ddc-format" not in refused[0]["problems"][0] and "classification.ddc" in refused[0]["problems"][0]
+    assert out["counts"]["changed"] >= 1 and out["written"] is True
+    assert (example_repo / rel).read_bytes() == before

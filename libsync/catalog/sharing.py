@@ -187,13 +187,19 @@ class Refusal:
     title: str
     share: str
     missing: list[str]
+    problems: list[str] = field(default_factory=list)   # what validate reports in the record itself
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.relpath, "library": self.library, "id": self.id, "title": self.title,
-                "share": self.share, "missing": self.missing}
+        out: dict[str, Any] = {"path": self.relpath, "library": self.library, "id": self.id, "title": self.title,
+                               "share": self.share, "missing": self.missing}
+        if self.problems:
+            out["problems"] = self.problems
+        return out
 
     def text(self) -> str:
-        return ", ".join(t(f"field.{name}") for name in self.missing)
+        if self.problems:
+            return t("share.invalid", problems="; ".join(self.problems))
+        return t("share.lacks", fields=", ".join(t(f"field.{name}") for name in self.missing))
 
 
 @dataclass
@@ -206,6 +212,8 @@ class SharePlan:
     unchanged: int = 0
     documents: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     expected: dict[str, str] = field(default_factory=dict, repr=False)   # relpath → blob id read
+    texts: dict[str, bytes] = field(default_factory=dict, repr=False)    # what will be written
+    examined: store_write.Examined = field(default_factory=dict, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -213,10 +221,10 @@ class SharePlan:
                 "refused": len(self.refused)}
 
     def missing_counts(self) -> dict[str, int]:
-        """How many refused records lack each field."""
+        """How many refused records lack each field (``invalid``: validate rejects the record itself)."""
         out: dict[str, int] = {}
         for refusal in self.refused:
-            for name in refusal.missing:
+            for name in refusal.missing or (["invalid"] if refusal.problems else []):
                 out[name] = out.get(name, 0) + 1
         return out
 
@@ -261,6 +269,18 @@ def plan_share(repo: Repository, selection: Selection, share: str | None = None,
         plan.documents[rel] = new
         plan.expected[rel] = ids.get(rel, "")
         plan.changes.append(Change(rel, str(record.get("library")), str(record.get("id")), title, before, after))
+    # each changed record rendered and read back as validate reads it: one that validate would
+    # reject for a reason of its own (an old ddc: 8V …) is listed and left as it is, never
+    # blocking the others
+    plan.texts, plan.examined = store_write.render_and_examine(list(plan.documents.items()))
+    for change in list(plan.changes):
+        errors = plan.examined[change.relpath][0]
+        if errors:
+            plan.changes.remove(change)
+            for key in (plan.documents, plan.expected, plan.texts, plan.examined):
+                key.pop(change.relpath, None)
+            plan.refused.append(Refusal(change.relpath, change.library, change.id, change.title, change.after["share"],
+                                        [], [f"{p.where}: {p.message}" for p in errors[:3]]))
     return plan
 
 
@@ -275,4 +295,5 @@ def apply_share(repo: Repository, plan: SharePlan, commit: bool = False) -> str 
     if not plan.documents:
         return None
     message = commit_message(plan) if commit else None
-    return store_write.apply_documents(repo, plan.documents, message=message, command="share", expected=plan.expected)
+    return store_write.apply(repo, dict(plan.texts), message=message, command="share", expected=plan.expected,
+                             examined=plan.examined)

@@ -48,7 +48,7 @@ def plan_lines(plan: SharePlan, verbose: bool = False) -> list[str]:
         lines.append(t("share.refused_head", n=len(plan.refused), fields=counts))
         listed = plan.refused if verbose else plan.refused[:SHOWN]
         for refusal in listed:
-            lines.append(f"  {refusal.library}/{refusal.id}  {refusal.title}  — {t('share.lacks', fields=refusal.text())}")
+            lines.append(f"  {refusal.library}/{refusal.id}  {refusal.title}  — {refusal.text()}")
         if len(plan.refused) > len(listed):
             lines.append("  " + t("share.more", n=len(plan.refused) - len(listed)))
         library = plan.refused[0].library

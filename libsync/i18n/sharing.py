@@ -43,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} records lack what sharing requires (Decree 93/2020 Art. 28) and stay as they are; missing: {fields}.",
     ),
     "share.lacks": ("thiếu {fields}", "lacks {fields}"),
+    "share.invalid": ("`libsync validate` báo lỗi ở chính biểu ghi này, sửa trước: {problems}", "`libsync validate` rejects this record itself; fix it first: {problems}"),
+    "field.invalid": ("lỗi khác (xem từng biểu ghi)", "other errors (see each record)"),
     "share.refused_hint": (
         "Bổ sung từ biểu ghi của các thư viện bạn: `libsync enrich --library {library}`; hoặc sửa từng biểu ghi: `libsync record set`.",
         "Complete them from partner libraries' records: `libsync enrich --library {library}`; or fix each record: `libsync record set`.",
