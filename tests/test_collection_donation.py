@@ -141,3 +141,18 @@ def test_accession_registers_and_refuses_used_numbers(tmp_path, cli):
     again = state(root, git_repo)
     twice = cli(*args, "--barcodes", "XS-TK-00950")   # XS-TK-00900 is now used
     assert twice.exit_code == 1 and state(root, git_repo) == again
+
+
+def test_a_scan_never_rewrites_a_copy_already_in_the_register(example_repo, cli, tmp_path):
+    """A scan gives intake data to catalogued copies not yet registered; a copy that already has
+    its register entry (TQ-2021/02) keeps it, and nothing is written."""
+    from test_rotation_support import committed, snapshot
+
+    committed(example_repo)
+    scan = tmp_path / "quet.txt"
+    scan.write_text("XS-GK-00123\n", encoding="utf-8")
+    before = snapshot(example_repo)
+    result = cli("--repo", example_repo, "accession", "--library", "XS", "--source", "tặng", "--doc", "BB 03/2024",
+                 "--date", "2024-11-20", "--file", scan)
+    assert result.exit_code == 1 and "XS-GK-00123" in result.output and "TQ-2021/02" in result.output
+    assert snapshot(example_repo) == before

@@ -240,9 +240,9 @@ def accession(repo: Repository, delivery: Delivery, path: str, *, dry_run: bool 
                     raise LibsyncError("collection.scan_unknown", exit_code=1, path=path, barcode=code,
                                        line=lines[0], library=lib)
                 rel, rec, item = found
-                if item.get("intake"):
+                if item.get("intake") or item.get("register_no"):   # already in the general register: its line stays
                     raise LibsyncError("collection.already_registered", exit_code=1, barcode=code,
-                                       document=item["intake"].get("document", "—"))
+                                       document=(item.get("intake") or {}).get("document") or item.get("register_no"))
                 item.update(register_no=register_no, source=item.get("source") or label, intake=dict(intake))
                 item.setdefault("acquired", delivery.date.isoformat())
                 touched[rel] = rec
