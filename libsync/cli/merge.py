@@ -105,8 +105,10 @@ def register(app: typer.Typer) -> None:
             print_json({**decided.to_dict(), "dry_run": dry_run, "commit": sha})
             return
         decision = t("catalog.decide.same" if same else "catalog.decide.different")
-        typer.echo(t(f"catalog.decide.{decided.action}", a=decided.records[0], b=decided.records[1],
-                     decision=decision, path=overrides.RELPATH, replaced="; ".join(decided.replaced)))
+        key = f"catalog.decide.would_{decided.action}" if dry_run and decided.action != "unchanged" else \
+            f"catalog.decide.{decided.action}"
+        typer.echo(t(key, a=decided.records[0], b=decided.records[1], decision=decision, path=overrides.RELPATH,
+                     replaced="; ".join(decided.replaced)))
         if dry_run and decided.action != "unchanged":
             typer.echo(t("share.dry_run"))
         if sha:

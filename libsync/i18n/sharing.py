@@ -80,6 +80,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "catalog.decide.different": ("hai ấn phẩm khác nhau (không bao giờ gộp)", "different editions (never merge)"),
     "catalog.decide.added": ("Đã ghi vào {path}: {a} và {b} là {decision}.", "Recorded in {path}: {a} and {b} are {decision}."),
     "catalog.decide.changed": ("Đã ghi vào {path}: {a} và {b} là {decision} (thay quyết định cũ: {replaced}).", "Recorded in {path}: {a} and {b} are {decision} (replacing the earlier decision: {replaced})."),
+    "catalog.decide.would_added": ("Sẽ ghi vào {path}: {a} và {b} là {decision}.", "Would record in {path}: {a} and {b} are {decision}."),
+    "catalog.decide.would_changed": ("Sẽ ghi vào {path}: {a} và {b} là {decision} (thay quyết định cũ: {replaced}).", "Would record in {path}: {a} and {b} are {decision} (replacing the earlier decision: {replaced})."),
     "catalog.decide.unchanged": ("{path} đã ghi {a} và {b} là {decision}; không có gì thay đổi.", "{path} already says {a} and {b} are {decision}; nothing changed."),
     "catalog.decide.commit_message": ("merge decide: {a} và {b} là {decision}", "merge decide: {a} and {b} are {decision}"),
     "catalog.uncertain_hint": (
