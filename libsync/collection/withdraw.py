@@ -186,8 +186,9 @@ def propose(repo: Repository, library: str, rule: str, *, years: int | None = No
     }
     rel = relpath(library, pid)
     message = t("collection.commit.propose", id=pid, n=len(chosen)) if commit else None
+    # expected "": two proposals made at once never overwrite each other
     store_write.apply(repo, {rel: repo.render("withdrawal", data)}, message=message,
-                      command=f"withdraw propose {library}")
+                      command=f"withdraw propose {library}", expected={rel: ""})
     return {"id": pid, "path": rel, "proposal": data, "rows": chosen, "holdings": len(held), "max_share": share}
 
 
@@ -259,7 +260,10 @@ def apply(repo: Repository, pid: str, decision: str, date: dt.date, *, commit: b
     documents: dict[str, dict[str, Any] | None] = {loaded.paths[d]: rec for d, rec in changed.items()}
     documents[rel] = done
     message = t("collection.commit.apply", id=proposal["id"], decision=decision) if commit else None
-    store_write.apply_documents(repo, documents, message=message, command=f"withdraw apply {proposal['id']}")
+    # the records and the proposal as read: a change another command made since is never undone
+    ids = Store.of(repo).listing.ids
+    store_write.apply_documents(repo, documents, message=message, command=f"withdraw apply {proposal['id']}",
+                                expected={path: ids.get(path, "") for path in documents})
     return {"id": proposal["id"], "path": rel, "copies": len(proposal["copies"]), "records": len(changed),
             "decision": decision, "date": date.isoformat()}
 
