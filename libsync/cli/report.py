@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         network: bool = typer.Option(False, "--network", help=t("help.report.network")),
         year: str | None = typer.Option(None, "--year", metavar="YYYY-YYYY", help=t("help.report.year")),
         output: str | None = output_option(None, help_key="help.report.output"),
+        audience: str | None = typer.Option(None, "--audience", metavar="public|network|CODE",
+                                            help=t("help.report.audience")),
         fmt: str = typer.Option("html", "--format", "-f", help=t("help.opt.format", choices="|".join(FORMATS))),
     ) -> None:
         from libsync.collection import report
@@ -29,7 +31,7 @@ def register(app: typer.Typer) -> None:
         if bool(library) == network:
             raise LibsyncError("collection.need_scope", exit_code=2)
         repo = repository(ctx)
-        figures = report.figures(repo, library.upper() if library else None, year)
+        figures = report.figures(repo, library.upper() if library else None, year, audience)
         if fmt == "json" and not output:
             print_json(figures)
             return

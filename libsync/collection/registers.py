@@ -158,13 +158,16 @@ def source_label(code: str) -> str:
     return code if text == key else text
 
 
-def library_copies(repo: Repository, library: str) -> list[CopyRow]:
-    """Every copy a library owns, withdrawn ones included, through the store (strict)."""
+def library_copies(repo: Repository, library: str, audience: str | None = None) -> list[CopyRow]:
+    """Every copy a library owns, withdrawn ones included, through the store (strict); with an
+    ``audience`` (public, network, a library's code) only the copies of records it may see."""
+    from libsync.audience import can_see
     from libsync.store.read import Store
 
     repo.network.library(library)
     loaded = Store.of(repo).records(strict=True, library=library)
-    return [row for record in loaded.documents for row in rows_of(record)]
+    return [row for record in loaded.documents if audience is None or can_see(record, audience)
+            for row in rows_of(record)]
 
 
 def snapshots(repo: Repository, library: str) -> list[dict[str, Any]]:

@@ -3,7 +3,10 @@
 ``figures(repo, library=None|CODE, year="2024-2025")`` computes every figure as plain data (the
 ``--format json`` output): holdings by type, by class, textbooks by grade and subject, their value,
 the year's intake and removals, rotations given and received and the losses per term, and the
-stocktakes. ``to_html(figures)`` renders the same figures — and only those — as tables with SVG
+stocktakes. With an ``audience`` (public, network, a library's code; ``libsync.audience``) only the
+records it may see are counted, and — unless it is the reported library itself — money values and
+the copies' private paperwork (intake, removal) are left out: that is the web catalogue's summary.
+``to_html(figures)`` renders the same figures — and only those — as tables with SVG
 charts drawn by pygal, in one self-contained page (no script, no CDN) readable on a phone.
 It reads through the store and never writes to the repository.
 """
@@ -14,6 +17,7 @@ import datetime as dt
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from libsync.collection.registers import (
@@ -36,6 +40,7 @@ TEXTBOOK_TYPES = SCHOOL_BOOK_TYPES
 LOSS_OUTCOMES = NOT_BACK_OUTCOMES   # lost, or not found at a handover
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 MOVED = EXCHANGE_MOVED
+MONEY = ("value", "missing_value")   # the figures in đồng: the library's business only (its prices)
 
 
 def current_year(today: dt.date | None = None) -> str:
@@ -55,8 +60,9 @@ def _count_value(rows: list[CopyRow], key: Any) -> list[dict[str, Any]]:
 
 
 def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.date, dt.date] | None,
-                     exchanges: list[dict[str, Any]], terms: list[str]) -> dict[str, Any]:
-    copies = library_copies(repo, library)
+                     exchanges: list[dict[str, Any]], terms: list[str], audience: str | None = None,
+                     visible: Callable[[str, str], bool] | None = None) -> dict[str, Any]:
+    copies = library_copies(repo, library, audience)
     held = [r for r in copies if r.status not in GONE_STATUSES]
     books = [r for r in held if r.rtype in TEXTBOOK_TYPES]
     came = [r for r in copies if r.acquired and in_range(r.acquired, span)]
@@ -67,14 +73,16 @@ def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.d
         for ex in exchanges:
             if ex.get("term") != term or ex.get("status") not in MOVED:
                 continue
-            n = len(ex.get("copies") or [])
+            moved = [c for c in ex.get("copies") or []
+                     if visible is None or visible(str(ex.get("from")), str(c.get("record")))]
+            n = len(moved)
             donation = ex.get("kind") == "donation"
             if ex.get("from") == library:
                 if donation:
                     donated_out += n
                 else:
                     given += n
-                lost += sum(1 for c in ex.get("copies") or [] if c.get("outcome") in LOSS_OUTCOMES)
+                lost += sum(1 for c in moved if c.get("outcome") in LOSS_OUTCOMES)
             elif ex.get("to") == library:
                 if donation:
                     donated_in += n
@@ -113,10 +121,48 @@ def _merge_counts(parts: list[list[dict[str, Any]]], keys: tuple[str, ...]) -> l
     return [total[k] for k in sorted(total, key=lambda k: tuple((v == "", v) for v in k))]
 
 
-def figures(repo: Repository, library: str | None = None, year: str | None = None) -> dict[str, Any]:
-    """Every figure of the report (see the module docstring); ``library`` None: the network."""
+def _visibility(repo: Repository, audience: str) -> Callable[[str, str], bool]:
+    """``visible(library, record_id)``: whether ``audience`` may see that record (read once per library)."""
+    from libsync.audience import can_see
+    from libsync.store.read import Store
+
+    seen: dict[str, set[str]] = {}
+
+    def visible(library: str, record: str) -> bool:
+        if library not in seen:
+            known = library in repo.network.libraries
+            docs = Store.of(repo).records(strict=True, library=library).documents if known else []
+            seen[library] = {str(d.get("id")) for d in docs if can_see(d, audience)}
+        return record in seen[library]
+
+    return visible
+
+
+def _without_money(body: dict[str, Any]) -> dict[str, Any]:
+    """The figures an audience other than the library itself may see: no value, no intake or removal."""
+    def strip(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in e.items() if k not in MONEY} for e in entries]
+
+    out = {k: v for k, v in body.items() if k not in ("intake", "removals")}
+    out["holdings"] = {k: v for k, v in body["holdings"].items() if k not in MONEY}
+    for key in ("by_type", "by_class", "stocktakes"):
+        out[key] = strip(body[key])
+    if "libraries" in body:
+        out["libraries"] = [{k: v for k, v in e.items() if k not in (*MONEY, "intake", "removals")}
+                            for e in body["libraries"]]
+    return out
+
+
+def figures(repo: Repository, library: str | None = None, year: str | None = None,
+            audience: str | None = None) -> dict[str, Any]:
+    """Every figure of the report (see the module docstring); ``library`` None: the network;
+    ``audience`` None: everything (internal), else what that audience may see."""
     from libsync.store.read import Store, session
 
+    if audience is not None:
+        from libsync.catalog.union import check_audience
+
+        audience = check_audience(repo.network, audience)
     year = year or current_year()
     span = year_range(year)
     network = repo.network
@@ -126,7 +172,8 @@ def figures(repo: Repository, library: str | None = None, year: str | None = Non
     terms = sorted(term_id for term_id, term in network.terms.items() if term.school_year == year)
     with session():
         exchanges = Store.of(repo).documents(("exchange",), strict=True, prefix=f"exchanges/{year}/").documents
-        per = [_library_figures(repo, code, year, span, exchanges, terms) for code in libraries]
+        visible = _visibility(repo, audience) if audience is not None else None
+        per = [_library_figures(repo, code, year, span, exchanges, terms, audience, visible) for code in libraries]
     if library:
         body = per[0]
     else:
@@ -148,8 +195,11 @@ def figures(repo: Repository, library: str | None = None, year: str | None = Non
                            "intake": p["intake"]["copies"], "removals": p["removals"]["copies"]} for p in per],
         }
     name = network.library_name(library) if library else network.name
+    private = audience is None or audience == library
+    if not private:
+        body = _without_money(body)
     return {"scope": "library" if library else "network", "code": library or network.id, "name": name,
-            "year": year, **{k: v for k, v in body.items() if k != "library"}}
+            "year": year, "audience": audience or "internal", **{k: v for k, v in body.items() if k != "library"}}
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -206,8 +256,10 @@ def type_label(rtype: str) -> str:
     return rtype if text == key else text
 
 
-def to_html(f: dict[str, Any]) -> str:
-    """The report as one self-contained HTML page: the figures of ``f`` only."""
+def to_html(f: dict[str, Any], back: str | None = None) -> str:
+    """The report as one self-contained HTML page: the figures of ``f`` only (those an audience
+    may see leave out the money columns and the intake and removals); ``back``: a link back to
+    that page (the web catalogue's index)."""
     from libsync.i18n import get_language
 
     h = html.escape
@@ -216,25 +268,41 @@ def to_html(f: dict[str, Any]) -> str:
            f"<title>{h(t('collection.report.title', name=f['name'], year=f['year']))}</title>",
            f"<style>{CSS}</style></head><body>",
            f"<h1>{h(t('collection.report.title', name=f['name'], year=f['year']))}</h1>"]
+    if back:
+        out.insert(-1, f'<p><a href="{h(back)}">{h(t("collection.report.back"))}</a></p>')
     hold = f["holdings"]
-    out.append(f"<p>{h(t('collection.report.summary', copies=_money(hold['copies']), records=_money(hold['records']), value=_money(hold['value'])))}</p>")
+    money = "value" in hold
+    if money:
+        out.append(f"<p>{h(t('collection.report.summary', copies=_money(hold['copies']), records=_money(hold['records']), value=_money(hold['value'])))}</p>")
+    else:
+        out.append(f"<p>{h(t('collection.report.summary_shared', copies=_money(hold['copies']), records=_money(hold['records'])))}</p>")
+        out.append(f"<p>{h(t('collection.report.audience_note'))}</p>")
     c, v = t("collection.col.copies"), t("collection.col.value")
+
+    def pick(*entries: tuple[str, Any]) -> list[Any]:
+        # the value column only where the figures carry money
+        return [x for key, x in entries if money or key != "value"]
+
+    def vals(n: int) -> set[int]:
+        return set(range(1, n + (1 if money else 0)))
     # holdings by type
     out.append(f"<h2>{h(t('collection.report.by_type'))}</h2>")
     types = f["by_type"]
     if types:
         out.append(_chart("pie", t("collection.report.by_type"), [("", [e["copies"] for e in types])],
                           [type_label(e["key"]) for e in types]))
-    out.append(_table([t("collection.col.type"), c, v], [[type_label(e["key"]), e["copies"], e["value"]] for e in types],
-                      {1, 2}))
+    out.append(_table(pick(("", t("collection.col.type")), ("", c), ("value", v)),
+                      [pick(("", type_label(e["key"])), ("", e["copies"]), ("value", e.get("value"))) for e in types],
+                      vals(2)))
     # by class
     out.append(f"<h2>{h(t('collection.report.by_class'))}</h2>")
     classes = f["by_class"]
     if classes:
         out.append(_chart("bar", t("collection.report.by_class"), [(c, [e["copies"] for e in classes])],
                           [e["key"] or "—" for e in classes]))
-    out.append(_table([t("collection.col.class"), c, v], [[e["key"] or "—", e["copies"], e["value"]] for e in classes],
-                      {1, 2}))
+    out.append(_table(pick(("", t("collection.col.class")), ("", c), ("value", v)),
+                      [pick(("", e["key"] or "—"), ("", e["copies"]), ("value", e.get("value"))) for e in classes],
+                      vals(2)))
     # textbooks
     out.append(f"<h2>{h(t('collection.report.textbooks'))}</h2>")
     books = f["textbooks"]
@@ -245,15 +313,18 @@ def to_html(f: dict[str, Any]) -> str:
                           [str(g or "—") for g in grades]))
     out.append(_table([t("collection.col.grade"), t("collection.col.subject"), c],
                       [[e["grade"] or "—", e["subject"] or "—", e["copies"]] for e in books], {2}))
-    # intake and removals
-    out.append(f"<h2>{h(t('collection.report.intake_removals'))}</h2>")
-    intake, removals = f["intake"], f["removals"]
-    out.append(_table(["", c, v], [[t("collection.report.intake"), intake["copies"], intake["value"]],
-                                   [t("collection.report.removals"), removals["copies"], removals["value"]]], {1, 2}))
-    out.append(_table([t("collection.col.source"), c, v],
-                      [[e["key"] or "—", e["copies"], e["value"]] for e in intake["by_source"]], {1, 2}))
-    out.append(_table([t("collection.col.reason"), c, v],
-                      [[reason_label(e["key"]) or "—", e["copies"], e["value"]] for e in removals["by_reason"]], {1, 2}))
+    # intake and removals (the library's paperwork: not in an audience's figures)
+    if "intake" in f:
+        out.append(f"<h2>{h(t('collection.report.intake_removals'))}</h2>")
+        intake, removals = f["intake"], f["removals"]
+        out.append(_table(["", c, v], [[t("collection.report.intake"), intake["copies"], intake["value"]],
+                                       [t("collection.report.removals"), removals["copies"], removals["value"]]],
+                          {1, 2}))
+        out.append(_table([t("collection.col.source"), c, v],
+                          [[e["key"] or "—", e["copies"], e["value"]] for e in intake["by_source"]], {1, 2}))
+        out.append(_table([t("collection.col.reason"), c, v],
+                          [[reason_label(e["key"]) or "—", e["copies"], e["value"]] for e in removals["by_reason"]],
+                          {1, 2}))
     # rotations
     out.append(f"<h2>{h(t('collection.report.rotations'))}</h2>")
     rot = f["rotations"]
@@ -267,16 +338,20 @@ def to_html(f: dict[str, Any]) -> str:
     # stocktakes
     out.append(f"<h2>{h(t('collection.report.stocktakes'))}</h2>")
     lib_col = [t("collection.col.library")] if f["scope"] == "network" else []
+    mv = [t("collection.col.missing_value")] if money else []
     out.append(_table([*lib_col, t("collection.col.date_check"), t("collection.col.label"), t("collection.col.expected"),
-                       t("collection.col.counted"), t("collection.col.missing"), t("collection.col.missing_value")],
+                       t("collection.col.counted"), t("collection.col.missing"), *mv],
                       [[*([s["library"]] if lib_col else []), s["date"], s["label"], s["expected"], s["counted"],
-                        s["missing"], s["missing_value"]] for s in f["stocktakes"]],
+                        s["missing"], *([s["missing_value"]] if mv else [])] for s in f["stocktakes"]],
                       {len(lib_col) + i for i in (2, 3, 4, 5)}))
-    if f["scope"] == "network":
+    if f["scope"] == "network" and money:
         out.append(f"<h2>{h(t('collection.report.libraries'))}</h2>")
         out.append(_table([t("collection.col.library"), c, v, t("collection.report.intake"),
                            t("collection.report.removals")],
                           [[e["library"], e["copies"], e["value"], e["intake"], e["removals"]] for e in f["libraries"]],
                           {1, 2, 3, 4}))
+    elif f["scope"] == "network":
+        out.append(f"<h2>{h(t('collection.report.libraries'))}</h2>")
+        out.append(_table([t("collection.col.library"), c], [[e["library"], e["copies"]] for e in f["libraries"]], {1}))
     out.append("</body></html>\n")
     return "".join(out)

@@ -182,6 +182,13 @@ MESSAGES = {
     "collection.report.title": ("Báo cáo thư viện năm học {year} — {name}", "Library report {year} — {name}"),
     "collection.report.summary": ("Vốn tài liệu: {copies} bản ({records} tên), trị giá {value} đồng.",
                                   "Holdings: {copies} copies ({records} titles), worth {value} VND."),
+    "collection.report.summary_shared": ("Vốn tài liệu được công bố: {copies} bản ({records} tên).",
+                                         "Holdings shown: {copies} copies ({records} titles)."),
+    "collection.report.audience_note": ("Số liệu chỉ tính những tài liệu thư viện cho phép xem ở đây; không ghi giá trị "
+                                        "tiền, nhập kho và xuất kho.",
+                                        "These figures count only the materials the libraries share here; they leave out "
+                                        "money values, intake and removals."),
+    "collection.report.back": ("← Về trang tra cứu", "← Back to the search page"),
     "collection.report.by_type": ("Vốn tài liệu theo loại", "Holdings by type"),
     "collection.report.by_class": ("Vốn tài liệu theo môn loại", "Holdings by class"),
     "collection.report.textbooks": ("Sách giáo khoa theo lớp và môn", "Textbooks by grade and subject"),
@@ -226,6 +233,10 @@ MESSAGES = {
     "help.register.output": ("Tệp ra (.xlsx hoặc .docx).", "Output file (.xlsx or .docx)."),
     "help.report": ("Báo cáo năm học của một thư viện hoặc cả mạng lưới (HTML có biểu đồ, hoặc JSON).",
                     "The yearly report of a library or of the network (HTML with charts, or JSON)."),
+    "help.report.audience": ("Chỉ tính những gì người xem này được thấy: public, network hoặc mã một thư viện "
+                             "(không ghi giá trị tiền, nhập kho, xuất kho); mặc định: toàn bộ (nội bộ).",
+                             "Count only what this audience may see: public, network or a library's code (no money "
+                             "values, intake or removals); default: everything (internal)."),
     "help.report.network": ("Báo cáo cả mạng lưới.", "Report on the whole network."),
     "help.report.year": ("Năm học, ví dụ 2024-2025; mặc định: năm học hiện tại.", "School year, e.g. 2024-2025; default: the current one."),
     "help.report.output": ("Tệp HTML ra (với --format html).", "HTML file to write (with --format html)."),

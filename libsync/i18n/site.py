@@ -61,6 +61,7 @@ MESSAGES = {
     "site.ui.nav.search": ("Tìm sách", "Search"),
     "site.ui.nav.libraries": ("Các thư viện", "Libraries"),
     "site.ui.nav.calendar": ("Lịch luân chuyển", "Rotation calendar"),
+    "site.ui.nav.summary": ("Số liệu thư viện năm học", "The libraries' figures this school year"),
     "site.ui.lang.switch": ("English", "Tiếng Việt"),
     "site.ui.lang.switch_label": ("Chuyển sang tiếng Anh (English)", "Switch to Vietnamese (Tiếng Việt)"),
     "site.ui.footer": (

@@ -6,6 +6,8 @@ Output layout (every link relative, so the folder works from a static host and f
     title.html#<cluster-id> one page per title (cluster), drawn from data/t/<bucket>.js
     lib/<CODE>.html         one page per library
     calendar.html           the term's rotation calendar
+    summary.html            the network's yearly figures, only what the audience may see
+                            (libsync.collection.report with that audience: no money, no intake or removal)
     oai.xml                 the records as an OAI-PMH static repository (libsync.oai.static; up to 5,000)
     assets/                 site.css, site.js, search.js, i18n.js (no CDN, no framework)
     data/meta.js            small: libraries, filter values, shard list (loaded with index.html)
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from libsync.repository import Repository
 
 MARKER = ".libsync-site"
+SUMMARY = "summary.html"
 CHUNK = 32  # titles per display chunk (data/d/<n>.js): small, so the first page of results parses little
 SHARD_LIMIT = 24_000  # bytes of a word shard before it is split by a longer prefix
 MAX_KEY = 10  # longest shard key (ISBNs share their first 6 digits)
@@ -84,14 +87,27 @@ def build(repository: Repository, out_dir: str | os.PathLike[str], audience: str
         data = union.to_dict()
     store = Store.of(repository)
     exchanges = store.documents(("exchange",), strict=True).documents
+    pages = _summary_page(repository, audience, today)
     summary = build_site(data, network, exchanges, out_dir, term=term, audience=audience,
-                         files_root=repository.root, today=today)
+                         files_root=repository.root, today=today, pages=pages)
     from libsync.oai.static import write_for_site  # oai.xml: the catalogue as an OAI-PMH static repository
 
     shown = sum(len(c.get("members") or []) for c in data.get("clusters", []))
     summary["oai_static"] = write_for_site(repository.root, summary["output"], audience, shown)
     summary["skipped"] = skipped   # record files left out by the read policy; said on stderr, not in the site
     return summary
+
+
+def _summary_page(repository: Repository, audience: str, today: dt.date | None) -> dict[str, str]:
+    """summary.html: the network's figures of the current school year for ``audience``, or nothing
+    when the records cannot be read strictly (the catalogue itself is still built)."""
+    from libsync.collection import report
+
+    try:
+        figures = report.figures(repository, None, report.current_year(today), audience)
+    except LibsyncError:
+        return {}
+    return {SUMMARY: report.to_html(figures, back="index.html")}
 
 
 def choose_term(network: Network, exchanges: list[dict[str, Any]], term: str | None = None,
@@ -123,13 +139,14 @@ def build_site(
     audience: str | None = None,
     files_root: Path | None = None,
     today: dt.date | None = None,
+    pages: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the site for ``union`` into ``out_dir`` all at once (a folder swap); return a summary."""
     out = Path(out_dir).expanduser().resolve()
     audience = audience or union.get("audience", "public")
     _check_out_dir(out, files_root)
     chosen = choose_term(network, exchanges, term, today)
-    site = _Site(union, network, exchanges, chosen, audience, files_root)
+    site = _Site(union, network, exchanges, chosen, audience, files_root, pages)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".libsync-tmp", dir=out.parent))
     try:
@@ -247,8 +264,10 @@ def _write(path: Path, text: str) -> int:
 # --------------------------------------------------------------------------------------------
 class _Site:
     def __init__(self, union: dict[str, Any], network: Network, exchanges: list[dict[str, Any]], term: Term | None,
-                 audience: str, files_root: str | os.PathLike[str] | None) -> None:
+                 audience: str, files_root: str | os.PathLike[str] | None,
+                 pages: dict[str, str] | None = None) -> None:
         self.network = network
+        self.pages = dict(pages or {})   # finished pages written as they are (summary.html)
         self.audience = audience
         self.term = term
         self.files_root = Path(files_root).resolve() if files_root else None
@@ -286,6 +305,8 @@ class _Site:
             _write(out / "lib" / f"{lib['code']}.html", self._library_page(lib))
         _write(out / "calendar.html", self._calendar_page())
         _write(out / "index.html", self._index_page(meta))
+        for name, text in self.pages.items():
+            _write(out / name, text)
         copied = self._copy_files(out)
         summary = {
             "audience": self.audience,
@@ -298,6 +319,7 @@ class _Site:
             "index_gzip_bytes": sizes["index_gzip"],
             "shards": len(meta["shards"]),
             "title_buckets": buckets,
+            "pages": sorted(self.pages),
         }
         _write(out / MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         return summary
@@ -590,7 +612,9 @@ class _Site:
             f'<noscript><p>{L("site.ui.search.noscript")}</p></noscript>'
             f'<section id="libraries" aria-labelledby="libs-h"><h2 id="libs-h">{L("site.ui.nav.libraries")}</h2>'
             f'<ul class="libs">{library_list}</ul>'
-            f'<p><a href="calendar.html">{L("site.ui.nav.calendar")}</a></p></section>'
+            f'<p><a href="calendar.html">{L("site.ui.nav.calendar")}</a></p>'
+            + (f'<p><a href="{SUMMARY}">{L("site.ui.nav.summary")}</a></p>' if SUMMARY in self.pages else "")
+            + "</section>"
         )
         return _page(title=t("site.ui.nav.search", "vi"), body=body, depth=0, active="search",
                      site_title=self.site_title, scripts=("data/meta.js", "assets/search.js"))
