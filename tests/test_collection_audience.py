@@ -98,3 +98,33 @@ def test_site_links_a_public_summary_equal_to_the_report(example_repo, cli, tmp_
     assert _money(internal["holdings"]["value"]) not in page and "đồng" not in page
     prices = {i["price"] for r in _records(example_repo) for i in r.get("items") or [] if i.get("price")}
     assert not any(_money(p) in cells for p in prices if p >= 1000)
+
+
+def test_general_register_counts_copies_away_on_rotation_apart_from_missing(example_repo, cli, tmp_path):
+    """XS's stocktake of 15 Nov 2024 came after the October exchanges: the copies at the partners
+    that day are the ones the inventory diff explains by an exchange, not missing."""
+    from openpyxl import load_workbook
+
+    from libsync.collection.registers import build
+
+    repo = Repository(example_repo)
+    part3 = build(repo, "general", "XS", "2024-2025")["parts"][2]
+    by_day = {row[1]: row for row in part3["rows"]}
+    diff = json.loads(cli("--repo", example_repo, "inventory", "diff", "XS/2024-10-01-truoc-luan-chuyen-hk1",
+                          "XS/2024-11-15-sau-luan-chuyen-hk1", "-f", "json").output)
+    exchange = [e for e in diff["entries"] if e["category"] == "explained" and e["reason"] == "exchange"]
+    assert len(exchange) == 26
+    before, after = by_day["2024-10-01"], by_day["2024-11-15"]
+    # No, date, label, expected, value, counted, away, missing, missing value
+    assert before[6] == 0 and after[6] == len(exchange)
+    assert after[3] == after[5] + after[6] + after[7]
+    assert after[7] == before[7] + diff["counts"]["missing"]   # the on-loan copies, and XS-GK-00124
+    assert after[7] < 59
+    # the same figures in the report and in the .xlsx
+    figures = json.loads(cli("--repo", example_repo, "report", "-l", "XS", "--year", "2024-2025", "-f", "json").output)
+    stock = {s["date"]: s for s in figures["stocktakes"]}
+    assert (stock["2024-11-15"]["away"], stock["2024-11-15"]["missing"]) == (after[6], after[7])
+    out = tmp_path / "so-tong-quat.xlsx"
+    assert cli("--repo", example_repo, "register", "general", "-l", "XS", "--year", "2024-2025", "-o", out).exit_code == 0
+    rows = list(load_workbook(out).worksheets[2].iter_rows(values_only=True))
+    assert rows[4][6] == "Số bản đang luân chuyển" and rows[6][6] == 26

@@ -2,7 +2,8 @@
 
 * the general register (sổ đăng ký tổng quát): part I each intake (date, document, source,
   copies by type, value), part II each removal (date, decision, copies by type, value, reason),
-  part III each stocktake (date, copies expected, counted, missing, value missing);
+  part III each stocktake (date, copies expected, counted, away on rotation that day by the
+  exchange manifests — not missing —, missing, value missing);
 * the individual register (sổ đăng ký cá biệt): one line per copy in register-number order;
 * the textbook register (sổ đăng ký sách giáo khoa): one line per textbook edition.
 
@@ -31,6 +32,7 @@ from libsync.i18n import t
 from libsync.model.enums import GONE_STATUSES, RECORD_TYPES, SCHOOL_BOOK_TYPES
 
 if TYPE_CHECKING:
+    from libsync.inventory.index import Movement
     from libsync.repository import Repository
 
 KINDS = ("general", "individual", "textbook")
@@ -253,22 +255,41 @@ def held_on(r: CopyRow, day: str) -> bool:
     return not (r.status in GONE_STATUSES and r.removal_date and r.removal_date <= day)
 
 
+def away_on(moves: Iterable[Movement], library: str, day: str) -> set[str]:
+    """The barcodes (casefolded) of ``library``'s copies away in an exchange on ``day``: dispatched
+    by then and not yet back (``libsync.inventory.index.Movement.out_at``), a donation until the
+    copies are written off."""
+    try:
+        when = dt.date.fromisoformat(day)
+    except ValueError:
+        return set()
+    return {code.casefold() for move in moves if move.source == library and move.out_at(when)
+            for code in move.barcodes}
+
+
 def part_stocktakes(copies: list[CopyRow], snaps: list[dict[str, Any]],
-                    span: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
+                    span: tuple[dt.date, dt.date] | None, moves: Iterable[Movement] = ()) -> dict[str, Any]:
+    # a copy not scanned because it was away on rotation that day (at the partner, in transit)
+    # is counted apart, not as missing: the exchange manifests say where it was
+    moves = list(moves)
     rows: list[list[Any]] = []
     for snap in snaps:
         day = str(snap.get("date", ""))
         if not in_range(day, span):
             continue
         seen = {str(b).casefold() for b in snap.get("barcodes") or []}
+        away_codes = away_on(moves, str(snap.get("library") or ""), day)
         expected = [r for r in copies if held_on(r, day)]
         found = [r for r in expected if r.barcode.casefold() in seen]
-        missing = [r for r in expected if r.barcode.casefold() not in seen]
+        absent = [r for r in expected if r.barcode.casefold() not in seen]
+        away = [r for r in absent if r.barcode.casefold() in away_codes]
+        missing = [r for r in absent if r.barcode.casefold() not in away_codes]
         rows.append([len(rows) + 1, day, str(snap.get("label") or snap.get("id", "")), len(expected),
-                     sum(r.price for r in expected), len(found), len(missing), sum(r.price for r in missing)])
+                     sum(r.price for r in expected), len(found), len(away), len(missing),
+                     sum(r.price for r in missing)])
     header = [t("collection.col.no"), t("collection.col.date_check"), t("collection.col.label"),
               t("collection.col.expected"), t("collection.col.expected_value"), t("collection.col.counted"),
-              t("collection.col.missing"), t("collection.col.missing_value")]
+              t("collection.col.away"), t("collection.col.missing"), t("collection.col.missing_value")]
     return {"key": "stocktakes", "title": t("collection.part.stocktakes"), "header": header, "rows": rows,
             "totals": None}
 
@@ -330,8 +351,10 @@ def build(repo: Repository, kind: str, library: str, year: str | None = None) ->
     span = year_range(year)
     copies = library_copies(repo, library)
     if kind == "general":
+        from libsync.inventory.index import movements
+
         parts = [part_intake(copies, span), part_removals(copies, span),
-                 part_stocktakes(copies, snapshots(repo, library), span)]
+                 part_stocktakes(copies, snapshots(repo, library), span, movements(repo))]
     elif kind == "individual":
         parts = [part_individual(copies, span)]
     else:

@@ -34,6 +34,7 @@ from libsync.i18n import t
 from libsync.model.enums import EXCHANGE_MOVED, GONE_STATUSES, NOT_BACK_OUTCOMES, SCHOOL_BOOK_TYPES
 
 if TYPE_CHECKING:
+    from libsync.inventory.index import Movement
     from libsync.repository import Repository
 
 TEXTBOOK_TYPES = SCHOOL_BOOK_TYPES
@@ -61,7 +62,8 @@ def _count_value(rows: list[CopyRow], key: Any) -> list[dict[str, Any]]:
 
 def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.date, dt.date] | None,
                      exchanges: list[dict[str, Any]], terms: list[str], audience: str | None = None,
-                     visible: Callable[[str, str], bool] | None = None) -> dict[str, Any]:
+                     visible: Callable[[str, str], bool] | None = None,
+                     moves: list[Movement] | None = None) -> dict[str, Any]:
     copies = library_copies(repo, library, audience)
     held = [r for r in copies if r.status not in GONE_STATUSES]
     books = [r for r in held if r.rtype in TEXTBOOK_TYPES]
@@ -90,7 +92,7 @@ def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.d
                     received += n
         rotations.append({"term": term, "given": given, "received": received, "lost": lost,
                           "donated_out": donated_out, "donated_in": donated_in})
-    stock = part_stocktakes(copies, snapshots(repo, library), span)
+    stock = part_stocktakes(copies, snapshots(repo, library), span, moves or ())
     return {
         "library": library,
         "holdings": {"copies": len(held), "value": sum(r.price for r in held),
@@ -104,8 +106,8 @@ def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.d
         "removals": {"copies": len(left), "value": sum(r.price for r in left),
                      "by_reason": _count_value(left, lambda r: r.removal_reason)},
         "rotations": rotations,
-        "stocktakes": [{"date": row[1], "label": row[2], "expected": row[3], "counted": row[5], "missing": row[6],
-                        "missing_value": row[7]} for row in stock["rows"]],
+        "stocktakes": [{"date": row[1], "label": row[2], "expected": row[3], "counted": row[5], "away": row[6],
+                        "missing": row[7], "missing_value": row[8]} for row in stock["rows"]],
     }
 
 
@@ -157,6 +159,7 @@ def figures(repo: Repository, library: str | None = None, year: str | None = Non
             audience: str | None = None) -> dict[str, Any]:
     """Every figure of the report (see the module docstring); ``library`` None: the network;
     ``audience`` None: everything (internal), else what that audience may see."""
+    from libsync.inventory.index import movements
     from libsync.store.read import Store, session
 
     if audience is not None:
@@ -173,7 +176,9 @@ def figures(repo: Repository, library: str | None = None, year: str | None = Non
     with session():
         exchanges = Store.of(repo).documents(("exchange",), strict=True, prefix=f"exchanges/{year}/").documents
         visible = _visibility(repo, audience) if audience is not None else None
-        per = [_library_figures(repo, code, year, span, exchanges, terms, audience, visible) for code in libraries]
+        moves = movements(repo)
+        per = [_library_figures(repo, code, year, span, exchanges, terms, audience, visible, moves)
+               for code in libraries]
     if library:
         body = per[0]
     else:
@@ -340,10 +345,10 @@ def to_html(f: dict[str, Any], back: str | None = None) -> str:
     lib_col = [t("collection.col.library")] if f["scope"] == "network" else []
     mv = [t("collection.col.missing_value")] if money else []
     out.append(_table([*lib_col, t("collection.col.date_check"), t("collection.col.label"), t("collection.col.expected"),
-                       t("collection.col.counted"), t("collection.col.missing"), *mv],
+                       t("collection.col.counted"), t("collection.col.away"), t("collection.col.missing"), *mv],
                       [[*([s["library"]] if lib_col else []), s["date"], s["label"], s["expected"], s["counted"],
-                        s["missing"], *([s["missing_value"]] if mv else [])] for s in f["stocktakes"]],
-                      {len(lib_col) + i for i in (2, 3, 4, 5)}))
+                        s["away"], s["missing"], *([s["missing_value"]] if mv else [])] for s in f["stocktakes"]],
+                      {len(lib_col) + i for i in (2, 3, 4, 5, 6)}))
     if f["scope"] == "network" and money:
         out.append(f"<h2>{h(t('collection.report.libraries'))}</h2>")
         out.append(_table([t("collection.col.library"), c, v, t("collection.report.intake"),
