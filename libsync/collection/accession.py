@@ -191,7 +191,7 @@ def _read_rows(path: str) -> list[tuple[Record, list[Record], list[int]]]:
         return [({}, [{"barcode": code}], scan.line_numbers.get(code, [0])[:1]) for code in scan.barcodes]
     from libsync.interchange.tables import read_table
 
-    result = read_table(data, path)
+    result = read_table(data, path, every_copy=True)   # a line without a barcode is a copy too, with its price
     out = []
     for incoming in result.items:
         if incoming.error or incoming.record is None:
@@ -199,7 +199,7 @@ def _read_rows(path: str) -> list[tuple[Record, list[Record], list[int]]]:
                                reason=t(incoming.error[0], **incoming.error[1]) if incoming.error else "")
         record = dict(incoming.record)
         items = record.pop("items", [])
-        items += [{} for _ in range(len(incoming.lines) - len(items))]   # lines without a barcode
+        items += [{} for _ in range(len(incoming.lines) - len(items))]   # (every line gives its copy)
         out.append((record, items, incoming.lines))
     return out
 
@@ -285,9 +285,11 @@ def accession(repo: Repository, delivery: Delivery, path: str, *, dry_run: bool 
             return result
         writes = list(touched.items())
         texts = store_write.render_many(repo, writes)
+        ids = Store.of(repo).listing.ids   # the files as read: one another command changed since is never overwritten
         message = (t("collection.commit.accession", library=lib, count=len(copies_out), document=delivery.document,
                      register_no=register_no) + f"\n\nLibrary: {lib}\nDocument: {delivery.document}\nCopies: {len(copies_out)}\n"
                    if commit else None)
         result["commit"] = store_write.apply(repo, {rel: text for (rel, _), text in zip(writes, texts)},
-                                             message=message, command="accession")
+                                             message=message, command="accession",
+                                             expected={rel: ids.get(rel, "") for rel, _ in writes})
         return result

@@ -390,7 +390,8 @@ def _find_header(rows: Rows, folded: dict[str, str], exact: dict[str, str]) -> t
     return last, best_cols
 
 
-def _record_from_row(values: dict[str, str], warnings: list[Message]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _record_from_row(values: dict[str, str], warnings: list[Message],
+                     every_copy: bool = False) -> tuple[dict[str, Any], dict[str, Any] | None]:
     rec: dict[str, Any] = {}
     for key in ("title", "subtitle", "parallel_title", "publisher", "place", "edition", "call_number",
                 "dimensions", "series", "volume", "summary", "notes", "id"):
@@ -472,8 +473,8 @@ def _record_from_row(values: dict[str, str], warnings: list[Message]) -> tuple[d
     if cur:
         rec["curriculum"] = cur
     item: dict[str, Any] | None = None
-    if values.get("barcode"):
-        item = {"barcode": values["barcode"]}
+    if values.get("barcode") or every_copy:
+        item = {"barcode": values["barcode"]} if values.get("barcode") else {}
         if values.get("status"):
             status = STATUS_WORDS.get(fold(values["status"]))
             if status:
@@ -516,8 +517,11 @@ def _group_key(values: dict[str, str]) -> tuple[object, ...]:
             fold(values.get("type")), tuple(series))
 
 
-def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None) -> ReadResult:
-    """A CSV, XLSX or XLS register → one ``Incoming`` per title (lines of one title grouped)."""
+def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dict[str, str] | None = None,
+               every_copy: bool = False) -> ReadResult:
+    """A CSV, XLSX or XLS register → one ``Incoming`` per title (lines of one title grouped).
+    A line gives a copy when it has a barcode; with ``every_copy`` every line gives one, in line
+    order, its barcode left out when it has none (``accession`` numbers those, keeping the price)."""
     from libsync.interchange.xlsx import is_xls, xls_rows
 
     is_xlsx = data[:2] == b"PK"
@@ -565,7 +569,7 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
                                          error=("interchange.table.no_title_row", {}), lines=[line]))
             continue
         warnings: list[Message] = []
-        rec, item = _record_from_row(values, warnings)
+        rec, item = _record_from_row(values, warnings, every_copy)
         key = _group_key(values)
         incoming = groups.get(key)
         if incoming is None:
