@@ -54,3 +54,83 @@ def test_intake_lines_without_a_barcode_keep_their_price(tmp_path, cli):
     part1 = build(Repository(root), "general", "XS", "2024-2025")["parts"][0]
     line = next(row for row in part1["rows"] if row[3] == "HĐ 0042")
     assert line[6] == 4 and line[-1] == 154000
+
+
+# --- donations: dry run, a map from a sheet, the minutes as .docx and .html ------------------
+
+def test_donation_receive_dry_run_writes_nothing(tmp_path, cli):
+    from test_collection_donation import EID, dispatched, state
+
+    root, git_repo, _repo = dispatched(tmp_path)
+    before = state(root, git_repo)
+    result = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-07", "--barcodes", "HD-TK-00120",
+                 "--dry-run", "--commit", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["dry_run"] is True and data["commit"] is None and data["status"] == "received"
+    assert any(f.startswith("records/HD/") for f in data["files"]) and any(f.startswith("records/XS/")
+                                                                           for f in data["files"])
+    assert state(root, git_repo) == before
+    text = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-07", "--barcodes", "HD-TK-00120",
+               "-n")
+    assert text.exit_code == 0 and "Chạy thử" in text.output and state(root, git_repo) == before
+    # a dry run refuses what the real step refuses, and still writes nothing
+    used = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-07", "--barcodes", "HD-TK-00022",
+               "--dry-run")
+    assert used.exit_code == 1 and "HD-TK-00022" in used.output and state(root, git_repo) == before
+    assert cli("--repo", root, "exchange", "approve", EID, "--dry-run").exit_code == 2
+    assert state(root, git_repo) == before
+
+
+def test_donation_map_from_an_xlsx_and_the_minutes_as_docx_and_html(tmp_path, cli):
+    import html
+    import re
+
+    from docx import Document as open_docx
+    from openpyxl import Workbook
+
+    from test_collection_donation import EID, GIVEN, dispatched, state
+
+    root, git_repo, _repo = dispatched(tmp_path)
+    sheet = tmp_path / "doi-chieu.xlsx"
+    book = Workbook()
+    ws = book.active
+    ws.append([unicodedata.normalize("NFD", "Số cũ"), unicodedata.normalize("NFD", "Số mới")])
+    ws.append([])
+    for n, code in enumerate(GIVEN):
+        ws.append([code, f"HD-TK-0014{n}"])
+    book.save(sheet)
+    twice = tmp_path / "trung.xlsx"
+    book = Workbook()
+    book.active.append(["XS-TK-00034", "HD-TK-00150"])
+    book.active.append(["XS-TK-00034", "HD-TK-00151"])
+    book.save(twice)
+    before = state(root, git_repo)
+    bad = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-07", "--map", twice)
+    assert bad.exit_code != 0 and "XS-TK-00034" in bad.output and state(root, git_repo) == before
+
+    result = cli("--repo", root, "exchange", "receive", EID, "--date", "2024-10-07", "--map", sheet, "--commit",
+                 "--by", "Lê Thị Hồng Nhung")
+    assert result.exit_code == 0, result.output
+    manifest = yaml.safe_load(next(root.glob(f"exchanges/**/{EID}.yaml")).read_text(encoding="utf-8"))
+    assert {c["barcode"]: c["accession"]["barcode"] for c in manifest["copies"]} == \
+        {code: f"HD-TK-0014{n}" for n, code in enumerate(GIVEN)}
+    items = _items(root, "HD")
+    assert items["HD-TK-00140"][1]["intake"]["origin"]["barcode"] == "XS-TK-00034"
+    assert cli("--repo", root, "validate").exit_code == 0
+
+    docx_path, html_path = tmp_path / "bien-ban.docx", tmp_path / "bien-ban.html"
+    for path in (docx_path, html_path):
+        out = cli("--repo", root, "exchange", "minutes", EID, "-o", path)
+        assert out.exit_code == 0, out.output
+    doc = open_docx(str(docx_path))
+    words = [p.text for p in doc.paragraphs] + [c.text for tb in doc.tables for row in tb.rows for c in row.cells]
+    docx_text = unicodedata.normalize("NFC", "\n".join(words))
+    page = html_path.read_text(encoding="utf-8")
+    assert "<script" not in page
+    html_text = unicodedata.normalize("NFC", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    for text in (docx_text, html_text):
+        assert "BIÊN BẢN TRAO TẶNG TÀI LIỆU" in text
+        assert "Trường THCS Xuân Sơn" in text and "Trường THCS Hưng Đạo" in text
+        for n, code in enumerate(GIVEN):
+            assert code in text and f"HD-TK-0014{n}" in text

@@ -50,8 +50,10 @@ def _report(outcome: Outcome, fmt: str) -> None:
         out.print(t("rotation.left_out_list", count=len(outcome.left_out), details=details))
     if outcome.losses and outcome.status == "closed":
         out.print(t("rotation.lost_list", barcodes=", ".join(x["barcode"] for x in outcome.losses)))
-    out.print(t("rotation.done", exchange=outcome.exchange, status=t(f"rotation.status.{outcome.status}"),
-                count=outcome.count, files=", ".join(outcome.files)))
+    out.print(t("rotation.done_dry" if outcome.dry_run else "rotation.done", exchange=outcome.exchange,
+                status=t(f"rotation.status.{outcome.status}"), count=outcome.count, files=", ".join(outcome.files)))
+    if outcome.dry_run:
+        out.print(t("rotation.dry_run"))
     if outcome.commit:
         out.print(t("rotation.done_commit", sha=outcome.commit[:10], branch=outcome.branch or "HEAD"))
     if outcome.pushed:
@@ -108,11 +110,15 @@ def register(app: typer.Typer) -> None:
                                                 hidden=action != "receive"),
             map_file: str | None = typer.Option(None, "--map", metavar="FILE", help=t("help.exchange.map"),
                                                 hidden=action != "receive"),
+            dry_run: bool = typer.Option(False, "--dry-run", "-n", help=t("help.opt.dry_run"),
+                                         hidden=action != "receive"),
         ) -> None:
             from libsync.rotation.lifecycle import advance
             from libsync.rotation.queries import pending_losses
 
             fmt = check_format(fmt, TEXT_JSON)
+            if dry_run and action != "receive":
+                raise LibsyncError("rotation.dry_run_receive_only", exit_code=2)
             repo = repository(ctx)
             confirm = yes
             if action == "close" and not yes:
@@ -128,7 +134,8 @@ def register(app: typer.Typer) -> None:
 
                 mapping = read_map(map_file)
             outcome = advance(repo, exchange_id, action, date=parse_day(date), by=by, note=note, scan=scan,
-                              confirm_losses=confirm, commit=commit, barcodes=barcodes, mapping=mapping)
+                              confirm_losses=confirm, commit=commit, barcodes=barcodes, mapping=mapping,
+                              dry_run=dry_run)
             _report(outcome, fmt)
 
         return command

@@ -210,7 +210,8 @@ def accession(repo: Repository, delivery: Delivery, path: str, *, dry_run: bool 
     repo.network.library(delivery.library)
     lib = delivery.library
     with lock.locked(repo.root, "accession"):
-        loaded = Store.of(repo).records(strict=True, library=lib)
+        store = Store.of(repo)   # one listing: the blob ids of the files as read (expected= below)
+        loaded = store.records(strict=True, library=lib)
         records = list(zip(loaded.paths, loaded.documents))
         book = RegisterBook.of(lib, [r for _, r in records])
         year = delivery.date.year
@@ -285,7 +286,7 @@ def accession(repo: Repository, delivery: Delivery, path: str, *, dry_run: bool 
             return result
         writes = list(touched.items())
         texts = store_write.render_many(repo, writes)
-        ids = Store.of(repo).listing.ids   # the files as read: one another command changed since is never overwritten
+        ids = store.listing.ids   # the files as read: one another command changed since is never overwritten
         message = (t("collection.commit.accession", library=lib, count=len(copies_out), document=delivery.document,
                      register_no=register_no) + f"\n\nLibrary: {lib}\nDocument: {delivery.document}\nCopies: {len(copies_out)}\n"
                    if commit else None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy as copying
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from libsync.collection.accession import (
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.read import Store
+from libsync.text import nfc
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
@@ -42,16 +44,36 @@ DONATED = "donated"
 _DROP = ("id", "library", "notes", "provenance", "created", "updated", "items")
 
 
-def read_map(path: str) -> dict[str, str]:
-    """An old → new barcode map: one pair a line, separated by a comma, semicolon, TAB or
-    spaces; a first line of headings and blank lines are skipped."""
+def _map_lines(path: str) -> list[tuple[int, list[str]]]:
+    """The lines of a map file as (line number, cells): a text file split on commas, semicolons,
+    TABs or spaces; an .xlsx's first sheet by its non-empty cells (line = the sheet's row)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = Path(path).read_bytes()
+        if data[:2] == b"PK":   # an .xlsx (a zip)
+            import io
+
+            from openpyxl import load_workbook
+
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [(n, [nfc(str(v).strip()) for v in row if v is not None and str(v).strip()])
+                        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            finally:
+                book.close()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise LibsyncError("rotation.donation.map_unreadable", path=path, reason=str(exc)) from None
+    return [(n, [p.strip() for p in re.split(r"[,;\t ]+", raw.strip()) if p.strip()])
+            for n, raw in enumerate(text.splitlines(), start=1)]
+
+
+def read_map(path: str) -> dict[str, str]:
+    """An old → new barcode map (.csv/.txt or .xlsx): one pair a line — in a text file separated
+    by a comma, semicolon, TAB or spaces, in a sheet two cells; a first line of headings and
+    blank lines are skipped."""
     out: dict[str, str] = {}
-    for n, raw in enumerate(text.splitlines(), start=1):
-        parts = [p.strip() for p in re.split(r"[,;\t ]+", raw.strip()) if p.strip()]
+    for n, parts in _map_lines(path):
         if not parts:
             continue
         if len(parts) != 2:

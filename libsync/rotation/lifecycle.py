@@ -89,6 +89,7 @@ class Outcome:
     losses: list[dict[str, Any]] = field(default_factory=list)
     left_out: list[dict[str, Any]] = field(default_factory=list)
     count: int = 0
+    dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -262,11 +263,16 @@ class _Step:
     outcome: Outcome
     touched: dict[str, dict[str, Any]] = field(default_factory=dict)   # record relpath → record
     trailers: dict[str, Any] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)   # relpath → Git blob id, listed before reading
 
 
 def _start(repo: Repository, exchange_id: str, action: str, date: dt.date | None) -> _Step:
     """Read and check the manifest for ``action``: legal from its status, a possible state, a date
     not before its history (and, to dispatch, inside the term and before the return)."""
+    from libsync.store.read import Store
+
+    # the files as they were before this step read them: the write refuses one changed since
+    ids = dict(Store.of(repo).listing.ids)
     relpath, data = find(repo, exchange_id)
     if data.get("kind") == "donation" and action == "return":
         raise LibsyncError("rotation.donation.no_return", exchange=exchange_id)
@@ -280,17 +286,20 @@ def _start(repo: Repository, exchange_id: str, action: str, date: dt.date | None
     if action == "dispatch":
         check_dispatch_date(repo, data, day)
     outcome = Outcome(data["id"], relpath, new_status, action, count=len(data["copies"]))
-    return _Step(repo, relpath, data, copies, day, outcome)
+    return _Step(repo, relpath, data, copies, day, outcome, ids=ids)
 
 
-def _end(step: _Step, by: str | None, note: str | None, commit: bool) -> Outcome:
-    """The new status in the manifest and its history; everything written (and committed) together."""
+def _end(step: _Step, by: str | None, note: str | None, commit: bool, dry_run: bool = False) -> Outcome:
+    """The new status in the manifest and its history; everything written (and committed) together
+    (``dry_run``: checked as it would be written, nothing written)."""
     data, outcome = step.data, step.outcome
     data["status"] = outcome.status
     _history(data, outcome.status, step.date, by, note)
     check_new(step.relpath, data)
     message = commit_message(data, outcome.action, by, step.trailers)
-    outcome.files, outcome.commit = write_step(step.repo, step.relpath, data, step.touched, commit, message)
+    outcome.dry_run = dry_run
+    outcome.files, outcome.commit = write_step(step.repo, step.relpath, data, step.touched, commit and not dry_run,
+                                               message, expected=step.ids, dry_run=dry_run)
     if outcome.commit:
         outcome.branch = gitops.current_branch(step.repo.root)
     return outcome
@@ -361,8 +370,9 @@ def dispatch(repo: Repository, exchange_id: str, *, date: dt.date | None = None,
 
 def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, by: str | None = None,
             note: str | None = None, scan: ScanPath | None = None, commit: bool = False,
-            barcodes: str | None = None, mapping: dict[str, str] | None = None) -> Outcome:
-    """dispatched → received: copies the receiver's scan lacks are ``missing-on-receipt``.
+            barcodes: str | None = None, mapping: dict[str, str] | None = None, dry_run: bool = False) -> Outcome:
+    """dispatched → received: copies the receiver's scan lacks are ``missing-on-receipt``;
+    ``dry_run``: everything checked and said, nothing written.
 
     A donation: the copies received are registered at the receiver under its own barcodes
     (``barcodes`` = the first of its series, or ``mapping`` old → new) and withdrawn at the
@@ -388,7 +398,7 @@ def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, 
             step.trailers["Donated"] = sum(1 for c in data["copies"] if c.get("outcome") == "donated")
         elif barcodes is not None or mapping is not None:
             raise LibsyncError("rotation.donation.not_donation", exchange=exchange_id)
-        return _end(step, by, note, commit)
+        return _end(step, by, note, commit, dry_run)
 
 
 def return_copies(repo: Repository, exchange_id: str, *, date: dt.date | None = None, by: str | None = None,
@@ -451,9 +461,11 @@ _TAKES_SCAN = ("dispatch", "receive", "return")
 
 def advance(repo: Repository, exchange_id: str, action: str, *, date: dt.date | None = None, by: str | None = None,
             note: str | None = None, scan: ScanPath | None = None, confirm_losses: bool = False,
-            commit: bool = False, barcodes: str | None = None, mapping: dict[str, str] | None = None) -> Outcome:
+            commit: bool = False, barcodes: str | None = None, mapping: dict[str, str] | None = None,
+            dry_run: bool = False) -> Outcome:
     """Run the step ``action`` (approve, dispatch, receive, return, close, cancel); ``scan`` is
-    used by dispatch, receive and return, ``confirm_losses`` by close."""
+    used by dispatch, receive and return, ``confirm_losses`` by close, ``barcodes``, ``mapping``
+    and ``dry_run`` by receive."""
     with _locked(repo, action, exchange_id):
         if action not in ACTIONS:
             raise LibsyncError("rotation.bad_action", action=action, known=", ".join(ACTIONS))
@@ -463,5 +475,5 @@ def advance(repo: Repository, exchange_id: str, action: str, *, date: dt.date | 
         if action == "close":
             extra["confirm_losses"] = confirm_losses
         if action == "receive":
-            extra.update(barcodes=barcodes, mapping=mapping)
+            extra.update(barcodes=barcodes, mapping=mapping, dry_run=dry_run)
         return STEPS[action](repo, exchange_id, date=date, by=by, note=note, commit=commit, **extra)

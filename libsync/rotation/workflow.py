@@ -40,15 +40,23 @@ def commit_message(data: dict[str, Any], action: str, by: str | None, extra: dic
 
 
 def write_step(repo: Repository, relpath: str, data: dict[str, Any], touched: dict[str, dict[str, Any]],
-               commit: bool, message: str) -> tuple[list[str], str | None]:
+               commit: bool, message: str, expected: dict[str, str] | None = None,
+               dry_run: bool = False) -> tuple[list[str], str | None]:
     """Write the manifest and the touched records together (the store's write path); with
     ``commit`` one commit — a commit that fails puts the files and the index back.
-    Returns the files written and the commit's sha."""
+    ``expected``: the files' Git blob ids as the step read them ("" for none): a file another
+    command changed since is never overwritten. ``dry_run``: checked as the write would check
+    them (``refuse_invalid``), nothing written. Returns the files (to be) written and the sha."""
     paths = [relpath, *sorted(touched)]
     items = [(relpath, data), *touched.items()]
     texts = store_write.render_many(repo, items)   # canonical YAML, as Repository.save writes it
-    sha = store_write.apply(repo, {rel: text for (rel, _), text in zip(items, texts)},
-                            message=message if commit else None, command="exchange")
+    changes = {rel: text for (rel, _), text in zip(items, texts)}
+    if dry_run:
+        store_write.refuse_invalid({rel: text.encode("utf-8") for rel, text in changes.items()}, root=repo.root)
+        return paths, None
+    sha = store_write.apply(repo, dict(changes), message=message if commit else None, command="exchange",
+                            expected={rel: (expected or {}).get(rel, "") for rel in changes} if expected is not None
+                            else None)
     return paths, sha
 
 
