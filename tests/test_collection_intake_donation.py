@@ -134,3 +134,29 @@ def test_donation_map_from_an_xlsx_and_the_minutes_as_docx_and_html(tmp_path, cl
         assert "Trường THCS Xuân Sơn" in text and "Trường THCS Hưng Đạo" in text
         for n, code in enumerate(GIVEN):
             assert code in text and f"HD-TK-0014{n}" in text
+
+
+def test_an_exchange_step_never_overwrites_a_file_changed_since_it_was_read(tmp_path):
+    """write_step with the blob ids the step read: a record changed in between refuses the whole
+    write (manifest and records), byte for byte."""
+    from libsync.errors import LibsyncError
+    from libsync.repository import Repository
+    from libsync.rotation.queries import find
+    from libsync.rotation.workflow import write_step
+    from libsync.store.read import Store
+    from test_collection_donation import EID, dispatched, state
+
+    import pytest
+
+    root, git_repo, repo = dispatched(tmp_path)
+    ids = dict(Store.of(repo).listing.ids)
+    relpath, data = find(repo, EID)
+    rel = "records/XS/xs-tk-tu-dien-av.yaml"
+    record = Repository(root).load(rel)
+    record["title"] = "Từ điển Anh – Việt (sửa)"
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8") + "# sửa tay\n", encoding="utf-8")   # changed meanwhile
+    before = state(root, git_repo)
+    with pytest.raises(LibsyncError):
+        write_step(repo, relpath, data, {rel: record}, False, "x", expected=ids)
+    assert state(root, git_repo) == before
