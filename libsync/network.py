@@ -17,6 +17,16 @@ DEFAULT_MAX_STAY_DAYS = 183
 MAX_STAY_LIMIT = 3660        # ten years: the schema's maximum, and --max-stay-days's
 
 
+SCHOOL_YEAR_FIRST_MONTH = 7   # a school year's books run from 1 July (summer textbook deliveries) to 30 June
+
+
+def school_year_of(day: dt.date) -> tuple[int, int]:
+    """The school year ``day`` belongs to, as (first, second) calendar years: 2024-09-05 and
+    2025-06-30 are both (2024, 2025); 2025-07-01 starts (2025, 2026)."""
+    first = day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
+    return first, first + 1
+
+
 def parse_date(value: str | dt.date | None) -> dt.date | None:
     """``YYYY-MM-DD`` text (as stored) to a date; ``None`` for missing or impossible dates, and for
     years outside 1900–2199 (as the schemas say: a year 9999 would overflow every date sum)."""

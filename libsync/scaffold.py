@@ -19,17 +19,12 @@ from libsync import schemas, yamlio
 from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.network import Network
+from libsync.network import Network, school_year_of
 from libsync.validation import gate
 
 LIBSYNC_PIP_SPEC = "libsync"
 PRE_COMMIT_REPO = "https://github.com/libsync/libsync"
 CODEOWNERS_PATH = ".github/CODEOWNERS"
-
-
-def school_year_for(day: dt.date) -> tuple[int, int]:
-    start = day.year if day.month >= 8 else day.year - 1
-    return start, start + 1
 
 
 def network_template(network_id: str, name: str, libraries: list[tuple[str, str]], lead: str | None,
@@ -41,7 +36,7 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
     lead = lead or codes[0]
     if lead not in codes:
         raise LibsyncError("repo.unknown_library", code=lead, known=", ".join(codes))
-    y1, y2 = school_year_for(today or dt.date.today())
+    y1, y2 = school_year_of(today or dt.date.today())
     year = f"{y1}-{y2}"
     return {
         "network": {"id": network_id, "name": name, "lead": lead},

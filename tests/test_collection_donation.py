@@ -4,6 +4,7 @@ real Git repository: XS gives three copies to HD on the October exchange day."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 
 import pytest
@@ -156,3 +157,22 @@ def test_a_scan_never_rewrites_a_copy_already_in_the_register(example_repo, cli,
                  "--date", "2024-11-20", "--file", scan)
     assert result.exit_code == 1 and "XS-GK-00123" in result.output and "TQ-2021/02" in result.output
     assert snapshot(example_repo) == before
+
+
+def test_accession_gives_new_records_the_sharing_policy(example_repo, cli, tmp_path):
+    """A new title from a delivery gets network.yaml's levels, as an imported one does: a complete
+    textbook is public (the example's policy), one that lacks what Art. 28 asks stays internal."""
+    sheet = tmp_path / "giao-hang.csv"
+    sheet.write_text(
+        "Nhan đề,Tác giả,Nhà xuất bản,Năm,Chủ đề,Ký hiệu xếp giá,Loại,Số ĐKCB\n"
+        "Toán 8,Hà Huy Khoái,Nhà xuất bản Giáo dục Việt Nam,2023,Toán học,51 / T406,textbook,XS-MOI-00801\n"
+        "Kỷ yếu hội giảng,,,,,,other,XS-MOI-00802\n", encoding="utf-8")
+    result = cli("--repo", example_repo, "accession", "--library", "XS", "--source", "mua", "--doc", "HĐ 0012",
+                 "--date", "2024-09-05", "--file", sheet, "--format", "json")
+    assert result.exit_code == 0, result.output
+    shares = {}
+    for copy in json.loads(result.stdout)["copies"]:
+        data = yaml.safe_load((example_repo / "records" / "XS" / f"{copy['record']}.yaml").read_text(encoding="utf-8"))
+        shares[data["title"]] = data["share"]
+    assert shares == {"Toán 8": "public", "Kỷ yếu hội giảng": "internal"}
+    assert cli("--repo", example_repo, "validate").exit_code == 0

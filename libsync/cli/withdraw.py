@@ -17,6 +17,7 @@ from libsync.cli.common import (
     repository,
     yes_option,
 )
+from libsync.collection import money
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.output import check_output
@@ -53,7 +54,7 @@ def register(app: typer.Typer) -> None:
             return
         typer.echo(result["id"])
         typer.echo(t("collection.proposed", id=result["id"], path=result["path"], n=summary["count"],
-                     value=f"{summary['value']:,}".replace(",", "."), holdings=summary["holdings"],
+                     value=money(summary["value"]), holdings=summary["holdings"],
                      percent=f"{summary['count'] * 100 / max(summary['holdings'], 1):.1f}",
                      cap=f"{summary['max_share'] * 100:g}"), err=True)
         typer.echo(t("collection.dossier_written", path=path), err=True)

@@ -5,3 +5,8 @@ stocktake snapshots and the exchange manifests, read through ``libsync.store``; 
 it writes are through ``libsync.store.write`` (a withdrawal proposal and the copies it marks
 withdrawn). Intake (``accession``) and donations live beside it (see docs/collection.md).
 """
+
+
+def money(value: int) -> str:
+    """An amount in đồng as Vietnamese documents write it: ``1.250.000``."""
+    return f"{value:,}".replace(",", ".")

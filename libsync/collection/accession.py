@@ -26,6 +26,7 @@ from libsync.catalog.match import Features, compare, features
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import INTAKE_SOURCES
+from libsync.model.sharing import set_initial_levels
 from libsync.store import lock
 from libsync.store import write as store_write
 from libsync.store.copies import barcode_owners
@@ -256,6 +257,7 @@ def accession(repo: Repository, delivery: Delivery, path: str, *, dry_run: bool 
                 rec["provenance"] = {"source": "accession", "file": Path(path).name, "imported": delivery.date.isoformat(),
                                      **({"by": by} if by else {})}
                 rec["created"] = delivery.date.isoformat()
+                set_initial_levels(rec, repo.network, lib)   # the network's sharing policy, as import applies it
                 taken.add(rec["id"].lower())
                 rel = repo.record_relpath(lib, rec["id"])
                 matcher.add(rel, rec)

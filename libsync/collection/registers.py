@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libsync.collection import money
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import GONE_STATUSES, RECORD_TYPES, SCHOOL_BOOK_TYPES
+from libsync.network import SCHOOL_YEAR_FIRST_MONTH
 
 if TYPE_CHECKING:
     from libsync.inventory.index import Movement
@@ -47,7 +49,7 @@ TYPE_GROUPS = tuple((group, tuple(rt for rt in RECORD_TYPES if _OWN_COLUMN.get(r
 # withdrawal decision or a donation; a lost or damaged copy waits for that decision.
 REMOVED = ("withdrawn",)
 GROUP_OF = {rtype: group for group, types in TYPE_GROUPS for rtype in types}
-YEAR_START = (7, 1)   # a school year's registers run from 1 July to 30 June (textbooks arrive in July–August)
+YEAR_START = (SCHOOL_YEAR_FIRST_MONTH, 1)   # a school year's books open on 1 July (libsync.network)
 _YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 _NUM = re.compile(r"(\d+)")
 
@@ -497,5 +499,5 @@ def to_docx(register: dict[str, Any]) -> bytes:
 
 def _cell_text(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", ".")
+        return money(value)
     return "" if value is None else str(value)

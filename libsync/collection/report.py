@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from libsync.collection import money
 from libsync.collection.registers import (
     REMOVED,
     CopyRow,
@@ -32,6 +33,7 @@ from libsync.collection.registers import (
 )
 from libsync.i18n import t
 from libsync.model.enums import EXCHANGE_MOVED, GONE_STATUSES, NOT_BACK_OUTCOMES, SCHOOL_BOOK_TYPES
+from libsync.network import school_year_of
 
 if TYPE_CHECKING:
     from libsync.inventory.index import Movement
@@ -45,9 +47,9 @@ MONEY = ("value", "missing_value")   # the figures in đồng: the library's bus
 
 
 def current_year(today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    first = today.year if today.month >= 7 else today.year - 1
-    return f"{first}-{first + 1}"
+    """``2024-2025``: the school year of ``today`` (``libsync.network.school_year_of``)."""
+    first, second = school_year_of(today or dt.date.today())
+    return f"{first}-{second}"
 
 
 def _count_value(rows: list[CopyRow], key: Any) -> list[dict[str, Any]]:
@@ -140,7 +142,7 @@ def _visibility(repo: Repository, audience: str) -> Callable[[str, str], bool]:
     return visible
 
 
-def _without_money(body: dict[str, Any]) -> dict[str, Any]:
+def _withoutmoney(body: dict[str, Any]) -> dict[str, Any]:
     """The figures an audience other than the library itself may see: no value, no intake or removal."""
     def strip(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{k: v for k, v in e.items() if k not in MONEY} for e in entries]
@@ -202,7 +204,7 @@ def figures(repo: Repository, library: str | None = None, year: str | None = Non
     name = network.library_name(library) if library else network.name
     private = audience is None or audience == library
     if not private:
-        body = _without_money(body)
+        body = _withoutmoney(body)
     return {"scope": "library" if library else "network", "code": library or network.id, "name": name,
             "year": year, "audience": audience or "internal", **{k: v for k, v in body.items() if k != "library"}}
 
@@ -216,13 +218,9 @@ th,td{border:1px solid #ccc;padding:4px 6px;text-align:left}td.n,th.n{text-align
 .wrap{overflow-x:auto}figure{margin:.5em 0}svg{max-width:100%;height:auto}"""
 
 
-def _money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def _table(header: list[str], rows: list[list[Any]], numeric: set[int]) -> str:
     def cell(tag: str, i: int, v: Any) -> str:
-        text = _money(v) if isinstance(v, int) and not isinstance(v, bool) else str(v)
+        text = money(v) if isinstance(v, int) and not isinstance(v, bool) else str(v)
         cls = ' class="n"' if i in numeric else ""
         return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
 
@@ -276,20 +274,20 @@ def to_html(f: dict[str, Any], back: str | None = None) -> str:
     if back:
         out.insert(-1, f'<p><a href="{h(back)}">{h(t("collection.report.back"))}</a></p>')
     hold = f["holdings"]
-    money = "value" in hold
-    if money:
-        out.append(f"<p>{h(t('collection.report.summary', copies=_money(hold['copies']), records=_money(hold['records']), value=_money(hold['value'])))}</p>")
+    with_value = "value" in hold
+    if with_value:
+        out.append(f"<p>{h(t('collection.report.summary', copies=money(hold['copies']), records=money(hold['records']), value=money(hold['value'])))}</p>")
     else:
-        out.append(f"<p>{h(t('collection.report.summary_shared', copies=_money(hold['copies']), records=_money(hold['records'])))}</p>")
+        out.append(f"<p>{h(t('collection.report.summary_shared', copies=money(hold['copies']), records=money(hold['records'])))}</p>")
         out.append(f"<p>{h(t('collection.report.audience_note'))}</p>")
     c, v = t("collection.col.copies"), t("collection.col.value")
 
     def pick(*entries: tuple[str, Any]) -> list[Any]:
         # the value column only where the figures carry money
-        return [x for key, x in entries if money or key != "value"]
+        return [x for key, x in entries if with_value or key != "value"]
 
     def vals(n: int) -> set[int]:
-        return set(range(1, n + (1 if money else 0)))
+        return set(range(1, n + (1 if with_value else 0)))
     # holdings by type
     out.append(f"<h2>{h(t('collection.report.by_type'))}</h2>")
     types = f["by_type"]
@@ -343,13 +341,13 @@ def to_html(f: dict[str, Any], back: str | None = None) -> str:
     # stocktakes
     out.append(f"<h2>{h(t('collection.report.stocktakes'))}</h2>")
     lib_col = [t("collection.col.library")] if f["scope"] == "network" else []
-    mv = [t("collection.col.missing_value")] if money else []
+    mv = [t("collection.col.missing_value")] if with_value else []
     out.append(_table([*lib_col, t("collection.col.date_check"), t("collection.col.label"), t("collection.col.expected"),
                        t("collection.col.counted"), t("collection.col.away"), t("collection.col.missing"), *mv],
                       [[*([s["library"]] if lib_col else []), s["date"], s["label"], s["expected"], s["counted"],
                         s["away"], s["missing"], *([s["missing_value"]] if mv else [])] for s in f["stocktakes"]],
                       {len(lib_col) + i for i in (2, 3, 4, 5, 6)}))
-    if f["scope"] == "network" and money:
+    if f["scope"] == "network" and with_value:
         out.append(f"<h2>{h(t('collection.report.libraries'))}</h2>")
         out.append(_table([t("collection.col.library"), c, v, t("collection.report.intake"),
                            t("collection.report.removals")],

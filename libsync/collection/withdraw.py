@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libsync.collection import money
 from libsync.collection.registers import CopyRow, library_copies, natural_key, snapshots
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -281,15 +282,15 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
     name = str(info.get("name") or library)
     rows: list[CopyRow] = result["rows"]
     total = sum(r.price for r in rows)
-    money = _money(total)
+    amount = money(total)
     reason = t(f"collection.reason.{proposal['rule']}")
     table = Table(
         header=[t("collection.col.no"), t("collection.col.barcode"), t("collection.col.title"),
                 t("collection.col.authors"), t("collection.col.publisher_year"), t("collection.col.price"),
                 t("collection.col.reason")],
         rows=[[str(n), r.barcode, r.title, r.authors, ", ".join(x for x in (r.publisher, r.year) if x),
-               _money(r.price), reason] for n, r in enumerate(rows, 1)],
-        totals=["", t("collection.total"), t("collection.dossier.copies", n=len(rows)), "", "", money, ""],
+               money(r.price), reason] for n, r in enumerate(rows, 1)],
+        totals=["", t("collection.total"), t("collection.dossier.copies", n=len(rows)), "", "", amount, ""],
         align=["center", "left", "left", "left", "left", "right", "left"],
         widths=[1.0, 2.4, 5.0, 3.0, 3.0, 2.0, 2.5],
     )
@@ -299,18 +300,18 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
         Paragraph(t("collection.dossier.part_list"), style="heading"),
         Paragraph(t("collection.dossier.list_intro", school=name, n=len(rows), holdings=result["holdings"],
                     share=f"{len(rows) * 100 / max(result['holdings'], 1):.1f}", cap=f"{result['max_share'] * 100:g}",
-                    value=money, rule=reason)),
+                    value=amount, rule=reason)),
         table,
         Paragraph(t("collection.dossier.part_minutes"), style="heading"),
         Paragraph(t("collection.dossier.minutes_intro", school=name)),
         Paragraph(t("collection.dossier.minutes_members", principal=principal.get("name", "…"),
                     librarian=librarian.get("name", "…"))),
-        Paragraph(t("collection.dossier.minutes_body", n=len(rows), value=money, rule=reason, id=proposal["id"])),
+        Paragraph(t("collection.dossier.minutes_body", n=len(rows), value=amount, rule=reason, id=proposal["id"])),
         Paragraph(t("collection.dossier.minutes_end")),
         Paragraph(t("collection.dossier.part_decision"), style="heading"),
         Paragraph(t("collection.dossier.decision_title", school=name.upper()), style="center"),
         Paragraph(t("collection.dossier.decision_basis")),
-        Paragraph(t("collection.dossier.decision_art1", n=len(rows), value=money, id=proposal["id"])),
+        Paragraph(t("collection.dossier.decision_art1", n=len(rows), value=amount, id=proposal["id"])),
         Paragraph(t("collection.dossier.decision_art2")),
         Paragraph(t("collection.dossier.decision_art3")),
     ]
@@ -321,10 +322,6 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
         signatures=[[Signature(t("collection.dossier.sign_librarian"), name=str(librarian.get("name", ""))),
                      Signature(t("collection.dossier.sign_principal"), name=str(principal.get("name", "")))]],
     )
-
-
-def _money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:

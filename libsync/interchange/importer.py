@@ -36,8 +36,8 @@ from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
 from libsync.model import gdpt
-from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SAFE_ID, SHARE_DEFAULT, SHARE_LEVELS
-from libsync.model.sharing import lacking, policy_for
+from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SAFE_ID, SHARE_LEVELS
+from libsync.model.sharing import set_initial_levels
 from libsync.repository import Repository
 from libsync.store import write as store_write
 from libsync.store.copies import barcode_owners
@@ -710,20 +710,17 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
                 if said is not None:
                     outcome.inferred.append(said)
             new_record.setdefault("type", options.default_type)
-            share, access = policy_for(network, options.library, new_record["type"], IMPORT_DEFAULT)
-            new_record.setdefault("share", options.share or share)
-            new_record.setdefault("access", options.access or access)
+            for key, value in (("share", options.share), ("access", options.access)):   # the command line wins
+                if value:
+                    new_record.setdefault(key, value)
+            meant, missing = set_initial_levels(new_record, network, options.library, IMPORT_DEFAULT)
+            if missing:
+                outcome.warnings.append(("interchange.warn.kept_internal", {
+                    "share": meant, "fields": ", ".join(t(f"field.{name}") for name in missing), "missing": missing}))
             new_record["created"] = options.today
             for item in new_record.get("items") or []:
                 item.setdefault("status", "available")
             action = "created"
-
-        missing = lacking(new_record) if action == "created" else []
-        if missing:
-            outcome.warnings.append(("interchange.warn.kept_internal", {
-                "share": new_record["share"], "fields": ", ".join(t(f"field.{name}") for name in missing),
-                "missing": missing}))
-            new_record["share"] = SHARE_DEFAULT
 
         relpath = paths.get(rid) or repo.record_relpath(options.library, rid)
         errors = check_record(repo, relpath, new_record)

@@ -89,3 +89,19 @@ def policy_for(network: Mapping[str, Any] | Any, library: str, record_type: str 
         else:
             found[key] = fallback
     return found["share"], found["access"]
+
+
+def set_initial_levels(record: dict[str, Any], network: Mapping[str, Any] | Any, library: str,
+                       default: tuple[str, str] = ("network", "catalog")) -> tuple[str, list[str]]:
+    """Give a record a library is creating its ``share`` and ``access`` from the policy (where it
+    has none), and keep it ``internal`` when it lacks what sharing requires. Returns the share
+    it was meant to have and the fields it lacks for it (empty: shared as meant). What import,
+    harvest, accession and donations do for each new record."""
+    share, access = policy_for(network, library, record.get("type"), default)
+    record.setdefault("share", share)
+    record.setdefault("access", access)
+    meant = str(record["share"])
+    missing = lacking(record)
+    if missing:
+        record["share"] = SHARE_DEFAULT
+    return meant, missing

@@ -32,6 +32,7 @@ from libsync.collection.accession import (
 )
 from libsync.errors import LibsyncError
 from libsync.i18n import t
+from libsync.model.sharing import set_initial_levels
 from libsync.store.read import Store
 from libsync.text import nfc
 
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
     from libsync.rotation.queries import Copies, Manifest
 
 DONATED = "donated"
-# what a new record keeps of the giver's description: not its notes, provenance, id, copies
-_DROP = ("id", "library", "notes", "provenance", "created", "updated", "items")
+# what a new record keeps of the giver's description: not its notes, provenance, id, copies, nor
+# the giver's sharing levels (the receiver's policy gives its own)
+_DROP = ("id", "library", "notes", "provenance", "created", "updated", "items", "share", "access")
 
 
 def _map_lines(path: str) -> list[tuple[int, list[str]]]:
@@ -125,6 +127,7 @@ def accession_donation(repo: Repository, data: Manifest, copies: Copies, date: d
                 new_rec["provenance"] = {"source": "donation", "file": rel, "imported": date.isoformat(),
                                          **({"by": by} if by else {})}
                 new_rec["created"] = date.isoformat()
+                set_initial_levels(new_rec, repo.network, taker)   # the receiver's sharing policy, not the giver's
                 taken.add(new_rec["id"].lower())
                 target = (repo.record_relpath(taker, new_rec["id"]), new_rec)
                 matcher.add(*target)
