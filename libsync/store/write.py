@@ -1,9 +1,20 @@
 """The write path every command uses: lock → recover → validate the change → Transaction → commit.
 
 ``apply(repo, changes, ...)`` takes ``{relpath: text | bytes | None}`` (None deletes) and either
-changes all of those files — and, with a commit message, records them as one Git commit — or
-changes nothing. Each data file is checked in memory as ``libsync validate`` checks it before
-anything is written; the caller may name files it has already checked the same way (``checked``).
+changes all of those files — and, with a commit message, records them as one Git commit (ending
+with the ``Libsync-Command:`` trailer ``libsync undo`` looks for) — or changes nothing. Before
+anything is written:
+
+* each data file is read as ``libsync validate`` reads it (``examine``; a caller that has read
+  them already passes ``examined``, or names files it checked itself in ``checked``);
+* under the lock, ``expected`` (relpath → the Git blob id the command read) refuses a file
+  another command changed meanwhile;
+* the cross-file rules run on the repository as it would be after the change
+  (``cross_problems``): an error the change brings — a barcode another library uses, a record a
+  manifest names deleted — refuses it; errors already there are not its doing.
+
+``render_and_examine``/``apply_documents`` do the same for documents, rendering them canonically
+on both cores. A refusal is ``write.invalid`` (exit 1) or ``write.changed_meanwhile``.
 """
 
 from __future__ import annotations
