@@ -209,7 +209,7 @@ def test_general_register_cell_by_cell(tn_repo, cli, tmp_path):
     ]
     part3 = sheet_rows(out, 2)
     # on 1 May 2025 the books hold TN-2, TN-3, TN-10 (TN-11 withdrawn in March, TN-1 lost in January)
-    assert part3[5:] == [(1, "2025-05-01", "Cuối năm", 3, 90000, 2, 0, 1, 20000)]
+    assert part3[5:] == [(1, "2025-05-01", "Cuối năm", 3, 90000, 2, 0, 0, 1, 20000)]
 
 
 def test_individual_and_textbook_registers(tn_repo, cli, tmp_path):
@@ -285,7 +285,7 @@ def test_report_html_shows_the_json_figures(tn_repo, cli, tmp_path, scope):
                                        "by_reason": [{"key": "damaged", "copies": 1, "value": 45000}]}
         assert figures["textbooks"] == [{"grade": 6, "subject": "Toán", "copies": 2}]
         assert figures["stocktakes"] == [{"date": "2025-05-01", "label": "Cuối năm", "expected": 3, "counted": 2,
-                                          "away": 0, "missing": 1, "missing_value": 20000}]
+                                          "away": 0, "on_loan": 0, "missing": 1, "missing_value": 20000}]
     else:
         libs = {e["library"]: e for e in figures["libraries"]}
         assert figures["holdings"]["copies"] == sum(e["copies"] for e in libs.values())

@@ -80,6 +80,7 @@ class CopyRow:
     removal_decision: str
     holder: str
     klass: str = ""
+    status_date: str = ""
 
 
 def class_of(record: dict[str, Any]) -> str:
@@ -150,7 +151,7 @@ def rows_of(record: dict[str, Any]) -> list[CopyRow]:
                                  or (item.get("status_ref") if gone else "") or ""),
             holder=str(item.get("holder") or record.get("library") or ""),
             record=rid, rtype=rtype, title=title, authors=authors, publisher=publisher, year=year, grade=grade,
-            subject=subject, series=series, klass=klass,
+            subject=subject, series=series, klass=klass, status_date=str(item.get("status_date") or ""),
         ))
     return out
 
@@ -257,6 +258,13 @@ def held_on(r: CopyRow, day: str) -> bool:
     return not (r.status in GONE_STATUSES and r.removal_date and r.removal_date <= day)
 
 
+def on_loan_on(r: CopyRow, day: str) -> bool:
+    """Whether the copy was lent to a reader on ``day``, as far as the record tells: it is on loan
+    now and the loan began by then (a record keeps a loan's status and date, not its history, so a
+    loan since returned cannot be told and such a copy counts as missing)."""
+    return r.status == "on-loan" and (not r.status_date or r.status_date <= day)
+
+
 def away_on(moves: Iterable[Movement], library: str, day: str) -> set[str]:
     """The barcodes (casefolded) of ``library``'s copies away in an exchange on ``day``: dispatched
     by then and not yet back (``libsync.inventory.index.Movement.out_at``), a donation until the
@@ -285,13 +293,15 @@ def part_stocktakes(copies: list[CopyRow], snaps: list[dict[str, Any]],
         found = [r for r in expected if r.barcode.casefold() in seen]
         absent = [r for r in expected if r.barcode.casefold() not in seen]
         away = [r for r in absent if r.barcode.casefold() in away_codes]
-        missing = [r for r in absent if r.barcode.casefold() not in away_codes]
+        on_loan = [r for r in absent if r.barcode.casefold() not in away_codes and on_loan_on(r, day)]
+        missing = [r for r in absent if r.barcode.casefold() not in away_codes and not on_loan_on(r, day)]
         rows.append([len(rows) + 1, day, str(snap.get("label") or snap.get("id", "")), len(expected),
-                     sum(r.price for r in expected), len(found), len(away), len(missing),
+                     sum(r.price for r in expected), len(found), len(away), len(on_loan), len(missing),
                      sum(r.price for r in missing)])
     header = [t("collection.col.no"), t("collection.col.date_check"), t("collection.col.label"),
               t("collection.col.expected"), t("collection.col.expected_value"), t("collection.col.counted"),
-              t("collection.col.away"), t("collection.col.missing"), t("collection.col.missing_value")]
+              t("collection.col.away"), t("collection.col.on_loan"), t("collection.col.missing"),
+              t("collection.col.missing_value")]
     return {"key": "stocktakes", "title": t("collection.part.stocktakes"), "header": header, "rows": rows,
             "totals": None}
 

@@ -109,7 +109,7 @@ def _library_figures(repo: Repository, library: str, year: str, span: tuple[dt.d
                      "by_reason": _count_value(left, lambda r: r.removal_reason)},
         "rotations": rotations,
         "stocktakes": [{"date": row[1], "label": row[2], "expected": row[3], "counted": row[5], "away": row[6],
-                        "missing": row[7], "missing_value": row[8]} for row in stock["rows"]],
+                        "on_loan": row[7], "missing": row[8], "missing_value": row[9]} for row in stock["rows"]],
     }
 
 
@@ -343,10 +343,12 @@ def to_html(f: dict[str, Any], back: str | None = None) -> str:
     lib_col = [t("collection.col.library")] if f["scope"] == "network" else []
     mv = [t("collection.col.missing_value")] if with_value else []
     out.append(_table([*lib_col, t("collection.col.date_check"), t("collection.col.label"), t("collection.col.expected"),
-                       t("collection.col.counted"), t("collection.col.away"), t("collection.col.missing"), *mv],
+                       t("collection.col.counted"), t("collection.col.away"), t("collection.col.on_loan"),
+                       t("collection.col.missing"), *mv],
                       [[*([s["library"]] if lib_col else []), s["date"], s["label"], s["expected"], s["counted"],
-                        s["away"], s["missing"], *([s["missing_value"]] if mv else [])] for s in f["stocktakes"]],
-                      {len(lib_col) + i for i in (2, 3, 4, 5, 6)}))
+                        s["away"], s["on_loan"], s["missing"], *([s["missing_value"]] if mv else [])]
+                       for s in f["stocktakes"]],
+                      {len(lib_col) + i for i in (2, 3, 4, 5, 6, 7)}))
     if f["scope"] == "network" and with_value:
         out.append(f"<h2>{h(t('collection.report.libraries'))}</h2>")
         out.append(_table([t("collection.col.library"), c, v, t("collection.report.intake"),

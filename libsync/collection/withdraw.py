@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from libsync.collection import money
-from libsync.collection.registers import CopyRow, library_copies, natural_key, snapshots
+from libsync.collection.registers import CopyRow, away_on, library_copies, natural_key, snapshots
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import GONE_STATUSES, SCHOOL_BOOK_TYPES, WITHDRAWAL_RULES
@@ -123,7 +123,13 @@ def candidates(repo: Repository, library: str, rule: str, *, years: int | None =
             raise LibsyncError("collection.too_few_stocktakes", exit_code=1, library=library, n=n, found=len(snaps))
         seen = {str(b).casefold() for s in snaps for b in s.get("barcodes") or []}
         first_day = str(snaps[0].get("date", ""))
-        chosen = [r for r in held if r.barcode.casefold() not in seen and r.rtype != "digital"
+        # not seen because it was away on rotation on a stocktake day, or lent to a reader now: accounted for
+        from libsync.inventory.index import movements
+
+        moves = list(movements(repo))
+        excused = {code for s in snaps for code in away_on(moves, library, str(s.get("date", "")))}
+        chosen = [r for r in held if r.barcode.casefold() not in seen and r.barcode.casefold() not in excused
+                  and r.status != "on-loan" and r.rtype != "digital"
                   and r.holder == library and (not r.acquired or r.acquired <= first_day)]
     else:
         if not file:

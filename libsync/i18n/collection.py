@@ -117,6 +117,7 @@ MESSAGES = {
     "collection.col.expected_value": ("Giá trị theo sổ (đồng)", "Value on the books (VND)"),
     "collection.col.counted": ("Số bản thực có", "Copies found"),
     "collection.col.away": ("Số bản đang luân chuyển", "Copies away on rotation"),
+    "collection.col.on_loan": ("Số bản bạn đọc đang mượn", "Copies on loan to readers"),
     "collection.col.missing": ("Số bản thiếu", "Copies missing"),
     "collection.col.missing_value": ("Giá trị thiếu (đồng)", "Value missing (VND)"),
     "collection.col.barcode": ("Số ĐKCB", "Register no."),
