@@ -300,3 +300,15 @@ def test_report_usage_errors(tn_repo, cli):
     assert cli("--repo", tn_repo, "report", "-l", "TN", "--network", "-f", "json").exit_code == 2
     assert cli("--repo", tn_repo, "report", "-l", "TN").exit_code == 2                  # html needs -o
     assert tree_hash(tn_repo) == before
+
+
+def test_a_proposal_that_cannot_be_kept_leaves_no_dossier(example_repo, cli, tmp_path):
+    """The dossier is written before the proposal and removed if the proposal cannot be kept (here:
+    --commit outside a Git repository): never one without the other."""
+    from test_rotation_support import snapshot   # every file but .git and .libsync (the lock)
+
+    before = snapshot(example_repo)
+    dossier = tmp_path / "ho-so.docx"
+    result = cli("--repo", example_repo, "withdraw", "propose", "-l", "HD", "--rule", "lost", "-o", dossier, "--commit")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert snapshot(example_repo) == before and not dossier.exists()

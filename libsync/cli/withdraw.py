@@ -45,8 +45,7 @@ def register(app: typer.Typer) -> None:
         document.format_of(output)   # a dossier format we cannot write is refused before anything is kept
         repo = repository(ctx)
         target = check_output(output, repo.root)   # never into the data, never through a link
-        result = withdraw.propose(repo, library.upper(), rule, years=years, file=file, commit=commit)
-        document.write(withdraw.dossier(repo, result), target)
+        result = withdraw.propose(repo, library.upper(), rule, years=years, file=file, commit=commit, dossier_to=target)
         path = output
         summary = withdraw.summary(result)
         if fmt == "json":

@@ -164,9 +164,11 @@ def relpath(library: str, pid: str) -> str:
 
 
 def propose(repo: Repository, library: str, rule: str, *, years: int | None = None, file: str | None = None,
-            today: dt.date | None = None, commit: bool = False) -> dict[str, Any]:
+            today: dt.date | None = None, commit: bool = False, dossier_to: Path | None = None) -> dict[str, Any]:
     """Choose, check the cap, keep the proposal. Returns ``{"id", "path", "proposal", "rows",
-    "holdings", "max_share"}`` (``rows``: the candidates as ``CopyRow``)."""
+    "holdings", "max_share"}`` (``rows``: the candidates as ``CopyRow``). With ``dossier_to`` (an
+    output path already checked), the dossier is rendered and written first and removed again if
+    the proposal cannot be kept: never a proposal without its dossier."""
     from libsync.store import write as store_write
 
     today = today or dt.date.today()
@@ -192,11 +194,21 @@ def propose(repo: Repository, library: str, rule: str, *, years: int | None = No
                    for r in chosen],
     }
     rel = relpath(library, pid)
+    result = {"id": pid, "path": rel, "proposal": data, "rows": chosen, "holdings": len(held), "max_share": share}
+    if dossier_to is not None:
+        from libsync.render import document
+
+        document.write(dossier(repo, result, today), dossier_to)
     message = t("collection.commit.propose", id=pid, n=len(chosen)) if commit else None
-    # expected "": two proposals made at once never overwrite each other
-    store_write.apply(repo, {rel: repo.render("withdrawal", data)}, message=message,
-                      command=f"withdraw propose {library}", expected={rel: ""})
-    return {"id": pid, "path": rel, "proposal": data, "rows": chosen, "holdings": len(held), "max_share": share}
+    try:
+        # expected "": two proposals made at once never overwrite each other
+        store_write.apply(repo, {rel: repo.render("withdrawal", data)}, message=message,
+                          command=f"withdraw propose {library}", expected={rel: ""})
+    except BaseException:
+        if dossier_to is not None:
+            Path(dossier_to).unlink(missing_ok=True)
+        raise
+    return result
 
 
 def find(repo: Repository, pid: str) -> tuple[str, dict[str, Any]]:
