@@ -26,6 +26,7 @@ import os
 import secrets
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -81,6 +82,20 @@ def catch_interruptions() -> None:
     _main_pid = os.getpid()
     for signum in _HELD_SIGNALS:
         signal.signal(signum, _interrupted)
+    sys.unraisablehook = _unraisable
+
+
+_default_unraisable = sys.unraisablehook
+
+
+def _unraisable(unraisable: Any) -> None:
+    """An interruption raised where Python cannot pass an exception on (a weakref callback or a
+    ``__del__`` running at that moment) is dropped, and Python would print its traceback. It is
+    not printed: the interruption is kept in ``seen`` (``interruption()``), where the command's
+    own checks find it — a worker pool that broke, ``check_interrupted`` — and say so plainly."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        return
+    _default_unraisable(unraisable)
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
