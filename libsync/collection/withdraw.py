@@ -16,6 +16,7 @@ goes through ``libsync.store.write``; a refusal changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,6 +196,7 @@ def propose(repo: Repository, library: str, rule: str, *, years: int | None = No
     }
     rel = relpath(library, pid)
     result = {"id": pid, "path": rel, "proposal": data, "rows": chosen, "holdings": len(held), "max_share": share}
+    replaced = dossier_to is not None and os.path.lexists(dossier_to)
     if dossier_to is not None:
         from libsync.render import document
 
@@ -205,7 +207,7 @@ def propose(repo: Repository, library: str, rule: str, *, years: int | None = No
         store_write.apply(repo, {rel: repo.render("withdrawal", data)}, message=message,
                           command=f"withdraw propose {library}", expected={rel: ""})
     except BaseException:
-        if dossier_to is not None:
+        if dossier_to is not None and not replaced:   # a dossier of an earlier round is never removed
             Path(dossier_to).unlink(missing_ok=True)
         raise
     return result
