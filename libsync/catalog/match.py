@@ -240,6 +240,25 @@ def _fold_word(word: str) -> str:
     return normalise_iy(bare_word(word))
 
 
+# how a volume is written, tones included (as identity words write them): a word that folds to one
+# of these but has other tones ("Quyén", "bà") is another word, and the title keeps it
+_VOLUME_SPELLINGS = frozenset(identity_words(
+    "tập tap quyển quyen cuốn cuon phần phan số so vol volume part book t một mot hai ba bốn bon"))
+
+
+def _volume_spelled(folded: list[str], ident: list[str], start: int, end: int) -> bool:
+    """Whether the words of ``" ".join(folded)`` at characters start..end (a ``_VOLUME`` match)
+    are a volume as written, tone by tone: a number, a roman numeral or one of the spellings."""
+    pos = 0
+    for n, word in enumerate(folded):
+        if pos < end and pos + len(word) > start:
+            spelled = re.sub(r"\d+", "", ident[n])
+            if spelled and spelled not in _VOLUME_SPELLINGS and ident[n] not in _ROMAN:
+                return False
+        pos += len(word) + 1
+    return True
+
+
 def _drop_words(folded: list[str], ident: list[str], start: int, end: int) -> None:
     """Remove (in place) the words of ``" ".join(folded)`` that overlap characters start..end,
     and the identity words beside them."""
@@ -281,7 +300,7 @@ def features(record: dict[str, Any]) -> Features:
     folded = " ".join(words_f)
     volume = volume_key(record.get("volume"))
     match = _VOLUME.search(folded)
-    if match:
+    if match and _volume_spelled(words_f, ident, match.start(), match.end()):
         title_volume = _number(match.group(1) or match.group(2) or match.group(3))
         if volume is None and title_volume is not None:
             volume = str(title_volume)
