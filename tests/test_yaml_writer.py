@@ -23,14 +23,15 @@ scalars = st.one_of(st.text(alphabet=st.characters(exclude_categories=("Cs",))),
 
 
 def _round_trip(value: str) -> None:
-    text = yamlio.dump({"title": value, "authors": [value], value: "key"} if value else {"title": value})
+    # the value as a key in a mapping of its own (as one of the fixed keys it would collide with them)
+    text = yamlio.dump({"title": value, "authors": [value], "keys": {value: "key"}} if value else {"title": value})
     loaded = yamlio.load_text(text, "x.yaml")
     expected = unicodedata.normalize("NFC", value)
     assert loaded.ok, (value, text, [p.message for p in loaded.problems])
     assert loaded.data["title"] == expected, (value, text)
     if value:
         assert loaded.data["authors"] == [expected]
-        assert loaded.data[expected] == "key"
+        assert loaded.data["keys"][expected] == "key"
 
 
 @settings(max_examples=1500, deadline=None)
