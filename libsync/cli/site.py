@@ -38,6 +38,11 @@ def register(app: typer.Typer) -> None:
         summary = build(repo, out, audience=audience, term=term)
         skipped = summary.pop("skipped", [])
         report_skipped(skipped)
+        from libsync.oai.static import too_big_message
+
+        left_out = too_big_message(summary.get("oai_static") or {"file": "-"})
+        if left_out:   # on stderr, whatever the format: the site was built without oai.xml
+            typer.echo(left_out, err=True)
         if fmt == "json":
             print_json(summary)
             return

@@ -20,7 +20,6 @@ beyond the limit, or anything the audience may not see.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,16 +91,21 @@ def write_for_site(root: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                    records: int) -> dict[str, Any]:
     """``oai.xml`` in a built web catalogue (``records``: how many it shows). It keeps the site's
     rule (docs/site.md: never barcodes): records without their copies. Beyond ``LIMIT`` nothing is
-    written and stderr says why. Returns ``{"file": name or None, "records": n}``."""
+    written (the caller says why: ``too_big_message``). Returns ``{"file": name or None, "records": n}``."""
     from libsync.oai.index import build
 
     if records > LIMIT:
-        print(t("oai.static.too_big", file=FILE_NAME, records=records, limit=LIMIT), file=sys.stderr)
         return {"file": None, "records": records}
     built = build(Path(root), audience)
     count = too_big(built.catalogue)
     if count is not None:
-        print(t("oai.static.too_big", file=FILE_NAME, records=count, limit=LIMIT), file=sys.stderr)
         return {"file": None, "records": count}
     write_atomic(Path(out_dir) / FILE_NAME, static_repository(built.catalogue, FILE_NAME, copies=False))
     return {"file": FILE_NAME, "records": len(served(built.catalogue))}
+
+
+def too_big_message(written: dict[str, Any]) -> str | None:
+    """What to tell the user when ``write_for_site`` left ``oai.xml`` out (None when it wrote it)."""
+    if written.get("file"):
+        return None
+    return t("oai.static.too_big", file=FILE_NAME, records=written.get("records", 0), limit=LIMIT)
