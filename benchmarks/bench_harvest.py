@@ -32,28 +32,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
+from synth import reference_record  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
 PAGE = 100
-TITLES = ["Toán", "Ngữ văn", "Tiếng Anh", "Khoa học tự nhiên", "Lịch sử và Địa lí", "Giáo dục công dân",
-          "Tin học", "Công nghệ", "Âm nhạc", "Mĩ thuật", "Truyện cổ tích Việt Nam", "Đất rừng phương Nam"]
-AUTHORS = ["Nguyễn Văn Thành", "Trần Thị Minh Hằng", "Lê Thị Hồng Nhung", "Phạm Thị Thu Hà", "Đỗ Quang Huy"]
 EXAMPLE_PARTS = ("network.yaml", "records", "exchanges", "inventories", "catalog")
 
 
 def make_record(i: int) -> dict:
-    return {
-        "id": f"bench-{i:05d}", "library": "ND", "type": "reference",
-        "title": f"{TITLES[i % len(TITLES)]} — tuyển tập số {i}", "subtitle": "sách tham khảo cho học sinh THCS",
-        "authors": [AUTHORS[i % 5], AUTHORS[(i + 2) % 5]], "publisher": "Giáo dục Việt Nam", "place": "Hà Nội",
-        "year": 2000 + i % 25, "language": "vie", "pages": 100 + i % 300, "dimensions": "24 cm",
-        "classification": {"ddc": f"{300 + i % 600}.{i % 100}"}, "call_number": f"{300 + i % 600} B{i:05d}",
-        "subjects": ["Giáo dục -- Việt Nam"], "keywords": ["THCS", TITLES[i % len(TITLES)]],
-        "share": "network", "access": "catalog",
-        "items": [{"barcode": f"BH-{i:05d}-{k}", "status": "available", "location": "Kho tham khảo",
-                   "price": 45000} for k in (1, 2)],
-    }
+    return reference_record(i, [{"barcode": f"BH-{i:05d}-{k}", "status": "available", "location": "Kho tham khảo",
+                                 "price": 45000} for k in (1, 2)])
 
 
 def provider_main(data_dir: str, port_file: str) -> None:

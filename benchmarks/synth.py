@@ -159,3 +159,24 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- a register of reference books (import and harvest benchmarks) -----------------------------
+
+REFERENCE_TITLES = ["Toán", "Ngữ văn", "Tiếng Anh", "Khoa học tự nhiên", "Lịch sử và Địa lí", "Giáo dục công dân",
+                    "Tin học", "Công nghệ", "Âm nhạc", "Mĩ thuật", "Truyện cổ tích Việt Nam", "Đất rừng phương Nam"]
+REFERENCE_AUTHORS = ["Nguyễn Văn Thành", "Trần Thị Minh Hằng", "Lê Thị Hồng Nhung", "Phạm Thị Thu Hà", "Đỗ Quang Huy"]
+
+
+def reference_record(i: int, items: list[dict]) -> dict:
+    """Record ``i`` of a library ND register of reference books, with the copies ``items``."""
+    title = REFERENCE_TITLES[i % len(REFERENCE_TITLES)]
+    return {
+        "id": f"bench-{i:05d}", "library": "ND", "type": "reference",
+        "title": f"{title} — tuyển tập số {i}", "subtitle": "sách tham khảo cho học sinh THCS",
+        "authors": [REFERENCE_AUTHORS[i % 5], REFERENCE_AUTHORS[(i + 2) % 5]], "publisher": "Giáo dục Việt Nam",
+        "place": "Hà Nội", "year": 2000 + i % 25, "language": "vie", "pages": 100 + i % 300, "dimensions": "24 cm",
+        "classification": {"ddc": f"{300 + i % 600}.{i % 100}"}, "call_number": f"{300 + i % 600} B{i:05d}",
+        "subjects": ["Giáo dục -- Việt Nam"], "keywords": ["THCS", title],
+        "share": "network", "access": "catalog", "items": items,
+    }
