@@ -142,12 +142,14 @@ def branch_exists(root: Path, name: str) -> bool:
 
 @contextmanager
 def on_new_branch(root: Path, name: str, created: Iterable[Path] = ()) -> Iterator[None]:
-    """Create branch ``name`` at HEAD and check it out for the block.
+    """Create branch ``name`` at HEAD, check it out for the block, then check out the branch
+    (or detached commit) she was on again: what the block committed stays on ``name`` (a
+    proposal's pull request), her checkout is where it was.
 
     If the block fails (a commit refused, a push that fails, Ctrl-C), the way back: the original
-    branch (or detached commit) checked out again — never with -f, so other uncommitted work
-    stays —, the new branch deleted with whatever was committed on it, and the files the block
-    created (``created``) removed if they are still there."""
+    branch checked out again — never with -f, so other uncommitted work stays —, the new branch
+    deleted with whatever was committed on it, and the files the block created (``created``)
+    removed if they are still there."""
     repo = open_repo(root)
     original = repo.head.commit.hexsha if repo.head.is_detached else repo.active_branch.name
     try:
@@ -162,6 +164,10 @@ def on_new_branch(root: Path, name: str, created: Iterable[Path] = ()) -> Iterat
         for path in created:
             Path(path).unlink(missing_ok=True)
         raise
+    try:
+        repo.git.checkout(original)
+    except git.GitCommandError as exc:
+        raise LibsyncError("git.failed", reason=(exc.stderr or str(exc)).strip()) from None
 
 
 def push(root: Path, remote: str, branch: str) -> None:

@@ -29,9 +29,15 @@ def test_whole_lifecycle_on_a_branch_with_commits_and_minutes(tmp_path, cli):
     r = cli(*propose_args(root, "--push"))
     assert r.exit_code == 0, r.output
     assert "RTXS23" in r.output and "on-loan" in r.output  # the lent copy is left out, with the reason
-    assert repo.active_branch.name == f"exchange/{EID}"
+    # her checkout is back on main (the proposal is on its branch), and she is told what happens next
+    assert repo.active_branch.name == "main" and not (root / MANIFEST).exists()
+    assert not repo.is_dirty(untracked_files=True)
+    said = " ".join(r.output.split())
+    assert "Tiếp theo: THCS Hưng Đạo xem xét" in said and "về lại nhánh main" in said
+    assert "`libsync exchange list`" in said and f"exchange/{EID}" in said
     bare = git.Repo(tmp_path / "remote.git")
     assert f"exchange/{EID}" in [h.name for h in bare.heads]
+    repo.git.checkout(f"exchange/{EID}")      # the partner reviews and approves on the proposal's branch
     manifest = yaml.safe_load((root / MANIFEST).read_text(encoding="utf-8"))
     assert [c["barcode"] for c in manifest["copies"]] == BATCH
     assert manifest["status"] == "proposed" and manifest["people"]["receiver"]["name"] == "Lê Thị Hồng Nhung"
@@ -117,6 +123,7 @@ def test_push_without_remote_fails_cleanly(tmp_path, cli):
 def _dispatched(tmp_path, cli):
     root, repo = git_network(tmp_path)
     assert cli(*propose_args(root)).exit_code == 0
+    repo.git.checkout(f"exchange/{EID}")
     assert cli("--repo", root, "exchange", "approve", EID, "--date", "2024-10-01").exit_code == 0
     return root, repo
 
@@ -169,7 +176,10 @@ def test_overlapping_exchange_of_same_copy_refused(tmp_path, cli):
 
 def test_illegal_transition_and_unknowns(tmp_path, cli):
     root, repo = git_network(tmp_path)
-    assert cli(*propose_args(root)).exit_code == 0
+    r = cli(*propose_args(root))
+    assert r.exit_code == 0 and repo.active_branch.name == "main"
+    assert f"git push -u origin exchange/{EID}" in " ".join(r.output.split())   # not pushed: how to
+    repo.git.checkout(f"exchange/{EID}")
     files = snapshot(root)
     r = cli("--repo", root, "exchange", "dispatch", EID)
     assert r.exit_code == 2 and "proposed" in r.output and "approved" in r.output

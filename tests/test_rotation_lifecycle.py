@@ -40,7 +40,11 @@ def test_each_step_as_a_function_with_commits(tmp_path):
     repo = Repository(root)
     proposed = lifecycle.propose(repo, **PROPOSAL)
     assert (proposed.branch, proposed.pushed, proposed.files) == (f"exchange/{EID}", None, [MANIFEST])
-    assert repo_git.head.commit.hexsha == proposed.commit and "Action: propose" in repo_git.head.commit.message
+    # her checkout is back on main; the proposal waits on its branch (the partner reviews it there)
+    assert repo_git.active_branch.name == "main" and not (root / MANIFEST).exists()
+    on_branch = repo_git.heads[f"exchange/{EID}"].commit
+    assert on_branch.hexsha == proposed.commit and "Action: propose" in on_branch.message
+    repo_git.git.checkout(f"exchange/{EID}")
     assert EID in [r["id"] for r in queries.list_exchanges(repo, status="proposed")]
 
     approved = lifecycle.approve(repo, EID, date=dt.date(2024, 10, 1), by="Lê Thị Hồng Nhung", commit=True)
@@ -104,8 +108,9 @@ def test_a_failed_push_goes_back_the_one_way(tmp_path):
     (tmp_path / "remote.git" / "hooks" / "pre-receive").unlink()
     outcome = lifecycle.propose(repo, push=True, **PROPOSAL)
     assert (outcome.branch, outcome.pushed) == (f"exchange/{EID}", "origin")
-    assert gitops.current_branch(root) == f"exchange/{EID}" and gitops.branch_exists(root, f"exchange/{EID}")
-    repo_git.git.checkout("main")
+    assert gitops.current_branch(root) == "main" and gitops.branch_exists(root, f"exchange/{EID}")
+    assert snapshot(root) == files      # back where she was: the manifest is on its branch, her work kept
+    assert f"exchange/{EID}" in [h.name for h in git.Repo(tmp_path / "remote.git").heads]
     with pytest.raises(LibsyncError) as caught:
         workflow.commit_on_branch(repo, "exchanges/x.yaml", "", {"id": EID}, None)
     assert caught.value.key == "rotation.branch_exists"
@@ -114,8 +119,13 @@ def test_a_failed_push_goes_back_the_one_way(tmp_path):
 def test_on_new_branch_keeps_what_worked(tmp_path):
     root, repo_git = git_network(tmp_path, remote=False)
     with gitops.on_new_branch(root, "thu"):
+        assert gitops.current_branch(root) == "thu"
         (root / "moi.txt").write_text("x\n", encoding="utf-8")
-    assert gitops.current_branch(root) == "thu" and (root / "moi.txt").exists()
+        repo_git.git.add("moi.txt")
+        repo_git.git.commit("-m", "thử")
+    # back on the branch she was on; what the block committed stays on its branch
+    assert gitops.current_branch(root) == "main" and not (root / "moi.txt").exists()
+    assert repo_git.git.show("thu:moi.txt") == "x"
     assert not gitops.has_remote(root, "origin")
     with pytest.raises(LibsyncError):
         gitops.push(root, "origin", "thu")

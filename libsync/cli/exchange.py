@@ -87,13 +87,23 @@ def register(app: typer.Typer) -> None:
         from libsync.rotation.lifecycle import propose
 
         fmt = check_format(fmt, TEXT_JSON)
+        repo = repository(ctx)
         outcome = propose(
-            repository(ctx), branch=not no_branch, push=push, remote=remote,
+            repo, branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
             kind=kind,
             batch=batch, barcodes=barcodes, exchange_id=exchange_id, by=by, date=parse_day(date), note=note,
         )
         _report(outcome, fmt)
+        if fmt == "text" and outcome.branch:
+            # what happens next, in one sentence: her checkout is back where it was
+            from libsync.gitops import current_branch
+
+            partner = repo.network.libraries.get(receiver.upper(), {})
+            console().print(t("rotation.propose_next_pushed" if outcome.pushed else "rotation.propose_next_local",
+                              back=current_branch(repo.root) or "HEAD", branch=outcome.branch,
+                              remote=outcome.pushed or remote, exchange=outcome.exchange,
+                              partner=partner.get("short_name") or partner.get("name") or receiver))
 
     def step(action: str) -> Callable[..., None]:
         def command(
