@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+# Every message key the tests reach must exist in every language (libsync.i18n reads this at
+# import): keys built at run time are checked wherever a test gets to them.
+os.environ["LIBSYNC_STRICT_I18N"] = "1"
 
 import pytest
 from typer.testing import CliRunner

@@ -13,7 +13,6 @@ from pathlib import Path
 import git
 
 from libsync import schemas, yamlio
-from libsync.i18n import CATALOGUE
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -150,18 +149,6 @@ def test_pre_commit_hooks_are_declared():
     assert ids["libsync-validate"]["entry"] == "libsync validate"
     assert re.search(ids["libsync-validate"]["files"], "records/XS/xs-toan-6.yaml")
     assert not re.search(ids["libsync-validate"]["files"], "README.md")
-
-
-def test_message_catalogue_is_complete():
-    """Every key has both languages, and every key the code names exists."""
-    for key, pair in CATALOGUE.items():
-        assert isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair), key
-    used = set()
-    pattern = re.compile(r"""(?:\bt|LibsyncError|\bmsg)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
-    for path in (PROJECT / "libsync").rglob("*.py"):
-        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if k not in CATALOGUE)
-    assert not missing, missing
 
 
 def test_vietnamese_is_the_default_and_english_the_alternative(cli, monkeypatch):

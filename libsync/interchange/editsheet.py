@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from libsync.errors import LibsyncError
-from libsync.i18n import t
+from libsync.i18n import has, t
 from libsync.interchange import importer
 from libsync.interchange.importer import Options, Outcome, Plan, Record
 from libsync.interchange.model import Message, parse_date, parse_price, parse_year
@@ -502,7 +502,7 @@ def _guide(sheet: Worksheet) -> None:
     sheet.append([t("interchange.edit.guide.title")])
     sheet["A1"].font = Font(bold=True, size=13)
     n = 1
-    while f"interchange.edit.guide.{n}" in _catalogue():
+    while has(f"interchange.edit.guide.{n}"):
         sheet.append(["", t(f"interchange.edit.guide.{n}")])
         n += 1
     for column in COLUMNS:
@@ -514,17 +514,11 @@ def _guide(sheet: Worksheet) -> None:
         sheet.cell(row=sheet.max_row, column=2).font = Font(bold=True)
         for code in column.choices:
             key = f"interchange.edit.code.{column.name}.{code}"
-            sheet.append([code, t(key) if key in _catalogue() else ""])
+            sheet.append([code, t(key) if has(key) else ""])
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-
-
-def _catalogue() -> dict[str, tuple[str, str]]:
-    from libsync.i18n import CATALOGUE
-
-    return CATALOGUE
 
 
 # --- reading an edited sheet ------------------------------------------------------------------

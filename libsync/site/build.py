@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from libsync.catalog.index import cluster_series
 from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
-from libsync.i18n import CATALOGUE, t
+from libsync.i18n import messages, t
 from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES
 from libsync.network import Network, Term, parse_date
 from libsync.text import fold, identity_words, is_bare, nfc
@@ -328,12 +328,10 @@ class _Site:
         source = resources.files("libsync.site") / "assets"
         for name in ("site.css", "site.js", "search.js", "title.js"):
             _write(out / "assets" / name, (source / name).read_text(encoding="utf-8"))
-        messages: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
-        for key, (vi, en) in CATALOGUE.items():
-            if key.startswith("site.ui.") or key.startswith("site.type.") or key.startswith("site.access.") or key.startswith("site.status."):
-                messages["vi"][key] = vi
-                messages["en"][key] = en
-        _write(out / "assets" / "i18n.js", "window.LS_I18N=" + json.dumps(messages, ensure_ascii=False, separators=(",", ":")) + ";\n")
+        prefixes = ("site.ui.", "site.type.", "site.access.", "site.status.")
+        texts = {lang: {key: text for key, text in sorted(messages(lang).items()) if key.startswith(prefixes)}
+                 for lang in ("vi", "en")}
+        _write(out / "assets" / "i18n.js", "window.LS_I18N=" + json.dumps(texts, ensure_ascii=False, separators=(",", ":")) + ";\n")
 
     # -- search index ------------------------------------------------------------------------------
     def _index(self) -> tuple[list[list[Any]], dict[str, list[Any]], dict[str, dict[str, list[int]]], dict[str, Any]]:
