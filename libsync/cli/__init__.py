@@ -58,12 +58,46 @@ class LibsyncGroup(typer.core.TyperGroup):
             self._load(COMMANDS[name])
         return self.commands.get(name)
 
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
+        """An unknown command name gets the nearest known ones as a suggestion."""
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:
+            if type(exc).__name__ == "UsageError" and args and "Did you mean" not in str(exc):
+                import difflib
+
+                like = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if like:
+                    cast(Any, exc).message = f"No such command {args[0]!r}. Did you mean {', '.join(repr(m) for m in like)}?"
+            raise
+
     def _load(self, module_name: str) -> None:
         module = importlib.import_module(f"{__name__}.{module_name}")
         holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         module.register(holder)
         for name, command in typer.main.get_group(holder).commands.items():
             self.commands.setdefault(name, command)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,  # type: ignore[override]
+             standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Click's own errors (a missing argument, an unknown option) in the user's language."""
+        if not standalone_mode:
+            return super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **kwargs)
+        from libsync.cli import localise
+
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                  **kwargs)
+        except localise.NoArgsIsHelpError as exc:   # the help was shown already
+            sys.exit(cast(Any, exc).exit_code)
+        except localise.ClickException as exc:
+            typer.echo(localise.render(exc), err=True)
+            sys.exit(cast(Any, exc).exit_code)
+        except localise.Abort:
+            typer.echo(t("cli.aborted"), err=True)
+            sys.exit(1)
+        # standalone: the command's return value is not an exit code; typer.Exit's code is returned
+        sys.exit(result if isinstance(result, int) and not isinstance(result, bool) else 0)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -121,6 +155,9 @@ def _language_from_argv(argv: list[str]) -> str | None:
 
 def create_app() -> typer.Typer:
     """Build the app; help texts come from the catalogue in the language selected now."""
+    from libsync.cli import localise
+
+    localise.apply()
     app = typer.Typer(
         name="libsync",
         cls=LibsyncGroup,

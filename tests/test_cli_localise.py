@@ -1,0 +1,120 @@
+"""Click's and Typer's own words — usage errors, help headings, types — speak the user's language."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from libsync.cli import COMMANDS
+
+ENGLISH_IN_VI = ("Usage:", "Missing argument", "Missing option", "Try '", "No such option", "No such command",
+                 "[default:", "[required]", "<bool>", "<str>", "<int>", "<list", "Options", "Arguments", "Commands",
+                 "Error", "Aborted", "Invalid value", "Did you mean")
+
+
+def run(*args: str, lang: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100"}
+    env.pop("LIBSYNC_LANG", None)
+    if lang:
+        env["LIBSYNC_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "libsync", *args], capture_output=True, text=True, env=env,
+                          input=stdin, timeout=120)
+
+
+def _no_english(text: str) -> None:
+    for word in ENGLISH_IN_VI:
+        assert word not in text, (word, text)
+
+
+def test_missing_argument_in_vietnamese_and_english():
+    vi = run("search")
+    assert vi.returncode == 2 and vi.stdout == ""
+    assert vi.stderr.splitlines() == [
+        "Cách dùng: libsync search [TÙY_CHỌN] {QUERY}",
+        "Lỗi: Thiếu đối số QUERY.",
+        "Xem hướng dẫn: libsync search -h",
+    ]
+    en = run("--lang", "en", "search")
+    assert en.returncode == 2
+    assert en.stderr.splitlines() == [
+        "Usage: libsync search [OPTIONS] {QUERY}",
+        "Error: Missing argument QUERY.",
+        "For help: libsync search -h",
+    ]
+
+
+def test_missing_required_option_names_it():
+    result = run("exchange", "propose", "--from", "XS")
+    assert result.returncode == 2
+    assert "Lỗi: Thiếu tùy chọn --term (bắt buộc)." in result.stderr
+    _no_english(result.stderr)
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("validate", "--bogus"), "Không có tùy chọn --bogus."),
+    (("validate", "--job", "2"), "Có phải ý bạn là: --jobs?"),
+    (("serch", "toán"), "Không có lệnh 'serch'. Có phải ý bạn là: 'search'"),
+    (("validate", "--jobs", "hai"), "Giá trị không hợp lệ cho --jobs: cần là số nguyên."),
+    (("validate", "--jobs"), "Tùy chọn --jobs cần một giá trị đi kèm."),
+    (("search", "toán", "học", "lớp"), "Thừa đối số: học lớp."),
+])
+def test_usage_errors_in_vietnamese(args, expected):
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    _no_english(result.stderr)
+
+
+def test_an_english_message_click_builds_that_is_not_recognised_still_gets_a_vietnamese_lead_in():
+    from libsync.cli import localise
+    from libsync.i18n import set_language
+
+    set_language("vi")
+    assert localise._said("Something new went wrong.") == "Sai cách dùng lệnh (Something new went wrong.)"
+
+
+def _commands() -> list[tuple[str, ...]]:
+    """Every command and subcommand, as argument lists."""
+    from typer.main import get_command
+
+    from libsync.cli import create_app
+
+    group = get_command(create_app())
+    found: list[tuple[str, ...]] = []
+    for name in COMMANDS:
+        command = group.get_command(None, name)  # type: ignore[arg-type]
+        found.append((name,))
+        for sub in getattr(command, "commands", {}) or {}:
+            found.append((name, sub))
+    return found
+
+
+def test_every_help_page_is_vietnamese_without_python_types(cli):
+    from libsync.i18n import set_language
+
+    set_language("vi")
+    commands = _commands()
+    assert len(commands) > 30
+    for args in [(), *commands]:
+        result = cli(*args, "--help")
+        assert result.exit_code == 0, args
+        _no_english(result.stdout)
+        assert "Cách dùng: libsync" in result.stdout, args
+
+
+def test_help_in_english_keeps_english_headings():
+    result = run("--lang", "en", "validate", "--help")
+    assert result.returncode == 0
+    assert "Usage: libsync validate [OPTIONS]" in result.stdout
+    assert "Options" in result.stdout and "[default: text]" in result.stdout
+    assert "<bool>" not in result.stdout and "<str>" not in result.stdout
+
+
+def test_help_marks_defaults_and_required_in_vietnamese():
+    result = run("exchange", "propose", "--help")
+    assert "[bắt buộc]" in result.stdout and "[mặc định: rotation]" in result.stdout
+    assert "Tùy chọn" in result.stdout
