@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from libsync.problems import ERROR, WARNING, Problem
+from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.text import nfc, xmlchars
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -255,6 +255,38 @@ def _has_alias(text: str) -> Position | None:
     return None
 
 
+# PyYAML's reasons (English), and the message that says each in the user's language. The
+# reason is kept as a message reference, so a cached problem speaks the language of the run
+# that shows it; a reason not listed here is shown as PyYAML wrote it.
+_YAML_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"could not find expected ':'"), "yaml.why.no_colon"),
+    (re.compile(r"mapping values are not allowed"), "yaml.why.mapping_here"),
+    (re.compile(r"block sequence entries are not allowed here"), "yaml.why.sequence_here"),
+    (re.compile(r"expected <block end>, but found '<block sequence start>'"), "yaml.why.list_indent"),
+    (re.compile(r"expected <block end>, but found"), "yaml.why.indent"),
+    (re.compile(r"found character .*that cannot start any token"), "yaml.why.bad_start"),
+    (re.compile(r"found unexpected end of stream"), "yaml.why.unclosed_quote"),
+    (re.compile(r"found unknown escape character"), "yaml.why.escape"),
+    (re.compile(r"expected ',' or '\]'"), "yaml.why.flow_list"),
+    (re.compile(r"expected ',' or '\}'"), "yaml.why.flow_map"),
+    (re.compile(r"but found another document"), "yaml.why.two_documents"),
+    (re.compile(r"found undefined alias"), "yaml.why.alias"),
+    (re.compile(r"did not find expected key"), "yaml.why.indent"),
+    (re.compile(r"did not find expected '-' indicator"), "yaml.why.list_indent"),
+    (re.compile(r"did not find expected comment or line break"), "yaml.why.trailing"),
+]
+
+
+def yaml_reason(problem: str | None, context: str | None = None) -> object:
+    """PyYAML's reason for a syntax error, as a message reference when it is a known one."""
+    whole = f"{context or ''} {problem or ''}"
+    for pattern, key in _YAML_REASONS:
+        found = pattern.search(whole)
+        if found:
+            return msg(key)
+    return (f"{context}: " if context else "") + (problem or "")
+
+
 def load_text(text: str, relpath: str, problems: list[Problem] | None = None) -> Loaded:
     """Parse YAML ``text`` (already decoded) strictly; never raises for bad input."""
     problems = problems if problems is not None else []
@@ -282,11 +314,11 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip()) - 1
-        reason = exc.problem or str(exc)
+        reason = yaml_reason(exc.problem or str(exc))
         if at_end and exc.context_mark is not None and exc.context:
             # e.g. an unclosed quote: the useful place is where the quoted text began
             mark = exc.context_mark
-            reason = f"{exc.context}: {reason}"
+            reason = yaml_reason(exc.problem, exc.context)
         if at_end and not text.endswith("\n"):
             add("truncated", "yaml.truncated", mark, reason=reason)
         else:

@@ -118,3 +118,49 @@ def test_help_marks_defaults_and_required_in_vietnamese():
     result = run("exchange", "propose", "--help")
     assert "[bắt buộc]" in result.stdout and "[mặc định: rotation]" in result.stdout
     assert "Tùy chọn" in result.stdout
+
+
+# --- YAML syntax errors: PyYAML's English reasons said in the user's language ----------------------
+
+BROKEN_YAML = [
+    ("title: Toán 6\nauthors\nyear: 2021\n", 3, "thiếu dấu ':'"),
+    ("title: Toán 6: tập một\n", 1, "không được viết 'tên: giá trị' ở đây"),
+    ("title: Toán 6\n  year: 2021\n", 2, "thụt lề sai"),
+    ('title: "Toán 6\nyear: 2021\n', 1, "dấu ngoặc kép mở ở đây chưa được đóng"),
+    ("title:\n\tToán 6\n", 2, "Tab"),
+    ("title: Toán\nsubjects: [Toán, Tin\nyear: 2021\n", 3, "thiếu dấu ',' hoặc dấu ']'"),
+    ('title: "C:\\qToán"\n', 1, "dấu \\ không hợp lệ"),
+    ("title: Toán\n---\ntitle: Văn\n", 2, "nhiều hơn một tài liệu"),
+    ("items:\n  - a\n - b\n", 3, "thụt lề"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), BROKEN_YAML)
+def test_yaml_syntax_errors_are_explained_in_vietnamese_with_their_line(text, line, words):
+    from libsync.i18n import set_language
+    from libsync.yamlio import load_text
+
+    set_language("vi")
+    problems = load_text(text, "records/XS/toan-6.yaml").problems
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.line == line and problem.file == "records/XS/toan-6.yaml"
+    assert words in problem.message
+    for english in ("found", "expected", "could not", "allowed", "while ", "scanning", "stream"):
+        assert english not in problem.message, problem.message
+    set_language("en")
+    assert "found" not in problem.message and problem.message.startswith("YAML syntax error:")
+    set_language("vi")
+
+
+def test_validate_names_file_line_and_reason_in_vietnamese_even_from_its_cache(example_repo):
+    target = example_repo / "records" / "XS" / "broken.yaml"
+    target.write_text("id: broken\ntitle: Toán 6: tập một\n", encoding="utf-8")
+    for attempt in ("cold", "cached"):
+        vi = run("--repo", str(example_repo), "validate")
+        assert vi.returncode == 1, attempt
+        assert "records/XS/broken.yaml:2" in vi.stdout + vi.stderr
+        assert "không được viết 'tên: giá trị' ở đây" in vi.stdout + vi.stderr
+        assert "mapping values" not in vi.stdout + vi.stderr
+    en = run("--repo", str(example_repo), "--lang", "en", "validate")   # the cached problem, in English
+    assert "a 'name: value' is not allowed here" in en.stdout + en.stderr

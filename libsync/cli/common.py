@@ -52,7 +52,7 @@ def repository(ctx: typer.Context) -> Repository:
 TEXT_JSON = ("text", "json")
 """The output formats of most commands (``--format``)."""
 
-DATE_METAVAR = "YYYY-MM-DD"
+DATE_METAVAR = "DD/MM/YYYY"
 AUDIENCE_METAVAR = "public|network|CODE"
 
 
@@ -79,9 +79,25 @@ def library_argument(default: Any = ..., *, metavar: str = "LIB") -> Any:
     return typer.Argument(default, metavar=metavar, help=t("help.opt.library"))
 
 
+def typed_date(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """An option callback: a date as typed (``19/01/2027``, ``19/1/2027`` or ``2027-01-19``, see
+    ``libsync.dates``) becomes ``YYYY-MM-DD`` for the command; anything else is a usage error (exit 2)
+    that names the option."""
+    if value is None:
+        return None
+    from libsync.dates import typed_date as parse
+
+    day = parse(value)
+    if day is None:
+        # click names the option (typer's stubs want its own parameter class, which this is at run time)
+        raise typer.BadParameter(t("dates.bad", value=value), ctx=ctx, param=cast(Any, param))
+    return day.isoformat()
+
+
 def date_option(help_key: str, flag: str = "--date", *, default: Any = None) -> Any:
-    """A day, ``YYYY-MM-DD`` (``--date`` unless ``flag`` says otherwise; ``...``: required)."""
-    return typer.Option(default, flag, metavar=DATE_METAVAR, help=t(help_key))
+    """A day, ``DD/MM/YYYY`` or ``YYYY-MM-DD`` (``--date`` unless ``flag`` says otherwise; ``...``:
+    required); the command receives it as ``YYYY-MM-DD``."""
+    return typer.Option(default, flag, metavar=DATE_METAVAR, help=t(help_key), callback=typed_date)
 
 
 def no_cache_option(help_key: str) -> Any:
@@ -97,6 +113,16 @@ def commit_option() -> Any:
 def dry_run_option() -> Any:
     """``--dry-run``/``-n``: show what would happen, write nothing."""
     return typer.Option(False, "--dry-run", "-n", help=t("help.opt.dry_run"))
+
+
+def verbose_option(help_key: str = "help.opt.verbose") -> Any:
+    """``--verbose``/``-v``: list every item where the output counts them by group."""
+    return typer.Option(False, "--verbose", "-v", help=t(help_key))
+
+
+def quiet_option() -> Any:
+    """``--quiet``/``-q``: print the summary only, not a line per record."""
+    return typer.Option(False, "--quiet", "-q", help=t("help.opt.quiet"))
 
 
 def yes_option() -> Any:
@@ -153,8 +179,11 @@ def ask(question: str) -> str:
 
 def console(stderr: bool = False) -> Console:
     """A rich console that prints library data as it is: no markup, so a title such as
-    "[Tập 1]" or a note with brackets is never taken for a style."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+    "[Tập 1]" or a note with brackets is never taken for a style. On a terminal long lines wrap
+    between words at its width; elsewhere (a pipe, a file) a line is never broken."""
+    out = Console(stderr=stderr, highlight=False, markup=False)
+    out.soft_wrap = not out.is_terminal
+    return out
 
 
 def report_start(outcome: Any, fmt: str) -> Console | None:

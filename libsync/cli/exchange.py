@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from libsync.cli.common import (
@@ -25,11 +25,13 @@ from libsync.cli.common import (
 )
 from libsync.cli.common import confirm as ask_yes
 from libsync.cli.schedule import parse_day, reason_text
+from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.output import check_output
 
 if TYPE_CHECKING:
+    from libsync.repository import Repository
     from libsync.rotation.lifecycle import Outcome
 
 
@@ -60,6 +62,28 @@ def _report(outcome: Outcome, fmt: str) -> None:
         out.print(t("rotation.done_push", branch=outcome.branch, remote=outcome.pushed))
 
 
+def warn_dates(repo: Repository, term: str, days: list[str | None]) -> None:
+    """On stderr, before a step is recorded: a typed day in the future or outside the exchange's
+    term (``libsync.dates.step_warnings``); the step is recorded all the same."""
+    from libsync.dates import shown, step_warnings
+
+    period = repo.network.terms.get(term)
+    span = (period.start, period.end) if period else None
+    today = dt.date.today()
+    for value in days:
+        day = parse_day(value)
+        if day is None:
+            continue
+        for key in step_warnings(day, span, today):
+            typer.echo(t(key, date=shown(day), today=shown(today), term=period.name if period else term,
+                         start=shown(span[0]) if span else "", end=shown(span[1]) if span else ""), err=True)
+
+
+def _outcome_label(code: str | None) -> str:
+    """What became of a copy (``missing-on-receipt`` …) in words; blank while it has no outcome."""
+    return t(f"rotation.outcome.{code}") if code else ""
+
+
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help=t("help.exchange"), no_args_is_help=True)
     app.add_typer(sub, name="exchange")
@@ -88,6 +112,7 @@ def register(app: typer.Typer) -> None:
 
         fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
+        warn_dates(repo, term, [handover, date])
         outcome = propose(
             repo, branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
@@ -130,6 +155,10 @@ def register(app: typer.Typer) -> None:
             if dry_run and action != "receive":
                 raise LibsyncError("rotation.dry_run_receive_only", exit_code=2)
             repo = repository(ctx)
+            if date:
+                from libsync.rotation.queries import find
+
+                warn_dates(repo, str(find(repo, exchange_id)[1].get("term") or ""), [date])
             confirm = yes
             if action == "close" and not yes:
                 losses = pending_losses(repo, exchange_id)
@@ -173,16 +202,17 @@ def register(app: typer.Typer) -> None:
         if not rows:
             out.print(t("rotation.list.empty"))
             return
-        table = Table()
-        for key in ("rotation.col.id", "rotation.col.term", "rotation.schedule.col.from", "rotation.schedule.col.to",
-                    "rotation.col.status", "rotation.schedule.col.copies", "rotation.schedule.col.handover",
-                    "rotation.schedule.col.return_due", "rotation.col.note"):
-            table.add_column(t(key), no_wrap=key != "rotation.col.note")
-        for r in rows:
-            note = t("rotation.list.overdue", days=r["overdue_days"]) if r["overdue"] else ""
-            table.add_row(r["id"], r["term"], r["from"], r["to"], t(f"rotation.status.{r['status']}"), str(r["copies"]),
-                          r["handover"] or "", r["return_due"] or "", note)
-        out.print(table)
+        columns = [Column(t("rotation.col.id"), whole=True), Column(t("rotation.col.term"), whole=True, drop=6),
+                   Column(t("rotation.schedule.col.from"), whole=True), Column(t("rotation.schedule.col.to"), whole=True),
+                   Column(t("rotation.col.status"), whole=True),
+                   Column(t("rotation.schedule.col.copies"), whole=True, drop=4, justify="right"),
+                   Column(t("rotation.schedule.col.handover"), whole=True, drop=5),
+                   Column(t("rotation.schedule.col.return_due"), whole=True, drop=3),
+                   Column(t("rotation.col.note"), drop=2)]
+        print_table(columns, [[r["id"], r["term"], r["from"], r["to"], t(f"rotation.status.{r['status']}"), r["copies"],
+                               r["handover"], r["return_due"],
+                               t("rotation.list.overdue", days=r["overdue_days"]) if r["overdue"] else ""]
+                              for r in rows])
 
     @sub.command("show", help=t("help.exchange.show"))
     def show_cmd(
@@ -206,15 +236,15 @@ def register(app: typer.Typer) -> None:
         people = data.get("people") or {}
         out.print(t("rotation.show.people", sender=(people.get("sender") or {}).get("name", "—"),
                     receiver=(people.get("receiver") or {}).get("name", "—")))
-        table = Table()
-        for key in ("rotation.minutes.col.no", "rotation.minutes.col.barcode", "rotation.col.id", "rotation.col.note"):
-            table.add_column(t(key))
-        for n, c in enumerate(data["copies"], start=1):
-            table.add_row(str(n), c["barcode"], c["record"], c.get("outcome") or "")
-        out.print(table)
-        out.print(t("rotation.show.history"))
-        for h in data.get("history") or []:
-            out.print(f"  {h['date']}  {t('rotation.status.' + h['status'])}  {h.get('by', '')}  {h.get('note', '')}".rstrip())
+        columns = [Column(t("rotation.minutes.col.no"), whole=True, justify="right", drop=1),
+                   Column(t("rotation.minutes.col.barcode"), whole=True), Column(t("rotation.col.record"), whole=True),
+                   Column(t("rotation.col.outcome"), whole=True)]
+        print_table(columns, [[n, c["barcode"], c["record"], _outcome_label(c.get("outcome"))]
+                              for n, c in enumerate(data["copies"], start=1)])
+        print_table([Column(t("rotation.col.date"), whole=True), Column(t("rotation.col.status"), whole=True),
+                     Column(t("rotation.col.by"), drop=1), Column(t("rotation.col.note"), drop=2)],
+                    [[h["date"], t("rotation.status." + h["status"]), h.get("by"), h.get("note")]
+                     for h in data.get("history") or []], title=t("rotation.show.history"))
 
     @sub.command("minutes", help=t("help.exchange.minutes"))
     def minutes_cmd(

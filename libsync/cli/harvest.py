@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -20,8 +19,11 @@ from libsync.cli.common import (
     format_option,
     library_option,
     print_json,
+    quiet_option,
     repository,
 )
+from libsync.cli.imports import outcome_columns
+from libsync.cli.tables import print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange import harvest, importer
@@ -47,21 +49,19 @@ def _range(h: harvest.Harvest) -> str:
     return t("harvest.report.range_all")
 
 
-def render_text(h: harvest.Harvest, dry_run: bool) -> None:
+def render_details(h: harvest.Harvest) -> None:
+    """Everything above the summary (what ``--quiet`` leaves out): the source, the notes, one row
+    per record received, the deletions applied."""
     f, plan = h.fetched, h.plan
     typer.echo(t("harvest.report.source", source=h.source.name, url=h.source.url, library=h.source.library,
                  name=f.described.name or "?", prefix=f.prefix,
                  set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
     for key, params in f.notes:
         typer.echo(t(key, **params))
-    if not f.received:
-        typer.echo(t("harvest.report.nothing"))
-        return
-    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], _note(o)]
+    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, _note(o)]
             for o in plan.outcomes if o.action != "unchanged"]   # the summary counts the unchanged ones
     if rows:
-        headers = [t(f"interchange.report.{c}") for c in ("position", "action", "id", "title", "reason")]
-        typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+        print_table(outcome_columns(), rows)
     for w in h.withdrawals:
         if w.record_id is None:
             continue
@@ -72,6 +72,16 @@ def render_text(h: harvest.Harvest, dry_run: bool) -> None:
             typer.echo(t("harvest.report.withdrawn_before", identifier=w.identifier, id=w.record_id))
         if w.away:
             typer.echo(t("harvest.report.away", identifier=w.identifier, id=w.record_id, barcodes=", ".join(w.away)))
+
+
+def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False) -> None:
+    """The report of one source; ``quiet``: the summary only."""
+    f, plan = h.fetched, h.plan
+    if not quiet:
+        render_details(h)
+    if not f.received:
+        typer.echo(t("harvest.report.nothing"))
+        return
     if h.unknown_deletions:
         typer.echo(t("harvest.report.not_here", n=len(h.unknown_deletions)))
     typer.echo(h.summary())
@@ -93,7 +103,7 @@ def render_text(h: harvest.Harvest, dry_run: bool) -> None:
 
 def run_harvest(ctx: typer.Context, source: str | None, library: str | None, prefix: str | None, set_spec: str | None,
                 from_: str | None, until: str | None, full: bool, on_match: str, dry_run: bool, commit: bool,
-                timeout: float, retries: int, max_wait: float, fmt: str) -> None:
+                timeout: float, retries: int, max_wait: float, fmt: str, quiet: bool = False) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
     repo = repository(ctx)
@@ -122,7 +132,7 @@ def run_harvest(ctx: typer.Context, source: str | None, library: str | None, pre
         if fmt == "text":
             if results or src is not sources[0]:
                 typer.echo("")
-            render_text(done, dry_run)
+            render_text(done, dry_run, quiet)
         data = done.to_dict()
         data["dry_run"] = dry_run
         results.append(data)
@@ -157,6 +167,7 @@ def register(app: typer.Typer) -> None:
         max_wait: float = typer.Option(300.0, "--max-wait", metavar="SECONDS", min=0, max=86400,
                                        help=t("help.harvest.opt.max_wait")),
         fmt: str = format_option(FORMATS),
+        quiet: bool = quiet_option(),
     ) -> None:
         run_harvest(ctx, source, library, prefix, set_spec, from_, until, full, on_match, dry_run, commit,
-                    timeout, retries, max_wait, fmt)
+                    timeout, retries, max_wait, fmt, quiet)

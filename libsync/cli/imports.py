@@ -7,7 +7,6 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -18,8 +17,10 @@ from libsync.cli.common import (
     format_option,
     library_option,
     print_json,
+    quiet_option,
     repository,
 )
+from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange import editsheet, importer, tables
@@ -40,6 +41,14 @@ def _outcome_note(outcome: importer.Outcome) -> str:
     return "; ".join(parts)
 
 
+def outcome_columns() -> list[Column]:
+    """The columns of an import's or a harvest's report: where in the file, what was done, the
+    record's id (never cut), its title and the notes (both wrap; the notes go first when narrow)."""
+    return [Column(t("interchange.report.position"), whole=True, drop=3),
+            Column(t("interchange.report.action"), whole=True), Column(t("interchange.report.id"), whole=True),
+            Column(t("interchange.report.title"), drop=2), Column(t("interchange.report.reason"), drop=1)]
+
+
 def completable(repo: Repository, plan: importer.Plan) -> int | None:
     """How many of the records the import kept internal ``libsync enrich`` could make complete
     for the sharing policy's level (a dry run of it over those records, once they are written);
@@ -56,7 +65,7 @@ def completable(repo: Repository, plan: importer.Plan) -> int | None:
 
 
 def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | None, sha: str | None,
-                could_complete: int | None = None) -> None:
+                could_complete: int | None = None, quiet: bool = False) -> None:
     if fmt == "json":
         data = plan.to_dict()
         if could_complete is not None:
@@ -66,22 +75,8 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         data["commit"] = sha
         print_json(data)
         return
-    typer.echo(t("interchange.report.encoding", encodings=plan.encoding_text()))
-    for key, params in plan.notes:
-        typer.echo(t(key, **params))
-    if plan.blank_lines:
-        typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
-    rows = []
-    for o in plan.outcomes:
-        if o.action == "unchanged" and isinstance(plan, editsheet.EditPlan):
-            continue   # an edit sheet lists what it changes (the summary counts the rest)
-        note = _outcome_note(o)
-        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id or "", (o.title or "")[:50], note])
-    headers = [t(f"interchange.report.{h}") for h in ("position", "action", "id", "title", "reason")]
-    if rows:
-        typer.echo(tabulate(rows, headers=headers, tablefmt="simple"))
-    if isinstance(plan, editsheet.EditPlan):
-        render_edits(plan)
+    if not quiet:
+        render_details(plan)
     typer.echo(plan.summary())
     if plan.sharing_line():
         typer.echo(plan.sharing_line(could_complete))
@@ -93,6 +88,24 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         typer.echo(t("interchange.report.written", n=written))
     if sha:
         typer.echo(t("interchange.report.committed", sha=sha[:10]))
+
+
+def render_details(plan: importer.Plan) -> None:
+    """Everything above the summary (what ``--quiet`` leaves out): encodings, notes, one row per
+    record of the file, an edit sheet's changes."""
+    typer.echo(t("interchange.report.encoding", encodings=plan.encoding_text()))
+    for key, params in plan.notes:
+        typer.echo(t(key, **params))
+    if plan.blank_lines:
+        typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
+    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, _outcome_note(o)]
+            for o in plan.outcomes
+            # an edit sheet lists what it changes (the summary counts the rest)
+            if not (o.action == "unchanged" and isinstance(plan, editsheet.EditPlan))]
+    if rows:
+        print_table(outcome_columns(), rows)
+    if isinstance(plan, editsheet.EditPlan):
+        render_edits(plan)
 
 
 def render_edits(plan: editsheet.EditPlan) -> None:
@@ -123,7 +136,8 @@ def render_edits(plan: editsheet.EditPlan) -> None:
 
 
 def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match: str, encoding: str | None, mapping: str | None,
-               dry_run: bool, commit: bool, strict: bool, share: str | None, access: str | None, default_type: str, fmt: str) -> None:
+               dry_run: bool, commit: bool, strict: bool, share: str | None, access: str | None, default_type: str, fmt: str,
+               quiet: bool = False) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
     share = check_format(share, importer.SHARES) if share is not None else None
@@ -139,13 +153,13 @@ def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match:
         plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
         written, sha = None, None
         if plan.refused:
-            render_plan(plan, fmt, True, None, None)
+            render_plan(plan, fmt, True, None, None, quiet=quiet)
             raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected),
                                total=plan.total)
         if not dry_run:
             sha = importer.apply_plan(repo, plan, commit=commit)
             written = len(plan.writes)
-    render_plan(plan, fmt, dry_run, written, sha, completable(repo, plan) if written else None)
+    render_plan(plan, fmt, dry_run, written, sha, completable(repo, plan) if written else None, quiet=quiet)
     if plan.rejected:
         raise typer.Exit(1)
 
@@ -164,6 +178,7 @@ def register(app: typer.Typer) -> None:
             access=typer.Option(None, "--access", metavar="catalog|read|download", help=t("help.import.opt.access")),
             default_type=typer.Option("other", "--type", metavar="TYPE", help=t("help.import.opt.type")),
             fmt=format_option(FORMATS),
+            quiet=quiet_option(),
         )
 
     o = options()
@@ -182,9 +197,10 @@ def register(app: typer.Typer) -> None:
         access: str | None = o["access"],
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
+        quiet: bool = o["quiet"],
     ) -> None:
         run_import(ctx, "marc", file, library, on_match, encoding, None, dry_run, commit, strict, share, access,
-                   default_type, fmt)
+                   default_type, fmt, quiet)
 
     @sub.command("table", help=t("help.import.table"))
     def table_cmd(
@@ -201,8 +217,9 @@ def register(app: typer.Typer) -> None:
         access: str | None = o["access"],
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
+        quiet: bool = o["quiet"],
     ) -> None:
         run_import(ctx, "table", file, library, on_match, encoding, mapping, dry_run, commit, strict, share, access,
-                   default_type, fmt)
+                   default_type, fmt, quiet)
 
     app.add_typer(sub, name="import", help=t("help.import"))

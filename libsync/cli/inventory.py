@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -24,6 +23,7 @@ from libsync.cli.common import (
     print_json,
     repository,
 )
+from libsync.cli.tables import Column, print_table
 from libsync.i18n import t
 from libsync.inventory import commands
 from libsync.inventory import report as rep
@@ -65,12 +65,16 @@ def _emit(report: dict[str, Any], fmt: str, title: str) -> None:
     if fmt == "csv":
         typer.echo(rep.to_csv(report), nl=False)
         return
-    parts = [title, "\n\n"]
+    console().print(title + "\n")
     rows = rep.rows(report, skip=("present",))
     if rows:
-        parts += [rep.text_table(rep.header(), rows), "\n"]
-    parts.append(rep.text_table([t("inventory.summary"), t("inventory.col.count")], rep.summary_rows(report)))
-    sys.stdout.write("".join(parts))
+        # category, barcode, title, owner, mark, note: the title and the note wrap, the note goes first
+        columns = [Column(h, whole=n in (0, 1, 3, 4), drop={2: 2, 3: 3, 5: 1}.get(n, 0))
+                   for n, h in enumerate(rep.header())]
+        print_table(columns, rows)
+        typer.echo("")
+    print_table([Column(t("inventory.summary"), whole=True), Column(t("inventory.col.count"), whole=True,
+                                                                    justify="right")], rep.summary_rows(report))
 
 
 def _finish(report: dict[str, Any], network: Network, fail_on: set[str], minutes: str | None) -> None:
@@ -181,11 +185,11 @@ def register(app: typer.Typer) -> None:
         if not items:
             typer.echo(t("inventory.none"))
             return
-        table = RichTable(t("inventory.col.library"), t("inventory.col.id"), t("inventory.col.date"),
-                          t("inventory.col.label"), t("inventory.col.barcodes"), t("inventory.col.file"))
-        for i in items:
-            table.add_row(i["library"], i["id"], i["date"], i["label"], str(i["count"]), i["file"])
-        console().print(table)
+        columns = [Column(t("inventory.col.library"), whole=True), Column(t("inventory.col.id"), whole=True),
+                   Column(t("inventory.col.date"), whole=True), Column(t("inventory.col.label"), drop=2),
+                   Column(t("inventory.col.barcodes"), whole=True, justify="right"),
+                   Column(t("inventory.col.file"), drop=1)]
+        print_table(columns, [[i["library"], i["id"], i["date"], i["label"], i["count"], i["file"]] for i in items])
 
     @sub.command("show", help=t("help.inventory.show"))
     def show_cmd(

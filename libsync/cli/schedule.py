@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -19,7 +18,9 @@ from libsync.cli.common import (
     format_option,
     print_json,
     repository,
+    verbose_option,
 )
+from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import MAX_STAY_LIMIT, parse_date
@@ -39,7 +40,20 @@ def reason_text(entry: dict[str, Any]) -> str:
     params = {k: v for k, v in entry.items() if k not in ("reason",)}
     params.setdefault("ref", "—")
     params["ref"] = params["ref"] or "—"
+    if params.get("status"):
+        params["status"] = t(f"inventory.status.{params['status']}")
     return t(f"rotation.reason.{entry['reason']}", **params)
+
+
+def reason_groups(entries: list[dict[str, Any]]) -> str:
+    """Copies left out, counted by why, largest group first: "12 đang cho mượn, 5 hư hỏng"."""
+    counts: dict[str, int] = {}
+    for e in entries:
+        label = (t(f"inventory.status.{e['status']}") if e["reason"] == "status" and e.get("status")
+                 else t(f"rotation.reason_group.{e['reason']}"))
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(t("rotation.reason_group.count", count=n, label=label)
+                     for label, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def register(app: typer.Typer) -> None:
@@ -55,6 +69,7 @@ def register(app: typer.Typer) -> None:
         write: bool = typer.Option(False, "--write", help=t("help.schedule.write")),
         commit: bool = commit_option(),
         by: str | None = by_option(),
+        verbose: bool = verbose_option(),
     ) -> None:
         from libsync.rotation.batches import CopyIndex
         from libsync.rotation.calendar import plan_to_ics
@@ -86,15 +101,17 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         out = console()
-        table = Table(title=t("rotation.schedule.title", term=plan.term, name=plan.term_name))
-        for key in ("handover", "return_due", "batch", "from", "to", "copies", "days", "exchange"):
-            table.add_column(t(f"rotation.schedule.col.{key}"), justify="right" if key in ("copies", "days") else "left",
-                             no_wrap=key != "batch")
-        for s in plan.stages:
-            table.add_row(s.handover.isoformat(), s.return_due.isoformat(), s.batch, s.sender, s.receiver,
-                          str(s.copies), str(s.stay_days), s.exchange_id)
+        columns = [Column(t("rotation.schedule.col.handover"), whole=True),
+                   Column(t("rotation.schedule.col.return_due"), whole=True),
+                   Column(t("rotation.schedule.col.batch"), whole=True, drop=2),
+                   Column(t("rotation.schedule.col.from"), whole=True), Column(t("rotation.schedule.col.to"), whole=True),
+                   Column(t("rotation.schedule.col.copies"), whole=True, justify="right"),
+                   Column(t("rotation.schedule.col.days"), whole=True, justify="right", drop=3),
+                   Column(t("rotation.schedule.col.exchange"), whole=True, drop=1)]
         if plan.stages:
-            out.print(table)
+            print_table(columns, [[s.handover.isoformat(), s.return_due.isoformat(), s.batch, s.sender, s.receiver,
+                                   s.copies, s.stay_days, s.exchange_id] for s in plan.stages],
+                        title=t("rotation.schedule.title", term=plan.term, name=plan.term_name))
         else:
             out.print(t("rotation.schedule.empty", term=plan.term))
             if not network.batches:
@@ -104,20 +121,24 @@ def register(app: typer.Typer) -> None:
         balance = plan.balance()
         if balance:
             out.print(t("rotation.schedule.balance"))
-            bt = Table()
-            for key in ("library", "sent", "received"):
-                bt.add_column(t(f"rotation.schedule.col.{key}"), justify="left" if key == "library" else "right")
-            for lib, row in balance.items():
-                bt.add_row(lib, str(row["sent"]), str(row["received"]))
-            out.print(bt)
+            print_table([Column(t("rotation.schedule.col.library"), whole=True),
+                         Column(t("rotation.schedule.col.sent"), whole=True, justify="right"),
+                         Column(t("rotation.schedule.col.received"), whole=True, justify="right")],
+                        [[lib, row["sent"], row["received"]] for lib, row in balance.items()])
         for u in plan.unplaced:
             out.print(t("rotation.schedule.unplaced", batch=u.batch, library=u.library,
                         reason=t(f"rotation.unplaced.{u.reason}", **u.params)))
         placed = {s.batch for s in plan.stages}
+        hidden = False
         for batch, result in plan.batches.items():
             if result.left_out and batch in placed:
-                details = "; ".join(f"{e['barcode']}: {reason_text(e)}" for e in result.left_out[:20])
-                out.print(t("rotation.schedule.left_out", batch=batch, count=len(result.left_out), details=details))
+                out.print(t("rotation.schedule.left_out_groups", batch=batch, count=len(result.left_out),
+                            groups=reason_groups(result.left_out)))
+                hidden = hidden or not verbose
+                for e in result.left_out if verbose else []:
+                    out.print(t("rotation.schedule.left_out_item", barcode=e["barcode"], reason=reason_text(e)))
+        if hidden:
+            out.print(t("rotation.schedule.verbose_hint"))
         if ics:
             out.print(t("rotation.schedule.ics_written", path=ics, count=2 * len(plan.stages)))
         if written is not None:

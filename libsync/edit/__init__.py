@@ -18,8 +18,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from libsync.dates import typed_date
 from libsync.errors import LibsyncError
-from libsync.network import parse_date
 from libsync.store import write as store_write
 
 if TYPE_CHECKING:
@@ -31,10 +31,11 @@ def today() -> str:
 
 
 def check_day(value: str | None, default: str | None = None) -> str | None:
-    """``YYYY-MM-DD`` as stored, or ``default`` when not given; anything else is a usage error."""
+    """``YYYY-MM-DD`` as stored (typed as ``dd/mm/yyyy`` too), or ``default`` when not given;
+    anything else is a usage error."""
     if value is None:
         return default
-    day = parse_date(value.strip())
+    day = typed_date(value)
     if day is None:
         raise LibsyncError("edit.bad_date", value=value)
     return day.isoformat()

@@ -1,0 +1,79 @@
+"""Dates as a Vietnamese librarian types them (#15 item 5): dd/mm/yyyy and d/m/yyyy as well as ISO
+wherever a date is typed, a clear error naming the option, a warning (not a refusal) for a step
+dated in the future or outside its term."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from libsync.dates import step_warnings, typed_date
+
+EID = "nd-xs-2024-10-bao-tap-chi"
+MANIFEST = "exchanges/2024-2025/HK1/nd-xs-2024-10-bao-tap-chi.yaml"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("19/01/2025", dt.date(2025, 1, 19)), ("9/1/2025", dt.date(2025, 1, 9)), ("19-01-2025", dt.date(2025, 1, 19)),
+    ("19.1.2025", dt.date(2025, 1, 19)), ("2025-01-19", dt.date(2025, 1, 19)), (" 01/02/2025 ", dt.date(2025, 2, 1)),
+])
+def test_typed_dates(text, day):
+    assert typed_date(text) == day
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "19/13/2025", "19/01/25", "2025/01/19", "hôm nay", "", "1/1/9999",
+                                  "2025-1-19"])
+def test_not_dates(text):
+    assert typed_date(text) is None
+
+
+def test_step_warnings():
+    term = (dt.date(2024, 9, 5), dt.date(2025, 1, 18))
+    today = dt.date(2024, 10, 1)
+    assert step_warnings(dt.date(2024, 9, 30), term, today) == []
+    assert step_warnings(dt.date(2024, 10, 2), term, today) == ["dates.future"]
+    assert step_warnings(dt.date(2024, 9, 1), term, today) == ["dates.outside_term"]
+    assert step_warnings(dt.date(2030, 1, 1), term, today) == ["dates.future", "dates.outside_term"]
+
+
+def history(repo):
+    return yaml.safe_load((repo / MANIFEST).read_text(encoding="utf-8"))["history"]
+
+
+def test_an_exchange_step_dated_dd_mm_yyyy_is_stored_iso(example_repo, cli):
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", "3/10/2024", "--by", "Hà")
+    assert r.exit_code == 0, r.output
+    assert history(example_repo)[-1]["date"] == "2024-10-03"
+    assert "Lưu ý" not in r.output   # in the term, in the past: nothing to say
+
+
+def test_a_bad_date_names_the_option_in_vietnamese_and_changes_nothing(example_repo, cli):
+    before = (example_repo / MANIFEST).read_bytes()
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", "31/02/2025", "--by", "Hà")
+    assert r.exit_code == 2
+    assert "--date" in r.output and "“31/02/2025” không phải là một ngày hợp lệ" in r.output
+    assert "19/01/2027" in r.output
+    assert (example_repo / MANIFEST).read_bytes() == before
+
+
+def test_a_step_in_the_future_and_outside_its_term_is_recorded_with_a_warning(example_repo, cli):
+    future = (dt.date.today() + dt.timedelta(days=40)).strftime("%d/%m/%Y")
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", future, "--by", "Hà")
+    assert r.exit_code == 0, r.output
+    assert f"ngày {future} còn ở tương lai" in r.output
+    assert f"ngày {future} nằm ngoài Học kỳ I năm học 2024–2025 (05/09/2024 – 18/01/2025)" in r.output
+    assert history(example_repo)[-1]["status"] == "approved"
+
+
+@pytest.mark.parametrize("args", [
+    ("schedule", "2025-2026/HK1", "--from", "5/9/2025"),
+    ("exchange", "list", "--today", "01/12/2024"),
+    ("copy", "set", "XS-TN-00036", "--status", "damaged", "--ref", "BB 1", "--date", "02/12/2024", "--dry-run"),
+])
+def test_other_commands_take_dd_mm_yyyy(example_repo, cli, args):
+    r = cli("--repo", example_repo, *args)
+    assert r.exit_code == 0, r.output
+    bad = cli("--repo", example_repo, *[("32/12/2024" if "/" in a and a[0].isdigit() else a) for a in args])
+    assert bad.exit_code == 2 and "“32/12/2024”" in bad.output
