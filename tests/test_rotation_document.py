@@ -53,7 +53,7 @@ def test_docx_reads_back(tmp_path):
     assert data.rows[-1].cells[1].paragraphs[0].runs[0].bold
     signs = d.tables[2].rows[0].cells
     assert "BÊN GIAO" in signs[0].text and "Phạm Thị Thu Hà" in signs[0].text
-    assert "Nguyễn Văn Thành" in d.tables[3].rows[0].cells[0].text
+    assert "Nguyễn Văn Thành" in d.tables[2].rows[1].cells[0].text   # the blocks: one table, a row per line
 
 
 def test_html_escapes_everything():

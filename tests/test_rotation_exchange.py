@@ -99,7 +99,7 @@ def test_whole_lifecycle_on_a_branch_with_commits_and_minutes(tmp_path, cli):
     lost_row = next(r for r in grid.rows if r.cells[1].text == "RTXS32")
     assert lost_row.cells[5].text == "Mất"
     assert grid.rows[-1].cells[4].text == "7"
-    signs = " ".join(c.text for t in d.tables[2:] for c in t.rows[0].cells)
+    signs = " ".join(c.text for t in d.tables[2:] for row in t.rows for c in row.cells)
     assert "Nguyễn Văn Thành" in signs and "Trần Thị Minh Hằng" in signs and "HIỆU TRƯỞNG" in signs
     dispatch_md = (tmp_path / "bien-ban-dispatch.md").read_text(encoding="utf-8")
     assert "Xuân Sơn, ngày 07 tháng 10 năm 2024" in dispatch_md

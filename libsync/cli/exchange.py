@@ -52,8 +52,17 @@ def _report(outcome: Outcome, fmt: str) -> None:
         out.print(t("rotation.left_out_list", count=len(outcome.left_out), details=details))
     if outcome.losses and outcome.status == "closed":
         out.print(t("rotation.lost_list", barcodes=", ".join(x["barcode"] for x in outcome.losses)))
-    out.print(t("rotation.done_dry" if outcome.dry_run else "rotation.done", exchange=outcome.exchange,
-                status=t(f"rotation.status.{outcome.status}"), count=outcome.count, files=", ".join(outcome.files)))
+    if outcome.action == "receive":   # received n of m: the console says what the minutes say
+        out.print(t("rotation.done_receive_dry" if outcome.dry_run else "rotation.done_receive",
+                    exchange=outcome.exchange, status=t(f"rotation.status.{outcome.status}"),
+                    received=outcome.count - len(outcome.not_received), count=outcome.count,
+                    files=", ".join(outcome.files)))
+        if outcome.not_received:
+            out.print(t("rotation.not_received", count=len(outcome.not_received),
+                        barcodes=", ".join(outcome.not_received)))
+    else:
+        out.print(t("rotation.done_dry" if outcome.dry_run else "rotation.done", exchange=outcome.exchange,
+                    status=t(f"rotation.status.{outcome.status}"), count=outcome.count, files=", ".join(outcome.files)))
     if outcome.dry_run:
         out.print(t("rotation.dry_run"))
     if outcome.commit:

@@ -277,6 +277,24 @@ def away_on(moves: Iterable[Movement], library: str, day: str) -> set[str]:
             for code in move.barcodes}
 
 
+def stocktake_counts(copies: list[CopyRow], barcodes: Iterable[str], library: str, day: str,
+                     moves: Iterable[Movement] = ()) -> dict[str, int]:
+    """A stocktake against the register: the copies the register holds on ``day`` (``expected``,
+    with their ``expected_value``), those scanned (``counted``), away on rotation (``away``), lent
+    (``on_loan``) and the rest (``missing``, ``missing_value``). The general register's part III
+    and the stocktake minutes give these figures."""
+    seen = {str(b).casefold() for b in barcodes}
+    away_codes = away_on(moves, library, day)
+    expected = [r for r in copies if held_on(r, day)]
+    absent = [r for r in expected if r.barcode.casefold() not in seen]
+    away = [r for r in absent if r.barcode.casefold() in away_codes]
+    on_loan = [r for r in absent if r.barcode.casefold() not in away_codes and on_loan_on(r, day)]
+    missing = [r for r in absent if r.barcode.casefold() not in away_codes and not on_loan_on(r, day)]
+    return {"expected": len(expected), "expected_value": sum(r.price for r in expected),
+            "counted": len(expected) - len(absent), "away": len(away), "on_loan": len(on_loan),
+            "missing": len(missing), "missing_value": sum(r.price for r in missing)}
+
+
 def part_stocktakes(copies: list[CopyRow], snaps: list[dict[str, Any]],
                     span: tuple[dt.date, dt.date] | None, moves: Iterable[Movement] = ()) -> dict[str, Any]:
     # a copy not scanned because it was away on rotation that day (at the partner, in transit)
@@ -287,17 +305,9 @@ def part_stocktakes(copies: list[CopyRow], snaps: list[dict[str, Any]],
         day = str(snap.get("date", ""))
         if not in_range(day, span):
             continue
-        seen = {str(b).casefold() for b in snap.get("barcodes") or []}
-        away_codes = away_on(moves, str(snap.get("library") or ""), day)
-        expected = [r for r in copies if held_on(r, day)]
-        found = [r for r in expected if r.barcode.casefold() in seen]
-        absent = [r for r in expected if r.barcode.casefold() not in seen]
-        away = [r for r in absent if r.barcode.casefold() in away_codes]
-        on_loan = [r for r in absent if r.barcode.casefold() not in away_codes and on_loan_on(r, day)]
-        missing = [r for r in absent if r.barcode.casefold() not in away_codes and not on_loan_on(r, day)]
-        rows.append([len(rows) + 1, day, str(snap.get("label") or snap.get("id", "")), len(expected),
-                     sum(r.price for r in expected), len(found), len(away), len(on_loan), len(missing),
-                     sum(r.price for r in missing)])
+        c = stocktake_counts(copies, snap.get("barcodes") or [], str(snap.get("library") or ""), day, moves)
+        rows.append([len(rows) + 1, day, str(snap.get("label") or snap.get("id", "")), c["expected"],
+                     c["expected_value"], c["counted"], c["away"], c["on_loan"], c["missing"], c["missing_value"]])
     header = [t("collection.col.no"), t("collection.col.date_check"), t("collection.col.label"),
               t("collection.col.expected"), t("collection.col.expected_value"), t("collection.col.counted"),
               t("collection.col.away"), t("collection.col.on_loan"), t("collection.col.missing"),
@@ -462,10 +472,9 @@ def to_docx(register: dict[str, Any]) -> bytes:
     from docx import Document as new_document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    from libsync.render.document import cant_split, column_widths, fix_widths, repeat_header
     from libsync.text.xmlchars import visible
 
     d = new_document()
@@ -490,18 +499,21 @@ def to_docx(register: dict[str, Any]) -> bytes:
         rows = part["rows"] + ([part["totals"]] if part.get("totals") else [])
         table = d.add_table(rows=1 + len(rows), cols=len(part["header"]))
         table.style = "Table Grid"
+        texts = [[visible(_cell_text(value)) for value in row] for row in rows]
+        # columns as wide as their content (a barcode or an amount never broken), the header
+        # repeated on every page, no row split across two pages
+        fix_widths(table, column_widths([str(h) for h in part["header"]], texts, total_cm=26.7, size_pt=10))
         cells = table.rows[0].cells
         for i, name in enumerate(part["header"]):
             cells[i].text = ""
             cells[i].paragraphs[0].add_run(visible(str(name))).bold = True
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        tr_pr.append(repeat)
-        for r, row in enumerate(rows, 1):
+        repeat_header(table.rows[0])
+        for r, row_texts in enumerate(texts, 1):
             cells = table.rows[r].cells
-            for i, value in enumerate(row):
-                cells[i].text = visible(_cell_text(value))
+            for i, text in enumerate(row_texts):
+                cells[i].text = text
+        for row in table.rows:
+            cant_split(row)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -312,7 +312,6 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
                money(r.price), reason] for n, r in enumerate(rows, 1)],
         totals=["", t("collection.total"), t("collection.dossier.copies", n=len(rows)), "", "", amount, ""],
         align=["center", "left", "left", "left", "left", "right", "left"],
-        widths=[1.0, 2.4, 5.0, 3.0, 3.0, 2.0, 2.5],
     )
     principal = info.get("principal") or {}
     librarian = (info.get("librarians") or [{}])[0]
@@ -335,9 +334,11 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
         Paragraph(t("collection.dossier.decision_art2")),
         Paragraph(t("collection.dossier.decision_art3")),
     ]
-    issuer = [s for s in (info.get("parent"), name.upper()) if s]
+    from libsync.render.letterhead import letterhead
+
+    head = letterhead(repo.network, library, t("collection.dossier.title"))   # refused with a blank header
     return Document(
-        title=t("collection.dossier.title"), issuer=issuer, place=info.get("commune"), date=today,
+        title=t("collection.dossier.title"), issuer=head.issuer, place=head.place, date=today,
         subtitle=t("collection.dossier.subtitle", id=proposal["id"]), body=body,
         signatures=[[Signature(t("collection.dossier.sign_librarian"), name=str(librarian.get("name", ""))),
                      Signature(t("collection.dossier.sign_principal"), name=str(principal.get("name", "")))]],

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from libsync.errors import LibsyncError
 from libsync.inventory.check import catalog_snapshot, check
 from libsync.inventory.diff import CATEGORIES, Report, diff, failing
-from libsync.inventory.index import CopyIndex, movements
+from libsync.inventory.index import CopyIndex, Movement, movements
 from libsync.inventory.scan import ScanResult, check_encoding, read_scan
 from libsync.inventory.snapshot import CATALOG_REFS, check_date, load_snapshot, record_snapshot, snapshot_files
 
@@ -88,7 +88,18 @@ def diff_snapshots(repo: Repository, before: str, after: str, *, library: str | 
     day = check_date(date)
     resolved = [(rel, data) if data else ("catalog", catalog_snapshot(index, moves, lib, day)) for rel, data in sides]
     (b_rel, b_data), (a_rel, a_data) = resolved
-    return diff(b_data, a_data, index, moves, b_rel, a_rel)
+    report = diff(b_data, a_data, index, moves, b_rel, a_rel)
+    report["register"] = register_totals(repo, lib, a_data.get("barcodes") or [], str(a_data.get("date")), moves)
+    return report
+
+
+def register_totals(repo: Repository, library: str, barcodes: Iterable[str], day: str,
+                    moves: list[Movement]) -> dict[str, Any]:
+    """The stocktake against the general register on ``day`` (``collection.registers.stocktake_counts``):
+    the report's ``register``, which the minutes total."""
+    from libsync.collection.registers import library_copies, stocktake_counts
+
+    return {"date": day, **stocktake_counts(library_copies(repo, library), barcodes, library, day, moves)}
 
 
 def check_scan(repo: Repository, library: str, scan_file: str | Path, *, date: str | None = None,
@@ -105,7 +116,10 @@ def check_scan(repo: Repository, library: str, scan_file: str | Path, *, date: s
     if on_scan is not None:
         on_scan(scan)
     index = CopyIndex.build(repo, use_cache=use_cache)
-    return check(scan.barcodes, library, index, movements(repo), day, scan_file=str(scan_file), lines=scan.lines)
+    moves = movements(repo)
+    report = check(scan.barcodes, library, index, moves, day, scan_file=str(scan_file), lines=scan.lines)
+    report["register"] = register_totals(repo, library, scan.barcodes, report["scan"]["date"], moves)
+    return report
 
 
 def finish(report: Report, network: Network, fail_on: Iterable[str] = (),

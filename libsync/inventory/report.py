@@ -60,9 +60,18 @@ def note(entry: dict[str, Any]) -> str:
     return reason_text(entry)
 
 
+AWAY_REASONS = ("exchange", "status:at-partner", "status:in-transit")   # away on rotation, coming back
+
+
 def mark(entry: dict[str, Any], kind: str = "diff") -> str:
-    """M (mất — not on the shelf at the end) or C (còn — on the shelf), as on paper minutes."""
+    """The mark of paper minutes: C (còn — on the shelf), M (mất — not on the shelf, no reason
+    to expect it back), and for an absence explained by the records: away on rotation
+    (``inventory.mark.away``, LC) or lent to a reader (``inventory.mark.on_loan``, CM)."""
     category = entry["category"]
+    if category == "explained" and entry.get("reason") in AWAY_REASONS:
+        return t("inventory.mark.away")
+    if category == "explained" and entry.get("reason") == "status:on-loan":
+        return t("inventory.mark.on_loan")
     if category in ("missing", "explained"):
         return "M"
     return "C"

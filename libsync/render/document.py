@@ -22,12 +22,13 @@ API (plain data in, bytes/text out)::
             Paragraph("I. DANH MỤC TÀI LIỆU", style="heading"),
             Table(header=["STT", "Số ĐKCB", ...], rows=[[...], ...],
                   totals=["", "Tổng cộng", ...], align=["center", "left", ...],
-                  widths=[1.0, 2.5, ...]),     # widths in cm (docx), optional
+                  widths=None),   # docx: None = by content (see column_widths), else relative
         ],
         signatures=[[Signature("BÊN GIAO", name="Phạm Thị Thu Hà"), Signature("BÊN NHẬN", ...)],
                     [Signature("HIỆU TRƯỞNG", name="Nguyễn Văn Thành")]],  # rows of blocks
         lang="vi",                              # labels of the header; None = current language
     )
+    # footnote="Phiếu luân chuyển xs-hd-…": a file reference, in the page footer of the .docx
     write(doc, "bien-ban.docx")   # by extension: .docx, .md, .html/.htm; atomic write
     to_docx(doc) -> bytes;  to_markdown(doc) -> str;  to_html(doc) -> str
 
@@ -48,7 +49,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from libsync.atomic import write_atomic
 from libsync.errors import LibsyncError
@@ -58,6 +59,8 @@ from libsync.text.xmlchars import visible
 if TYPE_CHECKING:   # python-docx is imported only when a .docx is written
     from docx.document import Document as DocxDocument
     from docx.shared import Length
+    from docx.table import Table as DocxTable
+    from docx.table import _Row as DocxRow
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     AddParagraph = Callable[..., DocxParagraph]
@@ -83,7 +86,10 @@ class Paragraph:
 class Table:
     """A table with a bold header row, body rows and an optional bold totals row.
 
-    ``align`` gives one of left/center/right per column; ``widths`` are in centimetres.
+    ``align`` gives one of left/center/right per column. In the .docx the columns are as wide as
+    their content needs (``column_widths``: STT narrow, the title widest, a barcode never
+    broken) unless ``widths`` gives them (relative, scaled to the text width); the header row
+    repeats on every page and no row splits across two pages.
     """
 
     header: list[str]
@@ -119,6 +125,8 @@ class Document:
     body: list[Paragraph | Table] = field(default_factory=list)
     signatures: list[list[Signature]] = field(default_factory=list)
     lang: str | None = None
+    footnote: str | None = None   # a reference for the files (an exchange id): page footer, not body
+
 
     # --- labels ---------------------------------------------------------------------------
     @property
@@ -143,6 +151,18 @@ def _day_month(date: dt.date) -> tuple[str, str]:
     day = f"{date.day:02d}"
     month = f"{date.month:02d}" if date.month < 3 else str(date.month)
     return day, month
+
+
+def short_date(date: dt.date | str | None) -> str:
+    """``07/10/2024``: the one date format of a document's body and tables (the header line
+    alone has the long form of ``date_line``); ``""`` without a date; text not a date as given."""
+    day = date
+    if isinstance(date, str):
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            return date
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if isinstance(day, dt.date) else ""
 
 
 def date_line(place: str | None, date: dt.date | None, lang: str | None = None) -> str:
@@ -217,6 +237,8 @@ def to_markdown(doc: Document) -> str:
         out.append("| " + " | ".join(cells) + " |")
         out.append("|" + "|".join(":---:" for _ in cells) + "|")
         out.append("")
+    if doc.footnote:
+        out.extend(["---", "", f"*{md_escape(doc.footnote)}*", ""])
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -259,6 +281,8 @@ table.data tr.totals td { font-weight: bold; }
 .signs .note { font-style: italic; margin: 0; }
 .signs .pos { margin: 0; }
 .signs .name { font-weight: bold; margin-top: 4em; }
+.footnote { margin-top: 2em; border-top: 1px solid #000; padding-top: .3em; font-size: 10pt; font-style: italic; }
+table.data td.nowrap { white-space: nowrap; }
 @media print { body { margin: 0 auto; } }
 """
 
@@ -311,6 +335,8 @@ def to_html(doc: Document) -> str:
             out.append(f'<p class="name">{e(sig.name) if sig.name else "&nbsp;"}</p>')
             out.append("</div>")
         out.append("</div>")
+    if doc.footnote:
+        out.append(f'<footer class="footnote">{e(doc.footnote)}</footer>')
     out.append("</body>")
     out.append("</html>")
     return "\n".join(out) + "\n"
@@ -384,8 +410,8 @@ def to_docx(doc: Document) -> bytes:
     # header: issuer | nation
     head = d.add_table(rows=1, cols=2)  # default table style: no borders
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    fix_widths(head, [6.5, TEXT_WIDTH_CM - 6.5])
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
     first = True
     for i, line in enumerate(doc.issuer):
         target = left.paragraphs[0] if first else left.add_paragraph()
@@ -418,12 +444,33 @@ def to_docx(doc: Document) -> bytes:
             if block.lead:
                 p.add_run(visible(block.lead + " ")).bold = True
             p.add_run(visible(block.text))
-    for row in doc.signatures:
-        if not row:
-            continue
-        d.add_paragraph()
-        table = d.add_table(rows=1, cols=len(row))
-        for cell, sig in zip(table.rows[0].cells, row):
+    _docx_signatures(d, doc, para)
+    if doc.footnote:
+        para(section.footer.paragraphs[0], doc.footnote, italic=True, align="left", size=10)
+    buffer = io.BytesIO()
+    d.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_signatures(d: DocxDocument, doc: Document, para: AddParagraph) -> None:
+    """The signature blocks as one borderless table, a row per line of blocks: a row never splits
+    across pages (the names stay under their roles) and every row keeps with the next, so the
+    blocks stay together, with the paragraph before them."""
+    rows = [row for row in doc.signatures if row]
+    if not rows:
+        return
+    d.add_paragraph().paragraph_format.keep_with_next = True
+    ncols = max(len(row) for row in rows)
+    table = d.add_table(rows=len(rows), cols=ncols)
+    fix_widths(table, [TEXT_WIDTH_CM / ncols] * ncols)
+    for r, row in enumerate(rows):
+        cant_split(table.rows[r])
+        cells = table.rows[r].cells
+        if len(row) < ncols:   # fewer blocks on this line: each takes an equal share of the width
+            span = ncols // len(row)
+            cells = [cells[i * span].merge(cells[min((i + 1) * span, ncols) - 1]) if span > 1 else cells[i * span]
+                     for i in range(len(row))]
+        for cell, sig in zip(cells, row):
             para(cell.paragraphs[0], sig.role, bold=True, align="center")
             para(cell.add_paragraph(), doc.signature_note(sig), italic=True, align="center", size=12)
             if sig.position:
@@ -431,9 +478,100 @@ def to_docx(doc: Document) -> bytes:
             for _ in range(3):
                 cell.add_paragraph()
             para(cell.add_paragraph(), sig.name, bold=True, align="center")
-    buffer = io.BytesIO()
-    d.save(buffer)
-    return buffer.getvalue()
+            if r < len(rows) - 1:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+# --- table layout -----------------------------------------------------------------------------
+TEXT_WIDTH_CM = 16.0       # A4 portrait less the margins of Nghị định 30 (3 cm left, 2 cm right)
+_CELL_PADDING_CM = 0.5     # the cell's left and right margins (0.19 cm each) and a little air
+_MAX_UNBROKEN_CM = 4.5     # a word longer than this may wrap (an id in a note); a barcode never is
+_PT_CM = 2.54 / 72
+
+
+def _char_em(ch: str) -> float:
+    """A generous width of one character of Times New Roman, in em (bold included)."""
+    if ch.isspace():
+        return 0.27
+    if ch.isdigit():
+        return 0.53
+    if ch.isupper():
+        return 0.76
+    if ch.isalpha():
+        return 0.53
+    return 0.42
+
+
+def text_width_cm(text: str, size_pt: float = 12) -> float:
+    """About how wide ``text`` is printed on one line at ``size_pt`` (no wrapping)."""
+    return sum(_char_em(ch) for ch in text) * size_pt * _PT_CM
+
+
+def column_widths(header: list[str], rows: list[list[str]], total_cm: float = TEXT_WIDTH_CM,
+                  size_pt: float = 12) -> list[float]:
+    """Widths (cm) that follow the content and fill ``total_cm``: each column at least as wide as
+    its longest word (so a barcode such as XS-TN-00002 is never broken, nor a number or a
+    heading word), the room left shared by how much text each column would like to show on one
+    line — the title column gets the most, STT and quantities stay narrow."""
+    ncols = len(header)
+    lines = [header, *rows]
+    minimum, wanted = [0.0] * ncols, [0.0] * ncols
+    for line in lines:
+        for i in range(ncols):
+            text = str(line[i]) if i < len(line) else ""
+            words = text.split() or [""]
+            longest = max(text_width_cm(w, size_pt) for w in words)
+            minimum[i] = max(minimum[i], min(longest, _MAX_UNBROKEN_CM))
+            wanted[i] = max(wanted[i], text_width_cm(text, size_pt))
+    minimum = [m + _CELL_PADDING_CM for m in minimum]
+    wanted = [max(w + _CELL_PADDING_CM, m) for w, m in zip(wanted, minimum)]
+    room = total_cm - sum(minimum)
+    if room <= 0:   # even the longest words do not fit: shrink them alike
+        return [m * total_cm / sum(minimum) for m in minimum]
+    extra = [w - m for w, m in zip(wanted, minimum)]
+    if sum(extra) > room:   # some text wraps: give each column its share of the room
+        return [m + room * x / sum(extra) for m, x in zip(minimum, extra)]
+    # everything fits on one line: the rest goes to the columns with most text (the title)
+    spare = total_cm - sum(wanted)
+    weights = [w if w > 3.0 else 0.0 for w in wanted]
+    if not sum(weights):
+        weights = list(wanted)
+    return [w + spare * k / sum(weights) for w, k in zip(wanted, weights)]
+
+
+def fix_widths(grid: DocxTable, widths_cm: list[float]) -> None:
+    """Fixed layout with these column widths, in the grid and every cell (LibreOffice reads the
+    grid, Word the cells)."""
+    from docx.shared import Cm
+
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm):
+        column.width = Cm(width)
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _row_flag(row: DocxRow, tag: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr: Any = row._tr.get_or_add_trPr()   # python-docx has no API for these row flags
+    if tr_pr.find(qn(tag)) is None:
+        flag = OxmlElement(tag)
+        flag.set(qn("w:val"), "true")
+        tr_pr.append(flag)
+
+
+def cant_split(row: DocxRow) -> None:
+    """The row is never split across two pages."""
+    _row_flag(row, "w:cantSplit")
+
+
+def repeat_header(row: DocxRow) -> None:
+    """The row (the header) is repeated at the top of every page the table runs onto."""
+    _row_flag(row, "w:tblHeader")
 
 
 def _docx_table(d: DocxDocument, table: Table, para: AddParagraph, Cm: Callable[[float], Length]) -> None:
@@ -452,10 +590,15 @@ def _docx_table(d: DocxDocument, table: Table, para: AddParagraph, Cm: Callable[
         for i in range(ncols):
             value = str(table.totals[i]) if i < len(table.totals) else ""
             para(cells[-1][i].paragraphs[0], value, bold=True, align=table.column_align(i), size=12)
-    if table.widths:
-        for row_cells in cells:
-            for i, w in enumerate(table.widths[:ncols]):
-                row_cells[i].width = Cm(w)
+    if table.widths:   # given: scaled to the text width
+        widths = [w * TEXT_WIDTH_CM / sum(table.widths[:ncols]) for w in table.widths[:ncols]]
+    else:
+        body = [[str(c) for c in row] for row in table.rows] + ([[str(c) for c in table.totals]] if table.totals else [])
+        widths = column_widths(table.header, body)
+    fix_widths(grid, widths)
+    repeat_header(grid.rows[0])
+    for row in grid.rows:
+        cant_split(row)
     d.add_paragraph()
 
 

@@ -15,8 +15,10 @@ structured message.
 * ``dispatch``: the sender holds every copy, each is available and in no other active exchange
   → copies ``at-partner`` with ``holder`` = receiver; an optional scan must match the manifest.
 * ``receive`` / ``return_copies``: an optional scan (``libsync.inventory.scan.read_scan``)
-  compared with the manifest. Return: copies scanned back become ``available`` again at the
-  owner; the others are ``missing-on-return``.
+  compared with the manifest. Receive: a copy the scan lacks is ``missing-on-receipt`` and its
+  record ``in-transit`` with no holder (it never reached the receiver). Return: copies scanned
+  back become ``available`` again at the owner; the others are ``missing-on-return``, except a
+  copy never received, which stays ``missing-on-receipt`` unless the return scan finds it.
 * ``close`` records each such copy as ``lost`` (status_date, status_ref = exchange id) — only
   with ``confirm_losses=True``; ``queries.pending_losses`` lists them first.
 * ``advance(repo, id, action, ...)`` runs the step named ``action``.
@@ -89,6 +91,7 @@ class Outcome:
     losses: list[dict[str, Any]] = field(default_factory=list)
     left_out: list[dict[str, Any]] = field(default_factory=list)
     count: int = 0
+    not_received: list[str] = field(default_factory=list)   # receive: the copies that did not arrive
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -386,7 +389,16 @@ def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, 
             missing = set(check["missing"])
             for copy in data["copies"]:
                 if copy["barcode"] in missing:
+                    # it left the sender and never reached the receiver: in transit, held by no one
+                    # (not at-partner with the receiver as holder), until it turns up or close
+                    # records it lost
                     copy["outcome"] = "missing-on-receipt"
+                    rel, record, item = step.copies[copy["barcode"]]
+                    _set_item(item, "in-transit", step.date, data["id"], None)
+                    step.touched[rel] = record
+                    step.outcome.not_received.append(copy["barcode"])
+            if step.outcome.not_received:
+                step.trailers["Not-received"] = len(step.outcome.not_received)
         else:
             check = {"date": step.date.isoformat(), **({"by": by} if by else {})}
         data["received"] = check
@@ -416,8 +428,11 @@ def return_copies(repo: Repository, exchange_id: str, *, date: dt.date | None = 
         else:
             check, missing = {"date": step.date.isoformat(), **({"by": by} if by else {})}, set()
         data["returned"] = check
+        scanned = scan is not None
         for copy in data["copies"]:
             code = copy["barcode"]
+            if copy.get("outcome") == "missing-on-receipt" and (code in missing or not scanned):
+                continue   # never received: the receiver cannot hand it back (it stays in transit)
             if code in missing:
                 copy["outcome"] = "missing-on-return"
                 continue
@@ -425,7 +440,7 @@ def return_copies(repo: Repository, exchange_id: str, *, date: dt.date | None = 
             rel, record, item = step.copies[code]
             _set_item(item, "available", step.date, data["id"], None)
             step.touched[rel] = record
-        step.trailers["Missing"] = len(missing)
+        step.trailers["Missing"] = sum(1 for c in data["copies"] if c.get("outcome") == "missing-on-return")
         return _end(step, by, note, commit)
 
 

@@ -16,27 +16,19 @@ Write with ``libsync.render.document.write(doc, path)``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
-from libsync.render.document import Document, Paragraph, Signature, Table, date_line
+from libsync.render.document import Document, Paragraph, Signature, Table, short_date
+from libsync.render.letterhead import letterhead, place_of
 from libsync.rotation.exchanges import find, load_copies
 
 if TYPE_CHECKING:
     from libsync.repository import Repository
 
 KINDS = ("dispatch", "return", "donation")
-_PLACE_PREFIX = re.compile(r"^(phường|xã|thị trấn|thị xã|thành phố|huyện|quận)\s+", re.IGNORECASE)
-
-
-def _place(lib: dict[str, Any]) -> str:
-    for key in ("commune", "district", "province"):
-        if lib.get(key):
-            return _PLACE_PREFIX.sub("", lib[key]).strip()
-    return ""
 
 
 def _step_date(data: dict[str, Any], status: str) -> dt.date | None:
@@ -59,7 +51,7 @@ def _person(data: dict[str, Any], side: str, lib: dict[str, Any]) -> dict[str, A
 def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", lang: str | None = None) -> Document:
     if kind not in KINDS:
         raise LibsyncError("rotation.bad_kind", kind=kind)
-    _relpath, data = find(repo, exchange_id)
+    relpath, data = find(repo, exchange_id)
     donation = data.get("kind") == "donation"
     if donation and kind == "return":
         raise LibsyncError("rotation.donation.no_return", exchange=exchange_id)
@@ -93,7 +85,10 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
     del status_order
 
     copies = load_copies(repo, data)
-    rows, lost, missing = [], [], []
+    # a copy the receiver's scan lacked never reached it: it is not in the receiver's keeping,
+    # even once close has recorded it lost
+    not_arrived = set((data.get("received") or {}).get("missing") or [])
+    rows, lost, missing, never = [], [], [], []
     for n, copy in enumerate(data.get("copies") or [], start=1):
         found = copies.get(copy["barcode"])
         record = found[1] if found else {}
@@ -101,63 +96,76 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         cond = copy.get("condition") or item.get("condition") or t("rotation.minutes.condition_ok", lang)
         note = copy.get("note") or ""
         outcome = copy.get("outcome")
-        if kind == "return":
+        qty = "1"
+        if outcome == "missing-on-receipt" or (outcome == "lost" and copy["barcode"] in not_arrived):
+            cond = t("rotation.minutes.never_received" if kind == "return" else "rotation.minutes.not_received", lang)
+            qty = "0"
+            never.append(copy["barcode"])
+        elif kind == "return":
             if outcome == "lost":
-                cond = t("rotation.minutes.outcome_lost", lang)
+                cond, qty = t("rotation.minutes.outcome_lost", lang), "0"
                 lost.append(copy["barcode"])
-            elif outcome in ("missing-on-return", "missing-on-receipt"):
-                cond = t("rotation.minutes.outcome_missing", lang)
+            elif outcome == "missing-on-return":
+                cond, qty = t("rotation.minutes.outcome_missing", lang), "0"
                 missing.append(copy["barcode"])
-        elif outcome == "missing-on-receipt":
-            note = "; ".join(x for x in (note, t("rotation.minutes.outcome_missing_receipt", lang)) if x)
         title_text = record.get("title", copy.get("record", ""))
         if record.get("volume"):
             title_text = f"{title_text}. {record['volume']}"
-        row = [str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), "1", cond, note]
+        row = [str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), qty, cond, note]
         if kind == "donation":
             row.insert(2, (copy.get("accession") or {}).get("barcode", ""))
         rows.append(row)
     total = len(rows)
-    back = total - len(lost) - len(missing)
+    received = total - len(never)
+    back = received - len(lost) - len(missing)
     columns = ["no", "barcode", "title", "author", "qty", "condition", "note"]
     align = ["center", "left", "left", "left", "center", "left", "left"]
-    widths = [1.0, 2.4, 5.2, 3.0, 1.3, 2.0, 2.1]
     if kind == "donation":
         columns.insert(2, "new_barcode")
         align.insert(2, "left")
-        widths = [0.9, 2.2, 2.2, 4.4, 2.6, 1.1, 1.6, 2.0]
     header = [t(f"rotation.minutes.col.{c}", lang) for c in columns]
     totals = ["", t("rotation.minutes.total", lang), *[""] * (len(columns) - 2)]
-    totals[columns.index("qty")] = str(back if kind == "return" else total)
-    table = Table(header, rows, totals=totals, align=align, widths=widths)
+    totals[columns.index("qty")] = str(back if kind == "return" else received)
+    table = Table(header, rows, totals=totals, align=align)
 
     term = network.terms.get(data["term"])
     term_name = term.name if term else data["term"]
-    batch_name = data.get("title") or data.get("batch") or data["id"]
-    when = date_line("", date, lang) if date else ""
+    batch_name = data.get("title") or t("rotation.minutes.listed_copies", lang)   # never an id slug in the body
+    # the header first: minutes with a blank authority line or place name are refused
+    head = letterhead(network, sender_lib["code"], title, lang)
+    place = place_of(giver_lib) or head.place
+    if kind == "dispatch" and never:
+        agree = t("rotation.minutes.agree_dispatch_short", lang, count=total, received=received, missing=len(never),
+                  batch=batch_name, term=term_name)
+    else:
+        agree = t(f"rotation.minutes.agree_{kind}", lang, count=back if kind == "return" else total,
+                  batch=batch_name, term=term_name)
     body: list[Paragraph | Table] = [
         Paragraph(t("rotation.minutes.basis", lang, network=network.name or network.id)),
-        Paragraph(t("rotation.minutes.intro", lang, when=when, place=giver_lib.get("name", giver_lib["code"]))),
+        Paragraph(t("rotation.minutes.intro", lang, when=short_date(date),
+                    place=giver_lib.get("name", giver_lib["code"]))),
         Paragraph(giver_lib.get("name", giver_lib["code"]), lead=t("rotation.minutes.giver", lang), style="heading"),
         Paragraph(t("rotation.minutes.person", lang, name=giver.get("name", ""), position=giver.get("position", ""))),
         Paragraph(taker_lib.get("name", taker_lib["code"]), lead=t("rotation.minutes.taker", lang), style="heading"),
         Paragraph(t("rotation.minutes.person", lang, name=taker.get("name", ""), position=taker.get("position", ""))),
-        Paragraph(t(f"rotation.minutes.agree_{kind}", lang, count=total, batch=batch_name, term=term_name,
-                    exchange=data["id"], return_due=planned.get("return_due", ""))),
+        Paragraph(agree),
         table,
     ]
+    if never:
+        body.append(Paragraph(", ".join(never), lead=t("rotation.minutes.never_list", lang)))
     if kind == "donation":
         register_nos = sorted({str(item.get("register_no")) for copy in data.get("copies") or []
                                for item in _accessioned(repo, data["to"], copy) if item.get("register_no")})
         body.append(Paragraph(t("rotation.minutes.donation_terms", lang, count=total,
                                 register_no=", ".join(register_nos) or "—")))
     elif kind == "dispatch":
-        body.append(Paragraph(t("rotation.minutes.dispatch_terms", lang, return_due=_vn_date(planned.get("return_due"), lang))))
+        body.append(Paragraph(t("rotation.minutes.dispatch_terms", lang, count=received,
+                                return_due=short_date(planned.get("return_due")))))
     else:
-        body.append(Paragraph(t("rotation.minutes.return_summary", lang, total=total, back=back,
-                                lost=len(lost), missing=len(missing))))
+        body.append(Paragraph(t("rotation.minutes.return_summary", lang, total=total, received=received, back=back,
+                                lost=len(lost), missing=len(missing), never=len(never))))
         if lost:
-            body.append(Paragraph(", ".join(lost), lead=t("rotation.minutes.lost_list", lang, exchange=data["id"])))
+            body.append(Paragraph(", ".join(lost), lead=t("rotation.minutes.lost_list", lang)))
         if missing:
             body.append(Paragraph(", ".join(missing), lead=t("rotation.minutes.missing_list", lang)))
     body.append(Paragraph(t("rotation.minutes.copies_made", lang)))
@@ -167,17 +175,16 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         return Signature(t("rotation.minutes.sign_principal", lang, school=lib.get("name", lib["code"]).upper()),
                          name=p.get("name", ""))
 
-    district = sender_lib.get("district") or ""
-    issuer = [t("rotation.minutes.issuer_office", lang, district=district.upper())] if district else []
-    issuer.append(sender_lib.get("name", sender_lib["code"]).upper())
     return Document(
         title=title,
-        issuer=issuer,
+        issuer=head.issuer,
         number=t("rotation.minutes.number", lang),
-        place=_place(giver_lib),
+        place=place,
         date=date,
         subtitle=t("rotation.minutes.subtitle_donation" if donation else "rotation.minutes.subtitle", lang,
-                   exchange=data["id"], term=term_name),
+                   term=term_name),
+        footnote=t("rotation.minutes.footnote_donation" if donation else "rotation.minutes.footnote", lang,
+                   exchange=data["id"], path=relpath),
         body=body,
         signatures=[
             [Signature(t("rotation.minutes.sign_giver", lang), name=giver.get("name", ""), position=giver.get("position", "")),
@@ -199,7 +206,3 @@ def _accessioned(repo: Repository, library: str, copy: dict[str, Any]) -> list[d
     record = read_records(repo, [rel]).get(rel) or {}
     return [i for i in record.get("items") or [] if i.get("barcode") == accession["barcode"]]
 
-
-def _vn_date(value: str | None, lang: str | None) -> str:
-    date = parse_date(value)
-    return date_line("", date, lang).strip() if date else (value or "")
