@@ -22,14 +22,73 @@ from libsync.i18n import t
 from libsync.network import Network, school_year_of
 from libsync.validation import gate
 
-LIBSYNC_PIP_SPEC = "libsync"
-PRE_COMMIT_REPO = "https://github.com/libsync/libsync"
+# The project's home (the pre-commit hooks and the .po files name it too). libsync is not on the
+# package index: a new network's CI installs it from Git, pinned to a tag or commit.
+PROJECT_GIT_URL = "https://github.com/libsync/libsync"
+PRE_COMMIT_REPO = PROJECT_GIT_URL
+# the fields of a library that the header and signatures of the minutes need (init asks for them)
+HEADER_FIELDS = ("authority", "place", "principal", "librarian")
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 
 
+def default_libsync_source() -> str:
+    """Where a new network's CI installs libsync from, when ``init`` is not told: the Git commit
+    this libsync was installed from (pip records it, PEP 610), else the project's repository at
+    the tag of this version (``v0.1.0``)."""
+    from libsync import __version__
+
+    url = _installed_from_git()
+    return url or f"{PROJECT_GIT_URL}@v{__version__}"
+
+
+def _installed_from_git() -> str | None:
+    import importlib.metadata
+    import json
+
+    try:
+        text = importlib.metadata.distribution("libsync").read_text("direct_url.json")
+        info = json.loads(text) if text else {}
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+    vcs = info.get("vcs_info") if isinstance(info, dict) else None
+    url = info.get("url") if isinstance(info, dict) else None
+    # a commit on a server (not this computer's folder) is one GitHub's runners can fetch too
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str) and isinstance(vcs.get("commit_id"), str) \
+            and not url.startswith("file:"):
+        return f"{url}@{vcs['commit_id']}"
+    return None
+
+
+def pip_requirement(source: str) -> str:
+    """The pip requirement of the CI's install step for ``source``: a Git URL (``https://…``,
+    ``git+…``, ``git@…``, with ``@tag`` or ``@commit``) becomes ``libsync @ git+URL``; a folder or
+    a wheel on this computer (a test, a school's own runner) its absolute path; anything else
+    (``libsync @ …``, ``libsync==0.1.0`` from a private index) is used as it is."""
+    source = source.strip()
+    if not source or any(c in source for c in "\"\n\r$`"):
+        raise LibsyncError("init.bad_source", exit_code=2, source=source)
+    if source.startswith("git+file:///"):   # a PEP 508 URL needs a host: Git takes localhost
+        source = "git+file://localhost/" + source[len("git+file:///"):]
+    if source.startswith("git+"):
+        return f"libsync @ {source}"
+    if re.match(r"^(https?|ssh)://", source):
+        return f"libsync @ git+{source}"
+    if re.match(r"^git@[^:]+:", source):
+        host, _, path = source[len("git@"):].partition(":")
+        return f"libsync @ git+ssh://git@{host}/{path}"
+    local = Path(source).expanduser()
+    if local.exists():
+        return str(local.resolve())
+    return source
+
+
 def network_template(network_id: str, name: str, libraries: list[tuple[str, str]], lead: str | None,
-                     today: dt.date | None = None) -> dict[str, Any]:
-    """A valid network.yaml to edit: the given libraries (or two placeholders) and this school year."""
+                     today: dt.date | None = None, details: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """A valid network.yaml to edit: the given libraries (or two placeholders) and this school year.
+
+    ``details``: per library code, what the minutes' header and signatures need (``HEADER_FIELDS``:
+    ``authority``, ``place``, ``principal``'s name, ``librarian``'s name); blank ones are left out,
+    so the minutes name the field to fill rather than print a blank."""
     if not libraries:
         libraries = [("TV1", t("init.placeholder_library", n=1)), ("TV2", t("init.placeholder_library", n=2))]
     codes = [code for code, _ in libraries]
@@ -40,7 +99,7 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
     year = f"{y1}-{y2}"
     return {
         "network": {"id": network_id, "name": name, "lead": lead},
-        "libraries": [{"code": code, "name": lib_name, "level": "THCS", "librarians": []} for code, lib_name in libraries],
+        "libraries": [_library(code, lib_name, (details or {}).get(code) or {}) for code, lib_name in libraries],
         "groups": ([{
             "id": network_id, "name": name, "mode": "geography", "lead": lead, "members": codes,
             "shares": ["textbook", "teacher-book", "workbook", "reference", "periodical", "story", "picture", "digital"],
@@ -59,6 +118,22 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
         },
         "rotation": {"max_stay_days": 183, "batches": []},
     }
+
+
+def _library(code: str, name: str, details: dict[str, str]) -> dict[str, Any]:
+    lib: dict[str, Any] = {"code": code, "name": name, "level": "THCS"}
+    for key in ("authority", "place"):
+        if details.get(key, "").strip():
+            lib[key] = details[key].strip()
+    principal, librarian = details.get("principal", "").strip(), details.get("librarian", "").strip()
+    if principal:
+        lib["principal"] = {"name": principal, "role": t("init.role.principal")}
+    lib["librarians"] = [{"name": librarian, "role": t("init.role.librarian")}] if librarian else []
+    if principal and librarian:
+        # the usual stocktake committee: the principal chairs it, the librarian keeps its records
+        lib["stocktake_committee"] = [{"name": principal, "role": t("init.role.committee_chair")},
+                                      {"name": librarian, "role": t("init.role.committee_secretary")}]
+    return lib
 
 
 # CODEOWNERS has no quoting: a value with a space or a line break would add rules of its own
@@ -193,8 +268,12 @@ def _pre_commit_config(rev: str) -> str:
 
 
 def init_network(target: Path, network_id: str, name: str, libraries: list[tuple[str, str]],
-                 lead: str | None = None, pip_spec: str = LIBSYNC_PIP_SPEC, commit: bool = True) -> list[str]:
-    """Create a new network repository in ``target`` (empty or missing); returns the files written."""
+                 lead: str | None = None, source: str | None = None, commit: bool = True,
+                 details: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """Create a new network repository in ``target`` (empty or missing); returns the files written.
+
+    ``source``: where its CI installs libsync from (``pip_requirement``; default
+    ``default_libsync_source()``); ``details``: see ``network_template``."""
     from libsync import __version__
     from libsync.gitops import init_repo
 
@@ -203,7 +282,8 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
         raise LibsyncError("init.not_a_folder", path=str(target))
     if target.exists() and any(target.iterdir()):
         raise LibsyncError("init.not_empty", path=str(target))
-    data = network_template(network_id, name, libraries, lead)
+    pip_spec = pip_requirement(source or default_libsync_source())
+    data = network_template(network_id, name, libraries, lead, details=details)
     network_text = yamlio.dump(data, schemas.load_schema("network"))
     # what init writes must be what validate accepts: checked in full before anything is written
     # (two libraries with one code, an id such as ../../etc or CON, a code validate refuses …)
@@ -219,7 +299,8 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
         ".github/workflows/validate.yml": _workflow_validate(pip_spec),
         ".github/workflows/pages.yml": _workflow_pages(pip_spec),
         ".pre-commit-config.yaml": _pre_commit_config(__version__),
-        ".gitignore": "/_site/\n.libsync-cache/\n__pycache__/\n",
+        # the web catalogue's output folders (`site build -o _site`, `_site-xs` …) are built, not kept
+        ".gitignore": "/_site*/\n.libsync-cache/\n__pycache__/\n",
         "README.md": t("init.readme", name=name),
         "records/.gitkeep": "",
         "exchanges/.gitkeep": "",

