@@ -15,6 +15,7 @@ from libsync.cli.common import (
 )
 from libsync.i18n import t
 from libsync.store.output import check_output
+from libsync import labels
 
 FORMATS = TEXT_JSON
 
@@ -43,11 +44,14 @@ def register(app: typer.Typer) -> None:
         left_out = too_big_message(summary.get("oai_static") or {"file": "-"})
         if left_out:   # on stderr, whatever the format: the site was built without oai.xml
             typer.echo(left_out, err=True)
+        if summary["titles"] == 0:   # on stderr, whatever the format: an empty catalogue is no success
+            typer.echo(t("site.empty_public" if summary["audience"] == "public" else "site.empty",
+                         audience=labels.audience(summary["audience"]), library=next(iter(repo.network.libraries), "XS")), err=True)
         if fmt == "json":
             print_json(summary)
             return
         typer.echo(t(
-            "site.built", audience=summary["audience"], output=summary["output"], titles=summary["titles"],
+            "site.built", audience=labels.audience(summary["audience"]), output=summary["output"], titles=summary["titles"],
             libraries=summary["libraries"], exchanges=summary["exchanges"], term=summary["term"] or "—",
             index_kb=round(summary["index_bytes"] / 1024), gzip_kb=round(summary["index_gzip_bytes"] / 1024),
         ))
@@ -56,11 +60,22 @@ def register(app: typer.Typer) -> None:
     def serve_cmd(
         directory: str = typer.Argument(..., metavar="DIR", help=t("help.site.serve.dir")),
         port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help=t("help.site.serve.port")),
+        host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help=t("help.site.serve.host")),
     ) -> None:
-        from libsync.site.serve import make_server, url_of
+        from libsync.site.serve import is_local_only, lan_urls, make_server, qr_text, url_of
 
-        server = make_server(directory, port)
-        typer.echo(t("site.serve.started", url=url_of(server)))
+        server = make_server(directory, port, host=host)
+        if is_local_only(host):
+            typer.echo(t("site.serve.started", url=url_of(server)))
+        else:
+            typer.echo(t("site.serve.network_warning"), err=True)
+            urls = lan_urls(server)
+            if not urls:
+                typer.echo(t("site.serve.no_lan", port=server.server_address[1]), err=True)
+            for url in urls:
+                typer.echo(t("site.serve.started_lan", url=url))
+                typer.echo(qr_text(url), nl=False)
+            typer.echo(t("site.serve.stop"))
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -1,10 +1,16 @@
-"""Preview a built site on this computer: a static file server bound to 127.0.0.1 only."""
+"""Serve a built site: on this computer only (127.0.0.1, the default), or to the school's
+network (``host="0.0.0.0"``) so phones on the same Wi-Fi open it at this computer's LAN address
+(``lan_urls``; ``qr_text`` draws the address as a QR code for a terminal)."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import io
+import ipaddress
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +32,81 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(directory: str | os.PathLike[str], port: int = 8000) -> http.server.ThreadingHTTPServer:
-    """A server for ``directory`` on 127.0.0.1:``port`` (0 = any free port); not started yet."""
+def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str = HOST) -> http.server.ThreadingHTTPServer:
+    """A server for ``directory`` on ``host``:``port`` (0 = any free port); not started yet.
+
+    A port another program holds, one this user may not open, or an address this computer does
+    not have is refused with a message in the user's language that says what to do."""
     root = Path(directory).expanduser().resolve()
     if not (root / "index.html").is_file():
         raise LibsyncError("site.serve.not_site", path=str(directory))
     handler = functools.partial(_Handler, directory=str(root))
     try:
-        server = http.server.ThreadingHTTPServer((HOST, port), handler)
+        server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise LibsyncError("site.serve.port_busy", port=port, reason=exc.strerror or str(exc)) from None
+        if exc.errno == errno.EADDRINUSE:
+            raise LibsyncError("site.serve.port_in_use", port=port, host=host, free=free_port(host, port)) from None
+        if exc.errno == errno.EACCES:
+            raise LibsyncError("site.serve.port_denied", port=port, free=free_port(host, 8000)) from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+            raise LibsyncError("site.serve.bad_host", host=host) from None
+        raise LibsyncError("site.serve.port_busy", port=port, host=host, reason=exc.strerror or str(exc)) from None
     server.daemon_threads = True
     return server
+
+
+def free_port(host: str, start: int) -> int:
+    """The first port from ``start + 1`` that ``host`` can open now (a suggestion, not a promise)."""
+    for port in range(start + 1, min(start + 100, 65535)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return 0
+
+
+def is_local_only(host: str) -> bool:
+    """Whether only this computer can reach ``host`` (127.0.0.1, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def lan_address() -> str | None:
+    """This computer's address on its local network (the one its default route uses), or None.
+    No packet is sent: connecting a UDP socket only chooses the route."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))   # TEST-NET-1: never routed anywhere real
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if ipaddress.ip_address(address).is_loopback or address == "0.0.0.0" else address
+
+
+def lan_urls(server: http.server.HTTPServer) -> list[str]:
+    """The addresses others on the network open: the LAN address for a server on all
+    interfaces (0.0.0.0), else the address it is bound to."""
+    host, port = server.server_address[:2]
+    if str(host) in ("0.0.0.0", "::"):
+        found = lan_address()
+        return [f"http://{found}:{port}/"] if found else []
+    return [f"http://{host!s}:{port}/"]
+
+
+def qr_text(url: str) -> str:
+    """``url`` as a QR code drawn with block characters (two rows of modules per line), dark
+    on light as a phone's camera expects, for a terminal."""
+    import segno
+
+    buffer = io.StringIO()
+    segno.make(url, error="l").terminal(out=buffer, compact=True, border=2)
+    return buffer.getvalue()
 
 
 def url_of(server: http.server.HTTPServer) -> str:
