@@ -155,6 +155,9 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
             if (library, rid) not in records:
                 report.warning(rel, [key, n, "records", k], "unknown-record", "rule.override_unknown_record", record=ref)
 
+    # record files that could not be read (invalid YAML …): a manifest naming one is told so, not
+    # that the record does not exist (the file's own problems say what is wrong with it)
+    unreadable = {rel for rel, result in results.items() if result.kind == "record" and not result.facts}
     exchange_ids: dict[str, str] = {}
     active: dict[str, list[tuple[str, int, str | None, Span]]] = defaultdict(list)
     for rel, result in results.items():   # in path order (see engine.validate)
@@ -182,8 +185,16 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
         if groups is not None and facts.get("group") and facts["group"] not in groups:
             report.error(rel, ["group"], "unknown-group", "rule.unknown_group", group=facts["group"])
         sender, status = facts.get("from"), facts.get("status")
+        told: set[str] = set()
         for barcode, record, index, outcome in facts.get("copies", []):
             if (sender, record) not in records:
+                path = f"records/{sender}/{record}.yaml"
+                if path in unreadable:
+                    if path not in told:   # once per record, at its first copy
+                        told.add(path)
+                        report.error(rel, ["copies", index, "record"], "record-unreadable", "rule.record_unreadable",
+                                     record=record, library=sender, file=path)
+                    continue
                 report.error(rel, ["copies", index, "record"], "unknown-record", "rule.unknown_record",
                              record=record, library=sender)
                 continue
