@@ -190,3 +190,40 @@ def test_import_json_is_unchanged_by_quiet(example_repo, cli):
     args = ("--repo", example_repo, "import", "marc", "tests/data/interchange/thu-vien.mrc", "--library", "HD",
             "--dry-run", "--format", "json")
     assert json.loads(cli(*args).output) == json.loads(cli(*args, "--quiet").output)
+
+
+@pytest.mark.parametrize("width", [80, 60, None])
+def test_merge_fits_and_keeps_cluster_ids_and_holdings_whole(example_repo, cli, monkeypatch, width):
+    if width:
+        terminal(monkeypatch, width)
+    r = cli("--repo", example_repo, "merge")
+    assert r.exit_code == 0, r.output
+    atlas = next(line for line in r.output.splitlines() if line.startswith("c-3250e51dc605"))
+    assert "HD 2/4," in atlas   # a library and its figures stay together
+    if width:
+        assert all(cell_len(line) <= width for line in table_lines(r.output))
+    else:
+        assert "Atlat Địa lí Việt Nam" in atlas and "HD 2/4, ND 3/4, XS 4/5" in atlas
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_batch_list_and_record_show_fit(example_repo, cli, monkeypatch, width):
+    terminal(monkeypatch, width)
+    r = cli("--repo", example_repo, "batch", "list")
+    assert r.exit_code == 0
+    assert_fits(r.output, width)
+    words_whole(r.output, ["xs-truyen-thieu-nhi", "nd-truyen-nuoc-ngoai", "dong-trieu-thcs"])
+    s = cli("--repo", example_repo, "record", "show", "XS/xs-truyen-de-men")
+    assert s.exit_code == 0
+    assert all(cell_len(line) <= width for line in table_lines(s.output))
+    words_whole(s.output, ["XS-TN-00001", "XS-TN-00002", "đang ở thư viện bạn", "2024-10-08", "978-604-2-21015-7"])
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_copy_set_report_fits(example_repo, cli, monkeypatch, width):
+    terminal(monkeypatch, width)
+    r = cli("--repo", example_repo, "copy", "set", "XS-TN-00001", "--status", "damaged", "--ref", "Biên bản số 12",
+            "--date", "02/12/2024", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert all(cell_len(line) <= width for line in table_lines(r.output))
+    words_whole(r.output, ["XS-TN-00001", "có sẵn", "hư hỏng"])

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -19,6 +18,7 @@ from libsync.cli.common import (
     repository,
 )
 from libsync.cli.schedule import parse_day
+from libsync.cli.tables import Column, print_table
 from libsync.i18n import t
 
 
@@ -51,12 +51,9 @@ def register(app: typer.Typer) -> None:
             print_json(result)
             return
         out = console()
-        table = Table()
-        for key in ("barcode", "record", "register_no", "new"):
-            table.add_column(t(f"collection.accession.col.{key}"))
-        for c in result["copies"]:
-            table.add_row(c["barcode"], c["record"], c["register_no"], "✓" if c["new"] else "")
-        out.print(table)
+        print_table([Column(t(f"collection.accession.col.{key}"), whole=True, drop=1 if key == "new" else 0)
+                     for key in ("barcode", "record", "register_no", "new")],
+                    [[c["barcode"], c["record"], c["register_no"], "✓" if c["new"] else ""] for c in result["copies"]])
         new = len({c["record"] for c in result["copies"] if c["new"]})
         out.print(t("collection.accession.done", count=result["count"], library=library,
                     register_no=result["register_no"], new=new))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -22,7 +21,8 @@ from libsync.cli.common import (
     report_start,
     repository,
 )
-from libsync.cli.record import done
+from libsync.cli.record import change_table, done
+from libsync.cli.tables import Column, print_table
 from libsync.edit.batches import CLEARABLE, BatchEdit
 from libsync.i18n import t
 from libsync.model.enums import RECORD_TYPES
@@ -39,8 +39,7 @@ def report(outcome: BatchEdit, fmt: str) -> None:
     if not outcome.changes:
         out.print(t("edit.nothing_changed"))
         return
-    rows = [[c.field, value_text(c.old), value_text(c.new)] for c in outcome.changes]
-    out.print(tabulate(rows, headers=[t("edit.col.field"), t("edit.col.old"), t("edit.col.new")]))
+    change_table([[c.field, value_text(c.old), value_text(c.new)] for c in outcome.changes])
     if outcome.copies is not None:
         out.print(t("edit.batch.summary", batch=outcome.id, copies=outcome.copies, left_out=outcome.left_out))
     done(outcome.dry_run, [outcome.file], outcome.commit)
@@ -152,7 +151,9 @@ def register(app: typer.Typer) -> None:
         if not rows:
             console().print(t("edit.batch.none"))
             return
-        cols = ("batch", "library", "name", "group", "copies", "left_out")
-        table = [[row["id"], row["library"], row["name"], row.get("group") or "—", row["copies"], row["left_out"]]
-                 for row in rows]
-        console().print(tabulate(table, headers=[t(f"edit.col.{c}") for c in cols]))
+        columns = [Column(t("edit.col.batch"), whole=True), Column(t("edit.col.library"), whole=True),
+                   Column(t("edit.col.name"), drop=2), Column(t("edit.col.group"), whole=True, drop=1),
+                   Column(t("edit.col.copies"), whole=True, justify="right"),
+                   Column(t("edit.col.left_out"), whole=True, justify="right")]
+        print_table(columns, [[row["id"], row["library"], row["name"], row.get("group") or "—", row["copies"],
+                               row["left_out"]] for row in rows])

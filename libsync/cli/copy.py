@@ -5,7 +5,6 @@ Arguments and rendering only; the work is ``libsync.edit.copies``."""
 from __future__ import annotations
 
 import typer
-from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -19,6 +18,7 @@ from libsync.cli.common import (
     repository,
 )
 from libsync.cli.record import done
+from libsync.cli.tables import Column, print_table
 from libsync.edit.copies import SETTABLE, CopyEdit
 from libsync.i18n import t
 
@@ -37,8 +37,9 @@ def report(outcome: CopyEdit, fmt: str) -> None:
                 date=outcome.date))
     rows = [[c.barcode, f"{c.library}/{c.record}", c.title, t(f"inventory.status.{c.old['status']}"), status]
             for c in outcome.changed]
-    out.print(tabulate(rows, headers=[t("edit.col.barcode"), t("edit.col.record"), t("edit.col.title"),
-                                      t("edit.col.old"), t("edit.col.new")]))
+    print_table([Column(t("edit.col.barcode"), whole=True), Column(t("edit.col.record"), whole=True, drop=2),
+                 Column(t("edit.col.title"), drop=1), Column(t("edit.col.old"), whole=True),
+                 Column(t("edit.col.new"), whole=True)], rows)
     done(outcome.dry_run, outcome.files, outcome.commit)
 
 

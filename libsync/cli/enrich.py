@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.catalog.enrich import FIELDS, Plan, apply_enrich, plan_enrich
 from libsync.cli.common import check_format, format_option, library_option, print_json, report_skipped, repository
+from libsync.cli.tables import Column, table_text
 from libsync.i18n import t
 
 FORMATS = ("text", "json")
@@ -61,7 +61,7 @@ def plan_lines(plan: Plan, verbose: bool = False) -> list[str]:
         if any(f.old is not None for f in shown):
             rows = [[*row[:2], value_text(f.old), *row[2:]] for row, f in zip(rows, shown)]
             headers = [*headers[:2], t("enrich.col.old"), *headers[2:]]
-        lines.append(tabulate(rows, headers=headers, disable_numparse=True))
+        lines.extend(table_text([Column(h, whole=n == 0) for n, h in enumerate(headers)], rows))
         if len(plan.fills) > len(shown):
             lines.append(t("share.more", n=len(plan.fills) - len(shown)))
     elif not plan.conflicts:
@@ -71,8 +71,8 @@ def plan_lines(plan: Plan, verbose: bool = False) -> list[str]:
         listed = plan.conflicts if verbose else plan.conflicts[:SHOWN]
         rows = [[c.record if n == 0 else "", field_text(c.field) if n == 0 else "", value_text(v), source_text(s)]
                 for c in listed for n, (v, s) in enumerate(c.values)]
-        lines.append(tabulate(rows, headers=[t("enrich.col.record"), t("enrich.col.field"), t("enrich.col.value"),
-                                             t("enrich.col.from")], disable_numparse=True))
+        lines.extend(table_text([Column(t("enrich.col.record"), whole=True), Column(t("enrich.col.field")),
+                                 Column(t("enrich.col.value")), Column(t("enrich.col.from"), drop=1)], rows))
         if len(plan.conflicts) > len(listed):
             lines.append(t("share.more", n=len(plan.conflicts) - len(listed)))
     if plan.promoted:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.catalog import check_audience, explain, open_union, overrides
 from libsync.cli.common import (
@@ -23,6 +22,7 @@ from libsync.cli.common import (
     report_skipped,
     repository,
 )
+from libsync.cli.tables import KEEP, Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.store.output import check_output, write_output
@@ -39,8 +39,10 @@ def to_json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def holdings_text(cluster: dict[str, Any]) -> str:
-    return ", ".join(f"{h['library']} {h['available']}/{h['copies']}" for h in cluster.get("holdings", []))
+def holdings_text(cluster: dict[str, Any], space: str = " ") -> str:
+    """"HD 2/4, ND 3/4": who holds the title, copies available of all (``space`` between a library
+    and its figures: a no-break one keeps them on one line in a table)."""
+    return ", ".join(f"{h['library']}{space}{h['available']}/{h['copies']}" for h in cluster.get("holdings", []))
 
 
 def display_title(cluster: dict[str, Any]) -> str:
@@ -165,13 +167,12 @@ def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_
         if fmt == "json":
             print_json({"audience": union.header["audience"], "conflicts": conflicts, "uncertain": unsure})
             return
-        headers = [t("catalog.col.records"), t("catalog.col.id"), t("catalog.col.score"), t("catalog.col.reasons")]
+        columns = [Column(t("catalog.col.records")), Column(t("catalog.col.id"), drop=1),
+                   Column(t("catalog.col.score"), whole=True, justify="right", drop=2), Column(t("catalog.col.reasons"))]
         if conflicts:
-            typer.echo(t("catalog.conflicts"))
-            typer.echo(tabulate(pair_rows(conflicts), headers=headers))
+            print_table(columns, pair_rows(conflicts), title=t("catalog.conflicts"))
         if unsure:
-            typer.echo(t("catalog.uncertain"))
-            typer.echo(tabulate(pair_rows(unsure), headers=headers))
+            print_table(columns, pair_rows(unsure), title=t("catalog.uncertain"))
         if not conflicts and not unsure:
             typer.echo(t("catalog.none_uncertain"))
         else:
@@ -185,5 +186,6 @@ def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_
     if output:
         typer.echo(t("catalog.written", path=output))
         return
-    rows = [[c["id"], display_title(c), holdings_text(c)] for c in union.clusters()]
-    typer.echo(tabulate(rows, headers=[t("catalog.col.id"), t("catalog.col.title"), t("catalog.col.libraries")]))
+    print_table([Column(t("catalog.col.id"), whole=True), Column(t("catalog.col.title")),
+                 Column(t("catalog.col.libraries"))],
+                [[c["id"], display_title(c), holdings_text(c, KEEP)] for c in union.clusters()])

@@ -8,7 +8,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
-from tabulate import tabulate
 
 from libsync.cli.common import (
     TEXT_JSON,
@@ -24,6 +23,7 @@ from libsync.cli.common import (
     report_start,
     repository,
 )
+from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES, SHARE_LEVELS
@@ -60,7 +60,8 @@ def _show_text(shown: dict[str, Any]) -> None:
                 rows.append([_label(name), f"{name}.{sub}", value_text(inner)])
             continue
         rows.append([_label(name), name, value_text(value)])
-    out.print(tabulate(rows, tablefmt="plain"))
+    print_table([Column(t("edit.col.label")), Column(t("edit.col.field"), whole=True, drop=1),
+                 Column(t("edit.col.value"))], rows)
     if shown["lacking"]:
         out.print(t("edit.record.lacking", fields=", ".join(t(f"field.{m}") for m in shown["lacking"])))
     copies = shown["copies"]
@@ -79,7 +80,16 @@ def _show_text(shown: dict[str, Any]) -> None:
                 value = shown["library"]
             row.append(value_text(value) if value else "")
         table.append(row)
-    out.print(tabulate(table, headers=[t(f"edit.col.{c}") for c in COPY_COLUMNS]))
+    # the barcode and its status first; where, since when and why next; the note and the exchanges last
+    drops = {"barcode": 0, "status": 0, "holder": 3, "location": 4, "status_date": 2, "status_ref": 5, "note": 6,
+             "exchanges": 7}
+    print_table([Column(t(f"edit.col.{c}"), whole=c not in ("note", "location", "status_ref", "exchanges"),
+                        drop=drops[c]) for c in COPY_COLUMNS], table)
+
+
+def change_table(rows: list[list[str]]) -> None:
+    """Field, old value, new value: what an edit changes."""
+    print_table([Column(t("edit.col.field"), whole=True), Column(t("edit.col.old")), Column(t("edit.col.new"))], rows)
 
 
 def report(outcome: RecordEdit, fmt: str) -> None:
@@ -98,14 +108,13 @@ def report(outcome: RecordEdit, fmt: str) -> None:
         out.print(t("edit.nothing_changed"))
         return
     if outcome.action == "add":
-        out.print(tabulate([[c.field, value_text(c.new)] for c in outcome.changes],
-                           headers=[t("edit.col.field"), t("edit.col.new")]))
+        print_table([Column(t("edit.col.field"), whole=True), Column(t("edit.col.new"))],
+                    [[c.field, value_text(c.new)] for c in outcome.changes])
         items = outcome.record.get("items") or []
         if items:
             out.print(t("edit.record.copies", count=len(items)) + " " + ", ".join(i["barcode"] for i in items))
     else:
-        out.print(tabulate([[c.field, value_text(c.old), value_text(c.new)] for c in outcome.changes],
-                           headers=[t("edit.col.field"), t("edit.col.old"), t("edit.col.new")]))
+        change_table([[c.field, value_text(c.old), value_text(c.new)] for c in outcome.changes])
     done(outcome.dry_run, [outcome.file], outcome.commit)
 
 

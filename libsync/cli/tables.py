@@ -12,6 +12,9 @@ how dispensable it is) and hands over plain rows of text; ``print_table`` decide
   dropped, one row per line, columns aligned;
 * a column empty in every row is left out either way.
 
+A value may hold no-break spaces (``KEEP``) between words that must stay on one line ("HD 2/4");
+they are printed as ordinary spaces.
+
 The width is the terminal's (``COLUMNS`` overrides it, as rich reads it); rich decides what is a
 terminal (``TTY_COMPATIBLE=1`` forces one)."""
 
@@ -26,6 +29,9 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from libsync.i18n import t
+
+KEEP = "\u00a0"
+"""A space that never breaks a line (printed as a plain space)."""
 
 WRAP_FLOOR = 12
 """The narrowest a wrapping column may become (fewer characters per line read as noise)."""
@@ -78,18 +84,18 @@ def _needed(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> int:
 
 def widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     """The width of each column in a table ``width`` wide (which ``_needed`` must allow): whole
-    columns get their widest value; the room left goes first to their headings (on one line),
-    then to the wrapping columns, the most cramped first, none beyond its widest value."""
+    columns get their widest value; the room left goes to the headings of whole columns and to
+    the wrapping columns, the one needing least to fit on one line first (so a short column is not
+    wrapped to give a long one a few more characters), none beyond its widest value."""
     bounds = _bounds(columns, rows)
     sizes = [low for low, _ in bounds]
     spare = width - sum(sizes) - GAP * (len(columns) - 1)
-    while spare > 0:
-        short = [i for i, (_, high) in enumerate(bounds) if sizes[i] < high]
-        if not short:
-            break
-        i = max(short, key=lambda i: (columns[i].whole, bounds[i][1] - sizes[i], -i))
-        sizes[i] += 1
-        spare -= 1
+    # the columns (or headings) that need least to be on one line first
+    order = sorted(range(len(columns)), key=lambda i: (bounds[i][1] - sizes[i], i))
+    for i in order:
+        grant = min(bounds[i][1] - sizes[i], max(spare, 0))
+        sizes[i] += grant
+        spare -= grant
     return sizes
 
 
@@ -205,6 +211,12 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *, 
                 err: bool = False) -> None:
     """Print ``rows`` (one value per column; ``None`` is blank) under ``columns``, as this output
     allows (see the module's docstring). ``title`` is a line above the table."""
+    typer.echo("\n".join(table_text(columns, rows, title=title, err=err)), err=err)
+
+
+def table_text(columns: Sequence[Column], rows: Sequence[Sequence[object]], *, title: str | None = None,
+               err: bool = False) -> list[str]:
+    """The lines ``print_table`` prints (for a command that gathers its output before printing)."""
     text_rows = [["" if v is None else str(v) for v in row] for row in rows]
     width = terminal_width(err)
     keep = fit(columns, text_rows, width)
@@ -223,7 +235,7 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *, 
                and any(r[i].strip() for r in text_rows)]
     if dropped and width:
         lines.extend(_wrap(t("cli.table.dropped", columns=", ".join(dropped)), width))
-    typer.echo("\n".join(lines), err=err)
+    return [line.replace(KEEP, " ") for line in lines]
 
 
 def terminal_width(err: bool = False) -> int | None:
