@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from libsync import audience as _audience
+from libsync import progress
 from libsync.catalog import match
 from libsync.catalog import merge as _merge
 from libsync.errors import LibsyncError
@@ -193,6 +194,7 @@ def _compute(source: Iterable[tuple[Any, dict[str, Any]]],
                 keyed.append((match.key_text(entry.get("title", "")), entry["id"], spill.tell(), len(data)))
                 spill.write(data)
             start = stop
+            progress.step("union", start, len(clusters))
         keyed.sort()
         places = [(off, size) for _, _, off, size in keyed]
         del keyed

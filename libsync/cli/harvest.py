@@ -23,6 +23,7 @@ from libsync.cli.common import (
     repository,
 )
 from libsync.cli.imports import outcome_columns
+from libsync.cli.progress import bars
 from libsync.cli.tables import print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -115,7 +116,8 @@ def run_harvest(ctx: typer.Context, source: str | None, library: str | None, pre
     worst = 0
     for src in sources:
         try:
-            done = harvest.run(repo, src, options, dry_run=dry_run, commit=commit)
+            with bars(fmt == "text"):
+                done = harvest.run(repo, src, options, dry_run=dry_run, commit=commit)
         except LibsyncError as exc:
             if len(sources) == 1 and fmt == "text":
                 typer.echo(f"libsync: {exc}", err=True)

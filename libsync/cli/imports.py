@@ -20,6 +20,7 @@ from libsync.cli.common import (
     quiet_option,
     repository,
 )
+from libsync.cli.progress import bars
 from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -150,7 +151,8 @@ def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match:
     # the plan is made from the records as they are now: no other command may change them
     # between planning and writing (a dry run writes nothing and needs no lock)
     with nullcontext() if dry_run else lock.locked(repo.root, f"import {kind} {os.path.basename(file)}"):
-        plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
+        with bars(fmt == "text"):
+            plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
         written, sha = None, None
         if plan.refused:
             render_plan(plan, fmt, True, None, None, quiet=quiet)

@@ -22,6 +22,7 @@ from libsync.cli.common import (
     report_skipped,
     repository,
 )
+from libsync.cli.progress import bars
 from libsync.cli.tables import KEEP, Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -132,7 +133,8 @@ def register(app: typer.Typer) -> None:
         if output:
             check_output(output, repo.root)
         audience = check_audience(repo.network, audience)
-        union, skipped = open_union(repo, audience, with_edges=bool(explain_id))
+        with bars(fmt == "text"):
+            union, skipped = open_union(repo, audience, with_edges=bool(explain_id))
         with union:
             report_skipped(skipped)
             code = 1 if skipped else 0

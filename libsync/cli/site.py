@@ -13,6 +13,7 @@ from libsync.cli.common import (
     report_skipped,
     repository,
 )
+from libsync.cli.progress import bars
 from libsync.i18n import t
 from libsync.store.output import check_output
 
@@ -35,7 +36,8 @@ def register(app: typer.Typer) -> None:
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)
         check_output(out, repo.root, folder=True)
-        summary = build(repo, out, audience=audience, term=term)
+        with bars(fmt == "text"):
+            summary = build(repo, out, audience=audience, term=term)
         skipped = summary.pop("skipped", [])
         report_skipped(skipped)
         from libsync.oai.static import too_big_message

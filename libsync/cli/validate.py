@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from libsync.cli.common import bounded, check_format, format_option, no_cache_option, paths_argument, repository
+from libsync.cli.progress import bars
 from libsync.i18n import t
 from libsync.validation import report, validate
 
@@ -24,8 +25,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         fmt = check_format(fmt, FORMATS)
         repo = repository(ctx)
-        result = validate(repo.root, paths=paths or None, changed_since=changed_since,
-                          use_cache=not no_cache, workers=jobs)
+        with bars(fmt == "text"):
+            result = validate(repo.root, paths=paths or None, changed_since=changed_since,
+                              use_cache=not no_cache, workers=jobs)
         if fmt == "json":
             typer.echo(report.to_json(result))
         elif fmt == "github":

@@ -40,7 +40,7 @@ from sickle import Sickle  # type: ignore[import-untyped]  # Sickle ships no typ
 from sickle.app import DEFAULT_CLASS_MAP  # type: ignore[import-untyped]
 from sickle.iterator import OAIItemIterator  # type: ignore[import-untyped]
 
-from libsync import __version__
+from libsync import __version__, progress
 from libsync.errors import LibsyncError
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -324,7 +324,10 @@ class Provider:
             return
         self.response_date = (iterator.oai_response.xml.findtext(_O + "responseDate") or "").strip() or None
         try:
-            for found in iterator:
+            for n, found in enumerate(iterator, start=1):
+                if n % 50 == 0:   # the provider's completeListSize, when it gives one, is the total
+                    size = getattr(getattr(iterator, "resumption_token", None), "complete_list_size", None)
+                    progress.step("harvest", n, int(str(size)) if str(size or "").isdigit() else None)
                 yield _item(found.xml, self.client.list_pages)
         except NoRecords:   # not on a resumed page by the protocol; an empty page ends the list
             return

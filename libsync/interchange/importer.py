@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from libsync import progress
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
@@ -618,10 +619,13 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
     planned_from: dict[str, int] = {}    # id → position that created/updated it
     created_here: set[str] = set()
     outcomes: list[Outcome] = []
+    known = len(read.items) if isinstance(read.items, list) else None   # a lazy MARC reader: not known
 
     for incoming in read.items:
         outcome = Outcome(incoming.position, incoming.where, "rejected", warnings=list(incoming.warnings))
         outcomes.append(outcome)
+        if len(outcomes) % 100 == 0:
+            progress.step("import", len(outcomes), known)
         if incoming.error:
             outcome.reasons.append(incoming.error)
             continue

@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libsync import progress
 from libsync.catalog.index import cluster_series
 from libsync.catalog.union import check_audience
 from libsync.errors import LibsyncError
@@ -348,6 +349,8 @@ class _Site:
         facets: dict[str, list[Any]] = {"ty": [], "gr": [], "su": [], "se": [], "lm": [], "am": []}
         words: dict[str, list[int]] = defaultdict(list)  # word -> [doc * 4 + best field], docs ascending
         for n, cluster in enumerate(self.clusters):
+            if n % 500 == 0:
+                progress.step("site", n, len(self.clusters))
             kind = cluster.get("type") if cluster.get("type") in TYPES else "other"
             type_count[kind] += 1
             curriculum = cluster.get("curriculum") or {}

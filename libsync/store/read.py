@@ -38,7 +38,7 @@ from typing import Any
 
 import orjson
 
-from libsync import parallel, schemas
+from libsync import parallel, progress, schemas
 from libsync.cachedir import cache_root
 from libsync.errors import LibsyncError
 from libsync.problems import ERROR, Problem, valid_state
@@ -384,7 +384,10 @@ class Store:
         self.stats["cached"] += len(have)
         self.stats["examined"] += len(todo)
         extra: dict[str, Exam] = {}
+        done = 0
         for part in self._run(todo):
+            done += len(part)
+            progress.step("read", done, len(todo))
             rows = []
             for rel, oid, data, problems, facts, copies, cacheable in part:
                 if oid and oid != ids.get(rel):
