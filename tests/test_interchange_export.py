@@ -126,3 +126,27 @@ def test_plan_counts_add_up(example_repo):
     plan = importer.import_file(repo, str(SAMPLES / "bad_records.mrc"), "marc", importer.Options(library="HD"))
     assert sum(plan.counts.values()) == plan.total == 8
     assert not plan.writes or all(p.startswith("records/HD/") for p in plan.writes)
+
+
+def test_a_table_for_people_shows_labels_and_reads_back_as_codes(example_repo, cli, tmp_path):
+    """The public CSV says "hư hỏng", "Sách tham khảo" — not damaged, reference — and an import of
+    that file still gives the codes."""
+    import csv as _csv
+    import io as _io
+
+    from libsync.interchange.tables import status_code, type_code
+
+    out = tmp_path / "mucluc.csv"
+    result = cli("--repo", example_repo, "export", "csv", "--audience", "public", "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = list(_csv.reader(_io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    cells = {cell for row in rows[1:] for cell in row}
+    for code in ("damaged", "available", "reference", "textbook", "on-loan", "at-partner"):
+        assert code not in cells, code
+    assert "Sách giáo khoa" in cells and "có sẵn" in cells
+    for label, code in (("hư hỏng", "damaged"), ("Đang cho mượn", "on-loan"), ("đang ở thư viện bạn", "at-partner"),
+                        ("on loan", "on-loan"), ("damaged", "damaged")):
+        assert status_code(label) == code, label
+    for label, code in (("Sách tham khảo", "reference"), ("Báo, tạp chí", "periodical"), ("Tranh ảnh giáo dục", "picture"),
+                        ("Story", "story"), ("SGK", "textbook")):
+        assert type_code(label) == code, label

@@ -135,7 +135,7 @@ def test_dispatch_refuses_lent_or_lost_copy(tmp_path, cli):
                                                              "barcode: RTXS12\n  status: on-loan"), encoding="utf-8")
     files = snapshot(root)
     r = cli("--repo", root, "exchange", "dispatch", EID, "--date", "2024-10-07")
-    assert r.exit_code == 1 and "RTXS12" in r.output and "on-loan" in r.output
+    assert r.exit_code == 1 and "RTXS12" in r.output and "đang cho mượn" in r.output and "on-loan" not in r.output
     assert snapshot(root) == files
 
 
@@ -182,7 +182,8 @@ def test_illegal_transition_and_unknowns(tmp_path, cli):
     repo.git.checkout(f"exchange/{EID}")
     files = snapshot(root)
     r = cli("--repo", root, "exchange", "dispatch", EID)
-    assert r.exit_code == 2 and "proposed" in r.output and "approved" in r.output
+    assert r.exit_code == 2 and "đề xuất" in r.output and "không thể giao" in r.output and "đã duyệt" in r.output
+    assert "proposed" not in r.output and "dispatch" not in r.output.replace("libsync exchange dispatch", "")
     r = cli("--repo", root, "exchange", "approve", "khong-co")
     assert r.exit_code == 2 and "khong-co" in r.output
     r = cli("--repo", root, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XX", "--to", "HD",
@@ -193,7 +194,7 @@ def test_illegal_transition_and_unknowns(tmp_path, cli):
     assert r.exit_code == 2 and "2030-2031/HK1" in r.output
     r = cli("--repo", root, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "ND",
             "--barcode", "RTXS23", "--handover", "2024-10-08", "--return-due", "2024-12-20", "--no-branch")
-    assert r.exit_code == 1 and "on-loan" in r.output
+    assert r.exit_code == 1 and "đang cho mượn" in r.output
     r = cli("--repo", root, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "ND",
             "--barcode", "RTXS41", "--handover", "2025-01-01", "--return-due", "2025-01-17", "--no-branch")
     assert r.exit_code == 2 and "2025-01-01" in r.output  # inside the exam blackout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     audience_option,
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
             data["output"] = output
             print_json(data)
         else:
-            typer.echo(t("interchange.export.done", records=result.records, fmt=fmt, audience=result.audience,
+            typer.echo(t("interchange.export.done", records=result.records, fmt=fmt, audience=labels.audience(result.audience),
                          path=output))
             if fmt in ("marc", "marcxml"):
                 typer.echo(t("interchange.export.marc_count", n=result.marc_records))

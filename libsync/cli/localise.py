@@ -47,7 +47,7 @@ def _hint(exc: Any) -> str:
     hint = getattr(exc, "param_hint", None)
     if hint is None and param is not None:
         if getattr(param, "param_type_name", "") == "argument":
-            hint = (param.metavar or param.name or "").upper().strip("{}[]. ")
+            hint = param.metavar.strip("[]{}. ") if param.metavar else (param.name or "").upper()
         else:
             opts = [o for o in param.opts if o.startswith("--")] or list(param.opts)
             hint = opts[0] if opts else param.name

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import audience_option, bounded, no_cache_option, output_option, report_skipped, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
         server = make_server(provider, host, port)     # a port in use is said before any reading
         try:
             provider.catalogue()                       # read the repository now: the first harvest is quick
-            typer.echo(t("oai.serve.started", audience=audience, url=url_of(server, host, port)), err=True)
+            typer.echo(t("oai.serve.started", audience=labels.audience(audience), url=url_of(server, host, port)), err=True)
             sys.stderr.flush()
             server.run()
         except KeyboardInterrupt:                      # Ctrl-C or SIGTERM: a clean stop

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from libsync import labels
 from libsync.catalog.search import DEFAULT_LIMIT, MAX_TERMS, query_terms, search
 from libsync.cli.common import (
     audience_option,
@@ -68,6 +69,6 @@ def register(app: typer.Typer) -> None:
         if not result["results"]:
             typer.echo(t("catalog.search.none", query=shown))
             return
-        typer.echo(t("catalog.search.count", count=result["count"], query=shown, audience=result["audience"]))
+        typer.echo(t("catalog.search.count", count=result["count"], query=shown, audience=labels.audience(result["audience"])))
         for n, hit in enumerate(result["results"], start=1):
             typer.echo("\n".join(hit_lines(n, hit)))

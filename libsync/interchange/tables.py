@@ -27,9 +27,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from libsync import yamlio
+from libsync import labels, yamlio
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange.model import (
@@ -141,6 +142,43 @@ TYPE_WORDS = {
     "tai lieu so": "digital", "dien tu": "digital", "digital": "digital", "ebook": "digital",
     "khac": "other", "other": "other",
 }
+
+
+def _with_labels(words: dict[str, str], kind: str) -> dict[str, str]:
+    """``words`` plus the label of every code in every language, folded: a table exported for
+    people (labels, not codes) reads back as the same codes."""
+    from libsync.i18n import LANGUAGES, has
+
+    out = dict(words)
+    family = labels._FAMILIES[kind]
+    for code in set(words.values()):
+        for lang in LANGUAGES:
+            if has(family + code):
+                out.setdefault(fold(t(family + code, lang)), code)
+    return out
+
+
+def status_code(word: str) -> str | None:
+    """The item status a register cell names (a Vietnamese or English word, a label or a code)."""
+    return _status_lookup().get(fold(word))
+
+
+def type_code(word: str) -> str | None:
+    """The record type a register cell names (SGK, sách tham khảo, a label or a code)."""
+    folded = fold(word)
+    return _type_lookup().get(folded) or (word if word in TYPE_WORDS.values() else None)
+
+
+@cache
+def _status_lookup() -> dict[str, str]:
+    return _with_labels(STATUS_WORDS, "item-status")
+
+
+@cache
+def _type_lookup() -> dict[str, str]:
+    return _with_labels(TYPE_WORDS, "type")
+
+
 _PAREN = re.compile(r"\([^)]*\)")
 FORMULA_START = frozenset("=+-@\t\r")   # what makes a spreadsheet read a cell as a formula
 
@@ -445,7 +483,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
         if values.get(key):
             rec[key] = split_list(values[key], ";")
     if values.get("type"):
-        kind = TYPE_WORDS.get(fold(values["type"])) or (values["type"] if values["type"] in TYPE_WORDS.values() else None)
+        kind = type_code(values["type"])
         if kind:
             rec["type"] = kind
         else:
@@ -476,7 +514,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
     if values.get("barcode") or every_copy:
         item = {"barcode": values["barcode"]} if values.get("barcode") else {}
         if values.get("status"):
-            status = STATUS_WORDS.get(fold(values["status"]))
+            status = status_code(values["status"])
             if status:
                 item["status"] = status
             else:
@@ -604,7 +642,7 @@ def record_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
         "ddc": cls.get("ddc"), "bpl19": cls.get("bpl19"), "bbk": cls.get("bbk"), "udc": cls.get("udc"),
         "call_number": record.get("call_number"), "pages": record.get("pages"),
         "dimensions": record.get("dimensions"), "series": record.get("series"), "volume": record.get("volume"),
-        "language": record.get("language"), "type": record.get("type"),
+        "language": record.get("language"), "type": labels.record_type(record.get("type")) or None,
         "subjects": "; ".join(record.get("subjects") or []) or None,
         "keywords": "; ".join(record.get("keywords") or []) or None,
         "summary": record.get("summary"), "notes": record.get("notes"),
@@ -625,7 +663,7 @@ def record_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
             row.update({"barcode": item.get("barcode"), "price": item.get("price"),
                         "register_no": item.get("register_no"), "acquired": item.get("acquired"),
                         "location": item.get("location"), "source": item.get("source"),
-                        "condition": item.get("condition"), "status": item.get("status"),
+                        "condition": item.get("condition"), "status": labels.item_status(item.get("status")) or None,
                         "status_date": item.get("status_date"), "status_ref": item.get("status_ref"),
                         "holder": item.get("holder"),
                         "item_note": item.get("note")})

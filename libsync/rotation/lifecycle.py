@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from libsync import gitops
+from libsync import gitops, labels
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.rotation.batches import CopyIndex, find_batch, resolve_batch
@@ -166,7 +166,7 @@ def new_manifest(repo: Repository, *, term: str, sender: str, receiver: str, han
             why = why_not_available(ref, index)
             if why:
                 key = "rotation.overlap" if why["reason"] == "in-exchange" else "rotation.copy_unavailable"
-                raise LibsyncError(key, exit_code=1, barcode=code, status=why.get("status"), ref=why.get("ref") or "—")
+                raise LibsyncError(key, exit_code=1, barcode=code, status=labels.item_status(why.get("status")), ref=why.get("ref") or "—")
             rows.append(copy_row(ref))
     if not rows:
         raise LibsyncError("rotation.batch_empty", exit_code=1, batch=batch or "—", left_out=len(left_out))
@@ -281,8 +281,9 @@ def _start(repo: Repository, exchange_id: str, action: str, date: dt.date | None
         raise LibsyncError("rotation.donation.no_return", exchange=exchange_id)
     allowed, new_status = (DONATION_ACTIONS if data.get("kind") == "donation" else ACTIONS)[action]
     if data.get("status") not in allowed:
-        raise LibsyncError("rotation.illegal_transition", exchange=exchange_id, status=data.get("status"),
-                           action=action, allowed=", ".join(allowed))
+        raise LibsyncError("rotation.illegal_transition", exchange=exchange_id,
+                           status=labels.exchange_status(data.get("status")), action=labels.action(action),
+                           allowed=", ".join(labels.exchange_status(s) for s in allowed))
     copies = check_state(repo, relpath, data)
     day = date or dt.date.today()
     check_step_date(data, day)
@@ -350,7 +351,7 @@ def dispatch(repo: Repository, exchange_id: str, *, date: dt.date | None = None,
             if code in others:
                 problems.append(t("rotation.why.in_exchange", barcode=code, ref=", ".join(others[code])))
             elif item.get("status") != "available":
-                problems.append(t("rotation.why.not_available", barcode=code, status=item.get("status"),
+                problems.append(t("rotation.why.not_available", barcode=code, status=labels.item_status(item.get("status")),
                                   ref=item.get("status_ref") or "—"))
             elif item.get("holder") not in (None, data["from"]):
                 problems.append(t("rotation.why.held_elsewhere", barcode=code, holder=item.get("holder")))

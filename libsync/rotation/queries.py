@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from libsync import schemas
+from libsync import labels, schemas
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import EXCHANGE_FINISHED, EXCHANGE_OUT, EXCHANGE_STATUSES, MISSING_OUTCOMES
@@ -209,7 +209,7 @@ def check_state(repo: Repository, relpath: str, data: Manifest, copies: Copies |
         _, _, item = copies[code]
         if status in OUT_STATUSES and copy.get("outcome") is None and (
                 item.get("status") != "at-partner" or item.get("holder") != data["to"]):
-            raise _impossible(relpath, "rotation.why.copy_not_out", barcode=code, status=item.get("status"),
+            raise _impossible(relpath, "rotation.why.copy_not_out", barcode=code, status=labels.item_status(item.get("status")),
                               holder=item.get("holder") or data["from"], receiver=data["to"])
     return copies
 

@@ -1,0 +1,67 @@
+"""How a code is shown to a person: ``on-loan`` → "đang cho mượn", ``network`` → "cả mạng liên thông".
+
+Codes (statuses, audiences, record types, sharing and access levels, copy outcomes) stay as they
+are in YAML and JSON; every human-facing rendering — console text, CSV/XLSX written for people,
+minutes, the web catalogue — shows the label from the message catalogue instead, in the
+current language. One function per kind of code, all here, so a renderer never builds a
+message key itself. A code the catalogue has no label for is shown as it is.
+"""
+
+from __future__ import annotations
+
+from libsync.i18n import has, t
+from libsync.model.enums import NAMED_AUDIENCES
+
+_FAMILIES = {
+    "item-status": "inventory.status.",
+    "exchange-status": "rotation.status.",
+    "outcome": "rotation.outcome.",
+    "type": "site.type.",
+    "access": "catalog.access.",
+    "share": "label.share.",
+    "action": "label.action.",
+}
+
+
+def label(kind: str, code: object) -> str:
+    """The label of ``code`` of ``kind`` (a key of ``_FAMILIES``); the code itself when unknown."""
+    if code is None or code == "":
+        return ""
+    key = _FAMILIES[kind] + str(code)
+    return t(key) if has(key) else str(code)
+
+
+def item_status(code: object) -> str:
+    return label("item-status", code)
+
+
+def exchange_status(code: object) -> str:
+    return label("exchange-status", code)
+
+
+def outcome(code: object) -> str:
+    return label("outcome", code)
+
+
+def record_type(code: object) -> str:
+    return label("type", code)
+
+
+def access(code: object) -> str:
+    return label("access", code)
+
+
+def share(code: object) -> str:
+    return label("share", code)
+
+
+def action(code: object) -> str:
+    """An exchange step as a verb: ``dispatch`` → "giao"."""
+    return label("action", code)
+
+
+def audience(code: object) -> str:
+    """``public`` → "công khai", ``network`` → "cả mạng liên thông", ``XS`` → "thư viện XS"."""
+    if code in NAMED_AUDIENCES:
+        return t(f"label.audience.{code}")
+    return t("label.audience.library", library=str(code))
