@@ -164,3 +164,26 @@ def test_validate_names_file_line_and_reason_in_vietnamese_even_from_its_cache(e
         assert "mapping values" not in vi.stdout + vi.stderr
     en = run("--repo", str(example_repo), "--lang", "en", "validate")   # the cached problem, in English
     assert "a 'name: value' is not allowed here" in en.stdout + en.stderr
+
+
+# --- yes/no questions ---------------------------------------------------------------------------
+
+def test_questions_ask_in_vietnamese_and_take_vietnamese_answers(example_repo, cli):
+    from test_rotation_support import snapshot
+
+    args = ("--repo", example_repo, "share", "--library", "XS", "--type", "textbook", "--access", "read")
+    before = snapshot(example_repo)
+    result = cli(*args, input="ừ\nkhông\n")   # not an answer: asked again; then "không"
+    assert result.exit_code == 1 and "[c/K]" in result.output and "[y/N]" not in result.output
+    assert "Xin trả lời c (có) hoặc k (không)." in result.output
+    assert snapshot(example_repo) == before
+    result = cli(*args, input="\n")   # Enter alone takes the default, no
+    assert result.exit_code == 1 and snapshot(example_repo) == before
+    result = cli(*args, input="Có\n")
+    assert result.exit_code == 0 and "Đã ghi" in result.output
+
+
+def test_questions_in_english_take_english_answers(example_repo, cli):
+    result = cli("--repo", example_repo, "--lang", "en", "share", "--library", "XS", "--type", "textbook",
+                 "--access", "read", input="yes\n")
+    assert result.exit_code == 0 and "[y/N]" in result.output

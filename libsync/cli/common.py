@@ -158,13 +158,26 @@ def check_format(value: str, choices: tuple[str, ...]) -> str:
 
 
 def confirm(question: str, *, err: bool = False) -> bool:
-    """Ask yes/no (default no). No answer — end of input, Ctrl-D, a closed pipe — is "no", never
+    """Ask yes/no (default no), in the user's language: ``[c/K]`` in Vietnamese, where "c", "có",
+    "y" or "yes" mean yes. No answer — end of input, Ctrl-D, a closed pipe — is "no", never
     click's English "Aborted!"."""
-    try:
-        return bool(typer.confirm(question, default=False, err=err))
-    except (typer.Abort, EOFError):
-        typer.echo("", err=err)
-        return False
+    from libsync.text import fold
+
+    yes = {fold(word) for word in t("cli.confirm.yes_words").split(",")}
+    no = {fold(word) for word in t("cli.confirm.no_words").split(",")}
+    while True:
+        try:
+            answer = str(typer.prompt(f"{question} {t('cli.confirm.suffix')}", default="", show_default=False,
+                                      err=err))
+        except (typer.Abort, EOFError):
+            typer.echo("", err=err)
+            return False
+        word = fold(answer.strip())
+        if word in yes:
+            return True
+        if not word or word in no:
+            return False
+        typer.echo(t("cli.confirm.again"), err=err)
 
 
 def ask(question: str) -> str:
