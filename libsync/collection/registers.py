@@ -519,7 +519,16 @@ def to_docx(register: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _cell_text(value: Any) -> str:
+    """A cell of the printed register: amounts 1.250.000, dates dd/mm/yyyy (as in every document)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return money(value)
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    if _ISO_DAY.fullmatch(text):
+        from libsync.render.document import short_date
+
+        return short_date(text)
+    return text

@@ -311,7 +311,7 @@ def dossier(repo: Repository, result: dict[str, Any], today: dt.date | None = No
         rows=[[str(n), r.barcode, r.title, r.authors, ", ".join(x for x in (r.publisher, r.year) if x),
                money(r.price), reason] for n, r in enumerate(rows, 1)],
         totals=["", t("collection.total"), t("collection.dossier.copies", n=len(rows)), "", "", amount, ""],
-        align=["center", "left", "left", "left", "left", "right", "left"],
+        align=["center", "left", "left", "left", "left", "right", "left"], wide=2,
     )
     principal = info.get("principal") or {}
     librarian = (info.get("librarians") or [{}])[0]

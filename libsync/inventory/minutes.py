@@ -95,7 +95,7 @@ def build(report: dict[str, Any], network: Network, place: str | None = None) ->
                  rep.mark(e, kind), _dates(rep.note(e))] for i, e in enumerate(detail, start=1)]
         body.append(Table(header=[t("inventory.col.no"), t("inventory.col.barcode"), t("inventory.col.title"),
                                   t("inventory.col.category"), t("inventory.col.mark"), t("inventory.col.note")],
-                          rows=rows, align=["center", "left", "left", "left", "center", "left"]))
+                          rows=rows, align=["center", "left", "left", "left", "center", "left"], wide=2))
     else:
         body.append(Paragraph(t("inventory.minutes.nothing")))
     body.append(Paragraph(t("inventory.minutes.marks"), style="note"))

@@ -97,6 +97,7 @@ class Table:
     totals: list[str] | None = None
     align: list[str] | None = None
     widths: list[float] | None = None
+    wide: int | None = None   # the column that takes the room left (the title); None: the one with most text
 
     def column_align(self, i: int) -> str:
         if self.align and i < len(self.align) and self.align[i] in ALIGNS:
@@ -509,35 +510,46 @@ def text_width_cm(text: str, size_pt: float = 12) -> float:
 
 
 def column_widths(header: list[str], rows: list[list[str]], total_cm: float = TEXT_WIDTH_CM,
-                  size_pt: float = 12) -> list[float]:
+                  size_pt: float = 12, wide: int | None = None) -> list[float]:
     """Widths (cm) that follow the content and fill ``total_cm``: each column at least as wide as
     its longest word (so a barcode such as XS-TN-00002 is never broken, nor a number or a
-    heading word), the room left shared by how much text each column would like to show on one
-    line — the title column gets the most, STT and quantities stay narrow."""
+    heading word); when the longest lines do not all fit, the room left is shared by how much
+    wider each column would like to be, twice over for the ``wide`` column (the title; by
+    default the one with most text), so the title gets the most and STT and quantities stay
+    narrow; when they fit, the room left goes to the wide column."""
     ncols = len(header)
-    lines = [header, *rows]
-    minimum, wanted = [0.0] * ncols, [0.0] * ncols
-    for line in lines:
+    if not ncols:
+        return []
+    minimum, wanted, volume = [0.0] * ncols, [0.0] * ncols, [0.0] * ncols
+    for line in [header, *rows]:
         for i in range(ncols):
             text = str(line[i]) if i < len(line) else ""
             words = text.split() or [""]
             longest = max(text_width_cm(w, size_pt) for w in words)
             minimum[i] = max(minimum[i], min(longest, _MAX_UNBROKEN_CM))
-            wanted[i] = max(wanted[i], text_width_cm(text, size_pt))
+            width = text_width_cm(text, size_pt)
+            wanted[i] = max(wanted[i], width)
+            volume[i] += width
     minimum = [m + _CELL_PADDING_CM for m in minimum]
-    wanted = [max(w + _CELL_PADDING_CM, m) for w, m in zip(wanted, minimum)]
-    room = total_cm - sum(minimum)
-    if room <= 0:   # even the longest words do not fit: shrink them alike
+    wanted = [max(min(w + _CELL_PADDING_CM, total_cm * 0.4), m) for w, m in zip(wanted, minimum)]
+    if wide is None or not 0 <= wide < ncols:
+        wide = max(range(ncols), key=lambda i: volume[i])
+    if sum(minimum) >= total_cm:   # even the longest words do not fit: shrink them alike
         return [m * total_cm / sum(minimum) for m in minimum]
-    extra = [w - m for w, m in zip(wanted, minimum)]
-    if sum(extra) > room:   # some text wraps: give each column its share of the room
-        return [m + room * x / sum(extra) for m, x in zip(minimum, extra)]
-    # everything fits on one line: the rest goes to the columns with most text (the title)
-    spare = total_cm - sum(wanted)
-    weights = [w if w > 3.0 else 0.0 for w in wanted]
-    if not sum(weights):
-        weights = list(wanted)
-    return [w + spare * k / sum(weights) for w, k in zip(wanted, weights)]
+    if sum(wanted) <= total_cm:    # every line fits: the rest to the wide column
+        return [w + (total_cm - sum(wanted) if i == wide else 0.0) for i, w in enumerate(wanted)]
+    extra = [(w - m) * (2.0 if i == wide else 1.0) for i, (w, m) in enumerate(zip(wanted, minimum))]
+    spare = total_cm - sum(minimum)
+    widths = [m + spare * x / sum(extra) for m, x in zip(minimum, extra)]
+    widest = max(w for i, w in enumerate(widths) if i != wide)
+    slack = {i: widths[i] - minimum[i] for i in range(ncols) if i != wide and widths[i] > minimum[i]}
+    need = min(widest + 0.3 - widths[wide], sum(slack.values()) / 2)
+    if need > 0:   # the wide column is the widest: the others give what they have beyond their words
+        total_slack = sum(slack.values())
+        for i, room in slack.items():
+            widths[i] -= need * room / total_slack
+        widths[wide] += need
+    return widths
 
 
 def fix_widths(grid: DocxTable, widths_cm: list[float]) -> None:
@@ -594,7 +606,7 @@ def _docx_table(d: DocxDocument, table: Table, para: AddParagraph, Cm: Callable[
         widths = [w * TEXT_WIDTH_CM / sum(table.widths[:ncols]) for w in table.widths[:ncols]]
     else:
         body = [[str(c) for c in row] for row in table.rows] + ([[str(c) for c in table.totals]] if table.totals else [])
-        widths = column_widths(table.header, body)
+        widths = column_widths(table.header, body, wide=table.wide)
     fix_widths(grid, widths)
     repeat_header(grid.rows[0])
     for row in grid.rows:

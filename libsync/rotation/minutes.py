@@ -111,7 +111,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         title_text = record.get("title", copy.get("record", ""))
         if record.get("volume"):
             title_text = f"{title_text}. {record['volume']}"
-        row = [str(n), copy["barcode"], title_text, "; ".join(record.get("authors") or []), qty, cond, note]
+        row = [str(n), copy["barcode"], title_text, _authors(record.get("authors") or [], lang), qty, cond, note]
         if kind == "donation":
             row.insert(2, (copy.get("accession") or {}).get("barcode", ""))
         rows.append(row)
@@ -126,7 +126,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
     header = [t(f"rotation.minutes.col.{c}", lang) for c in columns]
     totals = ["", t("rotation.minutes.total", lang), *[""] * (len(columns) - 2)]
     totals[columns.index("qty")] = str(back if kind == "return" else received)
-    table = Table(header, rows, totals=totals, align=align)
+    table = Table(header, rows, totals=totals, align=align, wide=columns.index("title"))
 
     term = network.terms.get(data["term"])
     term_name = term.name if term else data["term"]
@@ -193,6 +193,14 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         ],
         lang=lang,
     )
+
+
+def _authors(authors: list[str], lang: str | None) -> str:
+    """The first two authors, then "và nnk." (et al.): a textbook's ten authors would make a row
+    of the minutes a page tall."""
+    if len(authors) <= 2:
+        return "; ".join(authors)
+    return t("rotation.minutes.et_al", lang, authors="; ".join(authors[:2]))
 
 
 def _accessioned(repo: Repository, library: str, copy: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,271 @@
+"""Every .docx document libsync writes, printed as a school prints it: converted to PDF by headless
+LibreOffice, its layout checked from the PDF's text positions (``pdftotext -bbox``) (#15 item 8).
+
+The documents: handover, return and donation minutes of exchanges (one large enough for tables
+over several pages, with a copy missing on receipt), stocktake minutes, the general, individual
+and textbook registers, and a withdrawal dossier. LibreOffice and poppler-utils are installed by
+``.ci/run`` (``libreoffice-writer-nogui poppler-utils``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from libsync.i18n import t
+from libsync.repository import Repository
+from libsync.rotation import lifecycle
+from test_rotation_support import git_network, write_scan
+
+BIG = "xs-hd-2024-2025-hk1-in-thu"
+GIFT = "xs-hd-2024-2025-hk1-trao-tang"
+GIFT_COPIES = ["XS-TK-00034", "XS-TK-00001", "XS-TK-00002"]
+LEFT_MARGIN_PT = 3.0 / 2.54 * 72      # Nghị định 30: 3 cm
+KINDS = ("handover", "return", "donation", "stocktake", "register-general", "register-individual",
+         "register-textbook", "withdrawal")
+
+
+def _cli(*args: object) -> str:
+    from libsync.cli import create_app
+
+    result = CliRunner().invoke(create_app(), [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, (args, result.output)
+    return result.output
+
+
+def _free_copies(root: Path, library: str, count: int, skip: set[str]) -> list[str]:
+    """``count`` copies of ``library`` on its shelf and in no exchange (in file order)."""
+    in_exchanges = set()
+    for path in (root / "exchanges").rglob("*.yaml"):
+        for copy in yaml.safe_load(path.read_text(encoding="utf-8")).get("copies") or []:
+            in_exchanges.add(copy["barcode"])
+    found = []
+    for path in sorted((root / "records" / library).glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if record.get("type") == "digital":
+            continue
+        for item in record.get("items") or []:
+            code = item["barcode"]
+            if item["status"] == "available" and not item.get("holder") and code not in in_exchanges | skip:
+                found.append(code)
+    assert len(found) >= count
+    return found[:count]
+
+
+def build_documents(out: Path) -> dict[str, Path]:
+    """Every kind of .docx document, from one network, into ``out``."""
+    root, _ = git_network(out / "net", remote=False)
+    repo = Repository(root)
+    r = ("--repo", root)
+    copies = _free_copies(root, "XS", 45, set(GIFT_COPIES))
+    _cli(*r, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "HD", "--id", BIG,
+         *[a for code in copies for a in ("--barcode", code)], "--handover", "2024-10-07",
+         "--return-due", "2025-01-17", "--date", "2024-09-30", "--no-branch")
+    _cli(*r, "exchange", "approve", BIG, "--date", "2024-10-01")
+    _cli(*r, "exchange", "dispatch", BIG, "--date", "2024-10-07")
+    _cli(*r, "exchange", "receive", BIG, "--date", "2024-10-08", "--scan", write_scan(out / "nhan.txt", copies[1:]))
+    docs = {"handover": out / "ban-giao.docx", "return": out / "tra.docx", "donation": out / "trao-tang.docx",
+            "stocktake": out / "kiem-ke.docx", "withdrawal": out / "thanh-ly.docx"}
+    _cli(*r, "exchange", "minutes", BIG, "-o", docs["handover"])
+    _cli(*r, "inventory", "diff", "XS/2024-10-01-truoc-luan-chuyen-hk1", "XS/2024-11-15-sau-luan-chuyen-hk1",
+         "--minutes", docs["stocktake"])
+    _cli(*r, "exchange", "return", BIG, "--date", "2025-01-15", "--scan", write_scan(out / "tra.txt", copies[2:]))
+    _cli(*r, "exchange", "close", BIG, "--date", "2025-01-16", "--yes")
+    _cli(*r, "exchange", "minutes", BIG, "--kind", "return", "-o", docs["return"])
+
+    lifecycle.propose(repo, branch=False, term="2024-2025/HK1", sender="XS", receiver="HD", handover=dt.date(2024, 10, 7),
+                      kind="donation", barcodes=GIFT_COPIES, exchange_id=GIFT, title="Sách trao tặng Hưng Đạo",
+                      date=dt.date(2024, 10, 1))
+    lifecycle.approve(repo, GIFT, date=dt.date(2024, 10, 2))
+    lifecycle.dispatch(repo, GIFT, date=dt.date(2024, 10, 7))
+    lifecycle.receive(repo, GIFT, date=dt.date(2024, 10, 8), barcodes="HD-TK-00901")
+    _cli(*r, "exchange", "minutes", GIFT, "-o", docs["donation"])
+
+    for kind in ("general", "individual", "textbook"):
+        docs[f"register-{kind}"] = out / f"so-{kind}.docx"
+        _cli(*r, "register", kind, "--library", "XS", "--year", "2024-2025", "-o", docs[f"register-{kind}"])
+    _cli(*r, "withdraw", "propose", "-l", "HD", "--rule", "lost", "-o", docs["withdrawal"])
+    assert sorted(docs) == sorted(KINDS)
+    return docs
+
+
+def to_pdf(files: list[Path], out: Path, profile: Path) -> None:
+    """One headless LibreOffice run for all of them, with a profile of its own."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed (apt-get install libreoffice-writer-nogui poppler-utils)"
+    env = {**os.environ, "HOME": str(profile)}
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+                   check=True, capture_output=True, env=env, timeout=600)
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def words_of(pdf: Path) -> list[Word]:
+    """Every word of the PDF with its page (from 1) and box, in reading order."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    words, page = [], 0
+    for line in text.splitlines():
+        if "<page " in line:
+            page += 1
+        m = _WORD.search(line)
+        if m:
+            words.append(Word(page, html.unescape(m.group(5)), *(float(m.group(i)) for i in range(1, 5))))
+    return words
+
+
+@dataclass
+class Printed:
+    docx: docx.document.Document
+    words: list[Word]
+
+    @property
+    def pages(self) -> int:
+        return max(w.page for w in self.words)
+
+    def on(self, page: int) -> list[Word]:
+        return [w for w in self.words if w.page == page]
+
+    def find(self, phrase: str, page: int | None = None) -> list[Word]:
+        """The first word of each place the words of ``phrase`` follow one another."""
+        parts = phrase.split()
+        pool = self.words if page is None else self.on(page)
+        return [pool[i] for i in range(len(pool) - len(parts) + 1)
+                if [w.text for w in pool[i:i + len(parts)]] == parts]
+
+    def pages_of(self, phrase: str) -> list[int]:
+        return sorted({w.page for w in self.find(phrase)})
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Printed]:
+    out = tmp_path_factory.mktemp("documents")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LIBSYNC_CACHE_DIR", str(out / "cache"))
+        mp.delenv("LIBSYNC_REPO", raising=False)
+        docs = build_documents(out)
+    to_pdf(list(docs.values()), out / "pdf", tmp_path_factory.mktemp("lo-profile"))
+    return {kind: Printed(docx.Document(str(path)), words_of(out / "pdf" / (path.stem + ".pdf")))
+            for kind, path in docs.items()}
+
+
+def _unbreakable_cells(document) -> set[str]:
+    """The one-word cells that must print on one line: barcodes, dates, amounts, numbers."""
+    found = set()
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./-]{3,39}", text) and re.search(r"\d", text):
+                    found.add(text)
+    return found
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_barcode_date_or_amount_is_broken_across_lines(printed, kind):
+    doc = printed[kind]
+    printed_words = {w.text for w in doc.words}
+    cells = _unbreakable_cells(doc.docx)
+    assert cells, kind
+    broken = sorted(c for c in cells if c not in printed_words)
+    assert not broken, f"{kind}: printed over two lines: {broken[:10]}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_table_row_keeps_together_and_the_header_repeats(printed, kind):
+    document = printed[kind].docx
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    data_tables = [tb for tb in document.tables if len(tb.columns) > 2 or tb.style.name == "Table Grid"]
+    assert data_tables
+    for table in data_tables:
+        rows = table._tbl.findall(f"{ns}tr")
+        assert all(r.find(f"{ns}trPr/{ns}cantSplit") is not None for r in rows)
+        assert rows[0].find(f"{ns}trPr/{ns}tblHeader") is not None
+        assert table._tbl.find(f"{ns}tblPr/{ns}tblLayout").get(f"{ns}type") == "fixed"
+
+
+@pytest.mark.parametrize("kind, first, header", [
+    ("handover", "STT", "Số ĐKCB"), ("return", "STT", "Số ĐKCB"), ("stocktake", "STT", "Số ĐKCB"),
+    ("register-individual", "STT", None),
+])
+def test_long_tables_repeat_their_header_on_the_next_page(printed, kind, first, header):
+    doc = printed[kind]
+    assert doc.pages >= 2, f"{kind}: expected a table over several pages"
+    head = doc.docx.tables[-1].rows[0].cells if kind.startswith("register") else None
+    label = header or " ".join(head[1].text.split()) if head else header
+    pages = doc.pages_of(label)
+    assert len(pages) >= 2 and pages[1] == pages[0] + 1, (kind, label, pages)
+    # on the next page the header comes before every row of the table
+    top = min(w.y0 for w in doc.find(label, pages[1]))
+    rows = [w for w in doc.on(pages[1]) if re.fullmatch(r"\d+", w.text) and w.x0 < LEFT_MARGIN_PT + 40]
+    assert rows and top < min(w.y0 for w in rows)
+
+
+def _center(words: list[Word]) -> float:
+    return (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
+
+
+@pytest.mark.parametrize("kind", ["handover", "return"])
+def test_columns_follow_their_content(printed, kind):
+    """STT narrow, the title widest: widths from where the first row's cells begin on the page
+    (barcode, title and author are left-aligned; STT is centred under its heading)."""
+    doc = printed[kind]
+    first = doc.find("RTXS11")[0]
+    line = sorted((w for w in doc.on(first.page) if abs(w.y0 - first.y0) < 2), key=lambda w: w.x0)
+    texts = [w.text for w in line]
+    assert texts[:5] == ["1", "RTXS11", "Toán", "6", "Hà"], texts
+    stt, barcode, title, author = line[0], line[1], line[2], line[4]
+    pad = 0.19 / 2.54 * 72                       # a cell's left margin
+    w_stt = 2 * ((barcode.x0 - pad) - (stt.x0 + stt.x1) / 2)
+    w_barcode = title.x0 - barcode.x0
+    w_title = author.x0 - title.x0
+    assert 0 < w_stt < 45, w_stt                 # about 1.5 cm at most
+    assert w_barcode > barcode.x1 - barcode.x0   # the barcode fits its column
+    assert w_title > 2 * w_stt and w_title >= w_barcode, (w_stt, w_barcode, w_title)
+
+
+def test_handover_signature_blocks_stay_together_with_their_names(printed):
+    doc = printed["handover"]
+    roles = doc.pages_of("ĐẠI DIỆN BÊN GIAO")
+    assert len(roles) == 1
+    page = roles[0]
+    for phrase in ("ĐẠI DIỆN BÊN NHẬN", "HIỆU TRƯỞNG TRƯỜNG THCS XUÂN SƠN", "HIỆU TRƯỞNG TRƯỜNG THCS HƯNG ĐẠO",
+                   "Nguyễn Văn Thành", "Trần Thị Minh Hằng"):
+        assert doc.pages_of(phrase) == [page], phrase
+    role_y = doc.find("ĐẠI DIỆN BÊN GIAO", page)[0].y0
+    names = [w for w in doc.find("Phạm Thị Thu Hà", page) if w.y0 > role_y]
+    assert names, "the giver's name is not under the signature block"
+    assert doc.pages > 1 and page == doc.pages       # the blocks end the minutes, on one page
+
+
+def test_stocktake_marks_rotation_apart_from_lost(printed):
+    doc = printed["stocktake"]
+    detail = [tb for tb in doc.docx.tables if tb.rows[0].cells[0].text == "STT"][-1]
+    away = [row.cells[4].text for row in detail.rows[1:]
+            if row.cells[3].text == t("inventory.cat.explained") and BIG in row.cells[5].text]
+    assert away and set(away) == {"LC"}    # away on the large exchange: not M, the mark for lost
+    assert len(doc.find("LC")) >= len(away)
+    assert doc.find("LC — đang luân chuyển")
