@@ -31,6 +31,15 @@ def label(kind: str, code: object) -> str:
     return t(key) if has(key) else str(code)
 
 
+def later(kind: str, code: object) -> object:
+    """The label of ``code`` as a message reference, rendered when shown: for problems that are
+    cached and may be shown later in another language (``libsync.problems.msg``)."""
+    if code is None or code == "":
+        return ""
+    key = _FAMILIES[kind] + str(code)
+    return {"$t": key} if has(key) else str(code)
+
+
 def item_status(code: object) -> str:
     return label("item-status", code)
 

@@ -187,3 +187,14 @@ def test_questions_in_english_take_english_answers(example_repo, cli):
     result = cli("--repo", example_repo, "--lang", "en", "share", "--library", "XS", "--type", "textbook",
                  "--access", "read", input="yes\n")
     assert result.exit_code == 0 and "[y/N]" in result.output
+
+
+def test_validate_says_statuses_by_their_label_in_either_language_from_one_cache(example_repo):
+    path = example_repo / "records" / "XS" / "xs-truyen-que-noi.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  status: at-partner\n  holder: HD\n", "  status: at-partner\n", 1), encoding="utf-8")
+    vi = run("--repo", str(example_repo), "validate")
+    assert vi.returncode == 1
+    assert "ở trạng thái đang ở thư viện bạn" in vi.stdout, vi.stdout
+    en = run("--repo", str(example_repo), "--lang", "en", "validate")   # the same problem, from the cache
+    assert en.returncode == 1 and "[holder-status] Copy 'XS-TN-00023' has status at a partner but holder XS." in en.stdout

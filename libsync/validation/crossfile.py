@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from libsync import yamlio
+from libsync import labels, yamlio
 from libsync.network import parse_date
 from libsync.problems import ERROR, WARNING, Problem
 from libsync.validation.rules import ACTIVE_STATUSES, AWAY_STATUSES
@@ -81,7 +81,8 @@ def _check_donation(report: _Reporter, rel: str, facts: dict[str, Any], copy_sta
         state = copy_state.get(barcode)
         if state is not None and state[0] == facts.get("from") and state[2] != "withdrawn":
             report.error(rel, ["copies", index, "barcode"], "donation-copy-state", "rule.donation_not_withdrawn",
-                         exchange=facts.get("id"), barcode=barcode, status=state[2], library=facts.get("from"))
+                         exchange=facts.get("id"), barcode=barcode, status=labels.later("item-status", state[2]),
+                         library=facts.get("from"))
         new = accessions.get(index)
         there = copy_state.get(new) if new else None
         if there is None or there[0] != facts.get("to"):
@@ -209,7 +210,8 @@ def check(root: Path, results: Mapping[str, Checked], texts: Mapping[str, str] |
                 _, _, copy_status, holder, _, _ = state
                 if copy_status not in ("at-partner", "in-transit") or holder != facts.get("to"):
                     report.error(rel, ["copies", index, "barcode"], "exchange-copy-state", "rule.exchange_copy_state",
-                                 exchange=eid, status=status, barcode=barcode, copy_status=copy_status,
+                                 exchange=eid, status=labels.later("exchange-status", status), barcode=barcode,
+                                 copy_status=labels.later("item-status", copy_status),
                                  holder=holder or sender, to=facts.get("to"))
 
         if facts.get("kind") == "donation" and status in DONATION_DONE:

@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
+from libsync import labels
 from libsync.model.classification import is_ddc, looks_bpl19
 from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
 from libsync.model.sharing import lacking
@@ -147,7 +148,7 @@ def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
             items_facts.append([barcode, status, holder, i])
         if status in ROTATING_STATUSES and (not holder or holder == lib) and status == "at-partner":
             found.error("holder-status", "rule.holder_status", ["items", i, "status"], barcode=barcode,
-                        status=status, holder=holder or lib)
+                        status=labels.later("item-status", status), holder=holder or lib)
     return [rid, lib, items_facts, isbn_shape(data)]   # a list, not a dict: 30,000 of these are cached and reloaded
 
 
@@ -196,8 +197,9 @@ def check_exchange(relpath: str, data: Document, found: Found) -> dict[str, Any]
                    (f"history[{i + 1}].date", entry.get("date"), ["history", i, "date"]), [])
         previous = (i, entry.get("date"))
     if history and isinstance(history[-1], dict) and history[-1].get("status") not in (None, data.get("status")):
-        found.error("history-status", "rule.history_status", ["status"], status=data.get("status"),
-                    last=history[-1].get("status"))
+        found.error("history-status", "rule.history_status", ["status"],
+                    status=labels.later("exchange-status", data.get("status")),
+                    last=labels.later("exchange-status", history[-1].get("status")))
     checks: list[Dated] = []
     for name in EXCHANGE_CHECKS:
         if isinstance(data.get(name), dict):
