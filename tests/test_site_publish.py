@@ -68,16 +68,24 @@ def test_serve_to_the_school_network_warns_and_prints_address_and_qr(tmp_path, c
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "LIBSYNC_LANG": "vi"}
     proc = subprocess.Popen([sys.executable, "-m", "libsync", "site", "serve", str(root / "_site"), "--host", "0.0.0.0",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    read: dict[str, list[str]] = {"out": [], "err": []}
+
+    def drain(stream, lines: list[str]) -> None:
+        for line in iter(stream.readline, ""):
+            lines.append(line)
+
+    readers = [threading.Thread(target=drain, args=(proc.stdout, read["out"]), daemon=True),
+               threading.Thread(target=drain, args=(proc.stderr, read["err"]), daemon=True)]
+    for reader in readers:
+        reader.start()
     try:
-        read: list[str] = []
-        threading.Thread(target=lambda: read.extend(iter(proc.stdout.readline, "")), daemon=True).start()
         deadline = time.monotonic() + 60
-        while "Ctrl+C" not in "".join(read) and time.monotonic() < deadline and proc.poll() is None:
+        while "Ctrl+C" not in "".join(read["out"]) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
-        out = "".join(read)
-        assert "Ctrl+C" in out, out
+        out = "".join(read["out"])
+        assert "Ctrl+C" in out, out + "".join(read["err"])
         if lan_address() is None:      # a computer on no network at all: it says so, and still serves
-            assert "http://" not in out
+            assert "http://" not in out and "Không tìm thấy địa chỉ mạng của máy này" in "".join(read["err"])
             return
         lines = out.splitlines()
         url_line = next(line for line in lines if "http://" in line)
@@ -87,13 +95,19 @@ def test_serve_to_the_school_network_warns_and_prints_address_and_qr(tmp_path, c
         assert "cùng Wi-Fi" in url_line and "quét mã QR" in url_line
         assert qr_text(url) in out                           # the QR code of that very address
         # anyone on the network reaches it: here, through this computer's LAN address and port
-        with urllib.request.urlopen(f"http://{address}:{port}/index.html", timeout=10) as resp:
+        with urllib.request.urlopen(f"http://{address}:{port}/index.html", timeout=20) as resp:
             assert "Tìm sách" in resp.read().decode("utf-8")
+        assert "Cảnh báo: trang web mở cho mọi máy dùng chung mạng (Wi-Fi)" in "".join(read["err"])
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=30)
-    assert "Cảnh báo: trang web mở cho mọi máy dùng chung mạng (Wi-Fi)" in err
-    assert ("Không tìm thấy địa chỉ mạng của máy này" in err) == (lan_address() is None)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+            raise AssertionError("site serve did not stop on SIGTERM: " + "".join(read["err"])) from None
+        for reader in readers:
+            reader.join(timeout=10)
 
 
 def test_the_qr_code_encodes_the_address():
