@@ -269,3 +269,13 @@ def test_stocktake_marks_rotation_apart_from_lost(printed):
     assert away and set(away) == {"LC"}    # away on the large exchange: not M, the mark for lost
     assert len(doc.find("LC")) >= len(away)
     assert doc.find("LC — đang luân chuyển")
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "withdrawal"])   # a round's id holds its date
+def test_one_date_format(printed, kind):
+    """dd/mm/yyyy in the body and tables; the long form only in the header's date line."""
+    text = " ".join(w.text for w in printed[kind].words)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), kind
+    long_form = re.findall(r"ngày \d{2} tháng \d{1,2} năm \d{4}", text)
+    assert len(long_form) == (0 if kind.startswith("register") else 1), (kind, long_form)
+    assert kind == "register-textbook" or re.search(r"\b\d{2}/\d{2}/\d{4}\b", text), kind   # it has no dates
