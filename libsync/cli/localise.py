@@ -41,6 +41,25 @@ _TYPE_WORDS = {"str": "cli.type.text", "int": "cli.type.integer", "float": "cli.
                "Path": "cli.type.path", "date": "cli.type.date", "datetime": "cli.type.date"}
 
 
+# Placeholders the commands name their values with (English capitals), said in the user's language.
+_METAVARS = {
+    "FILE": "file", "TEXT": "text", "N": "n", "ID": "id", "LIB/ID": "lib_id", "TYPE": "type", "DIR": "dir",
+    "CODE": "code", "TERM": "term", "START": "start", "SECONDS": "seconds", "SCANFILE": "scanfile",
+    "QUERY": "query", "FIELD": "field", "DATE": "date", "FIELD=VALUE": "field_value", "PATH": "path",
+    "CLUSTER": "cluster", "RULE": "rule", "REF": "ref", "BEFORE": "before", "AFTER": "after",
+    "SNAPSHOT": "snapshot", "SOURCE": "source", "PORT": "port", "HOST": "host", "ADDRESS": "address",
+    "CATEGORIES": "categories", "YYYY-YYYY": "years", "CODE=TÊN": "code_name", "[CODE=]TEXT": "code_text",
+}
+
+
+def metavar(name: str) -> str:
+    """A value's placeholder (``FILE``, ``LIB/ID``) in the current language."""
+    more = name.endswith("...")
+    base = name.removesuffix("...")
+    key = _METAVARS.get(base)
+    return (t(f"cli.metavar.{key}") if key else base) + ("..." if more else "")
+
+
 def _hint(exc: Any) -> str:
     """The parameter an error is about, as the user typed it: ``--term`` or ``QUERY``."""
     param = getattr(exc, "param", None)
@@ -147,7 +166,7 @@ def _display_type(param: Any, ctx: Any) -> str | None:
     if type(param).__name__ == "TyperArgument":
         return None
     if getattr(param, "metavar", None) is not None:
-        return str(param.metavar)
+        return metavar(str(param.metavar))
     if getattr(param, "is_flag", False) or getattr(param, "is_bool_flag", False):
         return None
     shown = _original_display_type(param, ctx)
