@@ -301,7 +301,7 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
         ".pre-commit-config.yaml": _pre_commit_config(__version__),
         # the web catalogue's output folders (`site build -o _site`, `_site-xs` …) are built, not kept
         ".gitignore": "/_site*/\n.libsync-cache/\n__pycache__/\n",
-        "README.md": t("init.readme", name=name),
+        "README.md": t("init.readme", name=name, code=data["libraries"][0]["code"]),
         "records/.gitkeep": "",
         "exchanges/.gitkeep": "",
         "inventories/.gitkeep": "",

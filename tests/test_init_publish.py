@@ -99,9 +99,9 @@ def test_init_asks_for_what_the_minutes_need(tmp_path, cli):
 
 def test_readme_explains_publishing_and_gitignore_keeps_sites_out(tmp_path, cli):
     target = tmp_path / "net"
-    assert cli("init", target, "--library", "XS=Trường A", "--no-ask").exit_code == 0
+    assert cli("init", target, "--library", "MK1=Trường A", "--library", "MK2=Trường B", "--no-ask").exit_code == 0
     readme = (target / "README.md").read_text(encoding="utf-8")
-    for step in ("Settings → Pages", "GitHub Actions", "libsync share --library XS", "--share public",
+    for step in ("Settings → Pages", "GitHub Actions", "libsync share --library MK1", "--share public",
                  "libsync site serve _site --host 0.0.0.0", "--port 8080", "mã QR", "`.gitignore`"):
         assert step in readme, step
     (target / "_site").mkdir()
