@@ -19,7 +19,6 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 import typer.core
-import typer.rich_utils as rich_utils
 
 from libsync.i18n import t
 
@@ -188,8 +187,11 @@ def _display_type(param: Any, ctx: Any) -> str | None:
 _original_display_type = typer.core.TyperOption.display_type_rich
 
 
-def apply() -> None:
-    """Put Typer's and Click's own words in the current language (call when the language is known)."""
+def _help_words() -> None:
+    """Typer's help headings and marks in the current language (imports Typer's rich help
+    module, about 60 ms: done only when a help page is about to be drawn)."""
+    import typer.rich_utils as rich_utils
+
     rich_utils.ARGUMENTS_PANEL_TITLE = t("cli.help.arguments")
     rich_utils.OPTIONS_PANEL_TITLE = t("cli.help.options")
     rich_utils.COMMANDS_PANEL_TITLE = t("cli.help.commands")
@@ -198,6 +200,22 @@ def apply() -> None:
     rich_utils.REQUIRED_LONG_STRING = t("cli.help.required")
     rich_utils.ENVVAR_STRING = t("cli.help.envvar")
     rich_utils.ABORTED_TEXT = t("cli.aborted")
+
+
+def _localised_help(original: Any) -> Any:
+    def format_help(self: Any, ctx: Any, formatter: Any) -> Any:
+        _help_words()
+        return original(self, ctx, formatter)
+
+    format_help.__wrapped__ = original  # type: ignore[attr-defined]
+    return format_help
+
+
+def apply() -> None:
+    """Put Typer's and Click's own words in the current language (call when the language is known)."""
     _ClickContext.formatter_class = _Formatter
     typer.core.TyperOption.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
     typer.core.TyperArgument.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
+    for cls in (typer.core.TyperCommand, typer.core.TyperGroup):
+        if not hasattr(cls.format_help, "__wrapped__"):
+            cls.format_help = _localised_help(cls.format_help)  # type: ignore[method-assign]
