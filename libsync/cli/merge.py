@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from libsync import labels
 from libsync.catalog import check_audience, explain, open_union, overrides
 from libsync.cli.common import (
     audience_option,
@@ -71,7 +72,7 @@ def rule_text(edge: dict[str, Any]) -> str:
 
 def summary_line(union: Union) -> str:
     s = union.stats
-    return t("catalog.summary", audience=union.header["audience"], records=s["records"], clusters=s["clusters"],
+    return t("catalog.summary", audience=labels.audience(union.header["audience"]), records=s["records"], clusters=s["clusters"],
              merged=s["merged"], conflicts=s["conflicts"], uncertain=s["uncertain"])
 
 
@@ -147,7 +148,7 @@ def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_
     if explain_id:
         cluster = explain(union, explain_id)
         if cluster is None:
-            raise LibsyncError("catalog.no_cluster", cluster=explain_id, audience=audience)
+            raise LibsyncError("catalog.no_cluster", cluster=explain_id, audience=labels.audience(audience))
         if fmt == "json":
             print_json(cluster)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     audience_option,
@@ -47,12 +48,12 @@ def register(app: typer.Typer) -> None:
             typer.echo(left_out, err=True)
         if summary["titles"] == 0:   # on stderr, whatever the format: an empty catalogue is no success
             typer.echo(t("site.empty_public" if summary["audience"] == "public" else "site.empty",
-                         audience=summary["audience"], library=next(iter(repo.network.libraries), "XS")), err=True)
+                         audience=labels.audience(summary["audience"]), library=next(iter(repo.network.libraries), "XS")), err=True)
         if fmt == "json":
             print_json(summary)
             return
         typer.echo(t(
-            "site.built", audience=summary["audience"], output=summary["output"], titles=summary["titles"],
+            "site.built", audience=labels.audience(summary["audience"]), output=summary["output"], titles=summary["titles"],
             libraries=summary["libraries"], exchanges=summary["exchanges"], term=summary["term"] or "—",
             index_kb=round(summary["index_bytes"] / 1024), gzip_kb=round(summary["index_gzip_bytes"] / 1024),
         ))
