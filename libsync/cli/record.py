@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     ask,
@@ -53,8 +54,8 @@ def _show_text(shown: dict[str, Any]) -> None:
     for name, value in record.items():
         if name in ("id", "library", "title"):
             continue
-        if name == "type":
-            value = f"{value} ({t(f'site.type.{value}')})"
+        if name in ("type", "share", "access"):   # the code she types in `record set`, and what it means
+            value = f"{value} ({labels.label(name, value)})"
         if isinstance(value, dict) and not {"name"} & set(value):
             for sub, inner in value.items():
                 rows.append([_label(name), f"{name}.{sub}", value_text(inner)])
