@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +140,93 @@ def has_remote(root: Path, remote: str) -> bool:
 
 def branch_exists(root: Path, name: str) -> bool:
     return name in [h.name for h in open_repo(root).heads]
+
+
+@dataclass(frozen=True)
+class BranchRef:
+    """A local branch ``<prefix><name>`` or a remote-tracking one ``<remote>/<prefix><name>``."""
+
+    branch: str            # as Git shows it: "exchange/x" or "origin/exchange/x"
+    name: str              # the part after the prefix: "x"
+    remote: str | None     # None for a local branch
+    sha: str               # the commit it points at
+    time: int              # that commit's committer time (seconds since the epoch)
+
+
+def branch_refs(root: Path, prefix: str) -> list[BranchRef]:
+    """Every local branch ``<prefix>*`` and remote-tracking branch ``<remote>/<prefix>*``, from
+    one ``git for-each-ref`` (local ones first, then by name); [] outside a Git work tree whose
+    top is ``root``, or when Git cannot answer.
+
+    Run as a plain subprocess, not through GitPython: importing GitPython costs a ``git version``
+    and 60 ms, which a listing with no such branch (the usual case) need not pay."""
+    if not (root / ".git").exists():    # a data folder inside some other work tree: not ours
+        return []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "for-each-ref", "--format=%(refname)%00%(objectname)%00%(committerdate:unix)",
+             f"refs/heads/{prefix}", "refs/remotes/"],
+            capture_output=True, stdin=subprocess.DEVNULL, env=env, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    local, remote = [], []
+    for line in done.stdout.decode("utf-8", "surrogateescape").splitlines():
+        parts = line.split("\0")
+        if len(parts) != 3 or not parts[2].isdigit():
+            continue
+        ref, sha, when = parts
+        if ref.startswith(f"refs/heads/{prefix}"):
+            short = ref[len("refs/heads/"):]
+            local.append(BranchRef(short, short[len(prefix):], None, sha, int(when)))
+            continue
+        short = ref[len("refs/remotes/"):]
+        where, sep, rest = short.partition(f"/{prefix}")   # a remote's name has no "/exchange/" in it
+        if sep and where and rest and "/" not in where:
+            remote.append(BranchRef(short, rest, where, sha, int(when)))
+    return sorted(local, key=lambda b: b.branch) + sorted(remote, key=lambda b: b.branch)
+
+
+def blobs_named(root: Path, commits: dict[str, str], folder: str) -> dict[str, list[tuple[str, str, bytes]]]:
+    """For each commit of ``commits`` (sha → file name): every file of that name anywhere under
+    ``folder`` in the commit, as (path, blob id, bytes). Read from Git's object store (GitPython,
+    one ``git cat-file`` process for all), never by checking anything out: the work tree and
+    the index are not touched. A folder's tree shared by several commits is read once."""
+    if not commits:
+        return {}
+    repo = open_repo(root)
+    memo: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+    def walk(tree: git.Tree, prefix: str, name: str) -> list[tuple[str, str]]:
+        key = (tree.hexsha, prefix, name)
+        if key not in memo:
+            found = [(f"{prefix}/{b.name}", b.hexsha) for b in tree.blobs if b.name == name]
+            for sub in tree.trees:
+                found += walk(sub, f"{prefix}/{sub.name}", name)
+            memo[key] = found
+        return memo[key]
+
+    out: dict[str, list[tuple[str, str, bytes]]] = {}
+    try:
+        for sha, name in commits.items():
+            try:
+                top = repo.commit(sha).tree / folder
+            except KeyError:
+                out[sha] = []
+                continue
+            if not isinstance(top, git.Tree):
+                out[sha] = []
+                continue
+            out[sha] = [(path, oid, repo.odb.stream(bytes.fromhex(oid)).read())
+                        for path, oid in walk(top, folder, name)]
+    except (ValueError, git.GitCommandError, git.BadName, git.BadObject) as exc:
+        raise LibsyncError("git.failed", reason=str(exc).strip()) from None
+    finally:
+        repo.close()
+    return out
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
@@ -31,6 +31,7 @@ from libsync.i18n import t
 from libsync.store.output import check_output
 
 if TYPE_CHECKING:
+    from libsync.problems import Problem
     from libsync.repository import Repository
     from libsync.rotation.lifecycle import Outcome
 
@@ -91,6 +92,12 @@ def warn_dates(repo: Repository, term: str, days: list[str | None]) -> None:
 def _outcome_label(code: str | None) -> str:
     """What became of a copy (``missing-on-receipt`` …) in words; blank while it has no outcome."""
     return t(f"rotation.outcome.{code}") if code else ""
+
+
+def _status_cell(row: dict[str, Any]) -> str:
+    """A listed exchange's status in words, marked when the proposal still waits on its branch."""
+    status = t(f"rotation.status.{row['status']}")
+    return t("rotation.list.status_waiting", status=status) if row.get("branch") else status
 
 
 def register(app: typer.Typer) -> None:
@@ -203,7 +210,10 @@ def register(app: typer.Typer) -> None:
         from libsync.rotation.queries import list_exchanges
 
         fmt = check_format(fmt, TEXT_JSON)
-        rows = list_exchanges(repository(ctx), term, library, status, parse_day(today))
+        skipped: list[Problem] = []
+        rows = list_exchanges(repository(ctx), term, library, status, parse_day(today), skipped=skipped)
+        for problem in skipped:   # a broken manifest on a proposal's branch: named, on stderr
+            typer.echo(problem.message, err=True)
         if fmt == "json":
             print_json(rows)
             return
@@ -218,10 +228,13 @@ def register(app: typer.Typer) -> None:
                    Column(t("rotation.schedule.col.handover"), whole=True, drop=5),
                    Column(t("rotation.schedule.col.return_due"), whole=True, drop=3),
                    Column(t("rotation.col.note"), drop=2)]
-        print_table(columns, [[r["id"], r["term"], r["from"], r["to"], t(f"rotation.status.{r['status']}"), r["copies"],
+        print_table(columns, [[r["id"], r["term"], r["from"], r["to"], _status_cell(r), r["copies"],
                                r["handover"], r["return_due"],
                                t("rotation.list.overdue", days=r["overdue_days"]) if r["overdue"] else ""]
                               for r in rows])
+        for r in rows:   # the proposals not merged yet: where each waits
+            if r["branch"]:
+                out.print(t("rotation.list.waiting", exchange=r["id"], branch=r["branch"]))
 
     @sub.command("show", help=t("help.exchange.show"))
     def show_cmd(
@@ -229,16 +242,19 @@ def register(app: typer.Typer) -> None:
         exchange_id: str = typer.Argument(..., metavar="ID", help=t("help.exchange.id")),
         fmt: str = format_option(),
     ) -> None:
-        from libsync.rotation.queries import find, summary
+        from libsync.rotation.queries import find_anywhere, summary
 
         fmt = check_format(fmt, TEXT_JSON)
-        relpath, data = find(repository(ctx), exchange_id)
+        relpath, data, branch = find_anywhere(repository(ctx), exchange_id)
         if fmt == "json":
-            print_json({"path": relpath, "summary": summary(data, relpath), "manifest": data})
+            print_json({"path": relpath, "branch": branch, "summary": summary(data, relpath) | {"branch": branch},
+                        "manifest": data})
             return
         out = console()
         s = summary(data, relpath)
         out.print(Text.assemble((data["id"], "bold"), f" — {data.get('title', '')} ({relpath})"))
+        if branch:
+            out.print(t("rotation.list.waiting", exchange=data["id"], branch=branch))
         out.print(f"{data['term']}: {data['from']} → {data['to']}; {t('rotation.col.status')}: "
                   f"{t('rotation.status.' + data['status'])}; {s['handover']} → {s['return_due']}"
                   + (f" ({t('rotation.list.overdue', days=s['overdue_days'])})" if s["overdue"] else ""))

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from libsync import labels, schemas
+from libsync import gitops, labels, schemas
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.model.enums import EXCHANGE_FINISHED, EXCHANGE_OUT, EXCHANGE_STATUSES, MISSING_OUTCOMES
 from libsync.network import parse_date
+from libsync.problems import Problem, msg, render_param
 from libsync.rotation.batches import ACTIVE_STATUSES, CopyIndex
 from libsync.rotation.records import exchange_files, exchange_summaries, read_records
+from libsync.rotation.workflow import BRANCH_PREFIX
 
 if TYPE_CHECKING:
-    from libsync.problems import Problem
     from libsync.repository import Repository
 
 STATUSES = EXCHANGE_STATUSES
@@ -39,16 +41,97 @@ Copies = dict[str, tuple[str, dict[str, Any], dict[str, Any]]]   # barcode → (
 # --- reading -----------------------------------------------------------------------------------
 
 def find(repo: Repository, exchange_id: str) -> tuple[str, Manifest]:
-    """The manifest ``exchange_id`` (relative path, data); unknown id → LibsyncError."""
+    """The manifest ``exchange_id`` in the work tree (relative path, data); unknown id →
+    LibsyncError (one that names the branch when the proposal waits on one for review)."""
     for rel in exchange_files(repo):
         if Path(rel).stem == exchange_id:
             return rel, repo.load(rel)
+    waiting = [ref for ref in gitops.branch_refs(repo.root, BRANCH_PREFIX) if ref.name == exchange_id]
+    if waiting:
+        raise LibsyncError("rotation.exchange_on_branch", exchange=exchange_id, branch=waiting[0].branch,
+                           local=BRANCH_PREFIX + exchange_id)
+    raise LibsyncError("rotation.unknown_exchange", exchange=exchange_id)
+
+
+@dataclass
+class Waiting:
+    """A proposal that waits for review on its branch: its manifest is on ``exchange/<id>`` (or
+    ``<remote>/exchange/<id>``), not yet in the work tree (the pull request is not merged)."""
+
+    branch: str
+    relpath: str
+    data: Manifest
+
+
+def waiting(repo: Repository, skipped: list[Problem] | None = None) -> list[Waiting]:
+    """The manifests that exist only on branches ``exchange/<id>`` or ``<remote>/exchange/<id>``:
+    of each such branch, the file ``<id>.yaml`` under exchanges/ in its last commit, read from
+    Git (the work tree is never touched). An id the work tree already has is the work tree's
+    (merged: no duplicate). When a local and a remote-tracking branch both hold one, the later
+    commit's is shown (the partner may have approved it on the branch). A manifest that does not
+    read or fit its schema is left out and its problem appended to ``skipped``, with the branch."""
+    refs = gitops.branch_refs(repo.root, BRANCH_PREFIX)
+    if not refs:
+        return []
+    merged = {Path(rel).stem for rel in exchange_files(repo)}
+    latest: dict[str, gitops.BranchRef] = {}
+    for ref in refs:   # local ones first: a tie keeps the local branch
+        if ref.name in merged or "/" in ref.name:
+            continue
+        if ref.name not in latest or ref.time > latest[ref.name].time:
+            latest[ref.name] = ref
+    try:
+        found = gitops.blobs_named(repo.root, {ref.sha: f"{ref.name}.yaml" for ref in latest.values()}, "exchanges")
+    except LibsyncError as exc:   # Git could not show the branches: the work tree's manifests still listed
+        if skipped is not None:
+            skipped.append(Problem("", None, None, "branch-manifest", exc.key, dict(exc.params)))
+        return []
+    from libsync.store.read import Store
+
+    store = Store.of(repo)
+    out = []
+    for name, ref in sorted(latest.items()):
+        for relpath, _oid, raw in found.get(ref.sha, [])[:1]:
+            if schemas.kind_of(relpath) != "exchange":
+                continue
+            exam = store.examine_raw(relpath, raw)
+            if exam.usable and isinstance(exam.data, dict):
+                out.append(Waiting(ref.branch, relpath, exam.data))
+            elif skipped is not None:
+                problem = next(iter(exam.refusal() or exam.problem_list()), None)
+                skipped.append(Problem(relpath, problem.line if problem else None, None, "branch-manifest",
+                                       "rotation.branch_manifest_broken",
+                                       {"branch": ref.branch, "exchange": name,
+                                        "path": f"{relpath}:{problem.line}" if problem and problem.line else relpath,
+                                        "reason": msg(problem.key, **problem.params) if problem else ""}))
+    return out
+
+
+def find_anywhere(repo: Repository, exchange_id: str) -> tuple[str, Manifest, str | None]:
+    """``find``, or else the proposal waiting on its branch: (relative path, data, branch or None)."""
+    try:
+        relpath, data = find(repo, exchange_id)
+        return relpath, data, None
+    except LibsyncError as exc:
+        if exc.key != "rotation.exchange_on_branch":
+            raise
+    skipped: list[Problem] = []
+    for item in waiting(repo, skipped):
+        if item.data.get("id") == exchange_id or Path(item.relpath).stem == exchange_id:
+            return item.relpath, item.data, item.branch
+    for problem in skipped:
+        if problem.params.get("exchange") == exchange_id:
+            raise LibsyncError("rotation.branch_manifest_unreadable", exit_code=1,
+                               **{k: render_param(v) for k, v in problem.params.items()})
     raise LibsyncError("rotation.unknown_exchange", exchange=exchange_id)
 
 
 def list_exchanges(repo: Repository, term: str | None = None, library: str | None = None, status: str | None = None,
-                   today: dt.date | None = None) -> list[dict[str, Any]]:
-    """One summary row per manifest, filtered; ``overdue`` when out past its return date."""
+                   today: dt.date | None = None, branches: bool = True,
+                   skipped: list[Problem] | None = None) -> list[dict[str, Any]]:
+    """One summary row per manifest, filtered; ``overdue`` when out past its return date;
+    ``branch``: None for a manifest in the work tree, else the branch where the proposal waits
+    for review (``waiting``; ``branches=False`` leaves those out; a broken one goes to ``skipped``)."""
     if library:
         repo.network.library(library)
     if term:
@@ -65,7 +148,13 @@ def list_exchanges(repo: Repository, term: str | None = None, library: str | Non
             continue
         if status and data.get("status") != status:
             continue
-        rows.append(summary(data, rel, today))
+        rows.append(summary(data, rel, today) | {"branch": None})
+    for item in waiting(repo, skipped) if branches else []:
+        data = item.data
+        if (term and data.get("term") != term) or (library and library not in (data.get("from"), data.get("to"))) \
+                or (status and data.get("status") != status):
+            continue
+        rows.append(summary(data, item.relpath, today) | {"branch": item.branch})
     rows.sort(key=lambda r: (r["term"], r["handover"] or "", r["id"]))
     return rows
 

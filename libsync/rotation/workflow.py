@@ -19,9 +19,12 @@ if TYPE_CHECKING:
     from libsync.repository import Repository
 
 
+BRANCH_PREFIX = "exchange/"
+
+
 def branch_name(exchange_id: str) -> str:
     """The branch a proposal is committed on."""
-    return f"exchange/{exchange_id}"
+    return f"{BRANCH_PREFIX}{exchange_id}"
 
 
 def commit_message(data: dict[str, Any], action: str, by: str | None, extra: dict[str, Any] | None = None) -> str:
@@ -73,6 +76,9 @@ def commit_on_branch(repo: Repository, relpath: str, text: str, data: dict[str, 
     name = branch_name(data["id"])
     if gitops.branch_exists(repo.root, name):
         raise LibsyncError("rotation.branch_exists", branch=name)
+    for ref in gitops.branch_refs(repo.root, BRANCH_PREFIX):   # proposed already, from another clone
+        if ref.name == data["id"]:
+            raise LibsyncError("rotation.branch_exists", branch=ref.branch)
     with gitops.on_new_branch(repo.root, name, created=[repo.path(relpath)]):
         sha = store_write.apply(repo, {relpath: text}, command="exchange propose",
                                 message=commit_message(data, "propose", by))

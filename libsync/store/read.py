@@ -524,6 +524,11 @@ class Store:
         from libsync.validation import gate
 
         raw = gate.read_bytes(self.root, relpath)    # missing, unreadable, a symlink: the reason, with the file
+        return self.examine_raw(relpath, raw)
+
+    def examine_raw(self, relpath: str, raw: bytes) -> Exam:
+        """The examination of ``raw`` as the data file ``relpath`` (bytes read elsewhere: the
+        file as it is on another Git branch), through the cache by the bytes' id."""
         oid = blob_id(raw)
         row = self.cache.get({relpath: oid}, "data, problems") if self.use_cache else {}
         exam = _decode(relpath, oid, dict(zip(("data", "problems"), row[relpath]))) if relpath in row else None
