@@ -40,9 +40,12 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
     root = Path(directory).expanduser().resolve()
     if not (root / "index.html").is_file():
         raise LibsyncError("site.serve.not_site", path=str(directory))
+    host = host.strip()
+    if not host:   # Python would take "" for every address, and print http://:8000/
+        raise LibsyncError("site.serve.bad_host", host='""')
     handler = functools.partial(_Handler, directory=str(root))
     try:
-        server = http.server.ThreadingHTTPServer((host, port), handler)
+        server = (_Server6 if _is_ipv6(host) else http.server.ThreadingHTTPServer)((host, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise LibsyncError("site.serve.port_in_use", port=port, host=host, free=free_port(host, port)) from None
@@ -55,10 +58,34 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
     return server
 
 
+def _is_ipv6(host: str) -> bool:
+    """An IPv6 address (``::1``, ``::``, ``fe80::1%eth0``): the server needs an IPv6 socket."""
+    return ":" in host
+
+
+class _Server6(http.server.ThreadingHTTPServer):
+    """The server on an IPv6 address; on ``::`` (every address) IPv4 clients too, where the
+    system allows one socket for both."""
+
+    address_family = socket.AF_INET6
+
+    def server_bind(self) -> None:
+        if str(self.server_address[0]) == "::":
+            try:
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            except (OSError, AttributeError):
+                pass
+        super().server_bind()
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if _is_ipv6(host) else f"http://{host}:{port}/"
+
+
 def free_port(host: str, start: int) -> int:
     """The first port from ``start + 1`` that ``host`` can open now (a suggestion, not a promise)."""
     for port in range(start + 1, min(start + 100, 65535)):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        with socket.socket(socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind((host, port))
             except OSError:
@@ -95,8 +122,8 @@ def lan_urls(server: http.server.HTTPServer) -> list[str]:
     host, port = server.server_address[:2]
     if str(host) in ("0.0.0.0", "::"):
         found = lan_address()
-        return [f"http://{found}:{port}/"] if found else []
-    return [f"http://{host!s}:{port}/"]
+        return [_url(found, port)] if found else []
+    return [_url(str(host), port)]
 
 
 def qr_text(url: str) -> str:
@@ -111,4 +138,4 @@ def qr_text(url: str) -> str:
 
 def url_of(server: http.server.HTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host!s}:{port}/"
+    return _url(str(host), port)
