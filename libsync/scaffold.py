@@ -65,7 +65,11 @@ def pip_requirement(source: str) -> str:
     a wheel on this computer (a test, a school's own runner) its absolute path; anything else
     (``libsync @ …``, ``libsync==0.1.0`` from a private index) is used as it is."""
     source = source.strip()
-    if not source or any(c in source for c in "\"\n\r$`"):
+    # written inside "…" in the workflow's shell line: a quote, $ (also GitHub's ${{ }}), a
+    # backquote or a backslash would end or change it; a control character a line; a leading "-"
+    # would be read by pip as one of its options (--index-url=…), not as what to install
+    if not source or source.startswith("-") or any(c in source for c in "\"$`\\") \
+            or any(ord(c) < 32 or ord(c) == 127 for c in source):
         raise LibsyncError("init.bad_source", exit_code=2, source=source)
     if source.startswith("git+file:///"):   # a PEP 508 URL needs a host: Git takes localhost
         source = "git+file://localhost/" + source[len("git+file:///"):]
@@ -118,6 +122,17 @@ def network_template(network_id: str, name: str, libraries: list[tuple[str, str]
         },
         "rotation": {"max_stay_days": 183, "batches": []},
     }
+
+
+def _check_texts(name: str, libraries: list[tuple[str, str]], details: dict[str, dict[str, str]]) -> None:
+    """Names and header lines are one line each: a line break or a tab (pasted with the text)
+    would break the README's heading, the commit's subject and the minutes' letterhead."""
+    values = [("--name", name)] + [("--library", f"{code}={lib}") for code, lib in libraries]
+    values += [(f"--{field}", f"{code}={value}") for code, fields in details.items() for field, value in fields.items()]
+    for option, value in values:
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            # shown as Python writes it: the line break as \n, Vietnamese letters as they are
+            raise LibsyncError("init.bad_text", exit_code=2, option=option, value=repr(value)[1:-1])
 
 
 def _library(code: str, name: str, details: dict[str, str]) -> dict[str, Any]:
@@ -199,7 +214,8 @@ jobs:
         with:
           python-version: "3.11"
       - name: Cài libsync
-        run: python -m pip install "{pip_spec}"
+        run: >-
+          python -m pip install "{pip_spec}"
       - name: Bộ nhớ đệm kiểm tra
         uses: actions/cache@v4
         with:
@@ -239,7 +255,8 @@ jobs:
         with:
           python-version: "3.11"
       - name: Cài libsync
-        run: python -m pip install "{pip_spec}"
+        run: >-
+          python -m pip install "{pip_spec}"
       - name: Tạo mục lục công khai
         run: libsync site build -o _site --audience public
       - uses: actions/upload-pages-artifact@v3
@@ -282,6 +299,7 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
         raise LibsyncError("init.not_a_folder", path=str(target))
     if target.exists() and any(target.iterdir()):
         raise LibsyncError("init.not_empty", path=str(target))
+    _check_texts(name, libraries, details or {})
     pip_spec = pip_requirement(source or default_libsync_source())
     data = network_template(network_id, name, libraries, lead, details=details)
     network_text = yamlio.dump(data, schemas.load_schema("network"))

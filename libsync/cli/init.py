@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def _details(codes: list[str], given: dict[str, list[str]]) -> dict[str, dict[st
             code, sep, rest = value.partition("=")
             if sep and code.strip().upper() in out:
                 out[code.strip().upper()][field] = rest.strip()
+            elif sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,15}", code.strip()):
+                # CODE=… of a school not in --library (a typo): never written to every school as text
+                raise LibsyncError("init.unknown_code", exit_code=2, option=f"--{field}", value=value,
+                                   code=code.strip().upper(), codes=", ".join(codes) or "—")
             elif field in ("principal", "librarian") and len(codes) > 1:
                 raise LibsyncError("init.needs_code", exit_code=2, option=f"--{field}", value=value,
                                    codes=", ".join(codes))
