@@ -3,7 +3,8 @@
 The screenshots are taken by a real browser (Debian's Chromium through Playwright) from the
 public site of the project's example network. Every run takes them again into a temporary
 folder and checks that each page shows what the guide says about it and that the committed
-PNG in docs/img/ has the same size; with ``LIBSYNC_SCREENSHOTS=1`` the run writes them into
+PNG in docs/img/ has the same size and still looks the same (at most 1 % of its pixels differ:
+a stale picture fails); with ``LIBSYNC_SCREENSHOTS=1`` the run writes them into
 docs/img/ (to refresh them after the site changes):
 
     LIBSYNC_SCREENSHOTS=1 python3 -m pytest -q tests/test_guide_screenshots.py
@@ -11,6 +12,7 @@ docs/img/ (to refresh them after the site changes):
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -102,6 +104,37 @@ def take_screenshots(base: str, dest: Path) -> dict[str, str]:
     return texts
 
 
+# the share of pixels whose colour differs noticeably between two PNGs (1 when their sizes differ),
+# computed by the browser itself: no image library needed
+_DIFFER_JS = """async ([a, b]) => {
+  const load = src => new Promise((ok, bad) => { const i = new Image(); i.onload = () => ok(i); i.onerror = bad; i.src = src; });
+  const [x, y] = [await load(a), await load(b)];
+  if (x.width !== y.width || x.height !== y.height) return 1;
+  const pixels = img => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height).data; };
+  const [p, q] = [pixels(x), pixels(y)];
+  let differ = 0;
+  for (let i = 0; i < p.length; i += 4)
+    if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 48) differ++;
+  return differ / (p.length / 4);
+}"""
+MAX_DIFFERENT = 0.01      # of the pixels: font hinting may move a few, a changed page moves many (another page: 9 %)
+
+
+def differing(pairs: dict[str, tuple[Path, Path]]) -> dict[str, float]:
+    """For each name, the share of pixels that differ between its two PNG files."""
+    def data_url(path: Path) -> str:
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            return {name: float(page.evaluate(_DIFFER_JS, [data_url(a), data_url(b)])) for name, (a, b) in pairs.items()}
+        finally:
+            browser.close()
+
+
 def test_screenshots_of_the_web_catalogue(site, tmp_path):
     refresh = os.environ.get("LIBSYNC_SCREENSHOTS") == "1"
     dest = IMG if refresh else tmp_path
@@ -114,6 +147,11 @@ def test_screenshots_of_the_web_catalogue(site, tmp_path):
         committed = (IMG / name).read_bytes()
         assert png_size(committed) == png_size(taken), name
         assert len(committed) <= MAX_BYTES, (name, len(committed))
+    # the committed pictures still show what the site shows today (a stale one fails here; refresh
+    # them with LIBSYNC_SCREENSHOTS=1)
+    changed = {name: share for name, share in differing({n: (dest / n, IMG / n) for n in SHOTS}).items()
+               if share > MAX_DIFFERENT}
+    assert not changed, changed
 
 
 def test_the_guide_shows_every_screenshot_and_covers_the_year():
