@@ -80,10 +80,14 @@ def test_serve_to_the_school_network_warns_and_prints_address_and_qr(tmp_path, c
         reader.start()
     try:
         deadline = time.monotonic() + 60
-        while "Ctrl+C" not in "".join(read["out"]) and time.monotonic() < deadline and proc.poll() is None:
+        # stderr is read by its own thread: wait for its last line too, not only for stdout's
+        last_err = "Không tìm thấy địa chỉ mạng" if lan_address() is None else "Cảnh báo"
+        while not ("Ctrl+C" in "".join(read["out"]) and last_err in "".join(read["err"])) \
+                and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         out = "".join(read["out"])
         assert "Ctrl+C" in out, out + "".join(read["err"])
+        assert "Cảnh báo: trang web mở cho mọi máy dùng chung mạng (Wi-Fi)" in "".join(read["err"])
         if lan_address() is None:      # a computer on no network at all: it says so, and still serves
             assert "http://" not in out and "Không tìm thấy địa chỉ mạng của máy này" in "".join(read["err"])
             return
