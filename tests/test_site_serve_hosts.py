@@ -77,3 +77,15 @@ def test_an_empty_host_is_refused(tmp_path, cli):
     for host in ("", "  "):
         r = cli("site", "serve", site, "--host", host, "--port", "0")
         assert r.exit_code == 2 and 'địa chỉ ""' in r.output and "http://:" not in r.output
+
+
+def test_a_port_out_of_range_and_the_help_speak_vietnamese(tmp_path, cli):
+    site = _site(tmp_path)
+    for port in ("70000", "-5"):
+        r = cli("site", "serve", site, "--port", port)
+        assert r.exit_code == 2 and f"{port} nằm ngoài khoảng cho phép (0–65535)" in r.output, r.output
+        assert "Input should" not in r.output
+    shown = " ".join(cli("site", "serve", "--help").output.split())
+    assert "CỔNG" in shown and "int range" not in shown and "0<=x" not in shown
+    shown = " ".join(cli("init", "--help").output.split())
+    assert "NGUỒN" in shown and "URL|PATH" not in shown

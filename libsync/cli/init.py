@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
                                                    help=t("help.init.principal")),
         librarian: list[str] | None = typer.Option(None, "--librarian", metavar="CODE=TÊN",
                                                    help=t("help.init.librarian")),
-        source: str | None = typer.Option(None, "--libsync-source", "--pip-spec", metavar="URL|PATH",
+        source: str | None = typer.Option(None, "--libsync-source", "--pip-spec", metavar="SOURCE",
                                           help=t("help.init.libsync_source")),
         interactive: bool | None = typer.Option(None, "--ask/--no-ask", help=t("help.init.ask"), show_default=False),
         no_commit: bool = typer.Option(False, "--no-commit", help=t("help.init.no_commit")),

@@ -8,6 +8,7 @@ from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     audience_option,
+    bounded,
     check_format,
     format_option,
     print_json,
@@ -61,7 +62,8 @@ def register(app: typer.Typer) -> None:
     @site.command("serve", help=t("help.site.serve"))
     def serve_cmd(
         directory: str = typer.Argument(..., metavar="DIR", help=t("help.site.serve.dir")),
-        port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help=t("help.site.serve.port")),
+        port: int = typer.Option(8000, "--port", "-p", metavar="PORT", callback=bounded(0, 65535),
+                                 help=t("help.site.serve.port")),
         host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help=t("help.site.serve.host")),
     ) -> None:
         from libsync.site.serve import is_local_only, lan_urls, make_server, qr_text, url_of
