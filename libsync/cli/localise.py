@@ -84,6 +84,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Value (?P<value>.*) is not a valid (?P<kind>\w+)\.$"), "cli.click.not_a"),
     (re.compile(r"'?(?P<value>.*?)'? is not a valid (?P<kind>integer|float|boolean|int)(?: range)?\.$"), "cli.click.not_a"),
     (re.compile(r"Input should be a valid (?P<kind>integer|number|boolean|date)\b.*$"), "cli.click.should_be"),
+    (re.compile(r"Input should be less than or equal to (?P<n>\S+?)\.?$"), "cli.click.at_most"),
+    (re.compile(r"Input should be greater than or equal to (?P<n>\S+?)\.?$"), "cli.click.at_least"),
     (re.compile(r"(?P<kind>File|Directory|Path) '(?P<value>.*)' does not exist\.$"), "cli.click.no_such_path"),
     (re.compile(r"(?P<kind>File|Directory|Path) '(?P<value>.*)' is a directory\.$"), "cli.click.is_directory"),
     (re.compile(r"(?P<kind>File|Directory|Path) '(?P<value>.*)' is a file\.$"), "cli.click.is_file"),
