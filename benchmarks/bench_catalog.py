@@ -16,6 +16,7 @@ Data is generated in a temporary folder (deleted afterwards); nothing in the pro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -37,6 +38,7 @@ ROUNDS = 5   # merge runs of each version, taking turns
 from stdnum import ean, isbn as stdisbn  # noqa: E402
 
 from libsync import yamlio  # noqa: E402
+from synth import baseline_tree  # noqa: E402
 
 SYLLABLES = ("Toán Văn Sử Địa Lý Hóa Sinh Tin Nhạc Họa Mĩ Kí Lí Đất Rừng Sông Núi Biển Trời Hoa Lá Cây Chim Mèo "
              "Dế Mèn Tuổi Thơ Mắt Biếc Gió Mưa Nắng Trăng Sao Làng Quê Phố Thị Em Anh Chị Mẹ Cha Bà Ông Bạn "
@@ -283,24 +285,13 @@ def main(argv: list[str]) -> None:
           f"load average {os.getloadavg()[0]:.1f} at start")
     accuracy()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="libsync-bench-") as tmp:
-        baseline = None
-        if ref:
-            baseline = Path(tmp) / "baseline"
-            subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "--detach", "--quiet", str(baseline), ref],
-                           check=True)
-            rev = subprocess.run(["git", "-C", str(baseline), "log", "-1", "--format=%h %s"], capture_output=True,
-                                 text=True, check=True).stdout.strip()
-            print(f"baseline: {rev[:100]}")
-        try:
-            gdpt_accuracy(Path(tmp), baseline)
-            if baseline is not None:
-                print(f"\nMerge time, baseline against this tree (same records, {ROUNDS} runs each in fresh processes):")
-                for n in sizes:
-                    compare_merge(n, Path(tmp), baseline)
-        finally:
-            if baseline is not None:
-                subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(baseline)], check=False)
+    with tempfile.TemporaryDirectory(prefix="libsync-bench-") as tmp, contextlib.ExitStack() as stack:
+        baseline = stack.enter_context(baseline_tree(ref, Path(tmp))) if ref else None
+        gdpt_accuracy(Path(tmp), baseline)
+        if baseline is not None:
+            print(f"\nMerge time, baseline against this tree (same records, {ROUNDS} runs each in fresh processes):")
+            for n in sizes:
+                compare_merge(n, Path(tmp), baseline)
         for n in sizes if baseline is None else ():   # with --baseline: the comparison only
             rows.append(bench_size(n, Path(tmp)))
             r = rows[-1]

@@ -10,8 +10,13 @@ Usable as a module (``make_network``) or a script:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -144,6 +149,31 @@ def make_network(dest: Path, libraries: int = 10, records: int = 30_000, manifes
         path = dest / "records" / rec["library"] / f"{rec['id']}.yaml"
         path.write_text(yamlio.dump(rec, record_schema), encoding="utf-8")
     return {"libraries": libraries, "records": len(all_records), "manifests": written_manifests}
+
+
+def process(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int, str]:
+    """(wall s, CPU s, peak MB, exit code, stderr) of one whole process, start-up included."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), err
+
+
+@contextlib.contextmanager
+def baseline_tree(ref: str, where: Path) -> Iterator[Path]:
+    """A Git worktree of this project at ``ref`` (removed afterwards), to run its libsync beside this one's."""
+    project = Path(__file__).resolve().parent.parent
+    tree = where / "baseline"
+    subprocess.run(["git", "-C", str(project), "worktree", "add", "--detach", "--quiet", str(tree), ref], check=True)
+    try:
+        rev = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        print(f"baseline: {rev[:100]}")
+        yield tree
+    finally:
+        subprocess.run(["git", "-C", str(project), "worktree", "remove", "--force", str(tree)], check=False)
 
 
 def main() -> None:
