@@ -50,13 +50,27 @@ def _installed_from_git() -> str | None:
         info = json.loads(text) if text else {}
     except (importlib.metadata.PackageNotFoundError, ValueError):
         return None
+    return git_source_of(info)
+
+
+def git_source_of(info: object) -> str | None:
+    """``URL@commit`` from pip's record of where it installed from (``direct_url.json``), when
+    that is a Git server every CI runner can fetch from; None otherwise."""
+    from urllib.parse import urlsplit
+
     vcs = info.get("vcs_info") if isinstance(info, dict) else None
     url = info.get("url") if isinstance(info, dict) else None
-    # a commit on a server (not this computer's folder) is one GitHub's runners can fetch too
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str) and isinstance(vcs.get("commit_id"), str) \
-            and not url.startswith("file:"):
-        return f"{url}@{vcs['commit_id']}"
-    return None
+    if not (isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str)
+            and isinstance(vcs.get("commit_id"), str)):
+        return None
+    # a commit on a server (not this computer's folder) is one GitHub's runners can fetch too; a
+    # URL with a user and password or token (or pip's ${VARIABLE} for one) is never written into
+    # a public workflow, and would be refused there anyway
+    user = urlsplit(url).username
+    if url.startswith("file:") or "$" in url or (user is not None and user != "git") \
+            or not re.fullmatch(r"[0-9a-f]{7,64}", vcs["commit_id"]):
+        return None
+    return f"{url}@{vcs['commit_id']}"
 
 
 def pip_requirement(source: str) -> str:

@@ -87,3 +87,21 @@ def test_a_code_of_no_school_is_refused_not_written_to_every_school(tmp_path, cl
     assert r.exit_code == 0, r.output
     lib = yaml.safe_load((tmp_path / "ok" / "network.yaml").read_text(encoding="utf-8"))["libraries"][0]
     assert lib["authority"] == "PHÒNG GD&ĐT = ĐÔNG TRIỀU"
+
+
+def test_the_default_source_never_takes_a_url_with_credentials():
+    from libsync.scaffold import git_source_of
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    git_info = {"vcs": "git", "commit_id": sha}
+    assert git_source_of({"url": "https://github.com/so-gd/libsync", "vcs_info": git_info}) == \
+        f"https://github.com/so-gd/libsync@{sha}"
+    assert git_source_of({"url": "ssh://git@github.com/so-gd/libsync.git", "vcs_info": git_info}) == \
+        f"ssh://git@github.com/so-gd/libsync.git@{sha}"
+    for url in ("https://thu-vien:ghp_secret@github.com/so-gd/libsync",      # a token: never in a workflow
+                "https://${GH_TOKEN}@github.com/so-gd/libsync",               # pip's placeholder for one
+                "file:///home/it/libsync"):                                   # this computer's folder
+        assert git_source_of({"url": url, "vcs_info": git_info}) is None, url
+    assert git_source_of({"url": "https://github.com/x/libsync", "vcs_info": {"vcs": "git", "commit_id": "main; x"}}) is None
+    assert git_source_of({"url": "https://github.com/x/libsync", "vcs_info": {"vcs": "hg", "commit_id": sha}}) is None
+    assert git_source_of(None) is None and git_source_of({"url": "https://x"}) is None
