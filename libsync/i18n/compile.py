@@ -50,10 +50,17 @@ def problems(lang: str) -> list[str]:
 
 
 def mo_bytes(lang: str) -> bytes:
+    import datetime as dt
+
     from babel.messages.mofile import write_mo
 
+    catalog = read(lang)
+    # the .po has no creation date, so Babel stamps the current minute into the .mo's header: a
+    # .mo built a minute ago would then be "out of date" (--check, test_i18n). A fixed date keeps
+    # the same .po giving the same bytes.
+    catalog.creation_date = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     buffer = io.BytesIO()
-    write_mo(buffer, read(lang), use_fuzzy=False)
+    write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 
