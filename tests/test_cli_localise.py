@@ -33,8 +33,8 @@ def test_missing_argument_in_vietnamese_and_english():
     vi = run("search")
     assert vi.returncode == 2 and vi.stdout == ""
     assert vi.stderr.splitlines() == [
-        "Cách dùng: libsync search [TÙY_CHỌN] {QUERY}",
-        "Lỗi: Thiếu đối số QUERY.",
+        "Cách dùng: libsync search [TÙY_CHỌN] {TỪ_KHÓA}",
+        "Lỗi: Thiếu đối số TỪ_KHÓA.",
         "Xem hướng dẫn: libsync search -h",
     ]
     en = run("--lang", "en", "search")

@@ -59,13 +59,18 @@ def metavar(name: str) -> str:
     return (t(f"cli.metavar.{key}") if key else base) + ("..." if more else "")
 
 
+def placeholders(text: str) -> str:
+    """Every placeholder in ``text`` (``[PATH]...``, ``{QUERY}``) in the current language."""
+    return re.sub(r"(?<![\w/=])[A-Z][A-Z0-9_]*(?:[/=][A-Z]+)?(?![\w/=])", lambda m: metavar(m.group(0)), text)
+
+
 def _hint(exc: Any) -> str:
     """The parameter an error is about, as the user typed it: ``--term`` or ``QUERY``."""
     param = getattr(exc, "param", None)
     hint = getattr(exc, "param_hint", None)
     if hint is None and param is not None:
         if getattr(param, "param_type_name", "") == "argument":
-            hint = param.metavar.strip("[]{}. ") if param.metavar else (param.name or "").upper()
+            hint = metavar(param.metavar.strip("[]{}. ") if param.metavar else (param.name or "").upper())
         else:
             opts = [o for o in param.opts if o.startswith("--")] or list(param.opts)
             hint = opts[0] if opts else param.name
@@ -159,6 +164,7 @@ class _Formatter(_formatting.HelpFormatter):  # type: ignore[misc]
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", t("cli.usage.options")).replace("COMMAND [ARGS]...", t("cli.usage.command"))
+        args = placeholders(args)
         super().write_usage(prog, args, t("cli.usage.prefix") + " " if prefix is None else prefix)
 
 
@@ -218,6 +224,11 @@ def apply() -> None:
     _ClickContext.formatter_class = _Formatter
     typer.core.TyperOption.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
     typer.core.TyperArgument.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
+    if not hasattr(typer.core.TyperArgument, "_libsync_name"):   # an argument's name in the help panel
+        shown = typer.core.TyperArgument.display_name_raw
+        typer.core.TyperArgument._libsync_name = shown  # type: ignore[attr-defined]
+        typer.core.TyperArgument.display_name_raw = property(  # type: ignore[method-assign, assignment]
+            lambda self: placeholders(shown.fget(self)))  # type: ignore[attr-defined]
     for cls in (typer.core.TyperCommand, typer.core.TyperGroup):
         if not hasattr(cls.format_help, "__wrapped__"):
             cls.format_help = _localised_help(cls.format_help)  # type: ignore[method-assign]
