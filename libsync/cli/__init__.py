@@ -144,13 +144,43 @@ def _print_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _language_from_argv(argv: list[str]) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
+def _language_first(argv: list[str]) -> list[str]:
+    """``--lang`` wherever it is typed (``libsync search toan --lang en``) moved before the
+    command, the one place Click takes it: else Click refuses it, in the language it names.
+    Nothing after ``--`` is touched (``libsync search -- --lang`` searches for "--lang")."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] != "--":
+            front += argv[i:i + 2]
+            i += 2
+            continue
+        if arg == "--lang":   # no value: Click says so (not "no such option")
+            return ["--lang"]
         if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _language_from_argv(argv: list[str]) -> str | None:
+    """The language the command line asks for (the last ``--lang``, as Click takes it)."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def create_app() -> typer.Typer:
@@ -172,13 +202,14 @@ def create_app() -> typer.Typer:
     def _global(
         ctx: typer.Context,
         repo: str = typer.Option(None, "--repo", metavar="PATH", help=t("help.opt.repo")),
-        lang: str = typer.Option(None, "--lang", metavar="vi|en", help=t("help.opt.lang")),
+        lang: str = typer.Option(None, "--lang", metavar="|".join(LANGUAGES),
+                                 help=t("help.opt.lang", languages=", ".join(LANGUAGES))),
         version: bool = typer.Option(False, "--version", help=t("help.opt.version"), is_eager=True,
                                      callback=_print_version),
     ) -> None:
         if lang:
             if lang.lower() not in LANGUAGES:
-                raise LibsyncError("cli.bad_lang", lang=lang)
+                raise LibsyncError("cli.bad_lang", lang=lang, languages=", ".join(LANGUAGES))
             set_language(lang)
         from libsync.cli.common import State
 
@@ -206,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     from libsync import atomic
 
     atomic.catch_interruptions()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _language_first(list(sys.argv[1:] if argv is None else argv))
     lang = _language_from_argv(argv)
     if lang and lang.lower() in LANGUAGES:
         set_language(lang)

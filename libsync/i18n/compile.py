@@ -14,6 +14,7 @@ standard library only. It never edits a ``.po`` file.
 from __future__ import annotations
 
 import io
+import string
 import sys
 from pathlib import Path
 
@@ -39,13 +40,49 @@ def read(lang: str):  # type: ignore[no-untyped-def]  # babel has no type hints
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
+# Messages whose languages deliberately use different placeholders (the code passes all of them).
+OWN_PLACEHOLDERS = {
+    "schema.keyword": "Vietnamese names the schema keyword instead of jsonschema's English detail",
+    "rotation.doc.date_line": "each language writes a date its own way",
+}
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders of a message (ValueError for a lone brace)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
 def problems(lang: str) -> list[str]:
-    """Format errors Babel finds in one language's catalogue (placeholders that differ etc.)."""
+    """What would go wrong with one language's catalogue when shown, each naming its line and
+    key: a brace the formatter cannot read (the message would fail when shown), a placeholder
+    the English message does not have (shown as ``{name}``) or lacks, a fuzzy entry (left out
+    of the ``.mo``: English would be shown), and the format errors Babel finds."""
     catalog = read(lang)
+    source = catalog if lang == SOURCE else read(SOURCE)
     out = []
     for message, errors in catalog.check():
         for error in errors:
             out.append(f"{po_path(lang)}:{message.lineno}: {message.id}: {error}")
+    for message in catalog:
+        if not message.id or not isinstance(message.string, str):
+            continue
+        where = f"{po_path(lang)}:{message.lineno}: {message.id}"
+        if message.fuzzy:
+            out.append(f"{where}: marked fuzzy (left out until the #, fuzzy line is removed)")
+        try:
+            found = placeholders(message.string)
+        except ValueError as exc:
+            out.append(f"{where}: {exc} (write {{{{ or }}}} for a brace)")
+            continue
+        english = source.get(message.id)
+        if lang == SOURCE or english is None or message.id in OWN_PLACEHOLDERS or not message.string:
+            continue
+        try:
+            expected = placeholders(english.string)
+        except ValueError:
+            continue   # reported with the English catalogue
+        if found != expected:
+            out.append(f"{where}: placeholders {sorted(found)}, the English message has {sorted(expected)}")
     return out
 
 

@@ -1,0 +1,161 @@
+"""Choosing the language, and adding one: ``--lang`` anywhere on the line, a third language made
+as docs/translating.md says (a folder, no code change), and the catalogue checks that tell a
+translator what would go wrong (a lone brace, a placeholder misspelt, a fuzzy entry).
+
+The catalogue is changed only in a copy of the package in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from libsync import i18n
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None, package: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python3 -m libsync ARGS`` as a person runs it (``package``: a copy of the project to run)."""
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("LIBSYNC_LANG", None)
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
+    return subprocess.run([sys.executable, "-m", "libsync", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "--lang", "en"),
+    ("search", "--lang=en"),
+    ("--lang", "EN", "search"),
+    ("--lang", "vi", "search", "--lang", "en"),
+])
+def test_lang_is_taken_wherever_it_is_typed(args, example_repo):
+    result = run(*args, cwd=example_repo)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "Usage: libsync search [OPTIONS] {QUERY}",
+        "Error: Missing argument QUERY.",
+        "For help: libsync search -h",
+    ]
+
+
+def test_lang_after_the_command_changes_the_output_not_the_search(example_repo):
+    english = run("search", "toán", "--lang", "en", "--format", "text", cwd=example_repo)
+    vietnamese = run("search", "toán", cwd=example_repo)
+    assert english.returncode == vietnamese.returncode == 0
+    assert english.stdout.splitlines()[0].endswith("(audience: the whole network).")
+    assert vietnamese.stdout.splitlines()[0].endswith("(đối tượng xem: cả mạng liên thông).")
+    # the same records found, in the same order
+    assert english.stdout.count("\n") == vietnamese.stdout.count("\n")
+
+
+def test_lang_after_the_separator_is_an_argument(example_repo):
+    result = run("search", "--", "--lang", "en", cwd=example_repo)
+    assert result.returncode == 2
+    assert "Lỗi: Thừa đối số: en." in result.stderr
+
+
+def test_lang_without_a_value_says_it_needs_one(example_repo):
+    result = run("search", "toán", "--lang", cwd=example_repo)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Lỗi: Tùy chọn --lang cần một giá trị đi kèm."
+
+
+def test_an_unknown_language_is_refused_naming_the_languages_there_are(example_repo):
+    result = run("search", "toán", "--lang", "xx", cwd=example_repo)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"libsync: Ngôn ngữ không hỗ trợ: xx (dùng một trong: {', '.join(i18n.LANGUAGES)})."
+
+
+def _package_copy(dest: Path) -> Path:
+    """The parts of the project libsync runs from (the package and the schemas), without caches."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(PROJECT / "libsync", dest / "libsync", ignore=ignore)
+    shutil.copytree(PROJECT / "schema", dest / "schema", ignore=ignore)
+    return dest
+
+
+def _compile(package: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(package)}
+    return subprocess.run([sys.executable, "-m", "libsync.i18n.compile", *args], capture_output=True, text=True,
+                          env=env, cwd=package, timeout=120)
+
+
+def test_a_third_language_is_a_folder_made_as_the_translators_page_says(tmp_path, example_repo):
+    from babel.messages.pofile import read_po, write_po
+
+    package = _package_copy(tmp_path / "project")
+    # docs/translating.md, "A third language", step by step
+    init = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "init", "-i", "libsync/locale/libsync.pot",
+                           "-d", "libsync/locale", "-D", "libsync", "-l", "km"],
+                          capture_output=True, text=True, cwd=package, timeout=120)
+    assert init.returncode == 0, init.stderr
+    po_file = package / "libsync/locale/km/LC_MESSAGES/libsync.po"
+    with (package / "libsync/locale/en/LC_MESSAGES/libsync.po").open("rb") as fh:
+        english = read_po(fh)
+    with po_file.open("rb") as fh:
+        khmer = read_po(fh, locale="km")
+    for message in khmer:   # the translator's work: here the English text marked as Khmer
+        if message.id:
+            message.string = "[km] " + english.get(message.id).string
+    with po_file.open("wb") as fh:
+        write_po(fh, khmer)
+    built = _compile(package)
+    assert built.returncode == 0, built.stderr
+    assert (po_file.with_suffix(".mo")).is_file()
+    assert _compile(package, "--check").returncode == 0
+
+    validate = run("--lang", "km", "validate", cwd=example_repo, package=package)
+    assert validate.returncode == 0, validate.stderr
+    assert validate.stdout.strip().startswith("[km] ")
+    usage = run("search", "--lang", "km", cwd=example_repo, package=package)
+    assert usage.returncode == 2
+    assert "[km] Missing argument" in usage.stderr
+    helped = run("--help", cwd=example_repo, package=package)
+    assert "vi|en|km" in helped.stdout and "vi, en, km" in helped.stdout
+    assert run("--lang", "xx", "validate", cwd=example_repo, package=package).stderr.strip().endswith(
+        "(dùng một trong: vi, en, km).")
+
+
+@pytest.mark.parametrize(("key", "bad", "said"), [
+    ("cli.click.missing_argument", "Thiếu đối số {name} {.", "expected '}' before end of string"),
+    # a message whose languages may use their own placeholders is still checked for braces
+    ("schema.keyword", "'{field}' không thỏa điều kiện } của lược đồ.", "Single '}' encountered"),
+    ("cli.click.missing_argument", "Thiếu đối số {nmae}.", "placeholders ['nmae'], the English message has ['name']"),
+    ("cli.click.missing_argument", "Thiếu đối số.", "placeholders [], the English message has ['name']"),
+])
+def test_the_compiler_names_a_translation_that_would_go_wrong_when_shown(tmp_path, key, bad, said):
+    package = _package_copy(tmp_path / "project")
+    po_file = package / "libsync/locale/vi/LC_MESSAGES/libsync.po"
+    text = po_file.read_text(encoding="utf-8")
+    start = text.index(f'msgid "{key}"\nmsgstr "')
+    end = text.index("\n", text.index("\nmsgstr ", start) + 1)
+    po_file.write_text(text[:start] + f'msgid "{key}"\nmsgstr "{bad}"' + text[end:], encoding="utf-8")
+    result = _compile(package)
+    assert result.returncode == 1
+    assert f"libsync.po:{text[:start].count(chr(10)) + 1}: {key}: " in result.stderr
+    assert said in result.stderr
+
+
+def test_the_compiler_names_a_fuzzy_entry(tmp_path):
+    package = _package_copy(tmp_path / "project")
+    po_file = package / "libsync/locale/vi/LC_MESSAGES/libsync.po"
+    text = po_file.read_text(encoding="utf-8")
+    po_file.write_text(text.replace('\nmsgid "cli.click.missing_argument"',
+                                    '\n#, fuzzy\nmsgid "cli.click.missing_argument"', 1), encoding="utf-8")
+    result = _compile(package, "--check")
+    assert result.returncode == 1
+    assert "cli.click.missing_argument: marked fuzzy" in result.stderr
+
+
+def test_the_catalogues_here_have_none_of_those_problems():
+    from libsync.i18n import compile as po
+
+    for lang in po.languages():
+        assert po.problems(lang) == []
