@@ -159,3 +159,51 @@ def test_the_catalogues_here_have_none_of_those_problems():
 
     for lang in po.languages():
         assert po.problems(lang) == []
+
+
+def _help_pages(cli, lang: str) -> dict[tuple[str, ...], str]:
+    from typer.main import get_command
+
+    from libsync.cli import COMMANDS, create_app
+    from libsync.i18n import set_language
+
+    set_language(lang)
+    group = get_command(create_app())
+    pages = {}
+    for name in COMMANDS:
+        command = group.get_command(None, name)  # type: ignore[arg-type]
+        for args in [(name,), *((name, sub) for sub in getattr(command, "commands", {}) or {})]:
+            result = cli(*args, "--help")
+            assert result.exit_code == 0, args
+            pages[args] = result.stdout
+    return pages
+
+
+ENGLISH_PLACEHOLDERS = {"FILE", "TEXT", "ID", "LIB", "TYPE", "DIR", "CODE", "TERM", "START", "SECONDS", "SCANFILE",
+                        "QUERY", "FIELD", "DATE", "VALUE", "PATH", "CLUSTER", "RULE", "REF", "BEFORE", "AFTER",
+                        "SNAPSHOT", "SOURCE", "PORT", "HOST", "ADDRESS", "CATEGORIES", "BARCODE", "SPEC", "INTEGER"}
+
+
+def test_every_placeholder_in_the_vietnamese_help_is_vietnamese(cli, monkeypatch):
+    """In usage lines, argument names and the value column of options: no FILE, LIB, BARCODE,
+    CODE (also inside ``public|network|CODE``), and no ``[[PATH]...]...``."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", "220")
+    pages = _help_pages(cli, "vi")
+    assert len(pages) > 40
+    found = []
+    for args, page in pages.items():
+        lines = page.splitlines()
+        shown = [line for line in lines if "Cách dùng:" in line]
+        for line in lines:   # an option's value column, an argument's name
+            cell = re.match(r"│\s*\*?\s+(?:--[\w-]+(?:\s+-\w)?\s+)?(\S+)\s{2,}", line)
+            if cell:
+                shown.append(cell.group(1))
+        for text in shown:
+            words = set(re.findall(r"[A-Z]{2,}", text)) & ENGLISH_PLACEHOLDERS
+            if words or "[[" in text:
+                found.append((" ".join(args), text.strip(), sorted(words)))
+    assert not found, found
+    assert "[SỐ_ĐKCB]..." in pages[("copy", "set")] and "[ĐƯỜNG_DẪN]..." in pages[("validate",)]
+    assert "public|network|MÃ" in pages[("export",)]

@@ -147,7 +147,7 @@ def encoding_option(metavar: str, help_key: str) -> Any:
 
 def paths_argument(help_key: str) -> Any:
     """``[PATH]...``: only these files or folders (default: the whole repository)."""
-    return typer.Argument(None, metavar="[PATH]...", help=t(help_key))
+    return typer.Argument(None, metavar="PATH", help=t(help_key))   # usage: [PATH]...
 
 
 def check_format(value: str, choices: tuple[str, ...]) -> str:

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
     @sub.command("set", help=t("help.copy.set"))
     def set_cmd(
         ctx: typer.Context,
-        barcodes: list[str] = typer.Argument(None, metavar="[BARCODE]...", help=t("help.copy.barcodes")),
+        barcodes: list[str] = typer.Argument(None, metavar="BARCODE", help=t("help.copy.barcodes")),
         status: str = typer.Option(..., "--status", "-s", help=t("help.copy.status", choices="|".join(SETTABLE))),
         ref: str | None = typer.Option(None, "--ref", help=t("help.copy.ref")),
         date: str | None = date_option("help.copy.date"),

@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
     @sub.command("list", help=t("help.inventory.list"))
     def list_cmd(
         ctx: typer.Context,
-        library: str | None = library_argument(None, metavar="[LIB]"),
+        library: str | None = library_argument(None),
         fmt: str = format_option(),
     ) -> None:
         fmt = check_format(fmt, TEXT_JSON)

@@ -48,6 +48,7 @@ _METAVARS = {
     "CLUSTER": "cluster", "RULE": "rule", "REF": "ref", "BEFORE": "before", "AFTER": "after",
     "SNAPSHOT": "snapshot", "SOURCE": "source", "PORT": "port", "HOST": "host", "ADDRESS": "address",
     "CATEGORIES": "categories", "YYYY-YYYY": "years", "CODE=TÊN": "code_name", "[CODE=]TEXT": "code_text",
+    "LIB": "library", "BARCODE": "barcode", "SPEC": "set_spec",
 }
 
 
@@ -172,8 +173,9 @@ def _display_type(param: Any, ctx: Any) -> str | None:
     """An option's kind of value in words; nothing for a flag or an argument (its name says it)."""
     if type(param).__name__ == "TyperArgument":
         return None
-    if getattr(param, "metavar", None) is not None:
-        return metavar(str(param.metavar))
+    if getattr(param, "metavar", None) is not None:   # "FILE", or "public|network|CODE", "FILE.yaml"
+        named = str(param.metavar)
+        return metavar(named) if named.removesuffix("...") in _METAVARS else placeholders(named)
     if getattr(param, "is_flag", False) or getattr(param, "is_bool_flag", False):
         return None
     shown = _original_display_type(param, ctx)

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("share", help=t("help.share"))
     def share_cmd(
         ctx: typer.Context,
-        ids: list[str] | None = typer.Argument(None, metavar="[LIB/ID]...", help=t("help.share.ids")),
+        ids: list[str] | None = typer.Argument(None, metavar="LIB/ID", help=t("help.share.ids")),
         library: str | None = library_option(help_key="help.share.library"),
         types: list[str] | None = typer.Option(None, "--type", metavar="TYPE", help=t("help.share.type")),
         grades: list[int] | None = typer.Option(None, "--grade", metavar="N", help=t("help.share.grade")),
