@@ -207,3 +207,61 @@ def test_every_placeholder_in_the_vietnamese_help_is_vietnamese(cli, monkeypatch
     assert not found, found
     assert "[SỐ_ĐKCB]..." in pages[("copy", "set")] and "[ĐƯỜNG_DẪN]..." in pages[("validate",)]
     assert "public|network|MÃ" in pages[("export",)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_register_exported_in_english_reads_back_in_vietnamese_as_the_same_codes(example_repo, tmp_path, cli, fmt):
+    """Every item status and record type, written as its English label, imported by a Vietnamese
+    libsync: the same records. ("other" is left out: an import gives such a record the type its
+    title tells, by design, whatever the language.)"""
+    import itertools
+    import json
+
+    import yaml
+
+    from libsync import yamlio
+    from libsync.model import enums
+    from libsync.repository import Repository
+
+    shutil.rmtree(example_repo / "exchanges")   # statuses here need not agree with the exchanges
+    statuses = itertools.cycle(enums.ITEM_STATUSES)
+    types = itertools.cycle([code for code in enums.RECORD_TYPES if code != "other"])
+    for path in sorted((example_repo / "records/XS").glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["type"] = next(types)
+        record.setdefault("authors", ["Nguyễn Văn An"])
+        for item in record.get("items") or []:
+            item["status"] = next(statuses)
+            if item["status"] in ("on-loan", "at-partner", "in-transit"):
+                item["holder"] = "HD"
+            else:
+                item.pop("holder", None)
+        path.write_text(yamlio.dump(record), encoding="utf-8")
+    original = {r["id"]: r for r in Repository(example_repo).records("XS")}
+    assert {i["status"] for r in original.values() for i in r.get("items") or []} == set(enums.ITEM_STATUSES)
+    assert {r["type"] for r in original.values()} == set(enums.RECORD_TYPES) - {"other"}
+
+    out = tmp_path / f"xs.{fmt}"
+    result = cli("--repo", example_repo, "--lang", "en", "export", fmt, "--library", "XS", "-o", out)
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        cells = {cell for line in out.read_text(encoding="utf-8-sig").splitlines() for cell in line.split(",")}
+    else:
+        import openpyxl
+
+        cells = {str(c.value) for row in openpyxl.load_workbook(out).worksheets[0].iter_rows() for c in row}
+    assert {"on loan", "at a partner", "in transit", "Teacher's book", "Educational picture"} <= cells
+    assert not cells & {"on-loan", "at-partner", "teacher-book", "picture"}
+    target = tmp_path / "other"
+    shutil.copytree(example_repo, target)
+    shutil.rmtree(target / "records" / "XS")
+    i18n.set_language("vi")
+    result = cli("--repo", target, "import", "table", out, "--library", "XS", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["counts"]["created"] == len(original)
+    unmapped = {"provenance", "created", "updated", "share", "access"}
+    again = {r["id"]: r for r in Repository(target).records("XS")}
+    assert again.keys() == original.keys()
+    for key, record in again.items():
+        assert {k: v for k, v in record.items() if k not in unmapped} == \
+            {k: v for k, v in original[key].items() if k not in unmapped}, key
