@@ -77,3 +77,15 @@ def test_other_commands_take_dd_mm_yyyy(example_repo, cli, args):
     assert r.exit_code == 0, r.output
     bad = cli("--repo", example_repo, *[("32/12/2024" if "/" in a and a[0].isdigit() else a) for a in args])
     assert bad.exit_code == 2 and "“32/12/2024”" in bad.output
+
+
+def test_a_proposal_takes_dd_mm_yyyy_days_and_warns_only_of_its_own_date(example_repo, cli):
+    r = cli("--repo", example_repo, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "HD",
+            "--batch", "xs-tk-ngu-van-6-7", "--handover", "2/12/2024", "--return-due", "17/1/2025", "--no-branch",
+            "--by", "Hà", "--date", "1/12/2024")
+    assert r.exit_code == 0, r.output
+    assert "Lưu ý" not in r.output
+    manifest = next((example_repo / "exchanges" / "2024-2025" / "HK1").glob("xs-hd-2024-2025-hk1-xs-tk-ngu-van-6-7.yaml"))
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    assert str(data["planned"]["handover"]) == "2024-12-02" and str(data["planned"]["return_due"]) == "2025-01-17"
+    assert str(data["history"][0]["date"]) == "2024-12-01"

@@ -28,7 +28,7 @@ def test_whole_lifecycle_on_a_branch_with_commits_and_minutes(tmp_path, cli):
     root, repo = git_network(tmp_path)
     r = cli(*propose_args(root, "--push"))
     assert r.exit_code == 0, r.output
-    assert "RTXS23" in r.output and "trạng thái đang cho mượn" in r.output  # the lent copy is left out, with the reason
+    assert "Không đưa vào phiếu 2 bản — 1 mất, 1 đang cho mượn." in r.output  # the lent and the lost copy, counted
     # her checkout is back on main (the proposal is on its branch), and she is told what happens next
     assert repo.active_branch.name == "main" and not (root / MANIFEST).exists()
     assert not repo.is_dirty(untracked_files=True)

@@ -227,3 +227,16 @@ def test_copy_set_report_fits(example_repo, cli, monkeypatch, width):
     assert r.exit_code == 0, r.output
     assert all(cell_len(line) <= width for line in table_lines(r.output))
     words_whole(r.output, ["XS-TN-00001", "có sẵn", "hư hỏng"])
+
+
+def test_propose_counts_the_copies_it_leaves_out_and_lists_them_with_verbose(example_repo, cli):
+    args = ("--repo", example_repo, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "HD",
+            "--batch", "xs-tk-ngu-van-6-7", "--handover", "2024-12-02", "--return-due", "2025-01-17", "--no-branch",
+            "--by", "Hà")
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    assert "Không đưa vào phiếu 13 bản — 10 đang vận chuyển, 2 đang cho mượn, 1 hư hỏng." in r.output
+    assert "XS-TK-00009" not in r.output and max(len(line) for line in r.output.splitlines()) < 200
+    (example_repo / "exchanges" / "2024-2025" / "HK1" / "xs-hd-2024-2025-hk1-xs-tk-ngu-van-6-7.yaml").unlink()
+    v = cli(*args, "--verbose")
+    assert "  XS-TK-00009: trạng thái đang cho mượn (Phiếu mượn số 0269/2024-2025)" in v.output

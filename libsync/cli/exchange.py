@@ -21,10 +21,11 @@ from libsync.cli.common import (
     output_option,
     print_json,
     repository,
+    verbose_option,
     yes_option,
 )
 from libsync.cli.common import confirm as ask_yes
-from libsync.cli.schedule import parse_day, reason_text
+from libsync.cli.schedule import parse_day, reason_groups, reason_text
 from libsync.cli.tables import Column, print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from libsync.rotation.lifecycle import Outcome
 
 
-def _report(outcome: Outcome, fmt: str) -> None:
+def _report(outcome: Outcome, fmt: str, verbose: bool = False) -> None:
     if fmt == "json":
         print_json(outcome.to_dict())
         return
@@ -48,9 +49,12 @@ def _report(outcome: Outcome, fmt: str) -> None:
             out.print(t("rotation.missing_list", barcodes=", ".join(outcome.check["missing"])))
         if outcome.check["extra"]:
             out.print(t("rotation.extra_list", barcodes=", ".join(outcome.check["extra"])))
-    if outcome.left_out:
-        details = "; ".join(f"{e['barcode']}: {reason_text(e)}" for e in outcome.left_out[:20])
-        out.print(t("rotation.left_out_list", count=len(outcome.left_out), details=details))
+    if outcome.left_out:   # counted by reason; each copy with --verbose
+        out.print(t("rotation.left_out_groups", count=len(outcome.left_out), groups=reason_groups(outcome.left_out)))
+        for e in outcome.left_out if verbose else []:
+            out.print(t("rotation.schedule.left_out_item", barcode=e["barcode"], reason=reason_text(e)))
+        if not verbose:
+            out.print(t("rotation.schedule.verbose_hint"))
     if outcome.losses and outcome.status == "closed":
         out.print(t("rotation.lost_list", barcodes=", ".join(x["barcode"] for x in outcome.losses)))
     if outcome.action == "receive":   # received n of m: the console says what the minutes say
@@ -74,7 +78,8 @@ def _report(outcome: Outcome, fmt: str) -> None:
 
 def warn_dates(repo: Repository, term: str, days: list[str | None]) -> None:
     """On stderr, before a step is recorded: a typed day in the future or outside the exchange's
-    term (``libsync.dates.step_warnings``); the step is recorded all the same."""
+    term (``libsync.dates.step_warnings``); the step is recorded all the same. (A proposal's
+    handover lies ahead by nature, and propose itself refuses one outside the term.)"""
     from libsync.dates import shown, step_warnings
 
     period = repo.network.terms.get(term)
@@ -123,19 +128,20 @@ def register(app: typer.Typer) -> None:
         remote: str = typer.Option("origin", "--remote", help=t("help.exchange.remote")),
         no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
         fmt: str = format_option(),
+        verbose: bool = verbose_option(),
     ) -> None:
         from libsync.rotation.lifecycle import propose
 
         fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
-        warn_dates(repo, term, [handover, date])
+        warn_dates(repo, term, [date])
         outcome = propose(
             repo, branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
             kind=kind,
             batch=batch, barcodes=barcodes, exchange_id=exchange_id, by=by, date=parse_day(date), note=note,
         )
-        _report(outcome, fmt)
+        _report(outcome, fmt, verbose)
         if fmt == "text" and outcome.branch:
             # what happens next, in one sentence: her checkout is back where it was
             from libsync.gitops import current_branch
