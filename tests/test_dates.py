@@ -89,3 +89,14 @@ def test_a_proposal_takes_dd_mm_yyyy_days_and_warns_only_of_its_own_date(example
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert str(data["planned"]["handover"]) == "2024-12-02" and str(data["planned"]["return_due"]) == "2025-01-17"
     assert str(data["history"][0]["date"]) == "2024-12-01"
+
+
+def test_harvest_days_typed_dd_mm_yyyy():
+    from libsync.errors import LibsyncError
+    from libsync.interchange.harvest import check_stamp
+
+    assert check_stamp("19/1/2025", "--from") == "2025-01-19"
+    assert check_stamp("2025-01-19T08:00:00Z", "--until") == "2025-01-19T08:00:00Z"
+    with pytest.raises(LibsyncError) as refused:
+        check_stamp("31/02/2025", "--from")
+    assert "--from 31/02/2025" in str(refused.value) and "19/01/2025" in str(refused.value)

@@ -256,9 +256,16 @@ def read_state(repo: Repository, source: Source) -> tuple[dict[str, Any] | None,
 
 
 def check_stamp(value: str | None, option: str) -> str | None:
+    """A ``--from``/``--until`` as OAI-PMH sends it: a day (typed ``19/01/2027`` too, see
+    ``libsync.dates``) or a UTC time ``YYYY-MM-DDThh:mm:ssZ``."""
     if value is None:
         return None
     value = value.strip()
+    from libsync.dates import typed_date
+
+    day = typed_date(value) if "/" in value or "." in value else None
+    if day is not None:
+        return day.isoformat()
     if not _STAMP.match(value) or _parse(value) is None:
         raise LibsyncError("harvest.bad_date", option=option, value=value)
     return value
