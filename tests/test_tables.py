@@ -240,3 +240,23 @@ def test_propose_counts_the_copies_it_leaves_out_and_lists_them_with_verbose(exa
     (example_repo / "exchanges" / "2024-2025" / "HK1" / "xs-hd-2024-2025-hk1-xs-tk-ngu-van-6-7.yaml").unlink()
     v = cli(*args, "--verbose")
     assert "  XS-TK-00009: trạng thái đang cho mượn (Phiếu mượn số 0269/2024-2025)" in v.output
+
+
+@pytest.mark.parametrize("width", [80, 60, None])
+def test_accession_and_enrich_reports_fit(example_repo, cli, monkeypatch, width):
+    from tests.conftest import PROJECT
+
+    if width:
+        terminal(monkeypatch, width)
+    r = cli("--repo", example_repo, "accession", "--library", "HD", "--source", "mua", "--doc", "HĐ 0012345",
+            "--date", "05/09/2024", "--file", PROJECT / "tests" / "data" / "interchange" / "so-dang-ky.xlsx",
+            "--barcodes", "HD-MOI-00001", "--dry-run")
+    assert r.exit_code == 0, r.output
+    words_whole(r.output, ["ND-X0001", "SĐKTQ-2024/12", "de-men-phieu-luu-ky-2020"])
+    e = cli("--repo", example_repo, "enrich", "--library", "ND")
+    assert e.exit_code == 0, e.output
+    words_whole(e.output, ["ND/nd-tk-tu-dien-tv", "978-604-84-7987-9", "ND/nd-truyen-chiec-luoc-nga"])
+    if width:
+        assert all(cell_len(line) <= width for line in table_lines(r.output) + table_lines(e.output))
+    else:
+        assert "…" not in r.output
