@@ -265,3 +265,37 @@ def test_a_register_exported_in_english_reads_back_in_vietnamese_as_the_same_cod
     for key, record in again.items():
         assert {k: v for k, v in record.items() if k not in unmapped} == \
             {k: v for k, v in original[key].items() if k not in unmapped}, key
+
+
+def test_messages_name_statuses_and_share_levels_by_their_label(example_repo, cli):
+    """Codes stay in the file; what she reads says «mất», «trong mạng liên thông»."""
+    lost = cli("--repo", example_repo, "copy", "set", "XS-TN-00001", "--status", "lost")
+    assert lost.exit_code == 2
+    assert "Trạng thái «mất» cần căn cứ" in lost.output
+    kept = cli("--repo", example_repo, "record", "add", "--library", "XS", "--type", "story", "--title", "Dế Mèn", "-n")
+    assert kept.exit_code == 0, kept.output
+    assert "giữ ở mức nội bộ thư viện (chính sách là «trong mạng liên thông»)" in kept.output
+    refused = cli("--repo", example_repo, "record", "add", "--library", "XS", "--type", "story", "--title", "Dế Mèn",
+                  "--share", "network")
+    assert refused.exit_code == 1
+    assert "ở mức chia sẻ «trong mạng liên thông» cần có tác giả" in refused.output
+    # (the table of the new record's fields below the warning shows what the file holds: codes)
+    for text in (lost.output, kept.output.splitlines()[0], refused.output.replace("share=internal", "")):
+        assert not {"lost", "internal", "network"} & set(text.replace("«", " ").replace("»", " ").split()), text
+    english = cli("--repo", example_repo, "--lang", "en", "record", "add", "--library", "XS", "--type", "story",
+                  "--title", "Dế Mèn", "--share", "network")
+    assert "shared as \"within the network\" needs" in english.output
+
+
+def test_an_impossible_exchange_names_the_copy_status_by_its_label(example_repo, cli):
+    path = example_repo / "records/XS/xs-bt-ngu-van-6-kntt-t1.yaml"
+    text = path.read_text(encoding="utf-8")
+    before = "- barcode: XS-TK-00007\n  status: in-transit\n  holder: ND\n"
+    assert before in text
+    path.write_text(text.replace(before, "- barcode: XS-TK-00007\n  status: available\n"), encoding="utf-8")
+    result = cli("--repo", example_repo, "exchange", "receive", "xs-nd-2024-10-tk-ngu-van-6-7")
+    assert result.exit_code != 0
+    assert ("bản XS-TK-00007 đang có trạng thái «có sẵn» tại XS, không phải «đang ở thư viện bạn» tại ND"
+            in result.output)
+    english = cli("--repo", example_repo, "--lang", "en", "exchange", "receive", "xs-nd-2024-10-tk-ngu-van-6-7")
+    assert "copy XS-TK-00007 is available at XS, not at a partner at ND" in english.output

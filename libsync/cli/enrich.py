@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 
+from libsync import labels
 from libsync.catalog.enrich import FIELDS, Plan, apply_enrich, plan_enrich
 from libsync.cli.common import check_format, format_option, library_option, print_json, report_skipped, repository
 from libsync.cli.tables import Column, table_text
@@ -77,10 +78,11 @@ def plan_lines(plan: Plan, verbose: bool = False) -> list[str]:
             lines.append(t("share.more", n=len(plan.conflicts) - len(listed)))
     if plan.promoted:
         lines.append(t("enrich.promoted"))
-        lines.extend(f"  {p['record']}: {p['share'][0]} → {p['share'][1]}" for p in plan.promoted)
+        lines.extend(f"  {p['record']}: {labels.share(p['share'][0])} → {labels.share(p['share'][1])}"
+                     for p in plan.promoted)
     if plan.still_lacking:
         lines.append(t("enrich.still_lacking", count=len(plan.still_lacking)))
-        lines.extend("  " + t("enrich.lacking_line", record=s["record"], share=s["share"],
+        lines.extend("  " + t("enrich.lacking_line", record=s["record"], share=labels.share(s["share"]),
                               fields=", ".join(t(f"enrich.field.{f}") for f in s["lacking"]))
                      for s in plan.still_lacking)
     if plan.held_back:

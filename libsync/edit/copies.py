@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from libsync import labels
 from libsync.edit import check_day, finish, read_now, today
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -147,7 +148,7 @@ def set_status(repo: Repository, barcodes: Sequence[str], status: str, *, ref: s
     ref = nfc(ref).strip() if ref else None
     note = nfc(note).strip() if note else None
     if status in NEED_REF and not ref:
-        raise LibsyncError("edit.copy.ref_required", status=status)
+        raise LibsyncError("edit.copy.ref_required", status=labels.item_status(status))
     if library is not None:
         repo.network.library(library)
     day = check_day(date, today()) or today()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from libsync import schemas
+from libsync import labels, schemas
 from libsync.edit import check_day, finish, read_now, today
 from libsync.errors import LibsyncError
 from libsync.i18n import t
@@ -361,7 +361,7 @@ def _refuse_unshareable(library: str, record_id: str, record: Record) -> None:
     missing = lacking(record)
     if missing:
         raise LibsyncError("edit.record.cannot_share", exit_code=1, library=library, id=record_id,
-                           share=record.get("share"), fields=", ".join(t(f"field.{m}") for m in missing))
+                           share=labels.share(record.get("share")), fields=", ".join(t(f"field.{m}") for m in missing))
 
 
 def set_fields(repo: Repository, ref: str, assignments: Sequence[Assignment], *, commit: bool = False,
@@ -422,7 +422,7 @@ def add_record(repo: Repository, library: str, assignments: Sequence[Assignment]
     if record["share"] in SHARED_LEVELS and lacking(record):
         if explicit_share:
             _refuse_unshareable(library, record["id"], record)
-        warnings.append(t("edit.warn.kept_internal", share=record["share"],
+        warnings.append(t("edit.warn.kept_internal", share=labels.share(record["share"]),
                           fields=", ".join(t(f"field.{m}") for m in lacking(record))))
         record["share"] = SHARE_DEFAULT
     items = _new_items(repo, barcodes, location, check_day(acquired))
