@@ -315,6 +315,9 @@ def load_text(text: str, relpath: str, problems: list[Problem] | None = None) ->
         mark = exc.problem_mark or exc.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip()) - 1
         reason = yaml_reason(exc.problem or str(exc))
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            # a ':' missing after a field name: PyYAML marks the next line, the fault is this one
+            mark = exc.context_mark
         if at_end and exc.context_mark is not None and exc.context:
             # e.g. an unclosed quote: the useful place is where the quoted text began
             mark = exc.context_mark

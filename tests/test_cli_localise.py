@@ -123,7 +123,7 @@ def test_help_marks_defaults_and_required_in_vietnamese():
 # --- YAML syntax errors: PyYAML's English reasons said in the user's language ----------------------
 
 BROKEN_YAML = [
-    ("title: Toán 6\nauthors\nyear: 2021\n", 3, "thiếu dấu ':'"),
+    ("title: Toán 6\nauthors\nyear: 2021\n", 2, "thiếu dấu ':'"),   # the line without ':' (PyYAML marks the next)
     ("title: Toán 6: tập một\n", 1, "không được viết 'tên: giá trị' ở đây"),
     ("title: Toán 6\n  year: 2021\n", 2, "thụt lề sai"),
     ('title: "Toán 6\nyear: 2021\n', 1, "dấu ngoặc kép mở ở đây chưa được đóng"),

@@ -38,6 +38,7 @@ EXPECTED = {
     "tab-indent": ("records/XS/co-tab.yaml", 18, "tab-indent", "error"),
     "truncated": ("records/XS/bi-cat.yaml", 15, "truncated", "error"),
     "truncated-quote": ("records/XS/cat-nhay.yaml", 4, "yaml-syntax", "error"),
+    "missing-colon": ("records/XS/thieu-hai-cham.yaml", 3, "yaml-syntax", "error"),   # PyYAML marks line 4
     "empty-file": ("records/XS/rong.yaml", 1, "empty-file", "error"),
     "control-character": ("records/XS/ky-tu-la.yaml", 4, "control-character", "error"),
     "not-a-mapping": ("records/XS/danh-sach.yaml", 1, "schema-type", "error"),
