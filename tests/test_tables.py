@@ -260,3 +260,16 @@ def test_accession_and_enrich_reports_fit(example_repo, cli, monkeypatch, width)
         assert all(cell_len(line) <= width for line in table_lines(r.output) + table_lines(e.output))
     else:
         assert "…" not in r.output
+
+
+def test_import_notes_the_summary_counts_are_shown_per_record_with_verbose(example_repo, cli):
+    from tests.conftest import PROJECT
+
+    args = ("--repo", example_repo, "import", "table", PROJECT / "tests" / "data" / "so-dkcb-excel-97-2003.xls",
+            "--library", "ND", "--dry-run")
+    r = cli(*args)
+    assert r.exit_code == 0, r.output
+    assert "Chia sẻ: 2 biểu ghi mới được giữ nội bộ" in r.output and "nên để share: internal" not in r.output
+    assert "toan-6-tap-mot-2021" in r.output and "--verbose" in r.output
+    v = cli(*args, "--verbose")
+    assert "nên để share: internal thay cho public" in flat(v.output)

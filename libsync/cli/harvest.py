@@ -21,8 +21,9 @@ from libsync.cli.common import (
     print_json,
     quiet_option,
     repository,
+    verbose_option,
 )
-from libsync.cli.imports import outcome_columns
+from libsync.cli.imports import outcome_columns, outcome_note
 from libsync.cli.progress import bars
 from libsync.cli.tables import print_table
 from libsync.errors import LibsyncError
@@ -31,14 +32,6 @@ from libsync.interchange import harvest, importer
 from libsync.interchange.harvest_client import Settings
 
 FORMATS = TEXT_JSON
-
-
-def _note(outcome: importer.Outcome) -> str:
-    parts = [t(k, **p) for k, p in outcome.reasons]
-    if outcome.changes:
-        parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
-    parts += [t(k, **p) for k, p in outcome.warnings]
-    return "; ".join(parts)
 
 
 def _range(h: harvest.Harvest) -> str:
@@ -50,7 +43,7 @@ def _range(h: harvest.Harvest) -> str:
     return t("harvest.report.range_all")
 
 
-def render_details(h: harvest.Harvest) -> None:
+def render_details(h: harvest.Harvest, verbose: bool = False) -> None:
     """Everything above the summary (what ``--quiet`` leaves out): the source, the notes, one row
     per record received, the deletions applied."""
     f, plan = h.fetched, h.plan
@@ -59,10 +52,17 @@ def render_details(h: harvest.Harvest) -> None:
                  set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
     for key, params in f.notes:
         typer.echo(t(key, **params))
-    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, _note(o)]
-            for o in plan.outcomes if o.action != "unchanged"]   # the summary counts the unchanged ones
+    rows, hidden = [], False
+    for o in plan.outcomes:
+        if o.action == "unchanged":
+            continue   # the summary counts the unchanged ones
+        note, left_out = outcome_note(o, verbose)
+        hidden = hidden or left_out
+        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
     if rows:
         print_table(outcome_columns(), rows)
+    if hidden:
+        typer.echo(t("interchange.report.verbose_hint"))
     for w in h.withdrawals:
         if w.record_id is None:
             continue
@@ -75,11 +75,11 @@ def render_details(h: harvest.Harvest) -> None:
             typer.echo(t("harvest.report.away", identifier=w.identifier, id=w.record_id, barcodes=", ".join(w.away)))
 
 
-def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False) -> None:
-    """The report of one source; ``quiet``: the summary only."""
+def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False, verbose: bool = False) -> None:
+    """The report of one source; ``quiet``: the summary only; ``verbose``: every note of every record."""
     f, plan = h.fetched, h.plan
     if not quiet:
-        render_details(h)
+        render_details(h, verbose)
     if not f.received:
         typer.echo(t("harvest.report.nothing"))
         return
@@ -104,7 +104,8 @@ def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False) -> None:
 
 def run_harvest(ctx: typer.Context, source: str | None, library: str | None, prefix: str | None, set_spec: str | None,
                 from_: str | None, until: str | None, full: bool, on_match: str, dry_run: bool, commit: bool,
-                timeout: float, retries: int, max_wait: float, fmt: str, quiet: bool = False) -> None:
+                timeout: float, retries: int, max_wait: float, fmt: str, quiet: bool = False,
+                verbose: bool = False) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
     repo = repository(ctx)
@@ -134,7 +135,7 @@ def run_harvest(ctx: typer.Context, source: str | None, library: str | None, pre
         if fmt == "text":
             if results or src is not sources[0]:
                 typer.echo("")
-            render_text(done, dry_run, quiet)
+            render_text(done, dry_run, quiet, verbose)
         data = done.to_dict()
         data["dry_run"] = dry_run
         results.append(data)
@@ -170,6 +171,7 @@ def register(app: typer.Typer) -> None:
                                        help=t("help.harvest.opt.max_wait")),
         fmt: str = format_option(FORMATS),
         quiet: bool = quiet_option(),
+        verbose: bool = verbose_option("help.import.opt.verbose"),
     ) -> None:
         run_harvest(ctx, source, library, prefix, set_spec, from_, until, full, on_match, dry_run, commit,
-                    timeout, retries, max_wait, fmt, quiet)
+                    timeout, retries, max_wait, fmt, quiet, verbose)

@@ -19,6 +19,7 @@ from libsync.cli.common import (
     print_json,
     quiet_option,
     repository,
+    verbose_option,
 )
 from libsync.cli.progress import bars
 from libsync.cli.tables import Column, print_table
@@ -33,13 +34,22 @@ if TYPE_CHECKING:
 FORMATS = TEXT_JSON
 
 
-def _outcome_note(outcome: importer.Outcome) -> str:
+SUMMED_UP = ("interchange.warn.kept_internal",)
+"""Row notes the summary counts for the whole file (with the inferences): shown per row with --verbose."""
+
+
+def outcome_note(outcome: importer.Outcome, verbose: bool = True) -> tuple[str, bool]:
+    """A record's note in the report, and whether something the summary counts was left out of it
+    (without ``verbose``: why it was refused or skipped, what changed, what was repaired — not the
+    sharing level kept and the names made canonical, which the summary counts)."""
     parts = [t(k, **p) for k, p in outcome.reasons]
     if outcome.changes:
         parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
-    parts += [t(k, **p) for k, p in outcome.warnings]
-    parts += [t(k, **p) for k, p in outcome.inferred]
-    return "; ".join(parts)
+    parts += [t(k, **p) for k, p in outcome.warnings if verbose or k not in SUMMED_UP]
+    if verbose:
+        parts += [t(k, **p) for k, p in outcome.inferred]
+    hidden = not verbose and (bool(outcome.inferred) or any(k in SUMMED_UP for k, _ in outcome.warnings))
+    return "; ".join(parts), hidden
 
 
 def outcome_columns() -> list[Column]:
@@ -66,7 +76,7 @@ def completable(repo: Repository, plan: importer.Plan) -> int | None:
 
 
 def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | None, sha: str | None,
-                could_complete: int | None = None, quiet: bool = False) -> None:
+                could_complete: int | None = None, quiet: bool = False, verbose: bool = False) -> None:
     if fmt == "json":
         data = plan.to_dict()
         if could_complete is not None:
@@ -77,7 +87,7 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         print_json(data)
         return
     if not quiet:
-        render_details(plan)
+        render_details(plan, verbose)
     typer.echo(plan.summary())
     if plan.sharing_line():
         typer.echo(plan.sharing_line(could_complete))
@@ -91,20 +101,25 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         typer.echo(t("interchange.report.committed", sha=sha[:10]))
 
 
-def render_details(plan: importer.Plan) -> None:
+def render_details(plan: importer.Plan, verbose: bool = False) -> None:
     """Everything above the summary (what ``--quiet`` leaves out): encodings, notes, one row per
-    record of the file, an edit sheet's changes."""
+    record of the file (the notes the summary counts only with ``verbose``), an edit sheet's changes."""
     typer.echo(t("interchange.report.encoding", encodings=plan.encoding_text()))
     for key, params in plan.notes:
         typer.echo(t(key, **params))
     if plan.blank_lines:
         typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
-    rows = [[o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, _outcome_note(o)]
-            for o in plan.outcomes
-            # an edit sheet lists what it changes (the summary counts the rest)
-            if not (o.action == "unchanged" and isinstance(plan, editsheet.EditPlan))]
+    rows, hidden = [], False
+    for o in plan.outcomes:
+        if o.action == "unchanged" and isinstance(plan, editsheet.EditPlan):
+            continue   # an edit sheet lists what it changes (the summary counts the rest)
+        note, left_out = outcome_note(o, verbose)
+        hidden = hidden or left_out
+        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
     if rows:
         print_table(outcome_columns(), rows)
+    if hidden:
+        typer.echo(t("interchange.report.verbose_hint"))
     if isinstance(plan, editsheet.EditPlan):
         render_edits(plan)
 
@@ -138,7 +153,7 @@ def render_edits(plan: editsheet.EditPlan) -> None:
 
 def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match: str, encoding: str | None, mapping: str | None,
                dry_run: bool, commit: bool, strict: bool, share: str | None, access: str | None, default_type: str, fmt: str,
-               quiet: bool = False) -> None:
+               quiet: bool = False, verbose: bool = False) -> None:
     fmt = check_format(fmt, FORMATS)
     on_match = check_format(on_match, importer.ON_MATCH)
     share = check_format(share, importer.SHARES) if share is not None else None
@@ -155,13 +170,14 @@ def run_import(ctx: typer.Context, kind: str, file: str, library: str, on_match:
             plan = importer.import_file(repo, file, kind, options, encoding=encoding, mapping=columns)
         written, sha = None, None
         if plan.refused:
-            render_plan(plan, fmt, True, None, None, quiet=quiet)
+            render_plan(plan, fmt, True, None, None, quiet=quiet, verbose=verbose)
             raise LibsyncError("interchange.strict_refused", exit_code=1, rejected=len(plan.rejected),
                                total=plan.total)
         if not dry_run:
             sha = importer.apply_plan(repo, plan, commit=commit)
             written = len(plan.writes)
-    render_plan(plan, fmt, dry_run, written, sha, completable(repo, plan) if written else None, quiet=quiet)
+    render_plan(plan, fmt, dry_run, written, sha, completable(repo, plan) if written else None, quiet=quiet,
+                verbose=verbose)
     if plan.rejected:
         raise typer.Exit(1)
 
@@ -181,6 +197,7 @@ def register(app: typer.Typer) -> None:
             default_type=typer.Option("other", "--type", metavar="TYPE", help=t("help.import.opt.type")),
             fmt=format_option(FORMATS),
             quiet=quiet_option(),
+            verbose=verbose_option("help.import.opt.verbose"),
         )
 
     o = options()
@@ -200,9 +217,10 @@ def register(app: typer.Typer) -> None:
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
         quiet: bool = o["quiet"],
+        verbose: bool = o["verbose"],
     ) -> None:
         run_import(ctx, "marc", file, library, on_match, encoding, None, dry_run, commit, strict, share, access,
-                   default_type, fmt, quiet)
+                   default_type, fmt, quiet, verbose)
 
     @sub.command("table", help=t("help.import.table"))
     def table_cmd(
@@ -220,8 +238,9 @@ def register(app: typer.Typer) -> None:
         default_type: str = o["default_type"],
         fmt: str = o["fmt"],
         quiet: bool = o["quiet"],
+        verbose: bool = o["verbose"],
     ) -> None:
         run_import(ctx, "table", file, library, on_match, encoding, mapping, dry_run, commit, strict, share, access,
-                   default_type, fmt, quiet)
+                   default_type, fmt, quiet, verbose)
 
     app.add_typer(sub, name="import", help=t("help.import"))
