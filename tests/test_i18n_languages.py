@@ -299,3 +299,17 @@ def test_an_impossible_exchange_names_the_copy_status_by_its_label(example_repo,
             in result.output)
     english = cli("--repo", example_repo, "--lang", "en", "exchange", "receive", "xs-nd-2024-10-tk-ngu-van-6-7")
     assert "copy XS-TK-00007 is available at XS, not at a partner at ND" in english.output
+
+
+def test_a_command_in_a_pipe_loads_no_progress_bars_and_no_help_renderer(example_repo):
+    """Start-up: rich's progress bars (drawn only on a terminal) and Typer's help renderer (only
+    for a help page) are not imported by a validate or a usage error whose output is piped."""
+    code = ("import sys\nsys.argv = ['libsync', *sys.argv[1:]]\nfrom libsync.entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    for args in (("validate",), ("search",)):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=example_repo,
+                              timeout=120)
+        loaded = set(done.stderr.strip().splitlines()[-1].split())
+        assert "libsync.i18n" in loaded, args
+        assert not loaded & {"rich.progress", "typer.rich_utils"}, args

@@ -10,12 +10,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from libsync import progress
 from libsync.i18n import t
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 DELAY = 1.0
 """Seconds a command runs before its progress is drawn."""
@@ -28,6 +31,9 @@ def bars(enabled: bool = True) -> Iterator[None]:
     if not enabled or not err.is_terminal:
         yield
         return
+    # rich's progress module (about 8 ms of imports) only where bars can be drawn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     started = time.monotonic()
     shown: Progress | None = None
     tasks: dict[str, TaskID] = {}
