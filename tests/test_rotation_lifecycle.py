@@ -129,3 +129,21 @@ def test_on_new_branch_keeps_what_worked(tmp_path):
     assert not gitops.has_remote(root, "origin")
     with pytest.raises(LibsyncError):
         gitops.push(root, "origin", "thu")
+
+
+def test_the_example_networks_dispatched_exchange_can_be_received(example_repo, tmp_path):
+    """Its copies are recorded on their way (in-transit, held by ND), as validate accepts for a
+    dispatched exchange: receive takes them (it refused them as 'not at-partner'), the copies
+    scanned arrive at the partner, the one the scan lacks stays in transit with no holder."""
+    repo = Repository(example_repo)
+    eid = "xs-nd-2024-10-tk-ngu-van-6-7"
+    _rel, data = queries.find(repo, eid)
+    codes = [c["barcode"] for c in data["copies"]]
+    assert len(codes) == 10 and data["status"] == "dispatched"
+    scan = write_scan(tmp_path / "da-nhan.txt", codes[:9])
+    done = lifecycle.receive(repo, eid, date=dt.date(2024, 10, 12), scan=scan, by="Nguyễn Thị Thanh Tâm")
+    assert done.status == "received" and done.not_received == [codes[9]]
+    copies = queries.load_copies(repo, queries.find(repo, eid)[1])
+    for code in codes[:9]:
+        assert (copies[code][2]["status"], copies[code][2]["holder"]) == ("at-partner", "ND")
+    assert copies[codes[9]][2]["status"] == "in-transit" and "holder" not in copies[codes[9]][2]

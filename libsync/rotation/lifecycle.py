@@ -403,6 +403,12 @@ def receive(repo: Repository, exchange_id: str, *, date: dt.date | None = None, 
         else:
             check = {"date": step.date.isoformat(), **({"by": by} if by else {})}
         data["received"] = check
+        for copy in data["copies"]:
+            rel, record, item = step.copies[copy["barcode"]]
+            if copy.get("outcome") is None and item.get("status") == "in-transit":
+                # recorded on its way (in-transit, held by the receiver): it has arrived
+                _set_item(item, "at-partner", step.date, data["id"], data["to"])
+                step.touched[rel] = record
         if data.get("kind") == "donation":
             from libsync.rotation.donation import accession_donation
 

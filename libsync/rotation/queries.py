@@ -296,8 +296,10 @@ def check_state(repo: Repository, relpath: str, data: Manifest, copies: Copies |
             raise _impossible(relpath, "rotation.why.copy_not_in_records", barcode=code, record=copy["record"],
                               library=data["from"])
         _, _, item = copies[code]
+        # dispatched: on its way to the receiver (in-transit, as validate allows) or there already
+        out = ("at-partner", "in-transit") if status == "dispatched" else ("at-partner",)
         if status in OUT_STATUSES and copy.get("outcome") is None and (
-                item.get("status") != "at-partner" or item.get("holder") != data["to"]):
+                item.get("status") not in out or item.get("holder") != data["to"]):
             raise _impossible(relpath, "rotation.why.copy_not_out", barcode=code, status=labels.item_status(item.get("status")),
                               holder=item.get("holder") or data["from"], receiver=data["to"])
     return copies
