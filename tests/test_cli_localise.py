@@ -12,7 +12,7 @@ from libsync.cli import COMMANDS
 
 ENGLISH_IN_VI = ("Usage:", "Missing argument", "Missing option", "Try '", "No such option", "No such command",
                  "[default:", "[required]", "<bool>", "<str>", "<int>", "<list", "Options", "Arguments", "Commands",
-                 "Error", "Aborted", "Invalid value", "Did you mean")
+                 "Error", "Aborted", "Invalid value", "Did you mean", "int range", "<=x", "x>=", "x<=")
 
 
 def run(*args: str, lang: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -181,7 +181,7 @@ def _display_type(param: Any, ctx: Any) -> str | None:
     shown = _original_display_type(param, ctx)
     if shown is None:
         return None
-    shown = str(shown).replace("<", "").replace(">", "")
+    shown = str(shown).replace("<", "").replace(">", "").replace(" range", "")
     more = shown.endswith("...")
     base = shown.removesuffix("...")
     listed = re.fullmatch(r"list\[(\w+)\]", base)
@@ -221,11 +221,24 @@ def _localised_help(original: Any) -> Any:
     return format_help
 
 
+def _range(param: Any) -> str | None:
+    """An option's allowed numbers in words: ``≥ 1``, ``0–65535``."""
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if (low is None and high is None) or getattr(param, "count", False):
+        return None
+    if low is None:
+        return f"≤ {high}"
+    if high is None:
+        return f"≥ {low}"
+    return f"{low}–{high}"
+
+
 def apply() -> None:
     """Put Typer's and Click's own words in the current language (call when the language is known)."""
     _ClickContext.formatter_class = _Formatter
     typer.core.TyperOption.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
     typer.core.TyperArgument.display_type_rich = _display_type  # type: ignore[method-assign, assignment]
+    typer.core.TyperOption._get_number_range_help_str = _range  # type: ignore[method-assign, assignment]
     if not hasattr(typer.core.TyperArgument, "_libsync_name"):   # an argument's name in the help panel
         shown = typer.core.TyperArgument.display_name_raw
         typer.core.TyperArgument._libsync_name = shown  # type: ignore[attr-defined]
