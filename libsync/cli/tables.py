@@ -102,19 +102,28 @@ def widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
 def fit(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
     """The indexes of the columns to show: none empty in every row (when there are rows), and, at a
     given ``width``, the dispensable ones dropped (highest ``drop`` first, the rightmost of equals
-    first) until the rest fit. The essential columns (``drop=0``) are always kept."""
+    first) until the rest fit; then a dropped column that fits in the room left comes back (the
+    lowest ``drop`` first): dropping a wide column may leave room for a narrower, more dispensable
+    one. The essential columns (``drop=0``) are always kept."""
     keep = [i for i, _ in enumerate(columns) if not rows or any(str(r[i]).strip() for r in rows)]
     if width is None:
         return keep
-    while True:
-        chosen = [columns[i] for i in keep]
-        if _needed(chosen, [[r[i] for i in keep] for r in rows]) <= width:
-            return keep
+
+    def fits(indexes: list[int]) -> bool:
+        return _needed([columns[i] for i in indexes], [[r[i] for i in indexes] for r in rows]) <= width
+
+    dropped: list[int] = []
+    while not fits(keep):
         candidates = [i for i in keep if columns[i].drop > 0]
         if not candidates:
             return keep
         worst = max(candidates, key=lambda i: (columns[i].drop, i))
         keep.remove(worst)
+        dropped.append(worst)
+    for i in sorted(dropped, key=lambda i: (columns[i].drop, i)):
+        if fits(sorted([*keep, i])):
+            keep = sorted([*keep, i])
+    return keep
 
 
 def plain_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[str]:
