@@ -36,7 +36,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any, TypedDict
 
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 
 TEMP_SUFFIX = ".libsync-tmp"
 BACKUP_SUFFIX = ".libsync-bak"
@@ -234,7 +234,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str | Content) -> N
             tmp.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise LibsyncError("file.write_failed", path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise LibsyncError("file.write_failed", path=str(path), reason=os_reason(exc)) from exc
 
 
 @contextmanager
@@ -320,7 +320,7 @@ class Transaction:
         if stat.S_ISLNK(mode):
             raise LibsyncError("file.symlink_refused", path=str(path))
         if stat.S_ISDIR(mode):
-            raise LibsyncError("file.write_failed", path=str(path), reason=os.strerror(21))
+            raise LibsyncError("file.write_failed", path=str(path), reason=os_reason(IsADirectoryError(21, os.strerror(21))))
 
     # --- the three phases -----------------------------------------------------------------
     def commit(self, then: Callable[[], object] | None = None, journal_extra: dict[str, object] | None = None) -> list[Path]:
@@ -373,7 +373,7 @@ class Transaction:
                 self._writes.clear()
                 self._deletes.clear()
                 if isinstance(exc, OSError):
-                    raise LibsyncError("file.write_failed", path=str(current), reason=exc.strerror or str(exc)) from exc
+                    raise LibsyncError("file.write_failed", path=str(current), reason=os_reason(exc)) from exc
                 if pending and not isinstance(exc, KeyboardInterrupt):
                     raise Interrupted(pending[0]) from exc
                 raise

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from libsync.errors import os_reason
 from libsync.problems import ERROR, WARNING, Problem, msg
 from libsync.text import nfc, xmlchars
 
@@ -361,7 +362,7 @@ def load_file(path: str | Path, relpath: str | None = None) -> Loaded:
         data = Path(path).read_bytes()
     except OSError as exc:
         return Loaded(problems=[Problem(relpath, None, None, "unreadable", "file.unreadable",
-                                        {"path": relpath, "reason": exc.strerror or str(exc)})])
+                                        {"path": relpath, "reason": os_reason(exc)})])
     return load_bytes(data, relpath)
 
 

@@ -313,3 +313,35 @@ def test_a_command_in_a_pipe_loads_no_progress_bars_and_no_help_renderer(example
         loaded = set(done.stderr.strip().splitlines()[-1].split())
         assert "libsync.i18n" in loaded, args
         assert not loaded & {"rich.progress", "typer.rich_utils"}, args
+
+
+def test_the_systems_reasons_are_said_in_the_users_language(example_repo, cli, tmp_path):
+    """'Is a directory', 'No such file or directory' and the like are the system's English."""
+    from libsync.errors import _OS_REASONS
+
+    for lang in i18n.LANGUAGES:
+        assert all(f"os.{name}" in i18n.messages(lang) for name in _OS_REASONS.values()), lang
+    folder = tmp_path / "so-dang-ky.csv"
+    folder.mkdir()
+    result = cli("--repo", example_repo, "import", "table", folder, "--library", "XS")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"libsync: Không đọc được tệp {folder}: đây là một thư mục, không phải tệp"
+    result = cli("--repo", example_repo, "--lang", "en", "import", "table", folder, "--library", "XS")
+    assert result.output.strip().endswith(": it is a folder, not a file")
+
+
+def test_a_port_in_use_is_said_without_the_systems_english_and_a_free_one_suggested(example_repo):
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run("oai", "serve", "--port", str(port), cwd=example_repo)
+    assert result.returncode == 2
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith(f"libsync: Cổng {port} trên 127.0.0.1 đang được chương trình khác dùng. Hãy chọn cổng khác, "
+                           "ví dụ --port ")
+    assert "Address already in use" not in result.stderr
+    suggested = int(said.split("--port ")[1].split(",")[0])
+    assert suggested > port

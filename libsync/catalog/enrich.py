@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from libsync import audience as _audience
 from libsync.catalog import match
 from libsync.catalog import merge as _merge
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.model import classification as _classification
 from libsync.model.enums import SHARE_LEVELS
 from libsync.store import write as store_write
@@ -333,7 +333,7 @@ def read_marc_sources(path: str) -> list[tuple[str, dict[str, Any]]]:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        raise LibsyncError("enrich.from_unreadable", path=path, reason=exc.strerror or type(exc).__name__) from None
+        raise LibsyncError("enrich.from_unreadable", path=path, reason=os_reason(exc)) from None
     read = marc.read_marc(data, path)
     name = os.path.basename(path)
     return [(f"{name}#{item.position}", _merge.nfc_record(item.record)) for item in read.items if item.record]

@@ -41,7 +41,7 @@ from sickle.app import DEFAULT_CLASS_MAP  # type: ignore[import-untyped]
 from sickle.iterator import OAIItemIterator  # type: ignore[import-untyped]
 
 from libsync import __version__, progress
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 STATIC_NS = "http://www.openarchives.org/OAI/2.0/static-repository"
@@ -400,7 +400,7 @@ def open_source(location: str, settings: Settings) -> tuple[Source, Described]:
         except FileNotFoundError:
             raise LibsyncError("harvest.bad_source", exit_code=EXIT, source=location) from None
         except OSError as exc:
-            raise LibsyncError("file.unreadable", path=location, reason=exc.strerror or str(exc)) from None
+            raise LibsyncError("file.unreadable", path=location, reason=os_reason(exc)) from None
         static = StaticRepository(content, os.path.abspath(location))
         return static, static.describe()
     provider = Provider(location, settings)

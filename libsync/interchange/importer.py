@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from libsync import progress
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
 from libsync.model import gdpt
@@ -779,7 +779,7 @@ def import_file(repo: Repository, path: str, kind: str, options: Options, encodi
     except FileNotFoundError:
         raise LibsyncError("file.not_found", path=path) from None
     except OSError as exc:
-        raise LibsyncError("file.unreadable", path=path, reason=exc.strerror or str(exc)) from None
+        raise LibsyncError("file.unreadable", path=path, reason=os_reason(exc)) from None
     if not data.strip():
         raise LibsyncError("interchange.empty_file", path=path)
     if kind == "marc":

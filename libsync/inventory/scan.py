@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.problems import WARNING, Problem
 from libsync.text import fold, legacy, nfc
 
@@ -330,7 +330,7 @@ def read_scan(path: str | Path, encoding: str | None = None, fmt: str | None = N
     except FileNotFoundError:
         raise LibsyncError("file.not_found", path=str(path)) from None
     except OSError as exc:
-        raise LibsyncError("file.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise LibsyncError("file.unreadable", path=str(path), reason=os_reason(exc)) from None
     return read_scan_bytes(data, str(path), encoding, fmt)
 
 

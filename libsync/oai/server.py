@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.i18n import t
 from libsync.oai import history
 from libsync.oai.index import Built, build, repository_state
@@ -132,8 +132,10 @@ def make_server(app: Any, host: str, port: int, threads: int = 4) -> Any:
                              clear_untrusted_proxy_headers=True, expose_tracebacks=False)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise LibsyncError("oai.serve.port_busy", host=host, port=port) from None
-        raise LibsyncError("oai.serve.cannot_listen", host=host, port=port, reason=exc.strerror or str(exc)) from None
+            from libsync.site.serve import free_port
+
+            raise LibsyncError("oai.serve.port_busy", host=host, port=port, free=free_port(host, port)) from None
+        raise LibsyncError("oai.serve.cannot_listen", host=host, port=port, reason=os_reason(exc)) from None
 
 
 def url_of(server: Any, host: str, port: int) -> str:

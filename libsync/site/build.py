@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from libsync import progress
 from libsync.catalog.index import cluster_series
 from libsync.catalog.union import check_audience
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.i18n import messages, t
 from libsync.model.enums import ACCESS_LEVELS, RECORD_TYPES
 from libsync.network import Network, Term, parse_date
@@ -155,7 +155,7 @@ def build_site(
         _swap_in(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise LibsyncError("site.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc
+        raise LibsyncError("site.write_failed", path=str(out), reason=os_reason(exc)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 
 HOST = "127.0.0.1"
 
@@ -53,7 +53,7 @@ def make_server(directory: str | os.PathLike[str], port: int = 8000, host: str =
             raise LibsyncError("site.serve.port_denied", port=port, free=free_port(host, 8000)) from None
         if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
             raise LibsyncError("site.serve.bad_host", host=host) from None
-        raise LibsyncError("site.serve.port_busy", port=port, host=host, reason=exc.strerror or str(exc)) from None
+        raise LibsyncError("site.serve.port_busy", port=port, host=host, reason=os_reason(exc)) from None
     server.daemon_threads = True
     return server
 

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from libsync.atomic import Content, write_atomic
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.repository import DATA_DIRS, NETWORK_FILE
 
 PROTECTED = (NETWORK_FILE, *DATA_DIRS, "schema", "files", ".git", ".github", ".libsync")
@@ -30,7 +30,7 @@ def check_output(path: str | os.PathLike[str], repo_root: str | os.PathLike[str]
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise LibsyncError("output.refused", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise LibsyncError("output.refused", path=str(path), reason=os_reason(exc)) from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
             raise LibsyncError("output.symlink", path=str(path))

@@ -40,7 +40,7 @@ import orjson
 
 from libsync import parallel, progress, schemas
 from libsync.cachedir import cache_root
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.problems import ERROR, Problem, valid_state
 from libsync.store.listing import Listing, blob_id, kind_of_listed, list_files
 from libsync.validation.gate import READING_RULES
@@ -126,7 +126,7 @@ def _examine_path(root: str, relpath: str) -> Row:
     try:
         raw = _read_raw(root, relpath)
     except OSError as exc:
-        exam = _unreadable(relpath, "", exc.strerror or type(exc).__name__)
+        exam = _unreadable(relpath, "", os_reason(exc))
         return relpath, "", None, orjson.dumps(exam.problems), b"null", None, False
     exam = examine_bytes(relpath, raw)
     try:
@@ -444,7 +444,7 @@ class Store:
         try:
             raw = _read_raw(str(self.root), relpath)
         except OSError as exc:
-            return _unreadable(relpath, "", exc.strerror or type(exc).__name__)
+            return _unreadable(relpath, "", os_reason(exc))
         exam = examine_bytes(relpath, raw)
         if isinstance(exam.data, dict) and schemas.kind_of(relpath) == "record":
             from libsync.store.copies import copy_view

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from libsync import schemas, yamlio
-from libsync.errors import LibsyncError
+from libsync.errors import LibsyncError, os_reason
 from libsync.problems import ERROR, Problem, msg
 
 SHOWN = 3   # errors quoted in a refusal; validate lists them all
@@ -135,7 +135,7 @@ def read_bytes(root: str | os.PathLike[str], relpath: str) -> bytes:
     except OSError as exc:
         if path.is_symlink():
             raise LibsyncError("file.symlink_refused", path=relpath) from None
-        raise LibsyncError("file.unreadable", path=relpath, reason=exc.strerror or type(exc).__name__) from None
+        raise LibsyncError("file.unreadable", path=relpath, reason=os_reason(exc)) from None
 
 
 def read(root: str | os.PathLike[str], relpath: str, kind: str | None = None, rules: bool = False) -> dict[str, Any]:
