@@ -23,9 +23,8 @@ from libsync.cli.common import (
     repository,
     verbose_option,
 )
-from libsync.cli.imports import outcome_columns, outcome_note
+from libsync.cli.imports import print_outcomes
 from libsync.cli.progress import bars
-from libsync.cli.tables import print_table
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.interchange import harvest, importer
@@ -52,17 +51,7 @@ def render_details(h: harvest.Harvest, verbose: bool = False) -> None:
                  set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
     for key, params in f.notes:
         typer.echo(t(key, **params))
-    rows, hidden = [], False
-    for o in plan.outcomes:
-        if o.action == "unchanged":
-            continue   # the summary counts the unchanged ones
-        note, left_out = outcome_note(o, verbose)
-        hidden = hidden or left_out
-        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
-    if rows:
-        print_table(outcome_columns(), rows)
-    if hidden:
-        typer.echo(t("interchange.report.verbose_hint"))
+    print_outcomes(plan.outcomes, verbose, skip_unchanged=True)   # the summary counts the unchanged ones
     for w in h.withdrawals:
         if w.record_id is None:
             continue

@@ -52,6 +52,21 @@ def outcome_note(outcome: importer.Outcome, verbose: bool = True) -> tuple[str, 
     return "; ".join(parts), hidden
 
 
+def print_outcomes(outcomes: list[importer.Outcome], verbose: bool, skip_unchanged: bool) -> None:
+    """One row per record of the file (import or harvest), and the hint when notes were left out."""
+    rows, hidden = [], False
+    for o in outcomes:
+        if skip_unchanged and o.action == "unchanged":
+            continue
+        note, left_out = outcome_note(o, verbose)
+        hidden = hidden or left_out
+        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
+    if rows:
+        print_table(outcome_columns(), rows)
+    if hidden:
+        typer.echo(t("interchange.report.verbose_hint"))
+
+
 def outcome_columns() -> list[Column]:
     """The columns of an import's or a harvest's report: where in the file, what was done, the
     record's id (never cut), its title and the notes (both wrap; the notes go first when narrow)."""
@@ -109,17 +124,8 @@ def render_details(plan: importer.Plan, verbose: bool = False) -> None:
         typer.echo(t(key, **params))
     if plan.blank_lines:
         typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
-    rows, hidden = [], False
-    for o in plan.outcomes:
-        if o.action == "unchanged" and isinstance(plan, editsheet.EditPlan):
-            continue   # an edit sheet lists what it changes (the summary counts the rest)
-        note, left_out = outcome_note(o, verbose)
-        hidden = hidden or left_out
-        rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
-    if rows:
-        print_table(outcome_columns(), rows)
-    if hidden:
-        typer.echo(t("interchange.report.verbose_hint"))
+    # an edit sheet lists what it changes (the summary counts the rest)
+    print_outcomes(plan.outcomes, verbose, skip_unchanged=isinstance(plan, editsheet.EditPlan))
     if isinstance(plan, editsheet.EditPlan):
         render_edits(plan)
 
