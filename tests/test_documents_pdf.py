@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import os
 import re
 import shutil
@@ -279,3 +280,44 @@ def test_one_date_format(printed, kind):
     long_form = re.findall(r"ngày \d{2} tháng \d{1,2} năm \d{4}", text)
     assert len(long_form) == (0 if kind.startswith("register") else 1), (kind, long_form)
     assert kind == "register-textbook" or re.search(r"\b\d{2}/\d{2}/\d{4}\b", text), kind   # it has no dates
+
+
+def _blocks_after_headings(document) -> list[tuple[str, str]]:
+    """(heading, first word of what follows it) for each section heading (I., II., …) of the body."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    blocks = list(document.iter_inner_content())
+    pairs = []
+    for here, after in itertools.pairwise(blocks):
+        if isinstance(here, DocxParagraph) and re.match(r"[IVX]+\. ", here.text):
+            text = after.rows[0].cells[0].text if isinstance(after, DocxTable) else after.text
+            if text.split():
+                pairs.append((here.text, text.split()[0]))
+    return pairs
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_section_heading_is_never_alone_at_the_foot_of_a_page(printed, kind):
+    """The stocktake minutes printed 'III. DANH SÁCH TÀI LIỆU CẦN LƯU Ý' at the foot of page 1 and
+    its table on page 2: a heading keeps with what follows it."""
+    doc = printed[kind]
+    for heading, first in _blocks_after_headings(doc.docx):
+        at = doc.find(heading)
+        assert at, (kind, heading)
+        start = doc.words.index(at[0])
+        following = next(w for w in doc.words[start + len(heading.split()):] if w.text == first)
+        assert following.page == at[0].page, (kind, heading, first)
+
+
+@pytest.mark.parametrize("kind", ["handover", "return", "donation", "stocktake"])
+def test_the_closing_sentence_is_printed_with_the_signatures(printed, kind):
+    """The signatures never stand alone on a page: the last sentence of the body goes with them."""
+    doc = printed[kind]
+    body = [p for p in doc.docx.paragraphs if p.text.strip()]
+    assert body[-1].paragraph_format.keep_with_next, kind   # however the table ends the page before
+    closing = body[-1].text
+    ends = doc.find(closing)
+    assert ends, (kind, closing)
+    signature = next(w for w in doc.words[doc.words.index(ends[-1]):] if w.text == "(Ký,")
+    assert signature.page == ends[-1].page, (kind, closing)

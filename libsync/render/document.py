@@ -436,6 +436,7 @@ def to_docx(doc: Document) -> bytes:
         if block.style == "heading":
             p = para(d, (block.lead + " " if block.lead else "") + block.text, bold=True, align="left")
             p.paragraph_format.space_before = Pt(6)
+            p.paragraph_format.keep_with_next = True   # never alone at the foot of a page
         elif block.style == "center":
             para(d, block.text, align="center")
         elif block.style == "note":
@@ -445,6 +446,9 @@ def to_docx(doc: Document) -> bytes:
             if block.lead:
                 p.add_run(visible(block.lead + " ")).bold = True
             p.add_run(visible(block.text))
+    if doc.signatures and doc.body and isinstance(doc.body[-1], Paragraph):
+        # the closing sentence goes with the signatures: they never stand alone on a page
+        d.paragraphs[-1].paragraph_format.keep_with_next = True
     _docx_signatures(d, doc, para)
     if doc.footnote:
         para(section.footer.paragraphs[0], doc.footnote, italic=True, align="left", size=10)
