@@ -275,6 +275,17 @@ _YAML_REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"did not find expected key"), "yaml.why.indent"),
     (re.compile(r"did not find expected '-' indicator"), "yaml.why.list_indent"),
     (re.compile(r"did not find expected comment or line break"), "yaml.why.trailing"),
+    # libyaml's words for the rarer faults (found by mutating a record file character by character)
+    (re.compile(r"(?:did not find|expected) (?:expected )?(?:the )?node content"), "yaml.why.node_content"),
+    (re.compile(r"scanning an? (?:anchor|alias)|expected alphabetic or numeric character(?!.*directive)"),
+     "yaml.why.anchor_name"),
+    (re.compile(r"directive|<document start>|incompatible YAML document|non-alphabetical character"),
+     "yaml.why.directive"),
+    (re.compile(r"unhashable key"), "yaml.why.unhashable_key"),
+    (re.compile(r"block scalar|chomping or indentation|indentation indicator"), "yaml.why.block_scalar"),
+    (re.compile(r"expected hex\w* number|escaped octet"), "yaml.why.escape"),
+    (re.compile(r"did not find expected whitespace or line break|scanning a tag|tag handle|tag URI"),
+     "yaml.why.special_character"),
 ]
 
 

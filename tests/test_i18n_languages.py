@@ -345,3 +345,33 @@ def test_a_port_in_use_is_said_without_the_systems_english_and_a_free_one_sugges
     assert "Address already in use" not in result.stderr
     suggested = int(said.split("--port ")[1].split(",")[0])
     assert suggested > port
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("title: ]\n", "không được bắt đầu bằng ký tự này"),
+    ("title: ,a\n", "không được bắt đầu bằng ký tự này"),
+    ("title: &\n", "dấu & hoặc *"),
+    ("title: *\n", "dấu & hoặc *"),
+    ("%\ntitle: a\n", "dòng bắt đầu bằng %"),
+    ("title: a\n%x\n", "dòng bắt đầu bằng %"),
+    ("title: a\n...\nb: 1\n", "chữ sau dòng '...'"),
+    ("%YAML 1.1\n%YAML 1.1\n---\ntitle: a\n", "dòng bắt đầu bằng %"),
+    ("[a, b]: 1\n", "tên trường không được là một danh sách"),
+    ("title: >x\n", "còn chữ thừa sau giá trị"),
+    ('title: "\\x4"\n', "dấu \\ không hợp lệ"),
+    ("title: !<x\n", "ký tự ! ở đầu giá trị"),
+    ("title: 'Dế Mèn\n", "dấu ngoặc kép mở ở đây chưa được đóng"),   # ' and " alike: quotes
+])
+def test_rarer_yaml_faults_are_explained_in_vietnamese_too(text, words):
+    """libyaml's words for what a mistyped character does (found by mutating a record file)."""
+    from libsync import yamlio
+
+    i18n.set_language("vi")
+    problems = yamlio.load_text(text, "records/XS/x.yaml").problems
+    assert [p.rule for p in problems] == ["yaml-syntax"]
+    said = str(problems[0].message)
+    assert said.startswith("Lỗi cú pháp YAML: ") and words in said, said
+    for english in ("found", "expected", "while", "scanning", "directive", "document", "character", "number"):
+        assert english not in said, said
+    i18n.set_language("en")
+    assert str(problems[0].message).startswith("YAML syntax error: ")   # the same problem, shown in English
