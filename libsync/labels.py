@@ -31,6 +31,13 @@ def label(kind: str, code: object) -> str:
     return t(key) if has(key) else str(code)
 
 
+def coded(kind: str, code: object) -> str:
+    """A code she has to type, with its label: ``on-loan (đang cho mượn)``; the code alone when
+    the label says the same (``lost`` in English)."""
+    shown = label(kind, code)
+    return str(code) if shown.casefold() == str(code).casefold() else f"{code} ({shown})"
+
+
 def later(kind: str, code: object) -> object:
     """The label of ``code`` as a message reference, rendered when shown: for problems that are
     cached and may be shown later in another language (``libsync.problems.msg``)."""

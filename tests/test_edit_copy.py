@@ -99,7 +99,7 @@ def test_a_copy_in_an_exchange_not_sent_yet_is_set_with_a_warning(cli, repo):
     # a copy of another library when --library says whose copies these are
     (["XS-GK-00123", "HD-GK-00077", "--library", "XS", "--status", "lost", "--ref", REF], 1, ["HD-GK-00077", "HD/"]),
     (["XS-GK-00123", "--status", "lost"], 2, ["--ref"]),
-    (["XS-GK-00123", "--status", "on-loan"], 2, ["available|lost|damaged|withdrawn"]),
+    (["XS-GK-00123", "--status", "on-loan"], 2, ["available (có sẵn), lost (mất), damaged (hư hỏng), withdrawn (thanh lý)"]),
     (["XS-GK-00123", "--status", "lost", "--ref", REF, "--date", "2025-02-30"], 2, ["2025-02-30"]),
     (["XS-GK-00123", "--status", "lost", "--ref", REF, "--date", "2020-01-01"], 1, ["status_date"]),  # before acquired
     (["--status", "lost", "--ref", REF], 2, ["--scan"]),

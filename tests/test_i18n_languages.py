@@ -375,3 +375,13 @@ def test_rarer_yaml_faults_are_explained_in_vietnamese_too(text, words):
         assert english not in said, said
     i18n.set_language("en")
     assert str(problems[0].message).startswith("YAML syntax error: ")   # the same problem, shown in English
+
+
+def test_a_status_refused_lists_the_codes_to_type_with_their_labels(example_repo, cli):
+    result = cli("--repo", example_repo, "exchange", "list", "--status", "xyz")
+    assert result.exit_code == 2
+    assert "(có: proposed (đề xuất), approved (đã duyệt), dispatched (đã giao)," in result.output
+    result = cli("--repo", example_repo, "copy", "set", "XS-TN-00001", "--status", "on-loan")
+    assert "(chọn: available (có sẵn), lost (mất), damaged (hư hỏng), withdrawn (thanh lý))" in result.output
+    result = cli("--repo", example_repo, "--lang", "en", "copy", "set", "XS-TN-00001", "--status", "xx")
+    assert "(choose: available, lost, damaged, withdrawn)" in result.output   # the label would say the same

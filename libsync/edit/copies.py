@@ -144,7 +144,8 @@ def set_status(repo: Repository, barcodes: Sequence[str], status: str, *, ref: s
 
     status = status.strip().lower()
     if status not in SETTABLE:
-        raise LibsyncError("edit.copy.bad_status", status=status, choices="|".join(SETTABLE))
+        raise LibsyncError("edit.copy.bad_status", status=status,
+                           choices=", ".join(labels.coded("item-status", code) for code in SETTABLE))
     ref = nfc(ref).strip() if ref else None
     note = nfc(note).strip() if note else None
     if status in NEED_REF and not ref:

@@ -137,7 +137,8 @@ def list_exchanges(repo: Repository, term: str | None = None, library: str | Non
     if term:
         repo.network.term(term)
     if status and status not in STATUSES:
-        raise LibsyncError("rotation.bad_status", status=status, known=", ".join(STATUSES))
+        raise LibsyncError("rotation.bad_status", status=status,
+                           known=", ".join(labels.coded("exchange-status", code) for code in STATUSES))
     today = today or dt.date.today()
     rows = []
     for rel in exchange_files(repo):
