@@ -147,3 +147,19 @@ def test_the_example_networks_dispatched_exchange_can_be_received(example_repo, 
     for code in codes[:9]:
         assert (copies[code][2]["status"], copies[code][2]["holder"]) == ("at-partner", "ND")
     assert copies[codes[9]][2]["status"] == "in-transit" and "holder" not in copies[codes[9]][2]
+
+
+def test_return_says_how_many_of_the_copies_came_back(example_repo, tmp_path, cli):
+    """Received 9 of 10: the return said 'đã trả (10 bản)'; it says 9/10, as the return minutes do,
+    and the copy that never came is the one not returned."""
+    eid = "xs-nd-2024-10-tk-ngu-van-6-7"
+    codes = [c["barcode"] for c in queries.find(Repository(example_repo), eid)[1]["copies"]]
+    scan = write_scan(tmp_path / "quet.txt", codes[:9])
+    r = ("--repo", example_repo)
+    assert cli(*r, "exchange", "receive", eid, "--scan", scan, "--date", "12/10/2024", "--yes").exit_code == 0
+    back = cli(*r, "exchange", "return", eid, "--scan", scan, "--date", "18/12/2024")
+    assert back.exit_code == 0, back.output
+    assert f"Phiếu {eid}: đã trả 9/10 bản." in " ".join(back.output.split())
+    assert "(10 bản)" not in back.output
+    _rel, data = queries.find(Repository(example_repo), eid)
+    assert [c["barcode"] for c in data["copies"] if c.get("outcome") != "returned"] == [codes[9]]

@@ -65,6 +65,9 @@ def _report(outcome: Outcome, fmt: str, verbose: bool = False) -> None:
         if outcome.not_received:
             out.print(t("rotation.not_received", count=len(outcome.not_received),
                         barcodes=", ".join(outcome.not_received)))
+    elif outcome.action == "return" and not outcome.dry_run:   # returned n of m, as the return minutes say
+        out.print(t("rotation.done_return", exchange=outcome.exchange, count=outcome.count,
+                    returned=outcome.count - len(outcome.not_returned), files=", ".join(outcome.files)))
     else:
         out.print(t("rotation.done_dry" if outcome.dry_run else "rotation.done", exchange=outcome.exchange,
                     status=t(f"rotation.status.{outcome.status}"), count=outcome.count, files=", ".join(outcome.files)))

@@ -92,6 +92,7 @@ class Outcome:
     left_out: list[dict[str, Any]] = field(default_factory=list)
     count: int = 0
     not_received: list[str] = field(default_factory=list)   # receive: the copies that did not arrive
+    not_returned: list[str] = field(default_factory=list)   # return: the copies not handed back
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -448,6 +449,7 @@ def return_copies(repo: Repository, exchange_id: str, *, date: dt.date | None = 
             _set_item(item, "available", step.date, data["id"], None)
             step.touched[rel] = record
         step.trailers["Missing"] = sum(1 for c in data["copies"] if c.get("outcome") == "missing-on-return")
+        step.outcome.not_returned = [c["barcode"] for c in data["copies"] if c.get("outcome") != "returned"]
         return _end(step, by, note, commit)
 
 
