@@ -385,3 +385,17 @@ def test_a_status_refused_lists_the_codes_to_type_with_their_labels(example_repo
     assert "(chọn: available (có sẵn), lost (mất), damaged (hư hỏng), withdrawn (thanh lý))" in result.output
     result = cli("--repo", example_repo, "--lang", "en", "copy", "set", "XS-TN-00001", "--status", "xx")
     assert "(choose: available, lost, damaged, withdrawn)" in result.output   # the label would say the same
+
+
+def test_an_unknown_language_in_the_environment_is_said_once_not_silently_ignored(example_repo):
+    env = {**os.environ, "LIBSYNC_LANG": "km"}
+    result = subprocess.run([sys.executable, "-m", "libsync", "search"], capture_output=True, text=True, env=env,
+                            cwd=example_repo, timeout=120)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Lưu ý: LIBSYNC_LANG=km không phải ngôn ngữ có sẵn ({', '.join(i18n.LANGUAGES)}); dùng tiếng Việt."
+    assert lines[1:] == ["Cách dùng: libsync search [TÙY_CHỌN] {TỪ_KHÓA}", "Lỗi: Thiếu đối số TỪ_KHÓA.",
+                         "Xem hướng dẫn: libsync search -h"]
+    env["LIBSYNC_LANG"] = "EN"   # any case
+    assert subprocess.run([sys.executable, "-m", "libsync", "search"], capture_output=True, text=True, env=env,
+                          cwd=example_repo, timeout=120).stderr.startswith("Usage: libsync search")

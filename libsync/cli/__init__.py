@@ -241,6 +241,9 @@ def main(argv: list[str] | None = None) -> None:
     lang = _language_from_argv(argv)
     if lang and lang.lower() in LANGUAGES:
         set_language(lang)
+    wanted = os.environ.get("LIBSYNC_LANG", "")
+    if wanted and wanted.lower() not in LANGUAGES and not lang:   # a setting that silently did nothing
+        typer.echo(t("cli.bad_lang_env", lang=wanted, languages=", ".join(LANGUAGES)), err=True)
     try:
         try:
             from libsync.store.read import session
