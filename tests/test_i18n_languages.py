@@ -399,3 +399,12 @@ def test_an_unknown_language_in_the_environment_is_said_once_not_silently_ignore
     env["LIBSYNC_LANG"] = "EN"   # any case
     assert subprocess.run([sys.executable, "-m", "libsync", "search"], capture_output=True, text=True, env=env,
                           cwd=example_repo, timeout=120).stderr.startswith("Usage: libsync search")
+
+
+def test_record_show_explains_a_code_only_where_its_label_says_something_else(example_repo, cli):
+    vi = cli("--repo", example_repo, "record", "show", "XS/xs-bt-ngu-van-6-kntt-t1")
+    assert "reference (Sách tham khảo)" in vi.output and "network (trong mạng liên thông)" in vi.output
+    en = cli("--repo", example_repo, "--lang", "en", "record", "show", "XS/xs-bt-ngu-van-6-kntt-t1")
+    assert "reference (Reference)" not in en.output
+    assert [line.split()[-1] for line in en.output.splitlines() if line.startswith("Type ")] == ["reference"]
+    assert "network (within the network)" in en.output

@@ -55,7 +55,7 @@ def _show_text(shown: dict[str, Any]) -> None:
         if name in ("id", "library", "title"):
             continue
         if name in ("type", "share", "access"):   # the code she types in `record set`, and what it means
-            value = f"{value} ({labels.label(name, value)})"
+            value = labels.coded(name, value)
         if isinstance(value, dict) and not {"name"} & set(value):
             for sub, inner in value.items():
                 rows.append([_label(name), f"{name}.{sub}", value_text(inner)])
