@@ -195,7 +195,8 @@ def test_import_report_on_a_terminal_and_quiet(example_repo, cli, monkeypatch, w
     words_whole(r.output, ["toan-6-tap-1-2021", "dat-rung-phuong-nam-2019", "tieng-viet-o-truong-hoc-2018", "tạo mới"])
     q = cli(*args, "--quiet")
     assert q.exit_code == 0
-    assert "toan-6-tap-1-2021" not in q.output and "3 biểu ghi — tạo mới 3" in q.output
+    assert "toan-6-tap-1-2021" not in q.output and "3 biểu ghi — tạo mới 3" in flat(q.output)
+    assert_fits(q.output, width)   # the summary's sentences wrap between words, not at the window's edge
     assert len(q.output.splitlines()) < len(r.output.splitlines())
 
 
@@ -211,6 +212,9 @@ def test_merge_fits_and_keeps_cluster_ids_and_holdings_whole(example_repo, cli, 
         terminal(monkeypatch, width)
     r = cli("--repo", example_repo, "merge")
     assert r.exit_code == 0, r.output
+    if width:   # the summary line (140 characters) too
+        assert_fits(r.output, width)
+    assert "200 biểu ghi → 156 tên sách" in flat(r.output)
     atlas = next(line for line in r.output.splitlines() if line.startswith("c-3250e51dc605"))
     assert "HD 2/4," in atlas   # a library and its figures stay together
     if width:

@@ -12,6 +12,7 @@ from libsync.cli.common import (
     TEXT_JSON,
     check_format,
     commit_option,
+    console,
     dry_run_option,
     encoding_option,
     format_option,
@@ -103,17 +104,18 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
         return
     if not quiet:
         render_details(plan, verbose)
-    typer.echo(plan.summary())
+    out = console()   # on a terminal the summary's long sentences wrap between words
+    out.print(plan.summary())
     if plan.sharing_line():
-        typer.echo(plan.sharing_line(could_complete))
+        out.print(plan.sharing_line(could_complete))
     for line in plan.inference_lines():
-        typer.echo(line)
+        out.print(line)
     if dry_run:
-        typer.echo(t("interchange.report.dry_run"))
+        out.print(t("interchange.report.dry_run"))
     elif written is not None:
-        typer.echo(t("interchange.report.written", n=written))
+        out.print(t("interchange.report.written", n=written))
     if sha:
-        typer.echo(t("interchange.report.committed", sha=sha[:10]))
+        out.print(t("interchange.report.committed", sha=sha[:10]))
 
 
 def render_details(plan: importer.Plan, verbose: bool = False) -> None:

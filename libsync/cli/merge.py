@@ -16,6 +16,7 @@ from libsync.cli.common import (
     by_option,
     check_format,
     commit_option,
+    console,
     dry_run_option,
     format_option,
     output_option,
@@ -185,7 +186,7 @@ def _show(union: Union, fmt: str, output: str | None, repo: Repository, explain_
         sys.stdout.flush()
         union.write_json(sys.stdout.buffer)
         return
-    typer.echo(summary_line(union))
+    console().print(summary_line(union))   # on a terminal it wraps between words
     if output:
         typer.echo(t("catalog.written", path=output))
         return
