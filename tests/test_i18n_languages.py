@@ -408,3 +408,20 @@ def test_record_show_explains_a_code_only_where_its_label_says_something_else(ex
     assert "reference (Reference)" not in en.output
     assert [line.split()[-1] for line in en.output.splitlines() if line.startswith("Type ")] == ["reference"]
     assert "network (within the network)" in en.output
+
+
+def test_a_date_written_day_first_in_a_file_is_not_called_a_day_that_does_not_exist(example_repo):
+    """'10/09/2022' is how she writes a date: it exists; the file wants 2022-09-10."""
+    path = example_repo / "records/XS/xs-bt-ngu-van-6-kntt-t1.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\ncreated: '2022-09-10'\n" in text
+    path.write_text(text.replace("\ncreated: '2022-09-10'\n", "\ncreated: 10/09/2022\n"), encoding="utf-8")
+    result = run("validate", cwd=example_repo)
+    assert result.returncode == 1
+    assert ("lỗi [date-invalid] Ngày '10/09/2022' phải viết trong tệp theo dạng năm-tháng-ngày: '2022-09-10'."
+            in result.stdout)
+    assert "không có thật" not in result.stdout
+    english = run("--lang", "en", "validate", cwd=example_repo)   # from the cache, in English
+    assert "must be written in the file as year-month-day: '2022-09-10'." in english.stdout
+    path.write_text(text.replace("\ncreated: '2022-09-10'\n", "\ncreated: 31/02/2022\n"), encoding="utf-8")
+    assert "Ngày '31/02/2022' không có thật." in run("validate", cwd=example_repo).stdout

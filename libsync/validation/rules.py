@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from libsync import labels
+from libsync.dates import typed_date
 from libsync.model.classification import is_ddc, looks_bpl19
 from libsync.model.enums import EXCHANGE_CHECKS, EXCHANGE_OUT, EXCHANGE_PENDING, ROTATING_STATUSES
 from libsync.model.sharing import lacking
@@ -62,7 +63,11 @@ def _check_dates(found: Found, obj: dict[str, Any], fields: tuple[str, ...], pat
     for name in fields:
         value = obj.get(name)
         if isinstance(value, str) and parse_date(value) is None:
-            found.error("date-invalid", "rule.date_invalid", path + [name], value=value)
+            day = typed_date(value)   # 10/09/2022, as people write it: a real day, in the wrong form for the file
+            if day is not None:
+                found.error("date-invalid", "rule.date_day_first", path + [name], value=value, iso=day.isoformat())
+            else:
+                found.error("date-invalid", "rule.date_invalid", path + [name], value=value)
 
 
 def _order(found: Found, first: Dated, second: Dated, path: JsonPath) -> None:
