@@ -425,3 +425,15 @@ def test_a_date_written_day_first_in_a_file_is_not_called_a_day_that_does_not_ex
     assert "must be written in the file as year-month-day: '2022-09-10'." in english.stdout
     path.write_text(text.replace("\ncreated: '2022-09-10'\n", "\ncreated: 31/02/2022\n"), encoding="utf-8")
     assert "Ngày '31/02/2022' không có thật." in run("validate", cwd=example_repo).stdout
+
+
+def test_repo_is_taken_after_the_command_too(example_repo, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for args in (("validate", "--repo", str(example_repo)), ("validate", f"--repo={example_repo}", "--lang", "en")):
+        result = run(*args, cwd=elsewhere)
+        assert result.returncode == 0, result.stderr
+        assert "213" in result.stdout
+    result = run("validate", "--repo", cwd=elsewhere)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Lỗi: Tùy chọn --repo cần một giá trị đi kèm."

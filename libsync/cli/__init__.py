@@ -144,10 +144,15 @@ def _print_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _language_first(argv: list[str]) -> list[str]:
-    """``--lang`` wherever it is typed (``libsync search toan --lang en``) moved before the
-    command, the one place Click takes it: else Click refuses it, in the language it names.
-    Nothing after ``--`` is touched (``libsync search -- --lang`` searches for "--lang")."""
+GLOBAL_OPTIONS = ("--lang", "--repo")
+"""Options of ``libsync`` itself that are taken after the command too."""
+
+
+def _globals_first(argv: list[str]) -> list[str]:
+    """``--lang`` and ``--repo`` wherever they are typed (``libsync search toan --lang en``,
+    ``libsync validate --repo ../mang``) moved before the command, the one place Click takes
+    them: else Click refuses them as unknown options. Nothing after ``--`` is touched
+    (``libsync search -- --lang`` searches for "--lang")."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -156,13 +161,13 @@ def _language_first(argv: list[str]) -> list[str]:
         if arg == "--":
             rest += argv[i:]
             break
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] != "--":
+        if arg in GLOBAL_OPTIONS and i + 1 < len(argv) and argv[i + 1] != "--":
             front += argv[i:i + 2]
             i += 2
             continue
-        if arg == "--lang":   # no value: Click says so (not "no such option")
-            return ["--lang"]
-        if arg.startswith("--lang="):
+        if arg in GLOBAL_OPTIONS:   # no value: Click says so (not "no such option")
+            return [arg]
+        if arg.startswith(tuple(f"{name}=" for name in GLOBAL_OPTIONS)):
             front.append(arg)
         else:
             rest.append(arg)
@@ -237,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     from libsync import atomic
 
     atomic.catch_interruptions()
-    argv = _language_first(list(sys.argv[1:] if argv is None else argv))
+    argv = _globals_first(list(sys.argv[1:] if argv is None else argv))
     lang = _language_from_argv(argv)
     if lang and lang.lower() in LANGUAGES:
         set_language(lang)
