@@ -9,6 +9,8 @@ message key itself. A code the catalogue has no label for is shown as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from libsync.i18n import has, t
 from libsync.model.enums import NAMED_AUDIENCES
 
@@ -36,6 +38,12 @@ def coded(kind: str, code: object) -> str:
     the label says the same (``lost`` in English)."""
     shown = label(kind, code)
     return str(code) if shown.casefold() == str(code).casefold() else f"{code} ({shown})"
+
+
+def choices(kind: str, codes: Iterable[object]) -> str:
+    """The codes she may type, each with its label, comma-separated (so a help page wraps the list
+    between them instead of cutting one 80-character word): ``textbook (sách giáo khoa), …``."""
+    return ", ".join(coded(kind, code) for code in codes)
 
 
 def later(kind: str, code: object) -> object:

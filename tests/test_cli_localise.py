@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -198,3 +199,22 @@ def test_validate_says_statuses_by_their_label_in_either_language_from_one_cache
     assert "ở trạng thái đang ở thư viện bạn" in vi.stdout, vi.stdout
     en = run("--repo", str(example_repo), "--lang", "en", "validate")   # the same problem, from the cache
     assert en.returncode == 1 and "[holder-status] Copy 'XS-TN-00023' has status at a partner but holder XS." in en.stdout
+
+
+@pytest.mark.parametrize(("command", "codes"), [
+    (("record", "add"), ("textbook", "teacher-book", "digital", "internal", "public", "catalog")),
+    (("batch", "add"), ("textbook", "picture", "digital")),
+    (("batch", "set"), ("textbook", "digital")),
+    (("copy", "set"), ("available", "lost", "damaged", "withdrawn")),
+])
+def test_help_lists_every_code_to_type_whole_with_its_label_at_80_columns(command, codes):
+    """'textbook|teacher-book|workbook|re…': the list was one long word, which the help cut at 80
+    columns; each code is now followed by its label, comma-separated, so the list wraps."""
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("LIBSYNC_LANG", None)
+    out = subprocess.run([sys.executable, "-m", "libsync", *command, "--help"], capture_output=True, text=True,
+                         env=env, timeout=120).stdout
+    assert not re.search(r"\S…", out), out   # a word cut short ('re…'); 'từ …' is the text itself
+    words = set(out.replace(",", " ").split())
+    assert set(codes) <= words, set(codes) - words
+    assert ("textbook (Sách giáo khoa)" in " ".join(out.replace("│", " ").split())) == ("textbook" in codes)

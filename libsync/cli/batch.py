@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     bounded,
@@ -48,7 +49,7 @@ def report(outcome: BatchEdit, fmt: str) -> None:
 def _filter_options() -> dict[str, Any]:
     """The filter options ``add`` and ``set`` share (one definition)."""
     return {
-        "types": typer.Option(None, "--type", help=t("help.batch.type", choices="|".join(RECORD_TYPES))),
+        "types": typer.Option(None, "--type", help=t("help.batch.type", choices=labels.choices("type", RECORD_TYPES))),
         "grades": typer.Option(None, "--grade", callback=_grades, help=t("help.batch.grade")),
         "subjects": typer.Option(None, "--subject", help=t("help.batch.subject")),
         "series": typer.Option(None, "--series", help=t("help.batch.series")),
@@ -109,7 +110,7 @@ def register(app: typer.Typer) -> None:
         call_to: str | None = opt["call_to"], barcodes: list[str] = opt["barcodes"],
         records: list[str] = opt["records"], scan: str | None = opt["scan"],
         clear: list[str] = typer.Option(None, "--clear", metavar="FIELD",
-                                        help=t("help.batch.clear", choices="|".join(CLEARABLE))),
+                                        help=t("help.batch.clear", choices=", ".join(CLEARABLE))),
         commit: bool = commit_option(),
         dry_run: bool = dry_run_option(),
         fmt: str = format_option(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     check_format,
@@ -51,7 +52,7 @@ def register(app: typer.Typer) -> None:
     def set_cmd(
         ctx: typer.Context,
         barcodes: list[str] = typer.Argument(None, metavar="BARCODE", help=t("help.copy.barcodes")),
-        status: str = typer.Option(..., "--status", "-s", help=t("help.copy.status", choices="|".join(SETTABLE))),
+        status: str = typer.Option(..., "--status", "-s", help=t("help.copy.status", choices=labels.choices("item-status", SETTABLE))),
         ref: str | None = typer.Option(None, "--ref", help=t("help.copy.ref")),
         date: str | None = date_option("help.copy.date"),
         note: str | None = typer.Option(None, "--note", help=t("help.copy.note")),
