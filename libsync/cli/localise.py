@@ -165,7 +165,6 @@ class _Formatter(_formatting.HelpFormatter):  # type: ignore[misc]
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", t("cli.usage.options")).replace("COMMAND [ARGS]...", t("cli.usage.command"))
-        args = placeholders(args)
         super().write_usage(prog, args, t("cli.usage.prefix") + " " if prefix is None else prefix)
 
 
