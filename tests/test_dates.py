@@ -100,3 +100,117 @@ def test_harvest_days_typed_dd_mm_yyyy():
     with pytest.raises(LibsyncError) as refused:
         check_stamp("31/02/2025", "--from")
     assert "--from 31/02/2025" in str(refused.value) and "19/01/2025" in str(refused.value)
+
+
+# --- a step dated in the future or outside its term: asked on a terminal, advice that works ------
+
+def _future() -> str:
+    return (dt.date.today() + dt.timedelta(days=40)).strftime("%d/%m/%Y")
+
+
+def _git(root):
+    import git
+
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as cw:
+        cw.set_value("user", "name", "Phạm Thị Thu Hà")
+        cw.set_value("user", "email", "thuvien-xuanson@example.invalid")
+    repo.git.add("--all")
+    repo.git.commit("-m", "mạng mẫu")
+    return repo
+
+
+def test_on_a_terminal_a_step_in_the_future_is_asked_about_and_no_is_the_default(example_repo, cli, monkeypatch):
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")   # stdin taken for a terminal (libsync.cli.common.can_ask)
+    before = (example_repo / MANIFEST).read_bytes()
+    for answer in ("k\n", "\n", ""):   # "không", Enter alone, end of input: nothing recorded
+        r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", _future(), "--by", "Hà", input=answer)
+        assert r.exit_code == 1, r.output
+        assert "Vẫn ghi với ngày này? [c/K]" in r.output and "Chưa ghi gì" in r.output
+        assert (example_repo / MANIFEST).read_bytes() == before
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", _future(), "--by", "Hà", input="c\n")
+    assert r.exit_code == 0, r.output
+    assert history(example_repo)[-1]["date"] == (dt.date.today() + dt.timedelta(days=40)).isoformat()
+
+
+def test_with_yes_on_a_terminal_it_is_recorded_without_a_question(example_repo, cli, monkeypatch):
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", _future(), "--by", "Hà", "--yes")
+    assert r.exit_code == 0, r.output
+    assert "[c/K]" not in r.output and "còn ở tương lai" in r.output and "git restore" in r.output
+    assert history(example_repo)[-1]["status"] == "approved"
+
+
+def test_the_advice_after_a_committed_step_works_undo_then_the_right_date(example_repo, cli):
+    repo = _git(example_repo)
+    before = (example_repo / MANIFEST).read_bytes()
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", _future(), "--by", "Hà", "--commit")
+    assert r.exit_code == 0, r.output
+    assert "chạy `libsync undo` ngay sau lệnh này, rồi chạy lại lệnh với --date đúng" in r.output
+    assert cli("--repo", example_repo, "undo", "--yes").exit_code == 0
+    assert (example_repo / MANIFEST).read_bytes() == before
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", "3/10/2024", "--by", "Hà", "--commit")
+    assert r.exit_code == 0, r.output
+    assert (history(example_repo)[-1]["status"], history(example_repo)[-1]["date"]) == ("approved", "2024-10-03")
+    assert not repo.is_dirty()
+
+
+def test_the_advice_after_a_step_not_committed_works_git_restore_then_the_right_date(example_repo, cli):
+    repo = _git(example_repo)
+    before = (example_repo / MANIFEST).read_bytes()
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", _future(), "--by", "Hà")
+    assert r.exit_code == 0, r.output
+    assert "Vẫn ghi (chưa commit)" in r.output and "`git restore TỆP…` (xem `git status`)" in r.output
+    changed = [line[3:] for line in repo.git.status("--porcelain").splitlines()]
+    assert changed == [MANIFEST]
+    repo.git.restore("--", *changed)
+    assert (example_repo / MANIFEST).read_bytes() == before
+    r = cli("--repo", example_repo, "exchange", "approve", EID, "--date", "3/10/2024", "--by", "Hà")
+    assert r.exit_code == 0, r.output
+    assert history(example_repo)[-1]["date"] == "2024-10-03" and "Lưu ý" not in r.output
+
+
+def test_the_advice_after_a_proposal_dated_in_the_future_works(example_repo, cli):
+    repo = _git(example_repo)
+    args = ("--repo", example_repo, "exchange", "propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "HD",
+            "--batch", "xs-tk-ngu-van-6-7", "--handover", "2/12/2024", "--return-due", "17/1/2025", "--by", "Hà")
+    r = cli(*args, "--date", _future())
+    assert r.exit_code == 0, r.output
+    assert "xoá nhánh đề xuất lệnh này tạo (`git branch -D exchange/MÃ-PHIẾU`" in r.output
+    branch = next(b.name for b in repo.branches if b.name.startswith("exchange/"))
+    assert repo.active_branch.name == "main"
+    repo.git.branch("-D", branch)
+    r = cli(*args, "--date", "1/12/2024")
+    assert r.exit_code == 0, r.output
+    assert "Lưu ý" not in r.output
+    manifest = repo.git.show(f"{branch}:exchanges/2024-2025/HK1/{branch.split('/', 1)[1]}.yaml")
+    assert str(yaml.safe_load(manifest)["history"][0]["date"]) == "2024-12-01"
+
+
+@pytest.mark.parametrize("command", [
+    ("inventory", "record", "XS", "{scan}", "--label", "Kiểm kê cuối năm"),
+    ("withdraw", "apply", "hd-2025-thanh-loc", "--decision", "Số 12/QĐ"),
+    ("accession", "--library", "XS", "--source", "tặng", "--doc", "BB 03/2024", "--file", "{scan}"),
+])
+def test_other_dated_records_ask_on_a_terminal_before_anything_is_written(example_repo, cli, monkeypatch, tmp_path,
+                                                                           command):
+    from test_rotation_support import snapshot
+
+    scan = tmp_path / "quet.txt"
+    scan.write_text("XS-GK-00123\n", encoding="utf-8")
+    args = [str(scan) if a == "{scan}" else a for a in command]
+    before = snapshot(example_repo)
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    r = cli("--repo", example_repo, *args, "--date", _future(), input="k\n")
+    assert r.exit_code == 1, r.output
+    assert "còn ở tương lai" in r.output and "Vẫn ghi với ngày này? [c/K]" in r.output and "Chưa ghi gì" in r.output
+    assert snapshot(example_repo) == before
+
+
+def test_a_stocktake_dated_in_the_future_is_recorded_in_a_pipe_with_the_advice(example_repo, cli, tmp_path):
+    scan = tmp_path / "quet.txt"
+    scan.write_text("XS-GK-00123\n", encoding="utf-8")
+    r = cli("--repo", example_repo, "inventory", "record", "XS", scan, "--label", "Kiểm kê", "--date", _future())
+    assert r.exit_code == 0, r.output
+    assert "còn ở tương lai" in r.output and "git restore" in r.output and "[c/K]" not in r.output
+    assert list((example_repo / "inventories" / "XS").rglob(f"*{(dt.date.today() + dt.timedelta(days=40)).year}*"))

@@ -8,6 +8,7 @@ import typer
 from libsync.cli.common import (
     TEXT_JSON,
     by_option,
+    check_dated,
     check_format,
     commit_option,
     console,
@@ -16,6 +17,7 @@ from libsync.cli.common import (
     format_option,
     print_json,
     repository,
+    yes_option,
 )
 from libsync.cli.schedule import parse_day
 from libsync.cli.tables import Column, print_table
@@ -37,6 +39,7 @@ def register(app: typer.Typer) -> None:
         by: str | None = by_option(),
         dry_run: bool = dry_run_option(),
         commit: bool = commit_option(),
+        yes: bool = yes_option(),
         fmt: str = format_option(),
     ) -> None:
         from libsync.collection.accession import Delivery, accession, source_code
@@ -44,6 +47,8 @@ def register(app: typer.Typer) -> None:
         fmt = check_format(fmt, TEXT_JSON)
         day = parse_day(date)
         assert day is not None   # a required option
+        check_dated([day], yes=yes or dry_run,
+                    fix="" if dry_run else "dates.fix_undo" if commit else "dates.fix_restore")
         delivery = Delivery(library=library, source=source_code(source), document=doc, date=day, supplier=supplier,
                             line=line, barcodes=barcodes)
         result = accession(repository(ctx), delivery, file, dry_run=dry_run, commit=commit, by=by)

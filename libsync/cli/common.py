@@ -10,6 +10,7 @@ passes its own help key; the flags, short names, metavars and defaults stay in o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -178,6 +179,47 @@ def confirm(question: str, *, err: bool = False) -> bool:
         if not word or word in no:
             return False
         typer.echo(t("cli.confirm.again"), err=err)
+
+
+def can_ask() -> bool:
+    """Whether a question can be asked: stdin is a terminal. ``TTY_INTERACTIVE=1`` (or ``0``),
+    rich's convention, decides instead: for a script wrapping libsync, or a test that answers."""
+    import os
+
+    forced = os.environ.get("TTY_INTERACTIVE")
+    if forced in ("0", "1"):
+        return forced == "1"
+    try:
+        return sys.stdin.isatty()
+    except ValueError:   # stdin closed
+        return False
+
+
+def check_dated(days: Sequence[dt.date | None], *, period: tuple[dt.date, dt.date] | None = None,
+                term: str = "", yes: bool = False, fix: str = "") -> None:
+    """Before recording what happened on a typed day: a day in the future or outside ``period``
+    (the term, named ``term``) is said on stderr (``libsync.dates.step_warnings``). On a terminal
+    she is asked whether to record it all the same (default no: nothing is written, exit 1); with
+    ``--yes`` or when no question can be asked (a pipe, a script) it is recorded, and the message
+    ``fix`` (a message key) says how to take it back if the day was wrong: ``dates.fix_undo``
+    after a commit, ``dates.fix_restore`` for files written and not committed."""
+    from libsync.dates import shown, step_warnings
+
+    today = dt.date.today()
+    said = False
+    for day in dict.fromkeys(d for d in days if d is not None):
+        for key in step_warnings(day, period, today):
+            said = True
+            typer.echo(t(key, date=shown(day), today=shown(today), term=term,
+                         start=shown(period[0]) if period else "", end=shown(period[1]) if period else ""), err=True)
+    if not said:
+        return
+    if not yes and can_ask():
+        if not confirm(t("dates.confirm"), err=True):
+            raise LibsyncError("dates.not_recorded", exit_code=1)
+        return
+    if fix:
+        typer.echo(t(fix), err=True)
 
 
 def ask(question: str) -> str:

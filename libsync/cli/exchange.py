@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from rich.text import Text
 from libsync.cli.common import (
     TEXT_JSON,
     by_option,
+    check_dated,
     check_format,
     commit_option,
     console,
@@ -79,22 +79,13 @@ def _report(outcome: Outcome, fmt: str, verbose: bool = False) -> None:
         out.print(t("rotation.done_push", branch=outcome.branch, remote=outcome.pushed))
 
 
-def warn_dates(repo: Repository, term: str, days: list[str | None]) -> None:
-    """On stderr, before a step is recorded: a typed day in the future or outside the exchange's
-    term (``libsync.dates.step_warnings``); the step is recorded all the same. (A proposal's
+def warn_dates(repo: Repository, term: str, days: list[str | None], *, yes: bool = False, fix: str = "") -> None:
+    """Before a step is recorded: a typed day in the future or outside the exchange's term is said
+    on stderr and, on a terminal, asked about (``libsync.cli.common.check_dated``). (A proposal's
     handover lies ahead by nature, and propose itself refuses one outside the term.)"""
-    from libsync.dates import shown, step_warnings
-
     period = repo.network.terms.get(term)
-    span = (period.start, period.end) if period else None
-    today = dt.date.today()
-    for value in days:
-        day = parse_day(value)
-        if day is None:
-            continue
-        for key in step_warnings(day, span, today):
-            typer.echo(t(key, date=shown(day), today=shown(today), term=period.name if period else term,
-                         start=shown(span[0]) if span else "", end=shown(span[1]) if span else ""), err=True)
+    check_dated([parse_day(value) for value in days], period=(period.start, period.end) if period else None,
+                term=period.name if period else term, yes=yes, fix=fix)
 
 
 def _outcome_label(code: str | None) -> str:
@@ -130,6 +121,7 @@ def register(app: typer.Typer) -> None:
         push: bool = typer.Option(False, "--push", help=t("help.exchange.push")),
         remote: str = typer.Option("origin", "--remote", help=t("help.exchange.remote")),
         no_branch: bool = typer.Option(False, "--no-branch", help=t("help.exchange.no_branch")),
+        yes: bool = yes_option(),
         fmt: str = format_option(),
         verbose: bool = verbose_option(),
     ) -> None:
@@ -137,7 +129,7 @@ def register(app: typer.Typer) -> None:
 
         fmt = check_format(fmt, TEXT_JSON)
         repo = repository(ctx)
-        warn_dates(repo, term, [date])
+        warn_dates(repo, term, [date], yes=yes, fix="dates.fix_restore" if no_branch else "dates.fix_propose")
         outcome = propose(
             repo, branch=not no_branch, push=push, remote=remote,
             term=term, sender=sender, receiver=receiver, handover=parse_day(handover), return_due=parse_day(return_due),
@@ -183,7 +175,8 @@ def register(app: typer.Typer) -> None:
             if date:
                 from libsync.rotation.queries import find
 
-                warn_dates(repo, str(find(repo, exchange_id)[1].get("term") or ""), [date])
+                warn_dates(repo, str(find(repo, exchange_id)[1].get("term") or ""), [date], yes=yes or dry_run,
+                           fix="" if dry_run else "dates.fix_undo" if commit else "dates.fix_restore")
             confirm = yes
             if action == "close" and not yes:
                 losses = pending_losses(repo, exchange_id)

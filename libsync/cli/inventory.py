@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import typer
 from libsync.cli.common import (
     TEXT_JSON,
     by_option,
+    check_dated,
     check_format,
     console,
     date_option,
@@ -22,6 +24,7 @@ from libsync.cli.common import (
     no_cache_option,
     print_json,
     repository,
+    yes_option,
 )
 from libsync.cli.tables import Column, print_table
 from libsync.i18n import t
@@ -110,10 +113,13 @@ def register(app: typer.Typer) -> None:
         exchange: str | None = typer.Option(None, "--exchange", help=t("help.inventory.exchange")),
         snapshot_id: str | None = typer.Option(None, "--id", help=t("help.inventory.id")),
         encoding: str | None = encoding_option(SCAN_ENCODINGS, "help.inventory.encoding"),
+        yes: bool = yes_option(),
         fmt: str = format_option(),
     ) -> None:
         fmt = check_format(fmt, TEXT_JSON)
         check_encoding(encoding)
+        if date:   # a stocktake dated in the future: asked on a terminal (the snapshot is not committed)
+            check_dated([dt.date.fromisoformat(date)], yes=yes, fix="dates.fix_restore")
         result = commands.record(repository(ctx), library, scanfile, label=label, date=date, location=location,
                                  taken_by=taken_by, exchange=exchange, snapshot_id=snapshot_id, encoding=encoding)
         if fmt == "json":

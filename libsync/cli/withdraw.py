@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from libsync.cli.common import (
+    check_dated,
     check_format,
     commit_option,
     confirm,
@@ -73,6 +74,7 @@ def register(app: typer.Typer) -> None:
 
         fmt = check_format(fmt, ("text", "json"))
         day = check_date(date)
+        check_dated([day], yes=yes, fix="dates.fix_undo" if commit else "dates.fix_restore")
         repo = repository(ctx)
         _, data = withdraw.find(repo, proposal)
         if not yes and not confirm(t("collection.confirm_apply", n=len(data.get("copies") or []),
