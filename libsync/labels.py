@@ -89,3 +89,16 @@ def audience(code: object) -> str:
     if code in NAMED_AUDIENCES:
         return t(f"label.audience.{code}")
     return t("label.audience.library", library=str(code))
+
+
+def field_name(name: object) -> str:
+    """A record field as a librarian calls it: ``year`` → "năm xuất bản", ``curriculum.series``
+    → "Bộ sách", ``authors.0`` → "tác giả" (``field.*``, else the register column's heading);
+    the name itself when the catalogue has neither."""
+    parts = [p for p in str(name).split(".") if not p.isdigit()]
+    if not parts:
+        return str(name)
+    for key in (f"field.{'.'.join(parts)}", f"interchange.col.{'_'.join(parts)}", f"interchange.col.{parts[-1]}"):
+        if has(key):
+            return t(key)
+    return str(name)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from libsync import labels
 from libsync.cli.common import (
     TEXT_JSON,
     check_format,
@@ -35,8 +36,10 @@ if TYPE_CHECKING:
 FORMATS = TEXT_JSON
 
 
-SUMMED_UP = ("interchange.warn.kept_internal",)
-"""Row notes the summary counts for the whole file (with the inferences): shown per row with --verbose."""
+SUMMED_UP = importer.SUMMED_UP
+PLACES_SHOWN = 5     # row numbers shown for a kind of note (the rest with --verbose)
+STOPPED_SHOWN = 20   # records not imported listed one per row without --verbose
+NOTE_FLOOR = 36      # the notes column is never narrower (the title is hidden first)
 
 
 def outcome_note(outcome: importer.Outcome, verbose: bool = True) -> tuple[str, bool]:
@@ -45,7 +48,7 @@ def outcome_note(outcome: importer.Outcome, verbose: bool = True) -> tuple[str, 
     sharing level kept and the names made canonical, which the summary counts)."""
     parts = [t(k, **p) for k, p in outcome.reasons]
     if outcome.changes:
-        parts.append(t("interchange.report.changes", fields=", ".join(outcome.changes)))
+        parts.append(t("interchange.report.changes", fields=", ".join(labels.field_name(c) for c in outcome.changes)))
     parts += [t(k, **p) for k, p in outcome.warnings if verbose or k not in SUMMED_UP]
     if verbose:
         parts += [t(k, **p) for k, p in outcome.inferred]
@@ -53,27 +56,52 @@ def outcome_note(outcome: importer.Outcome, verbose: bool = True) -> tuple[str, 
     return "; ".join(parts), hidden
 
 
-def print_outcomes(outcomes: list[importer.Outcome], verbose: bool, skip_unchanged: bool) -> None:
-    """One row per record of the file (import or harvest), and the hint when notes were left out."""
+def print_outcomes(outcomes: list[importer.Outcome], verbose: bool, skip_unchanged: bool, every: bool = False) -> None:
+    """The records of the file (import or harvest): with ``verbose`` (or ``every``, an edit sheet's
+    changes) one row per record with all its notes; otherwise the notes grouped by kind and
+    counted, with the first few row numbers of each, and a row only for the records not
+    imported (at most ``STOPPED_SHOWN``, the rest counted). The row number is always shown."""
+    shown = [o for o in outcomes if not (skip_unchanged and o.action == "unchanged")]
+    stopped = [o for o in shown if o.action == "rejected"]
+    listed = shown if verbose or every else stopped[:STOPPED_SHOWN]
     rows, hidden = [], False
-    for o in outcomes:
-        if skip_unchanged and o.action == "unchanged":
-            continue
+    for o in listed:
         note, left_out = outcome_note(o, verbose)
         hidden = hidden or left_out
         rows.append([o.location, t(f"interchange.action.{o.action}"), o.record_id, o.title, note])
     if rows:
         print_table(outcome_columns(), rows)
-    if hidden:
-        typer.echo(t("interchange.report.verbose_hint"))
+    out = console()   # prose wraps between words on a terminal, stays whole in a pipe
+    if len(listed) < len(stopped):
+        out.print(t("interchange.report.rejected_more", n=len(stopped) - len(listed)))
+    if not every:
+        print_groups(importer.note_groups(shown), verbose)
+    if not verbose and (hidden or len(listed) < len(shown)):
+        out.print(t("interchange.report.verbose_hint"))
+
+
+def print_groups(groups: list[importer.NoteGroup], verbose: bool) -> None:
+    """One line per kind of note: "312 dòng: thiếu năm xuất bản (dòng 4, 9, 17, … — xem --verbose)"."""
+    if not groups:
+        return
+    out = console()
+    out.print(t("interchange.group.title"))
+    for group in groups:
+        places = ", ".join(str(n) for n in group.places[:PLACES_SHOWN])
+        if group.count > PLACES_SHOWN:
+            places = t("interchange.group.more", places=places) if not verbose else places + ", …"
+        unit = "line" if group.lines else "record"
+        key = f"interchange.group.{unit}.{'one' if group.count == 1 else 'many'}"
+        out.print("  " + t(key, n=group.count, kind=group.kind, places=places))
 
 
 def outcome_columns() -> list[Column]:
     """The columns of an import's or a harvest's report: where in the file, what was done, the
-    record's id (never cut), its title and the notes (both wrap; the notes go first when narrow)."""
-    return [Column(t("interchange.report.position"), whole=True, drop=3),
+    record's id (never cut), its title and the notes (both wrap; the title goes first when narrow,
+    and when even the notes have no room each record is printed as "heading  value" lines)."""
+    return [Column(t("interchange.report.position"), whole=True),
             Column(t("interchange.report.action"), whole=True), Column(t("interchange.report.id"), whole=True),
-            Column(t("interchange.report.title"), drop=2), Column(t("interchange.report.reason"), drop=1)]
+            Column(t("interchange.report.title"), drop=1), Column(t("interchange.report.reason"), floor=NOTE_FLOOR)]
 
 
 def completable(repo: Repository, plan: importer.Plan) -> int | None:
@@ -127,7 +155,8 @@ def render_details(plan: importer.Plan, verbose: bool = False) -> None:
     if plan.blank_lines:
         typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
     # an edit sheet lists what it changes (the summary counts the rest)
-    print_outcomes(plan.outcomes, verbose, skip_unchanged=isinstance(plan, editsheet.EditPlan))
+    edit_sheet = isinstance(plan, editsheet.EditPlan)
+    print_outcomes(plan.outcomes, verbose, skip_unchanged=edit_sheet, every=edit_sheet)
     if isinstance(plan, editsheet.EditPlan):
         render_edits(plan)
 

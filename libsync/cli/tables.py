@@ -41,12 +41,14 @@ WRAP_FLOOR = 12
 class Column:
     """One column: its heading; ``whole``: its values are ids, dates, codes, statuses, numbers,
     never cut; ``drop``: 0 is never dropped, higher numbers are dropped first on a narrow
-    terminal; ``justify``: numbers go right."""
+    terminal; ``justify``: numbers go right; ``floor``: the narrowest a wrapping column may be
+    (notes of a sentence or two read badly a few words a line: other columns go first)."""
 
     heading: str
     whole: bool = False
     drop: int = 0
     justify: Literal["left", "right"] = "left"
+    floor: int = 0
 
 
 def _console(err: bool) -> Console:
@@ -65,7 +67,8 @@ def _bounds(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[tu
     """Each column's narrowest and widest useful width. A whole column: at least its widest value
     (and the longest word of its heading, which may wrap), at most its heading on one line. A
     wrapping column: at least
-    ``WRAP_FLOOR`` (or its full width when narrower), at most its widest value or heading."""
+    ``WRAP_FLOOR`` or its own ``floor`` (or its full width when narrower), at most its widest
+    value or heading."""
     bounds = []
     for i, col in enumerate(columns):
         widest = max([cell_len(r[i]) for r in rows] or [0])
@@ -73,7 +76,7 @@ def _bounds(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[tu
             bounds.append((max(widest, _longest_word(col.heading)), max(widest, cell_len(col.heading))))
         else:
             full = max(widest, cell_len(col.heading))
-            bounds.append((min(full, max(WRAP_FLOOR, _longest_word(col.heading))), full))
+            bounds.append((min(full, max(WRAP_FLOOR, col.floor, _longest_word(col.heading))), full))
     return bounds
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from libsync import progress
+from libsync import labels, progress
 from libsync.errors import LibsyncError, os_reason
 from libsync.i18n import t
 from libsync.interchange.model import Message, ReadResult
@@ -104,6 +104,82 @@ class Outcome:
             "warnings": [t(k, **p) for k, p in self.warnings],
             "inferred": [t(k, **p) for k, p in self.inferred],
         }
+
+
+# A note of a record, by kind: the message that names the kind (for the report's counted
+# groups) and the parameters that tell two kinds apart (a bad value in "Năm XB" and one in
+# "ISBN" are two kinds). A key not listed is its own kind, named by its first occurrence.
+NOTE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "interchange.table.bad_value": ("interchange.kind.bad_value", ("column",)),
+    "interchange.table.bad_isbn": ("interchange.kind.bad_isbn", ()),
+    "interchange.marc.bad_isbn": ("interchange.kind.bad_isbn", ()),
+    "interchange.marc.bad_ddc": ("interchange.kind.bad_ddc", ()),
+    "interchange.marc.bad_url": ("interchange.kind.bad_url", ()),
+    "interchange.marc.item_no_barcode": ("interchange.kind.item_no_barcode", ()),
+    "interchange.table.no_title_row": ("interchange.kind.no_title", ()),
+    "interchange.reject.no_title": ("interchange.kind.no_title", ()),
+    "interchange.reject.barcode_twice": ("interchange.kind.barcode_twice", ()),
+    "interchange.reject.barcode_in_file": ("interchange.kind.barcode_in_file", ()),
+    "interchange.reject.barcode_other_library": ("interchange.kind.barcode_other_library", ()),
+    "interchange.reject.barcode_taken": ("interchange.kind.barcode_taken", ()),
+    "interchange.match.barcode": ("interchange.kind.match_barcode", ()),
+    "interchange.match.control_number": ("interchange.kind.match_control_number", ()),
+    "interchange.match.isbn": ("interchange.kind.match_isbn", ()),
+    "interchange.match.title": ("interchange.kind.match_title", ()),
+    "interchange.warn.holder_dropped": ("interchange.kind.holder_dropped", ()),
+    "interchange.warn.control_chars": ("interchange.kind.control_chars", ("field",)),
+    "interchange.warn.mojibake": ("interchange.kind.mojibake", ("field",)),
+    "interchange.warn.list_kept": ("interchange.kind.list_kept", ("field",)),
+    "interchange.invalid": ("interchange.kind.invalid", ("field",)),
+    "interchange.kind.changes": ("interchange.kind.changes", ("fields",)),
+}
+SUMMED_UP = ("interchange.warn.kept_internal",)
+"""Notes the summary counts for the whole file (with the inferences): not grouped again."""
+
+
+@dataclass
+class NoteGroup:
+    """Records (rows of a table, records of a MARC file) with one kind of note: how the kind is
+    said, where they are in the file (line or record numbers, in file order)."""
+    kind: str
+    lines: bool                 # places are line numbers (a table), else record numbers
+    places: list[int] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.places)
+
+
+def _place(outcome: Outcome, params: dict[str, Any]) -> int:
+    where = outcome.where[1]
+    return int(params.get("line") or where.get("line") or where.get("n") or outcome.position)
+
+
+def note_groups(outcomes: list[Outcome]) -> list[NoteGroup]:
+    """The notes of ``outcomes`` grouped by kind and counted, the most frequent kind first; an
+    update's changed fields are a kind per set of fields. Notes the summary counts anyway (the
+    sharing level kept, the names made canonical, the types inferred) are left out."""
+    groups: dict[tuple[object, ...], NoteGroup] = {}
+    for o in outcomes:
+        notes = [*o.reasons, *o.warnings]
+        if o.changes:
+            notes.append(("interchange.kind.changes", {"fields": ", ".join(labels.field_name(c) for c in o.changes)}))
+        for key, params in notes:
+            if key in SUMMED_UP:
+                continue
+            kind_key, distinct = NOTE_KINDS.get(key, (key, ()))
+            ident = (kind_key, *(str(params.get(p)) for p in distinct))
+            group = groups.get(ident)
+            if group is None:
+                if key in NOTE_KINDS:
+                    shown = {p: labels.field_name(params.get(p)) if p == "field" else params.get(p) for p in distinct}
+                else:   # a kind without its own wording: said as its first note
+                    shown = {p: v for p, v in params.items() if p != "line"}
+                group = groups[ident] = NoteGroup(t(kind_key, **shown), o.where[0] == "interchange.where.line")
+            place = _place(o, params)
+            if place not in group.places:
+                group.places.append(place)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.places[0] if g.places else 0))
 
 
 @dataclass
@@ -201,7 +277,7 @@ class Plan:
                               for code, n in sorted(found["types"].items(), key=lambda item: (-item[1], item[0])))
             lines.append(t("interchange.inferred.types_line", n=sum(found["types"].values()), types=types))
         if found["canonical"]:
-            fields = ", ".join(f"{name} ({n})" for name, n in sorted(found["canonical"].items()))
+            fields = ", ".join(f"{labels.field_name(name)} ({n})" for name, n in sorted(found["canonical"].items()))
             lines.append(t("interchange.inferred.canonical_line", n=sum(found["canonical"].values()), fields=fields))
         return lines
 
@@ -474,7 +550,8 @@ def _canonical_names(record: Record) -> list[Message]:
         return []
     prov = record["provenance"] = dict(record.get("provenance") or {})
     prov["original"] = {**(prov.get("original") or {}), **{name: typed for name, typed, _ in found}}
-    return [("interchange.inferred.canonical", {"field": name, "before": typed, "after": canonical})
+    return [("interchange.inferred.canonical", {"field": name, "name": labels.field_name(name), "before": typed,
+                                                "after": canonical})
             for name, typed, canonical in found]
 
 
@@ -720,7 +797,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             meant, missing = set_initial_levels(new_record, network, options.library, IMPORT_DEFAULT)
             if missing:
                 outcome.warnings.append(("interchange.warn.kept_internal", {
-                    "share": meant, "fields": ", ".join(t(f"field.{name}") for name in missing), "missing": missing}))
+                    "share": labels.share(meant), "fields": ", ".join(t(f"field.{name}") for name in missing), "missing": missing}))
             new_record["created"] = options.today
             for item in new_record.get("items") or []:
                 item.setdefault("status", "available")

@@ -428,8 +428,14 @@ def _find_header(rows: Rows, folded: dict[str, str], exact: dict[str, str]) -> t
     return last, best_cols
 
 
-def _record_from_row(values: dict[str, str], warnings: list[Message],
-                     every_copy: bool = False) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _record_from_row(values: dict[str, str], warnings: list[Message], every_copy: bool = False,
+                     headings: dict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One line's record and copy; a value that cannot be read is a warning naming its column as
+    the file heads it (``headings``: field → heading, "Năm XB" rather than ``year``)."""
+    def bad(key: str) -> None:
+        column = (headings or {}).get(key) or labels.field_name(key)
+        warnings.append(("interchange.table.bad_value", {"field": key, "column": column, "value": values[key]}))
+
     rec: dict[str, Any] = {}
     for key in ("title", "subtitle", "parallel_title", "publisher", "place", "edition", "call_number",
                 "dimensions", "series", "volume", "summary", "notes", "id"):
@@ -448,7 +454,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
         if year:
             rec["year"] = year
         else:
-            warnings.append(("interchange.table.bad_value", {"field": "year", "value": values["year"]}))
+            bad("year")
     if values.get("pages"):
         pages = parse_int(values["pages"])
         if pages:
@@ -476,7 +482,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
             if found and found[1]:
                 cls.setdefault(found[0], found[1])
             else:
-                warnings.append(("interchange.table.bad_value", {"field": key, "value": values[key]}))
+                bad(key)
     if cls:
         rec["classification"] = cls
     for key in ("subjects", "keywords"):
@@ -487,7 +493,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
         if kind:
             rec["type"] = kind
         else:
-            warnings.append(("interchange.table.bad_value", {"field": "type", "value": values["type"]}))
+            bad("type")
     if values.get("url"):
         rec["digital"] = {"url": values["url"]}
         if values.get("digital_format"):
@@ -518,7 +524,7 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
             if status:
                 item["status"] = status
             else:
-                warnings.append(("interchange.table.bad_value", {"field": "status", "value": values["status"]}))
+                bad("status")
         for key in ("register_no", "location", "source", "condition", "status_ref"):
             if values.get(key):
                 item[key] = values[key]
@@ -539,8 +545,22 @@ def _record_from_row(values: dict[str, str], warnings: list[Message],
             if acquired:
                 item["acquired"] = acquired
             else:
-                warnings.append(("interchange.table.bad_value", {"field": "acquired", "value": values["acquired"]}))
+                bad("acquired")
     return rec, item
+
+
+def _headings_in_file(rows: Rows, header_at: int, columns: dict[int, str]) -> dict[str, str]:
+    """Field → the column's heading as the file writes it (a sub-heading under a merged cell, else
+    the heading above it)."""
+    out: dict[str, str] = {}
+    for c, field in columns.items():
+        for at in (header_at, header_at - 1):
+            row = rows[at][1] if at >= 0 else []
+            text = _cell_text(row[c]) if c < len(row) else ""
+            if text:
+                out[field] = " ".join(text.split())
+                break
+    return out
 
 
 def _group_key(values: dict[str, str]) -> tuple[object, ...]:
@@ -588,6 +608,7 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
         raise LibsyncError("interchange.table.no_header", path=path)
     if "title" not in columns.values():
         raise LibsyncError("interchange.table.no_title", path=path, line=rows[header_at][0])
+    headings = _headings_in_file(rows, header_at, columns)
     result = ReadResult(path=path, kind=kind, items=[], encodings={enc: 1}, notes=notes)
     groups: dict[tuple[object, ...], Incoming] = {}
     for line, row in rows[header_at + 1:]:
@@ -607,7 +628,7 @@ def read_table(data: bytes, path: str, encoding: str | None = None, mapping: dic
                                          error=("interchange.table.no_title_row", {}), lines=[line]))
             continue
         warnings: list[Message] = []
-        rec, item = _record_from_row(values, warnings, every_copy)
+        rec, item = _record_from_row(values, warnings, every_copy, headings)
         key = _group_key(values)
         incoming = groups.get(key)
         if incoming is None:
