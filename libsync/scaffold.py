@@ -23,7 +23,7 @@ from libsync.network import Network, school_year_of
 from libsync.validation import gate
 
 # The project's home (the pre-commit hooks and the .po files name it too). libsync is not on the
-# package index: a new network's CI installs it from Git, pinned to a tag or commit.
+# package index: a new network's CI installs it from Git, pinned to a commit (default_libsync_source).
 PROJECT_GIT_URL = "https://github.com/libsync/libsync"
 PRE_COMMIT_REPO = PROJECT_GIT_URL
 # the fields of a library that the header and signatures of the minutes need (init asks for them)
@@ -31,26 +31,69 @@ HEADER_FIELDS = ("authority", "place", "principal", "librarian")
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 
 
-def default_libsync_source() -> str:
+def default_libsync_source() -> str | None:
     """Where a new network's CI installs libsync from, when ``init`` is not told: the Git commit
-    this libsync was installed from (pip records it, PEP 610), else the project's repository at
-    the tag of this version (``v0.1.0``)."""
-    from libsync import __version__
+    this libsync was installed from (pip records it, PEP 610); for an editable install from a
+    checkout (or libsync run from one), that checkout's commit at its ``origin`` URL. None when
+    no place a GitHub runner can fetch from is known (a checkout without a public ``origin``):
+    ``init`` then says so and writes an install step that stops with that message."""
+    return source_of_install(_install_record())
 
-    url = _installed_from_git()
-    return url or f"{PROJECT_GIT_URL}@v{__version__}"
 
-
-def _installed_from_git() -> str | None:
+def _install_record() -> dict[str, Any] | None:
+    """pip's record of where this libsync was installed from (``direct_url.json``); None when
+    there is none (libsync run from a checkout without being installed)."""
     import importlib.metadata
     import json
 
     try:
         text = importlib.metadata.distribution("libsync").read_text("direct_url.json")
-        info = json.loads(text) if text else {}
+        info = json.loads(text) if text else None
     except (importlib.metadata.PackageNotFoundError, ValueError):
         return None
-    return git_source_of(info)
+    return info if isinstance(info, dict) else None
+
+
+def source_of_install(info: dict[str, Any] | None) -> str | None:
+    """``URL@commit`` for what pip recorded (``info``): a Git install as it was; an editable install
+    from a folder (or, with no record, the checkout this module lives in) by that checkout's commit
+    and its ``origin`` URL (``checkout_source``); None otherwise."""
+    from urllib.parse import unquote, urlsplit
+
+    found = git_source_of(info)
+    if found:
+        return found
+    if info is None:
+        here = Path(__file__).resolve().parent.parent
+        return checkout_source(here) if (here / ".git").exists() else None
+    dir_info, url = info.get("dir_info"), info.get("url")
+    if isinstance(dir_info, dict) and dir_info.get("editable") and isinstance(url, str) and url.startswith("file:"):
+        return checkout_source(Path(unquote(urlsplit(url).path)))
+    return None
+
+
+def checkout_source(folder: Path) -> str | None:
+    """``origin-URL@commit`` of the Git checkout ``folder`` (its HEAD), when ``origin`` is a server
+    a GitHub runner can reach (``https://``, ``ssh://``, ``git://``, ``git@host:path``; no
+    password or token); None for no checkout, no ``origin``, or an ``origin`` on this computer."""
+    import git
+
+    try:
+        repo = git.Repo(folder)
+        sha = repo.head.commit.hexsha
+        url = repo.git.remote("get-url", "origin").strip()
+    except (git.GitError, ValueError, OSError):
+        return None
+    if not re.match(r"^((https?|ssh|git)://|git@[^:/]+:)", url):
+        return None
+    return git_source_of({"url": url, "vcs_info": {"vcs": "git", "commit_id": sha}})
+
+
+def is_local_source(spec: str) -> bool:
+    """Whether the pip requirement ``spec`` names a folder, wheel or Git repository on this
+    computer, which a GitHub-hosted runner cannot see."""
+    target = spec.split(" @ ", 1)[1] if " @ " in spec else spec
+    return "file:" in target or target.startswith(("/", ".", "~")) or bool(re.match(r"^[A-Za-z]:[\\/]", target))
 
 
 def git_source_of(info: object) -> str | None:
@@ -209,7 +252,26 @@ def codeowners_text(network: Network) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _workflow_validate(pip_spec: str) -> str:
+def _install_step(pip_spec: str | None) -> str:
+    """The workflow step that installs libsync: ``pip install "SPEC"``; with no source known, a
+    step that stops the run with what to do (``init.ci_no_source``) rather than installing a
+    package of that name from the index, which is not libsync."""
+    if pip_spec is not None:
+        return f"""      - name: Cài libsync
+        run: >-
+          python -m pip install "{pip_spec}"
+"""
+    # written inside "…" of a shell line: nothing from a translation may end or change it
+    text = t("init.ci_no_source").replace('"', "'")
+    text = "".join(c for c in text if c not in "$`\\" and ord(c) >= 32)
+    return f"""      - name: Cài libsync
+        run: |
+          echo "::error title=libsync-source::{text}"
+          exit 1
+"""
+
+
+def _workflow_validate(pip_spec: str | None) -> str:
     return f"""name: Kiểm tra dữ liệu thư viện
 on:
   pull_request:
@@ -227,10 +289,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Cài libsync
-        run: >-
-          python -m pip install "{pip_spec}"
-      - name: Bộ nhớ đệm kiểm tra
+{_install_step(pip_spec)}      - name: Bộ nhớ đệm kiểm tra
         uses: actions/cache@v4
         with:
           path: ~/.cache/libsync
@@ -247,7 +306,7 @@ jobs:
 """
 
 
-def _workflow_pages(pip_spec: str) -> str:
+def _workflow_pages(pip_spec: str | None) -> str:
     return f"""name: Mục lục trực tuyến (GitHub Pages)
 on:
   push:
@@ -268,10 +327,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Cài libsync
-        run: >-
-          python -m pip install "{pip_spec}"
-      - name: Tạo mục lục công khai
+{_install_step(pip_spec)}      - name: Tạo mục lục công khai
         run: libsync site build -o _site --audience public
       - uses: actions/upload-pages-artifact@v3
         with:
@@ -304,7 +360,8 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
     """Create a new network repository in ``target`` (empty or missing); returns the files written.
 
     ``source``: where its CI installs libsync from (``pip_requirement``; default
-    ``default_libsync_source()``); ``details``: see ``network_template``."""
+    ``default_libsync_source()``; when that knows none, the install step stops the workflow with
+    what to do); ``details``: see ``network_template``."""
     from libsync import __version__
     from libsync.gitops import init_repo
 
@@ -314,7 +371,8 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
     if target.exists() and any(target.iterdir()):
         raise LibsyncError("init.not_empty", path=str(target))
     _check_texts(name, libraries, details or {})
-    pip_spec = pip_requirement(source or default_libsync_source())
+    source = source or default_libsync_source()
+    pip_spec = pip_requirement(source) if source else None
     data = network_template(network_id, name, libraries, lead, details=details)
     network_text = yamlio.dump(data, schemas.load_schema("network"))
     # what init writes must be what validate accepts: checked in full before anything is written

