@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from libsync import labels
 from libsync.catalog.sharing import SHOWN, Selection, apply_share, plan_share
 from libsync.cli.common import (
     bounded,
@@ -37,7 +38,8 @@ def plan_lines(plan: SharePlan, verbose: bool = False) -> list[str]:
                refused=c["refused"])]
     shown = plan.changes if verbose else plan.changes[:SHOWN]
     for change in shown:
-        moves = "; ".join(f"{key}: {change.before[key]} → {change.after[key]}" for key in ("share", "access")
+        moves = "; ".join(f"{labels.field_name(key)}: {labels.label(key, change.before[key])} → "
+                          f"{labels.label(key, change.after[key])}" for key in ("share", "access")
                           if change.before[key] != change.after[key])
         lines.append(f"  {change.library}/{change.id}  {change.title}  ({moves})")
     if len(plan.changes) > len(shown):

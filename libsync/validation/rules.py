@@ -133,7 +133,7 @@ def check_record(relpath: str, data: Document, found: Found) -> list[Any]:
 
     missing = lacking(data)
     if missing:
-        found.error("art28-incomplete", "rule.art28_missing", ["share"], share=data.get("share"),
+        found.error("art28-incomplete", "rule.art28_missing", ["share"], share=labels.later("share", data.get("share")),
                     fields=[msg(f"field.{name}") for name in missing])
 
     items_facts: list[list[Any]] = []
