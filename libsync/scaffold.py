@@ -344,14 +344,36 @@ jobs:
 """
 
 
-def _pre_commit_config(rev: str) -> str:
-    return f"""repos:
-  - repo: {PRE_COMMIT_REPO}
-    rev: v{rev}
+def _pre_commit_config(pip_spec: str | None) -> str:
+    """The pre-commit hooks (this project's ``.pre-commit-hooks.yaml``) from the Git URL and ref
+    the CI installs from; when that is not a Git server with a ref (unknown, a folder, a wheel),
+    the same two hooks run the libsync installed on this computer (``repo: local``) rather than
+    naming a tag that may not exist."""
+    remote = pip_spec[len("libsync @ git+"):] if pip_spec and pip_spec.startswith("libsync @ git+") else ""
+    url, _, ref = remote.rpartition("@")
+    # only a plain URL and ref: nothing that YAML would read as a comment, a quote or a mapping
+    if re.fullmatch(r"(https?|ssh|git)://[\w.\-+/@~%:]+", url) and re.fullmatch(r"[\w.\-]+", ref):
+        return f"""repos:
+  - repo: {url}
+    rev: {ref}
     hooks:
       - id: libsync-validate
       - id: libsync-fmt
 """
+    # as in .pre-commit-hooks.yaml (a test compares them)
+    files = r"^(network\.ya?ml|records/.*|exchanges/.*|inventories/[^/]+/[^/]+|catalog/overrides)\.ya?ml$|^network\.ya?ml$"
+    hooks = "".join(f"""      - id: libsync-{name}
+        name: libsync {name}
+        entry: libsync {name}
+        language: system
+        files: '{files}'
+        pass_filenames: true
+        require_serial: true
+""" for name in ("validate", "fmt"))
+    return f"""repos:
+  - repo: local
+    hooks:
+{hooks}"""
 
 
 def init_network(target: Path, network_id: str, name: str, libraries: list[tuple[str, str]],
@@ -362,7 +384,6 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
     ``source``: where its CI installs libsync from (``pip_requirement``; default
     ``default_libsync_source()``; when that knows none, the install step stops the workflow with
     what to do); ``details``: see ``network_template``."""
-    from libsync import __version__
     from libsync.gitops import init_repo
 
     target = Path(target)
@@ -388,7 +409,7 @@ def init_network(target: Path, network_id: str, name: str, libraries: list[tuple
         CODEOWNERS_PATH: codeowners_text(network),
         ".github/workflows/validate.yml": _workflow_validate(pip_spec),
         ".github/workflows/pages.yml": _workflow_pages(pip_spec),
-        ".pre-commit-config.yaml": _pre_commit_config(__version__),
+        ".pre-commit-config.yaml": _pre_commit_config(pip_spec),
         # the web catalogue's output folders (`site build -o _site`, `_site-xs` …) are built, not kept
         ".gitignore": "/_site*/\n.libsync-cache/\n__pycache__/\n",
         "README.md": t("init.readme", name=name, code=data["libraries"][0]["code"]),

@@ -268,3 +268,36 @@ def test_init_help_shows_the_source_option_whole_at_80_columns(lang):
     assert not re.search(r"[\w/.@-]…", out), out                    # nothing cut short ('--pip-…', 'v0.1…')
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "@commit" in out
+
+
+def test_pre_commit_hooks_name_no_tag_that_may_not_exist(tmp_path, cli):
+    """The hooks came from the project at tag v0.1.0, which does not exist: they come from where
+    the CI installs libsync (a Git URL and ref), else run the libsync installed here."""
+    hooks_file = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    shipped = {h["id"]: h for h in hooks_file}
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    r = cli("init", tmp_path / "git", "--library", "A1=Trường A", "--no-ask", "--libsync-source",
+            f"https://github.com/so-gd/libsync@{sha}")
+    assert r.exit_code == 0, r.output
+    config = yaml.safe_load((tmp_path / "git" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert config["repos"] == [{"repo": "https://github.com/so-gd/libsync", "rev": sha,
+                                "hooks": [{"id": "libsync-validate"}, {"id": "libsync-fmt"}]}]
+    folder, _ = _checkout(tmp_path / "libsync-src")
+    target = tmp_path / "local"
+    r = cli("init", target, "--library", "A1=Trường A", "--no-ask", "--libsync-source", str(folder))
+    assert r.exit_code == 0, r.output
+    config = yaml.safe_load((target / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"] and "rev" not in config["repos"][0]
+    hooks = {h["id"]: h for h in config["repos"][0]["hooks"]}
+    assert set(hooks) == set(shipped)
+    for hook_id, hook in hooks.items():
+        assert hook["language"] == "system"
+        assert (hook["entry"], hook["files"], hook["pass_filenames"]) == (
+            shipped[hook_id]["entry"], shipped[hook_id]["files"], shipped[hook_id]["pass_filenames"])
+        # what pre-commit would run: the entry with the files its pattern picks, in the new repository
+        picked = [p.relative_to(target).as_posix() for p in target.rglob("*.yaml")
+                  if re.search(hook["files"], p.relative_to(target).as_posix())]
+        assert picked == ["network.yaml"]
+        done = subprocess.run([sys.executable, "-m", "libsync", *hook["entry"].split()[1:], *picked], cwd=target,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
