@@ -22,7 +22,12 @@ _FAMILIES = {
     "access": "catalog.access.",
     "share": "label.share.",
     "action": "label.action.",
+    "language": "label.language.",
 }
+
+LANGUAGE_CODES = ("vie", "eng", "fre", "ger", "rus", "chi", "jpn", "kor", "spa", "ita", "lao", "khm", "tha", "mul")
+"""The ISO 639-2 (MARC) language codes shown by a name ("Tiếng Việt"); any other code is shown
+as it is, so that a name always reads back as the one code it came from."""
 
 
 def label(kind: str, code: object) -> str:
@@ -77,6 +82,11 @@ def access(code: object) -> str:
 
 def share(code: object) -> str:
     return label("share", code)
+
+
+def language(code: object) -> str:
+    """``vie`` → "Tiếng Việt" (``LANGUAGE_CODES``); another code as it is."""
+    return label("language", code) if code in LANGUAGE_CODES else ("" if code is None else str(code))
 
 
 def action(code: object) -> str:

@@ -169,6 +169,31 @@ def type_code(word: str) -> str | None:
     return _type_lookup().get(folded) or (word if word in TYPE_WORDS.values() else None)
 
 
+LANGUAGE_WORDS = {"tieng viet": "vie", "viet": "vie", "vi": "vie", "anh": "eng", "tieng anh": "eng", "en": "eng",
+                  "phap": "fre", "tieng phap": "fre"}
+
+
+def language_code(word: str) -> str | None:
+    """The ISO 639-2 code a register cell names: a code ("vie"), or a language's name as exported
+    ("Tiếng Việt", "English") or as typed ("Việt", "Anh")."""
+    text = word.strip().lower()
+    found = _language_lookup().get(fold(text))
+    if found:
+        return found
+    return text if re.fullmatch(r"[a-z]{3}", text) else None
+
+
+@cache
+def _language_lookup() -> dict[str, str]:
+    from libsync.i18n import LANGUAGES
+
+    out = dict(LANGUAGE_WORDS)
+    for code in labels.LANGUAGE_CODES:   # in order: a name reads back as the one code shown by it
+        for lang in LANGUAGES:
+            out.setdefault(fold(t(f"label.language.{code}", lang)), code)
+    return out
+
+
 @cache
 def _status_lookup() -> dict[str, str]:
     return _with_labels(STATUS_WORDS, "item-status")
@@ -470,10 +495,8 @@ def _record_from_row(values: dict[str, str], warnings: list[Message], every_copy
         if len(code) == 8:
             rec["issn"] = f"{code[:4]}-{code[4:]}"
     if values.get("language"):
-        lang = values["language"].strip().lower()
-        lang = {"tieng viet": "vie", "viet": "vie", "vi": "vie", "anh": "eng", "tieng anh": "eng", "en": "eng",
-                "phap": "fre", "tieng phap": "fre"}.get(fold(lang), lang)
-        if re.fullmatch(r"[a-z]{3}", lang):
+        lang = language_code(values["language"])
+        if lang:
             rec["language"] = lang
     cls = {k: values[k] for k in ("bbk", "udc") if values.get(k)}
     for key in ("ddc", "bpl19"):   # "Môn loại" holds DDC or a 19-class code ("8V"): each goes to its own key
@@ -663,7 +686,8 @@ def record_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
         "ddc": cls.get("ddc"), "bpl19": cls.get("bpl19"), "bbk": cls.get("bbk"), "udc": cls.get("udc"),
         "call_number": record.get("call_number"), "pages": record.get("pages"),
         "dimensions": record.get("dimensions"), "series": record.get("series"), "volume": record.get("volume"),
-        "language": record.get("language"), "type": labels.record_type(record.get("type")) or None,
+        "language": labels.language(record.get("language")) or None,
+        "type": labels.record_type(record.get("type")) or None,
         "subjects": "; ".join(record.get("subjects") or []) or None,
         "keywords": "; ".join(record.get("keywords") or []) or None,
         "summary": record.get("summary"), "notes": record.get("notes"),
