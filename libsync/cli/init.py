@@ -96,7 +96,8 @@ def register(app: typer.Typer) -> None:
                                                    help=t("help.init.librarian")),
         source: str | None = typer.Option(None, "--libsync-source", metavar="SOURCE",
                                           help=t("help.init.libsync_source")),
-        pip_spec: str | None = typer.Option(None, "--pip-spec", metavar="SOURCE", hidden=True),   # its old name
+        pip_spec: str | None = typer.Option(None, "--pip-spec", metavar="SOURCE", hidden=True,   # its old name
+                                            help=t("help.init.libsync_source")),
         interactive: bool | None = typer.Option(None, "--ask/--no-ask", help=t("help.init.ask"), show_default=False),
         no_commit: bool = typer.Option(False, "--no-commit", help=t("help.init.no_commit")),
     ) -> None:
