@@ -64,11 +64,12 @@ def test_three_of_four_received_agree_in_console_records_and_both_minutes(tmp_pa
     # the handover minutes, cell by cell
     d = minutes_docx(cli, root, tmp_path / "giao.docx", "dispatch")
     grid = rows_of(d.tables[1])
-    assert grid[0] == ["STT", "Số ĐKCB", "Tên tài liệu", "Tác giả", "Số lượng", "Tình trạng", "Ghi chú"]
-    assert grid[1] == ["1", "RTXS11", "Toán 6", "Hà Huy Khoái; Nguyễn Huy Đoan", "0", "Không nhận được", ""]
+    # no copy has a note: no empty "Ghi chú" column taking the title's room (acceptance, #15 item 8)
+    assert grid[0] == ["STT", "Số ĐKCB", "Tên tài liệu", "Tác giả", "Số lượng", "Tình trạng"]
+    assert grid[1] == ["1", "RTXS11", "Toán 6", "Hà Huy Khoái; Nguyễn Huy Đoan", "0", "Không nhận được"]
     for row in grid[2:5]:
         assert row[4] == "1" and row[5] == "Tốt"
-    assert grid[5] == ["", "Tổng cộng", "", "", "3", "", ""]
+    assert grid[5] == ["", "Tổng cộng", "", "", "3", ""]
     text = "\n".join(p.text for p in d.paragraphs)
     assert "bên nhận đã nhận 3/4 bản, 1 bản không nhận được" in text
     assert "bàn giao 4 bản" not in text and "Hai bên thống nhất bàn giao" not in text
@@ -90,14 +91,18 @@ def test_three_of_four_received_agree_in_console_records_and_both_minutes(tmp_pa
     # the return minutes, after close: never received, not lost in the receiver's keeping
     d = minutes_docx(cli, root, tmp_path / "tra.docx", "return")
     grid = rows_of(d.tables[1])
-    assert grid[1] == ["1", "RTXS11", "Toán 6", "Hà Huy Khoái; Nguyễn Huy Đoan", "0", "Không nhận được khi giao", ""]
+    assert grid[1] == ["1", "RTXS11", "Toán 6", "Hà Huy Khoái; Nguyễn Huy Đoan", "0", "Không nhận được khi giao"]
     assert all(row[5] == "Tốt" and row[4] == "1" for row in grid[2:5])
     assert grid[5][1] == "Tổng cộng" and grid[5][4] == "3"
     assert not any("Mất" in cell for row in grid for cell in row)
     text = "\n".join(p.text for p in d.paragraphs)
     assert "bàn giao trả lại 3 bản" in text
-    assert ("Tổng số bản đã giao: 4; số bản bên nhận đã nhận: 3; số bản nhận lại: 3; số bản mất: 0; "
+    # at return "bên nhận" would be the owner: the school that never received the copy is named
+    assert ("Tổng số bản đã giao: 4; số bản Trường THCS Hưng Đạo đã nhận: 3; số bản nhận lại: 3; số bản mất: 0; "
             "số bản chưa trả: 0; số bản không nhận được khi giao: 1.") in text
+    assert ("Các bản Trường THCS Hưng Đạo không nhận được khi giao ngày 07/10/2024 (không thuộc trách nhiệm "
+            "bảo quản của Trường THCS Hưng Đạo): RTXS11") in text
+    assert "bên nhận không nhận được" not in text and "bên nhận đã nhận" not in text
     assert "ghi nhận mất" not in text
     # English says the same
     en = cli("--repo", root, "--lang", "en", "exchange", "minutes", EID, "--kind", "return", "-o", tmp_path / "en.md")
@@ -113,11 +118,37 @@ def test_dates_one_format_and_the_exchange_id_in_the_footer(tmp_path, cli):
     everything = "\n".join(body)
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", everything)          # never ISO in a document
     long_form = [line for line in body if re.search(r"ngày \d\d tháng", line)]
-    assert long_form == ["Xuân Sơn, ngày 07 tháng 10 năm 2024"]          # only the header line
-    assert "ngày 07/10/2024" in everything and "trước ngày 17/01/2025" in everything
+    # made at receipt (08/10), the minutes are dated the receipt day; the dispatch day is said as such
+    assert long_form == ["Xuân Sơn, ngày 08 tháng 10 năm 2024"]          # only the header line
+    assert "Hôm nay, ngày 08/10/2024" in everything and "trước ngày 17/01/2025" in everything
+    assert "ngày 07/10/2024; hôm nay bên nhận đã nhận 3/4 bản" in everything
     assert EID not in everything                                          # not in the body …
     footer = "\n".join(p.text for p in d.sections[0].footer.paragraphs)
     assert EID in footer and MANIFEST in footer                          # … but in the footer
+
+
+def test_minutes_are_dated_the_step_they_record(tmp_path, cli):
+    """Dispatched on 07/10 and received on 10/10: the minutes made at dispatch say 07/10, those
+    made at receipt 10/10 — the header's date line and "Hôm nay, ngày …" alike (acceptance: they
+    said "Hôm nay, ngày 10/10/2024", the dispatch day, while recording 9/10 received on 12/10)."""
+    root, _repo = git_network(tmp_path)
+    barcodes = [a for code in FOUR for a in ("--barcode", code)]
+    for step in (["propose", "--term", "2024-2025/HK1", "--from", "XS", "--to", "HD", *barcodes, "--id", EID,
+                  "--handover", "2024-10-07", "--return-due", "2025-01-17", "--date", "2024-09-30", "--no-branch"],
+                 ["approve", EID, "--date", "2024-10-01"], ["dispatch", EID, "--date", "07/10/2024"]):
+        r = cli("--repo", root, "exchange", *step)
+        assert r.exit_code == 0, r.output
+
+    def dated(name):
+        d = minutes_docx(cli, root, tmp_path / name, "dispatch")
+        text = "\n".join(p.text for p in d.paragraphs)
+        return re.findall(r"ngày (\d\d) tháng (\d+)", text), re.findall(r"Hôm nay, ngày (\S+),", text)
+
+    assert dated("giao.docx") == ([("07", "10")], ["07/10/2024"])
+    r = cli("--repo", root, "exchange", "receive", EID, "--date", "10/10/2024",
+            "--scan", write_scan(tmp_path / "nhan.txt", FOUR[1:]))
+    assert r.exit_code == 0, r.output
+    assert dated("nhan.docx") == ([("10", "10")], ["10/10/2024"])
 
 
 def _edit_library(root, code, **changes):
@@ -149,7 +180,7 @@ def test_minutes_refuse_a_header_with_blanks_and_name_the_field(tmp_path, cli):
     assert cli("--repo", root, "exchange", "minutes", EID, "-o", out).exit_code == 0
     head = docx.Document(str(out)).tables[0].rows[0].cells[0].text
     assert head.splitlines()[:2] == ["UBND PHƯỜNG XUÂN SƠN", "TRƯỜNG THCS XUÂN SƠN"]
-    assert "Xuân Sơn, ngày 07 tháng 10 năm 2024" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "Xuân Sơn, ngày 08 tháng 10 năm 2024" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     _edit_library(root, "XS", place=None)
     en = cli("--repo", root, "--lang", "en", "exchange", "minutes", EID, "-o", tmp_path / "en.docx")
     assert en.exit_code == 1 and "Fill in libraries[XS].place in network.yaml" in en.output

@@ -262,14 +262,100 @@ def test_handover_signature_blocks_stay_together_with_their_names(printed):
     assert doc.pages > 1 and page == doc.pages       # the blocks end the minutes, on one page
 
 
+def _legend(document) -> dict[str, str]:
+    """The stocktake's references under the detail table: ``[n]`` → the exchange id it stands for."""
+    found = {}
+    for p in document.paragraphs:
+        m = re.match(r"(\[\d+\]) Phiếu luân chuyển (\S+?)[,:]", p.text)
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
 def test_stocktake_marks_rotation_apart_from_lost(printed):
     doc = printed["stocktake"]
     detail = [tb for tb in doc.docx.tables if tb.rows[0].cells[0].text == "STT"][-1]
+    ref = next(n for n, exchange in _legend(doc.docx).items() if exchange == BIG)
     away = [row.cells[4].text for row in detail.rows[1:]
-            if row.cells[3].text == t("inventory.cat.explained") and BIG in row.cells[5].text]
+            if row.cells[3].text == t("inventory.cat.explained") and ref in row.cells[5].text]
     assert away and set(away) == {"LC"}    # away on the large exchange: not M, the mark for lost
     assert len(doc.find("LC")) >= len(away)
     assert doc.find("LC — đang luân chuyển")
+
+
+def _natural(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+def test_stocktake_rows_in_barcode_order_and_each_exchange_id_once_unbroken(printed):
+    """Acceptance: the LC rows were in no order, each carried its exchange id, and the id broke
+    across lines ("xs-nd-2024-10-tk-" / "ngu-van-6-7"). Rows are in barcode order; a row names
+    its exchange by a reference [n]; the id is printed once per exchange, under the table, whole."""
+    doc = printed["stocktake"]
+    detail = [tb for tb in doc.docx.tables if tb.rows[0].cells[0].text == "STT"][-1]
+    codes = [row.cells[1].text for row in detail.rows[1:]]
+    assert len(codes) > 40 and codes == sorted(codes, key=_natural)
+    printed_codes = [w.text for w in doc.words if w.text in set(codes)]
+    assert printed_codes == codes                      # every row printed, in that order
+    legend = _legend(doc.docx)
+    assert BIG in legend.values() and "xs-nd-2024-10-tk-ngu-van-6-7" in legend.values()
+    notes = " ".join(row.cells[5].text for row in detail.rows[1:])
+    for ref, exchange in legend.items():
+        assert exchange not in notes and ref in notes, (ref, exchange)
+        whole = [w for w in doc.words if w.text.strip(",:.()") == exchange]
+        assert len(whole) == 1, (exchange, [w.text for w in doc.words if exchange[:8] in w.text])
+    partner = next(p.text for p in doc.docx.paragraphs if "xs-nd-2024-10-tk-ngu-van-6-7" in p.text)
+    assert "Trường THCS Nguyễn Du" in partner          # the partner school is named with its exchange
+
+
+def _title_lines(doc: Printed) -> tuple[dict[int, int], dict[int, int]]:
+    """For the handover table: row number → lines its title takes, and page → rows on it (rows found
+    by their STT; the title column lies between the first row's title and author)."""
+    first = doc.find("RTXS11")[0]
+    line = sorted((w for w in doc.on(first.page) if abs(w.y0 - first.y0) < 2), key=lambda w: w.x0)
+    title_x, author_x = line[2].x0, line[4].x0
+    stt = (line[0].x0 + line[0].x1) / 2
+    starts = [w for w in doc.words[doc.words.index(line[0]):]
+              if re.fullmatch(r"\d+", w.text) and abs((w.x0 + w.x1) / 2 - stt) < 8]
+    rows: dict[int, Word] = {}
+    for w in starts:   # the STT column: 1, 2, 3 … in reading order (not the page numbers of a footer)
+        if int(w.text) == len(rows) + 1:
+            rows[int(w.text)] = w
+    lines, per_page = {}, {}
+    footer = {page: min((w.y0 for w in doc.find("Phiếu luân chuyển trong", page)), default=1e9)
+              for page in range(1, doc.pages + 1)}
+    for n, start in rows.items():
+        end = rows.get(n + 1)
+        words = [w for w in doc.on(start.page) if title_x - 1 <= w.x0 < author_x - 1 and w.y0 >= start.y0 - 2
+                 and (end is None or end.page != start.page or w.y0 < end.y0 - 2)
+                 and w.y0 < min(start.y0 + 80, footer[start.page] - 2)]
+        tops = sorted(w.y0 for w in words)
+        lines[n] = 1 + sum(1 for a, b in itertools.pairwise(tops) if b - a > 4)   # a line: words at one height
+        per_page[start.page] = per_page.get(start.page, 0) + 1
+    return lines, per_page
+
+
+def test_handover_titles_fit_on_two_lines_and_page_one_holds_twelve_rows(printed):
+    """Acceptance: the title column was 3.6 cm, titles wrapped over 2–3 lines and page 1 held 5
+    rows, beside an always-empty "Ghi chú" column. That column is dropped, the right margin is
+    Nghị định 30's 1.5 cm (A4 portrait kept), and the widths are shared so that rows are short."""
+    doc = printed["handover"]
+    header = [c.text for c in doc.docx.tables[1].rows[0].cells]
+    assert "Ghi chú" not in header
+    section = doc.docx.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert round(section.left_margin.cm, 1) == 3.0 and round(section.right_margin.cm, 1) == 1.5
+    lines, per_page = _title_lines(doc)
+    assert len(lines) == 45, sorted(lines)
+    assert max(lines.values()) <= 2, {n: k for n, k in lines.items() if k > 2}
+    assert per_page[1] >= 12, per_page
+
+
+def test_the_exchange_id_in_the_footer_is_never_broken(printed):
+    for kind in ("handover", "return"):
+        doc = printed[kind]
+        whole = [w for w in doc.words if w.text == BIG]
+        assert len(whole) == doc.pages, (kind, [w.text for w in doc.words if "hk1-in" in w.text])
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "withdrawal"])   # a round's id holds its date

@@ -95,14 +95,14 @@ def test_whole_lifecycle_on_a_branch_with_commits_and_minutes(tmp_path, cli):
     assert "RTXS32" in text and "số bản mất: 1" in text
     grid = d.tables[1]
     assert [c.text for c in grid.rows[0].cells] == ["STT", "Số ĐKCB", "Tên tài liệu", "Tác giả", "Số lượng",
-                                                    "Tình trạng", "Ghi chú"]
+                                                    "Tình trạng"]   # no copy has a note: no empty column
     lost_row = next(r for r in grid.rows if r.cells[1].text == "RTXS32")
     assert lost_row.cells[5].text == "Mất"
     assert grid.rows[-1].cells[4].text == "7"
     signs = " ".join(c.text for t in d.tables[2:] for row in t.rows for c in row.cells)
     assert "Nguyễn Văn Thành" in signs and "Trần Thị Minh Hằng" in signs and "HIỆU TRƯỞNG" in signs
     dispatch_md = (tmp_path / "bien-ban-dispatch.md").read_text(encoding="utf-8")
-    assert "Xuân Sơn, ngày 07 tháng 10 năm 2024" in dispatch_md
+    assert "Xuân Sơn, ngày 08 tháng 10 năm 2024" in dispatch_md   # made at receipt (08/10): its day
     assert "| **Tổng cộng** |  |  | **8** |" in dispatch_md
     html = (tmp_path / "bien-ban-dispatch.html").read_text(encoding="utf-8")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập - Tự do - Hạnh phúc" in html

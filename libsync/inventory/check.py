@@ -46,7 +46,7 @@ def expected_on_shelf(index: CopyIndex, moves: list[Movement], library: str, day
                 expected[code] = {"reason": "own", "ref": None, "ref_file": copy.file}
         elif code in brought:
             move = brought[code]
-            expected[code] = {"reason": "exchange", "ref": move.id, "ref_file": move.file}
+            expected[code] = {"reason": "exchange", "ref": move.id, "ref_file": move.file, "partner": move.source}
         elif copy.holder == library and copy.status == "at-partner" and _status_known_at(copy, day):
             expected[code] = {"reason": "status", "ref": copy.status_ref, "ref_file": copy.file}
     return expected
@@ -80,7 +80,7 @@ def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movem
             why = expected.get(code)
             if why:
                 entries.append(_entry("foreign", code, copy, where=at, expected=True, reason=why["reason"],
-                                      ref=why["ref"], ref_file=why["ref_file"]))
+                                      ref=why["ref"], ref_file=why["ref_file"], partner=why.get("partner")))
             else:
                 entries.append(_entry("foreign", code, copy, where=at, expected=False))
             continue
@@ -88,7 +88,7 @@ def check(barcodes: list[str], library: str, index: CopyIndex, moves: list[Movem
             move = next((m for m in by_code.get(code, ()) if m.source == library and m.out_at(day)), None)
             if move is not None:
                 entries.append(_entry("conflict", code, copy, where=at, reason="exchange", ref=move.id,
-                                      ref_file=move.file, date=_dispatch_day(move)))
+                                      ref_file=move.file, partner=move.target, date=_dispatch_day(move)))
             else:
                 entries.append(_entry("conflict", code, copy, where=at, reason=f"status:{copy.status}",
                                       ref=copy.status_ref, ref_file=copy.file, date=copy.status_date))

@@ -83,7 +83,7 @@ def _foreign(barcode: str, copy: Copy, library: str, day: dt.date, by_code: ByCo
     for move in by_code.get(barcode, ()):
         if move.source == copy.library and move.target == library and move.out_at(day):
             return _entry(category, barcode, copy, expected=True, reason="exchange", ref=move.id,
-                          ref_file=move.file, date=_dispatch_day(move), **extra)
+                          ref_file=move.file, partner=move.source, date=_dispatch_day(move), **extra)
     if copy.holder == library and copy.status == "at-partner" and _status_known_at(copy, day):
         return _entry(category, barcode, copy, expected=True, reason="status", ref=copy.status_ref,
                       ref_file=copy.file, date=copy.status_date, **extra)
@@ -97,10 +97,10 @@ def _why_gone(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
             continue
         if move.outcomes.get(barcode) in NOT_BACK_OUTCOMES \
                 and move.dispatched and move.dispatched <= end:
-            return {"reason": "exchange-lost", "ref": move.id, "ref_file": move.file,
+            return {"reason": "exchange-lost", "ref": move.id, "ref_file": move.file, "partner": move.target,
                     "date": (move.returned or move.dispatched).isoformat()}
         if move.out_at(end):
-            return {"reason": "exchange", "ref": move.id, "ref_file": move.file, "date": _dispatch_day(move)}
+            return {"reason": "exchange", "ref": move.id, "ref_file": move.file, "partner": move.target, "date": _dispatch_day(move)}
     if copy.status in AWAY_STATUSES and _in_window(copy.status_date, start, end):
         return {"reason": f"status:{copy.status}", "ref": copy.status_ref, "ref_file": copy.file,
                 "date": copy.status_date}
@@ -111,10 +111,10 @@ def _why_back(barcode: str, copy: Copy, library: str, start: dt.date, end: dt.da
     """Why an own copy not scanned at ``start`` is there at ``end``."""
     for move in by_code.get(barcode, ()):
         if move.source == library and move.returned and start <= move.returned <= end:
-            return {"reason": "exchange-returned", "ref": move.id, "ref_file": move.file,
+            return {"reason": "exchange-returned", "ref": move.id, "ref_file": move.file, "partner": move.target,
                     "date": move.returned.isoformat()}
         if move.source == library and move.out_at(start) and not move.out_at(end):
-            return {"reason": "exchange-returned", "ref": move.id, "ref_file": move.file,
+            return {"reason": "exchange-returned", "ref": move.id, "ref_file": move.file, "partner": move.target,
                     "date": move.returned.isoformat() if move.returned else None}
     if _in_window(copy.acquired, start, end):
         return {"reason": "acquired", "ref": None, "ref_file": copy.file, "date": copy.acquired}

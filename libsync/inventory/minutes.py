@@ -7,9 +7,11 @@ in network.yaml: refused without one, as without a header line), then
 I.   the stocktake against the general register on that day (``report["register"]``: copies on
      the register, on the shelf, away on rotation, lent, not found — they add up to the register);
 II.  the comparison by category (with the previous stocktake, or the catalogue);
-III. every copy that is not simply "present", with the marks librarians use: C (còn, on the
-     shelf), M (mất, not on the shelf and no reason to expect it back), LC (away on rotation) and
-     CM (lent to a reader), explained under the table;
+III. every copy that is not simply "present", in barcode order, with the marks librarians use:
+     C (còn, on the shelf), M (mất, not on the shelf and no reason to expect it back), LC (away
+     on rotation) and CM (lent to a reader), explained under the table. An exchange is named in a
+     row by a reference ``[1]``; under the table each reference gives the exchange id once (never
+     broken over two lines) and the partner school;
 
 and the committee's signature blocks. Dates in the body and tables are dd/mm/yyyy; the header
 line alone has the long form.
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from libsync.i18n import t
 from libsync.inventory import report as rep
 from libsync.network import parse_date
-from libsync.render.document import Document, Paragraph, Signature, Table, short_date, write
+from libsync.render.document import Document, Paragraph, Signature, Table, nobreak, short_date, write
 from libsync.render.letterhead import committee, letterhead
 
 if TYPE_CHECKING:
@@ -37,6 +39,51 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def _dates(text: str) -> str:
     """ISO dates in a note (from the records) written dd/mm/yyyy, as everywhere in the minutes."""
     return _ISO_DATE.sub(r"\3/\2/\1", text)
+
+
+def _barcode_order(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """XS-TK-00012 before XS-TN-00004, and XS-9 before XS-10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", entry["barcode"]))
+
+
+_EXCHANGE_REFS = ("status", "status:at-partner", "status:in-transit")   # a status_ref that is an exchange id
+
+
+def _exchange_ref(entry: dict[str, Any]) -> str | None:
+    """The exchange an entry's explanation names, if any."""
+    reason = entry.get("reason") or ""
+    if entry.get("ref") and (reason.startswith("exchange") or reason in _EXCHANGE_REFS):
+        return str(entry["ref"])
+    return None
+
+
+def _detail(report: dict[str, Any], network: Network, kind: str) -> list[Paragraph | Table]:
+    """Section III's table in barcode order; each exchange a row names is a reference ``[n]``,
+    its id (unbroken) and partner school given once under the table."""
+    detail = sorted((e for e in report["entries"] if e["category"] != "present"), key=_barcode_order)
+    if not detail:
+        return [Paragraph(t("inventory.minutes.nothing"))]
+    refs: dict[str, dict[str, Any]] = {}
+    rows = []
+    for i, e in enumerate(detail, start=1):
+        ref = _exchange_ref(e)
+        if ref:
+            info = refs.setdefault(ref, {"n": len(refs) + 1, "partner": None, "count": 0})
+            info["partner"] = info["partner"] or e.get("partner")
+            info["count"] += 1
+            e = {**e, "ref": f"[{info['n']}]"}
+        rows.append([str(i), e["barcode"], e.get("title") or "", rep.category_label(e["category"], kind),
+                     rep.mark(e, kind), _dates(rep.note(e)).replace(f"({e['ref']})", str(e["ref"]))])
+    out: list[Paragraph | Table] = [
+        Table(header=[t("inventory.col.no"), t("inventory.col.barcode"), t("inventory.col.title"),
+                      t("inventory.col.category"), t("inventory.col.mark"), t("inventory.col.note")],
+              rows=rows, align=["center", "left", "left", "left", "center", "left"], wide=2)]
+    for ref, info in refs.items():
+        partner = network.libraries.get(info["partner"] or "", {}).get("name") or info["partner"]
+        key = "inventory.minutes.ref_legend" if partner else "inventory.minutes.ref_legend_plain"
+        out.append(Paragraph(t(key, n=info["n"], exchange=nobreak(ref), partner=partner or "", count=info["count"]),
+                             style="note"))
+    return out
 
 
 def _register_table(register: dict[str, Any]) -> list[Paragraph | Table]:
@@ -89,15 +136,7 @@ def build(report: dict[str, Any], network: Network, place: str | None = None) ->
               totals=[t("inventory.minutes.total"), str(sum(report["counts"].values()))], align=["left", "right"]),
         Paragraph(t("inventory.minutes.section_detail"), style="heading"),
     ])
-    detail = [e for e in report["entries"] if e["category"] != "present"]
-    if detail:
-        rows = [[str(i), e["barcode"], e.get("title") or "", rep.category_label(e["category"], kind),
-                 rep.mark(e, kind), _dates(rep.note(e))] for i, e in enumerate(detail, start=1)]
-        body.append(Table(header=[t("inventory.col.no"), t("inventory.col.barcode"), t("inventory.col.title"),
-                                  t("inventory.col.category"), t("inventory.col.mark"), t("inventory.col.note")],
-                          rows=rows, align=["center", "left", "left", "left", "center", "left"], wide=2))
-    else:
-        body.append(Paragraph(t("inventory.minutes.nothing")))
+    body.extend(_detail(report, network, kind))
     body.append(Paragraph(t("inventory.minutes.marks"), style="note"))
     body.append(Paragraph(t("inventory.minutes.closing")))
     blocks = [Signature((m["role"] or t("inventory.minutes.sign_member")).upper(), name=m["name"]) for m in members]

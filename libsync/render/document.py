@@ -65,6 +65,7 @@ if TYPE_CHECKING:   # python-docx is imported only when a .docx is written
 
     AddParagraph = Callable[..., DocxParagraph]
 
+NB_HYPHEN = "\u2011"   # a hyphen no line breaks at: an id, a file path (``nobreak``)
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 ALIGNS = ("left", "center", "right", "justify")
 
@@ -145,6 +146,14 @@ class Document:
 
     def signature_note(self, sig: Signature) -> str:
         return sig.note if sig.note is not None else t("rotation.doc.sign_note", self.language)
+
+
+def nobreak(text: str) -> str:
+    """``text`` (an exchange id, a file path) never broken at its hyphens when printed: they
+    become non-breaking hyphens (``w:noBreakHyphen`` in the .docx, a ``-`` that does not wrap in
+    HTML, a plain ``-`` in Markdown), so ``xs-nd-2024-10-tk-ngu-van-6-7`` is not printed
+    ``xs-nd-2024-10-tk-`` / ``ngu-van-6-7``."""
+    return text.replace("-", NB_HYPHEN)
 
 
 def _day_month(date: dt.date) -> tuple[str, str]:
@@ -240,7 +249,7 @@ def to_markdown(doc: Document) -> str:
         out.append("")
     if doc.footnote:
         out.extend(["---", "", f"*{md_escape(doc.footnote)}*", ""])
-    return "\n".join(out).rstrip() + "\n"
+    return ("\n".join(out).rstrip() + "\n").replace(NB_HYPHEN, "-")
 
 
 def _md_table(table: Table) -> list[str]:
@@ -283,7 +292,7 @@ table.data tr.totals td { font-weight: bold; }
 .signs .pos { margin: 0; }
 .signs .name { font-weight: bold; margin-top: 4em; }
 .footnote { margin-top: 2em; border-top: 1px solid #000; padding-top: .3em; font-size: 10pt; font-style: italic; }
-table.data td.nowrap { white-space: nowrap; }
+table.data td.nowrap, span.nowrap { white-space: nowrap; }
 @media print { body { margin: 0 auto; } }
 """
 
@@ -340,7 +349,11 @@ def to_html(doc: Document) -> str:
         out.append(f'<footer class="footnote">{e(doc.footnote)}</footer>')
     out.append("</body>")
     out.append("</html>")
-    return "\n".join(out) + "\n"
+    return _NB_WORD.sub(lambda m: f'<span class="nowrap">{m.group(0).replace(NB_HYPHEN, "-")}</span>',
+                        "\n".join(out) + "\n")
+
+
+_NB_WORD = re.compile(f"[^\\s<>]*{NB_HYPHEN}[^\\s<>]*")
 
 
 def _html_table(table: Table) -> list[str]:
@@ -383,7 +396,7 @@ def to_docx(doc: Document) -> bytes:
     section = d.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(RIGHT_MARGIN_CM)
     normal = d.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
@@ -452,9 +465,37 @@ def to_docx(doc: Document) -> bytes:
     _docx_signatures(d, doc, para)
     if doc.footnote:
         para(section.footer.paragraphs[0], doc.footnote, italic=True, align="left", size=10)
+    _no_break_hyphens(d.element.body)
+    _no_break_hyphens(section.footer._element)
     buffer = io.BytesIO()
     d.save(buffer)
     return buffer.getvalue()
+
+
+def _no_break_hyphens(root: Any) -> None:
+    """Each ``NB_HYPHEN`` of the text as a ``w:noBreakHyphen`` (Word's and LibreOffice's own
+    non-breaking hyphen, printed as ``-`` in any font and read back as ``-``)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for text_el in list(root.iter(qn("w:t"))):
+        text = text_el.text or ""
+        if NB_HYPHEN not in text:
+            continue
+        first, *rest = text.split(NB_HYPHEN)
+        text_el.text = first
+        text_el.set(qn("xml:space"), "preserve")
+        anchor = text_el
+        for part in rest:
+            hyphen = OxmlElement("w:noBreakHyphen")
+            anchor.addnext(hyphen)
+            anchor = hyphen
+            if part:
+                piece = OxmlElement("w:t")
+                piece.text = part
+                piece.set(qn("xml:space"), "preserve")
+                anchor.addnext(piece)
+                anchor = piece
 
 
 def _docx_signatures(d: DocxDocument, doc: Document, para: AddParagraph) -> None:
@@ -489,7 +530,8 @@ def _docx_signatures(d: DocxDocument, doc: Document, para: AddParagraph) -> None
 
 
 # --- table layout -----------------------------------------------------------------------------
-TEXT_WIDTH_CM = 16.0       # A4 portrait less the margins of Nghị định 30 (3 cm left, 2 cm right)
+RIGHT_MARGIN_CM = 1.5     # Nghị định 30/2020: 3–3.5 cm left, 1.5–2 cm right; A4 portrait (the schools' norm)
+TEXT_WIDTH_CM = 21.0 - 3.0 - RIGHT_MARGIN_CM   # 16.5 cm: the room the tables share
 _CELL_PADDING_CM = 0.5     # the cell's left and right margins (0.19 cm each) and a little air
 _MAX_UNBROKEN_CM = 4.5     # a word longer than this may wrap (an id in a note); a barcode never is
 _PT_CM = 2.54 / 72
@@ -513,46 +555,102 @@ def text_width_cm(text: str, size_pt: float = 12) -> float:
     return sum(_char_em(ch) for ch in text) * size_pt * _PT_CM
 
 
+def lines_needed(text: str, width_cm: float, size_pt: float = 12) -> int:
+    """How many lines ``text`` takes in a cell ``width_cm`` wide (words wrapped whole; a word
+    wider than the cell is broken over as many lines as it needs)."""
+    room = max(width_cm - _CELL_PADDING_CM, 0.1)
+    space = text_width_cm(" ", size_pt)
+    lines, used = 1, 0.0
+    for word in text.split():
+        width = text_width_cm(word, size_pt)
+        if used and used + space + width <= room:
+            used += space + width
+            continue
+        if used:
+            lines += 1
+        extra = int(width // room) if width > room else 0   # a word broken over lines
+        lines += extra
+        used = width - extra * room
+    return lines
+
+
+_STEP_CM = 0.1         # the widths are shared out in steps this wide
+_SAMPLE_ROWS = 300     # a long register: the room is shared by this many of its distinct rows
+_WIDE_COST = 0.5       # each line of the wide column (the title) counts this much more
+_NORM = 6              # a row's height: the 6-norm of its cells' line counts, about the tallest
+
+
 def column_widths(header: list[str], rows: list[list[str]], total_cm: float = TEXT_WIDTH_CM,
                   size_pt: float = 12, wide: int | None = None) -> list[float]:
     """Widths (cm) that follow the content and fill ``total_cm``: each column at least as wide as
     its longest word (so a barcode such as XS-TN-00002 is never broken, nor a number or a
-    heading word); when the longest lines do not all fit, the room left is shared by how much
-    wider each column would like to be, twice over for the ``wide`` column (the title; by
-    default the one with most text), so the title gets the most and STT and quantities stay
-    narrow; when they fit, the room left goes to the wide column."""
+    heading word); the room left is given, a step at a time, to the column whose widening
+    makes the table shortest — the sum of the rows' heights, a row as tall as its tallest cell
+    — so the title and the author get the room and STT, barcodes and quantities stay at their
+    words' width. Room nothing needs goes to the ``wide`` column (the title; by default the one
+    with most text)."""
     ncols = len(header)
     if not ncols:
         return []
-    minimum, wanted, volume = [0.0] * ncols, [0.0] * ncols, [0.0] * ncols
-    for line in [header, *rows]:
-        for i in range(ncols):
-            text = str(line[i]) if i < len(line) else ""
-            words = text.split() or [""]
-            longest = max(text_width_cm(w, size_pt) for w in words)
+    grid = [[str(line[i]) if i < len(line) else "" for i in range(ncols)] for line in [header, *rows]]
+    minimum, volume = [0.0] * ncols, [0.0] * ncols
+    for line in grid:
+        for i, text in enumerate(line):
+            longest = max(text_width_cm(w, size_pt) for w in text.split() or [""])
             minimum[i] = max(minimum[i], min(longest, _MAX_UNBROKEN_CM))
-            width = text_width_cm(text, size_pt)
-            wanted[i] = max(wanted[i], width)
-            volume[i] += width
+            volume[i] += text_width_cm(text, size_pt)
     minimum = [m + _CELL_PADDING_CM for m in minimum]
-    wanted = [max(min(w + _CELL_PADDING_CM, total_cm * 0.4), m) for w, m in zip(wanted, minimum)]
     if wide is None or not 0 <= wide < ncols:
         wide = max(range(ncols), key=lambda i: volume[i])
     if sum(minimum) >= total_cm:   # even the longest words do not fit: shrink them alike
         return [m * total_cm / sum(minimum) for m in minimum]
-    if sum(wanted) <= total_cm:    # every line fits: the rest to the wide column
-        return [w + (total_cm - sum(wanted) if i == wide else 0.0) for i, w in enumerate(wanted)]
-    extra = [(w - m) * (2.0 if i == wide else 1.0) for i, (w, m) in enumerate(zip(wanted, minimum))]
-    spare = total_cm - sum(minimum)
-    widths = [m + spare * x / sum(extra) for m, x in zip(minimum, extra)]
-    widest = max(w for i, w in enumerate(widths) if i != wide)
-    slack = {i: widths[i] - minimum[i] for i in range(ncols) if i != wide and widths[i] > minimum[i]}
-    need = min(widest + 0.3 - widths[wide], sum(slack.values()) / 2)
-    if need > 0:   # the wide column is the widest: the others give what they have beyond their words
-        total_slack = sum(slack.values())
-        for i, room in slack.items():
-            widths[i] -= need * room / total_slack
-        widths[wide] += need
+
+    weights: dict[tuple[str, ...], int] = {}
+    for line in grid:
+        weights[tuple(line)] = weights.get(tuple(line), 0) + 1
+    distinct = list(weights)
+    if len(distinct) > _SAMPLE_ROWS:   # evenly spread, each standing for its share of the rows
+        stride = len(distinct) / _SAMPLE_ROWS
+        distinct = [distinct[int(k * stride)] for k in range(_SAMPLE_ROWS)]
+    weight = [float(weights[line]) for line in distinct]
+    memo: dict[tuple[str, int], int] = {}
+
+    def lines(text: str, steps: int) -> int:
+        key = (text, steps)
+        if key not in memo:
+            memo[key] = lines_needed(text, steps * _STEP_CM, size_pt)
+        return memo[key]
+
+    steps = [int(m / _STEP_CM + 0.999) for m in minimum]
+    spare = int((total_cm - sum(s * _STEP_CM for s in steps)) / _STEP_CM + 1e-9)
+
+    def height(cells: list[int]) -> float:
+        """A row is as tall as its tallest cell; measured as a norm close to the maximum, so
+        that a cell as tall as another one still counts when it gets shorter alone. A line more
+        of the title (what is read first) costs half a line more."""
+        norm: float = float(sum(n ** _NORM for n in cells)) ** (1 / _NORM)
+        return norm + _WIDE_COST * cells[wide]
+
+    while spare > 0:
+        current = [[lines(row[i], steps[i]) for i in range(ncols)] for row in distinct]
+        best: tuple[float, int, int] | None = None
+        for i in range(ncols):
+            if all(cells[i] == 1 for cells in current):
+                continue
+            now = sum(w * height(cells) for w, cells in zip(weight, current))
+            for d in range(1, spare + 1):
+                after = sum(w * height([*cells[:i], lines(row[i], steps[i] + d), *cells[i + 1:]])
+                            for w, cells, row in zip(weight, current, distinct))
+                gain = (now - after) / d   # per step: a wide step that saves many lines beats a short one saving few
+                if gain > 1e-9 and (best is None or gain > best[0] + 1e-12):
+                    best = (gain, i, d)
+        if best is None:   # every cell on one line
+            break
+        _, i, d = best
+        steps[i] += d
+        spare -= d
+    widths = [s * _STEP_CM for s in steps]
+    widths[wide] += total_cm - sum(widths)
     return widths
 
 
@@ -615,6 +713,12 @@ def _docx_table(d: DocxDocument, table: Table, para: AddParagraph, Cm: Callable[
     repeat_header(grid.rows[0])
     for row in grid.rows:
         cant_split(row)
+    if len(table.rows) > 1:
+        # the first row goes with the second: the header never stands with one row at the foot of a
+        # page (and LibreOffice 7.4 dropped every later row of such a table from the printed page)
+        for cell in cells[1]:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
     d.add_paragraph()
 
 

@@ -3,7 +3,8 @@
 ``build_minutes(repo, exchange_id, kind="dispatch"|"return", lang=None) -> Document``
 
 * dispatch: the sending school hands the batch to the receiving school (date: the
-  dispatched step, else the planned handover);
+  received step once there is one — the minutes made at receipt record what arrived —, else the
+  dispatched step, else the planned handover; the body's "Hôm nay, ngày …" says the same day);
 * return: the partner hands the batch back (date: the returned step, else the return
   due); each copy shows whether it came back or is missing/lost, and the losses are
   listed under the table.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from libsync.errors import LibsyncError
 from libsync.i18n import t
 from libsync.network import parse_date
-from libsync.render.document import Document, Paragraph, Signature, Table, short_date
+from libsync.render.document import Document, Paragraph, Signature, Table, nobreak, short_date
 from libsync.render.letterhead import letterhead, place_of
 from libsync.rotation.exchanges import find, load_copies
 
@@ -68,7 +69,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         raise LibsyncError("rotation.minutes_not_yet", exchange=exchange_id, step=t("rotation.step.dispatched", lang))
     planned = data.get("planned") or {}
     if kind == "dispatch":
-        date = _step_date(data, "dispatched") or parse_date(planned.get("handover"))
+        date = _step_date(data, "received") or _step_date(data, "dispatched") or parse_date(planned.get("handover"))
         giver_lib, taker_lib = sender_lib, receiver_lib
         giver, taker = _person(data, "sender", sender_lib), _person(data, "receiver", receiver_lib)
         title = t("rotation.minutes.title_dispatch", lang)
@@ -83,6 +84,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         giver, taker = _person(data, "receiver", receiver_lib), _person(data, "sender", sender_lib)
         title = t("rotation.minutes.title_return", lang)
     del status_order
+    dispatched = _step_date(data, "dispatched") or parse_date(planned.get("handover"))
 
     copies = load_copies(repo, data)
     # a copy the receiver's scan lacked never reached it: it is not in the receiver's keeping,
@@ -123,6 +125,8 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
     if kind == "donation":
         columns.insert(2, "new_barcode")
         align.insert(2, "left")
+    if not any(row[-1] for row in rows):   # no copy has a note: the title gets the room of an empty column
+        columns, align, rows = columns[:-1], align[:-1], [row[:-1] for row in rows]
     header = [t(f"rotation.minutes.col.{c}", lang) for c in columns]
     totals = ["", t("rotation.minutes.total", lang), *[""] * (len(columns) - 2)]
     totals[columns.index("qty")] = str(back if kind == "return" else received)
@@ -136,7 +140,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
     place = place_of(giver_lib) or head.place
     if kind == "dispatch" and never:
         agree = t("rotation.minutes.agree_dispatch_short", lang, count=total, received=received, missing=len(never),
-                  batch=batch_name, term=term_name)
+                  batch=batch_name, term=term_name, dispatched=short_date(dispatched))
     else:
         agree = t(f"rotation.minutes.agree_{kind}", lang, count=back if kind == "return" else total,
                   batch=batch_name, term=term_name)
@@ -151,7 +155,11 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         Paragraph(agree),
         table,
     ]
-    if never:
+    taker_school = receiver_lib.get("name", receiver_lib["code"])   # the school the copies never reached
+    if never and kind == "return":   # at return "bên nhận" is the owner: the school is named
+        body.append(Paragraph(", ".join(never), lead=t("rotation.minutes.never_list_return", lang, school=taker_school,
+                                                       date=short_date(dispatched))))
+    elif never:
         body.append(Paragraph(", ".join(never), lead=t("rotation.minutes.never_list", lang)))
     if kind == "donation":
         register_nos = sorted({str(item.get("register_no")) for copy in data.get("copies") or []
@@ -163,7 +171,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
                                 return_due=short_date(planned.get("return_due")))))
     else:
         body.append(Paragraph(t("rotation.minutes.return_summary", lang, total=total, received=received, back=back,
-                                lost=len(lost), missing=len(missing), never=len(never))))
+                                lost=len(lost), missing=len(missing), never=len(never), school=taker_school)))
         if lost:
             body.append(Paragraph(", ".join(lost), lead=t("rotation.minutes.lost_list", lang)))
         if missing:
@@ -184,7 +192,7 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
         subtitle=t("rotation.minutes.subtitle_donation" if donation else "rotation.minutes.subtitle", lang,
                    term=term_name),
         footnote=t("rotation.minutes.footnote_donation" if donation else "rotation.minutes.footnote", lang,
-                   exchange=data["id"], path=relpath),
+                   exchange=nobreak(data["id"]), path=nobreak(relpath)),   # an id is never broken
         body=body,
         signatures=[
             [Signature(t("rotation.minutes.sign_giver", lang), name=giver.get("name", ""), position=giver.get("position", "")),
@@ -196,11 +204,12 @@ def build_minutes(repo: Repository, exchange_id: str, kind: str = "dispatch", la
 
 
 def _authors(authors: list[str], lang: str | None) -> str:
-    """The first two authors, then "và nnk." (et al.): a textbook's ten authors would make a row
-    of the minutes a page tall."""
+    """One or two authors as they are; of more, the first then "và nnk." (and others), as a
+    Vietnamese reference list writes them: a textbook's ten authors would make a row of the
+    minutes a page tall, and two names beside a title wrapped it over three lines."""
     if len(authors) <= 2:
         return "; ".join(authors)
-    return t("rotation.minutes.et_al", lang, authors="; ".join(authors[:2]))
+    return t("rotation.minutes.et_al", lang, authors=authors[0])
 
 
 def _accessioned(repo: Repository, library: str, copy: dict[str, Any]) -> list[dict[str, Any]]:
