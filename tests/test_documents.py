@@ -214,3 +214,21 @@ def test_stocktake_minutes_committee_register_totals_and_rotation_mark(tmp_path,
     out.unlink()
     r = cli("--repo", root, "inventory", "check", "XS", scan, "--date", "2024-10-20", "--minutes", out)
     assert r.exit_code == 1 and "libraries[XS].stocktake_committee" in r.output and not out.exists()
+
+
+def test_an_id_is_unbroken_in_docx_html_and_plain_in_markdown(tmp_path, cli):
+    """The exchange id in the footer: non-breaking hyphens in the .docx (w:noBreakHyphen, read back
+    as '-'), a span that does not wrap in HTML, plain '-' in Markdown (never U+2011, which a
+    search or a copy of the id would not match)."""
+    root, _ = four_copies_received_three(tmp_path, cli)
+    d = minutes_docx(cli, root, tmp_path / "giao.docx", "dispatch")
+    footer = d.sections[0].footer._element
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert len(footer.findall(f".//{ns}noBreakHyphen")) == EID.count("-") + MANIFEST.count("-")
+    assert EID in "\n".join(p.text for p in d.sections[0].footer.paragraphs)
+    for ext in ("md", "html"):
+        assert cli("--repo", root, "exchange", "minutes", EID, "-o", tmp_path / f"giao.{ext}").exit_code == 0
+    md = (tmp_path / "giao.md").read_text(encoding="utf-8")
+    page = (tmp_path / "giao.html").read_text(encoding="utf-8")
+    assert "\u2011" not in md + page
+    assert EID in md and f'<span class="nowrap">{EID}</span>' in page
