@@ -81,3 +81,25 @@ def test_english_report_names_her_column_and_counts_one_line(example_repo, cli, 
     r = cli("--repo", example_repo, "--lang", "en", "import", "table", path, "--library", "ND", "--dry-run")
     assert r.exit_code == 0, r.output
     assert "1 line: a value in column “Năm XB” could not be read and was left out (line 2)" in flat(r.output)
+
+
+def test_harvest_report_groups_notes_and_lists_only_the_record_not_imported(example_repo, cli, monkeypatch):
+    import yaml
+    from harvest_support import App, Catalogue, Served, committed, entries
+
+    repo = committed(example_repo)
+    terminal(monkeypatch, 80)
+    items = entries(6)
+    hd = yaml.safe_load(next((repo / "records" / "HD").glob("*.yaml")).read_text(encoding="utf-8"))
+    other = hd["items"][0]["barcode"]
+    items[2].marc = items[2].marc.replace(b"KOHA-00003", other.encode())
+    with Served(App(Catalogue(items), page_size=4)) as served:
+        r = cli("--repo", repo, "harvest", served.url, "--library", "XS", "--dry-run")
+    assert r.exit_code == 1, r.output
+    assert all(cell_len(line) <= 80 for line in r.output.splitlines())
+    text = flat(r.output)
+    assert re.search(r"1 biểu ghi: số ĐKCB đã thuộc thư viện khác trong mạng — không nhập \(biểu ghi số \d\)", text)
+    listed = re.findall(r"^(?:Vị trí\s+)?(biểu ghi \d) \(oai:", r.output, re.M)
+    assert listed == ["biểu ghi 3"]   # the one not imported, by its position (never dropped)
+    assert r.output.count("tạo mới") == 1   # the five created are counted in the summary, not listed
+    assert "(Thêm --verbose để xem từng biểu ghi với đủ ghi chú.)" in text

@@ -15,6 +15,7 @@ from libsync.cli.common import (
     TEXT_JSON,
     check_format,
     commit_option,
+    console,
     dry_run_option,
     format_option,
     library_option,
@@ -46,22 +47,23 @@ def render_details(h: harvest.Harvest, verbose: bool = False) -> None:
     """Everything above the summary (what ``--quiet`` leaves out): the source, the notes, one row
     per record received, the deletions applied."""
     f, plan = h.fetched, h.plan
-    typer.echo(t("harvest.report.source", source=h.source.name, url=h.source.url, library=h.source.library,
-                 name=f.described.name or "?", prefix=f.prefix,
-                 set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
+    out = console()   # a source's URL and the notes are long sentences: wrapped between words on a terminal
+    out.print(t("harvest.report.source", source=h.source.name, url=h.source.url, library=h.source.library,
+                name=f.described.name or "?", prefix=f.prefix,
+                set=t("harvest.report.set", set=f.set_spec) if f.set_spec else "", range=_range(h)))
     for key, params in f.notes:
-        typer.echo(t(key, **params))
+        out.print(t(key, **params))
     print_outcomes(plan.outcomes, verbose, skip_unchanged=True)   # the summary counts the unchanged ones
     for w in h.withdrawals:
         if w.record_id is None:
             continue
         if w.withdrawn:
-            typer.echo(t("harvest.report.withdrawn", identifier=w.identifier, datestamp=w.datestamp, n=len(w.withdrawn),
+            out.print(t("harvest.report.withdrawn", identifier=w.identifier, datestamp=w.datestamp, n=len(w.withdrawn),
                          id=w.record_id, barcodes=", ".join(w.withdrawn)))
         elif w.already and not w.away:
-            typer.echo(t("harvest.report.withdrawn_before", identifier=w.identifier, id=w.record_id))
+            out.print(t("harvest.report.withdrawn_before", identifier=w.identifier, id=w.record_id))
         if w.away:
-            typer.echo(t("harvest.report.away", identifier=w.identifier, id=w.record_id, barcodes=", ".join(w.away)))
+            out.print(t("harvest.report.away", identifier=w.identifier, id=w.record_id, barcodes=", ".join(w.away)))
 
 
 def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False, verbose: bool = False) -> None:
@@ -72,17 +74,18 @@ def render_text(h: harvest.Harvest, dry_run: bool, quiet: bool = False, verbose:
     if not f.received:
         typer.echo(t("harvest.report.nothing"))
         return
+    out = console()   # on a terminal the summary's long sentences wrap between words (as import's)
     if h.unknown_deletions:
-        typer.echo(t("harvest.report.not_here", n=len(h.unknown_deletions)))
-    typer.echo(h.summary())
+        out.print(t("harvest.report.not_here", n=len(h.unknown_deletions)))
+    out.print(h.summary())
     if plan.sharing_line():
-        typer.echo(plan.sharing_line())
+        out.print(plan.sharing_line())
     if h.state is not None:
-        typer.echo(t("harvest.report.state_moved", datestamp=h.state["datestamp"], file=h.source.state_path))
+        out.print(t("harvest.report.state_moved", datestamp=h.state["datestamp"], file=h.source.state_path))
     elif plan.rejected:
-        typer.echo(t("harvest.report.state_kept_rejected"))
+        out.print(t("harvest.report.state_kept_rejected"))
     elif f.sent_until:
-        typer.echo(t("harvest.report.state_kept_until"))
+        out.print(t("harvest.report.state_kept_until"))
     if dry_run:
         typer.echo(t("interchange.report.dry_run"))
     elif h.written:

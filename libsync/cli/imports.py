@@ -149,11 +149,12 @@ def render_plan(plan: importer.Plan, fmt: str, dry_run: bool, written: int | Non
 def render_details(plan: importer.Plan, verbose: bool = False) -> None:
     """Everything above the summary (what ``--quiet`` leaves out): encodings, notes, one row per
     record of the file (the notes the summary counts only with ``verbose``), an edit sheet's changes."""
-    typer.echo(t("interchange.report.encoding", encodings=plan.encoding_text()))
+    out = console()   # the notes are sentences: wrapped between words on a terminal
+    out.print(t("interchange.report.encoding", encodings=plan.encoding_text()))
     for key, params in plan.notes:
-        typer.echo(t(key, **params))
+        out.print(t(key, **params))
     if plan.blank_lines:
-        typer.echo(t("interchange.report.blank_lines", n=plan.blank_lines))
+        out.print(t("interchange.report.blank_lines", n=plan.blank_lines))
     # an edit sheet lists what it changes (the summary counts the rest)
     edit_sheet = isinstance(plan, editsheet.EditPlan)
     print_outcomes(plan.outcomes, verbose, skip_unchanged=edit_sheet, every=edit_sheet)
