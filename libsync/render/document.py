@@ -538,16 +538,18 @@ _PT_CM = 2.54 / 72
 
 
 def _char_em(ch: str) -> float:
-    """A generous width of one character of Times New Roman, in em (bold included)."""
+    """A width of one character of Times New Roman, in em, on the generous side (bold capitals
+    average 0.70, digits are 0.5, regular small letters about 0.45): a barcode measured with it
+    and the cell padding is never broken, without columns much wider than their text."""
     if ch.isspace():
         return 0.27
     if ch.isdigit():
-        return 0.53
+        return 0.5
     if ch.isupper():
-        return 0.76
+        return 0.72
     if ch.isalpha():
-        return 0.53
-    return 0.42
+        return 0.5
+    return 0.38
 
 
 def text_width_cm(text: str, size_pt: float = 12) -> float:
