@@ -633,17 +633,30 @@ def column_widths(header: list[str], rows: list[list[str]], total_cm: float = TE
         norm: float = float(sum(n ** _NORM for n in cells)) ** (1 / _NORM)
         return norm + _WIDE_COST * cells[wide]
 
+    # the steps from which a cell surely takes one line: no column is widened beyond its longest
+    one_line = [[int((text_width_cm(text, size_pt) + _CELL_PADDING_CM) / _STEP_CM) + 1 for text in row]
+                for row in distinct]
     while spare > 0:
         current = [[lines(row[i], steps[i]) for i in range(ncols)] for row in distinct]
         best: tuple[float, int, int] | None = None
         for i in range(ncols):
-            if all(cells[i] == 1 for cells in current):
+            # only the rows whose cell i takes several lines change when column i is widened
+            changing = [(w, row[i], [*cells[:i], *cells[i + 1:]], reach[i])
+                        for w, cells, row, reach in zip(weight, current, distinct, one_line) if cells[i] > 1]
+            if not changing:
                 continue
-            now = sum(w * height(cells) for w, cells in zip(weight, current))
-            for d in range(1, spare + 1):
-                after = sum(w * height([*cells[:i], lines(row[i], steps[i] + d), *cells[i + 1:]])
-                            for w, cells, row in zip(weight, current, distinct))
-                gain = (now - after) / d   # per step: a wide step that saves many lines beats a short one saving few
+            last = min(spare, max(c[3] for c in changing) - steps[i])
+
+            def cost(d: int, i: int = i, changing: list[Any] = changing) -> float:
+                total = 0.0
+                for w, text, others, _ in changing:
+                    cells = [*others[:i], lines(text, steps[i] + d), *others[i:]]
+                    total += w * height(cells)
+                return total
+
+            now = cost(0)
+            for d in range(1, last + 1):
+                gain = (now - cost(d)) / d   # per step: a wide step that saves many lines beats a short one saving few
                 if gain > 1e-9 and (best is None or gain > best[0] + 1e-12):
                     best = (gain, i, d)
         if best is None:   # every cell on one line
