@@ -103,9 +103,10 @@ def audience(code: object) -> str:
 
 def field_name(name: object) -> str:
     """A record field as a librarian calls it: ``year`` → "năm xuất bản", ``curriculum.series``
-    → "Bộ sách", ``authors.0`` → "tác giả" (``field.*``, else the register column's heading);
+    → "Bộ sách", ``authors.0`` or ``/authors/0`` → "tác giả" (``field.*``, else the register
+    column's heading);
     the name itself when the catalogue has neither."""
-    parts = [p for p in str(name).split(".") if not p.isdigit()]
+    parts = [p for p in str(name).replace("/", ".").split(".") if p and not p.isdigit()]
     if not parts:
         return str(name)
     for key in (f"field.{'.'.join(parts)}", f"interchange.col.{'_'.join(parts)}", f"interchange.col.{parts[-1]}"):

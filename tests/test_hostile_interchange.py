@@ -349,8 +349,8 @@ def test_import_removes_control_characters_and_says_where(example_repo, cli, tmp
     assert result.exit_code == 0, result.output
     rec = json.loads(result.stdout)["records"][0]
     assert rec["title"] == "Sách chuông" and rec["location"] == "line 2"
-    assert any("U+0007" in w and "title" in w for w in rec["warnings"])
-    assert any("U+0000" in w and "notes" in w for w in rec["warnings"])
+    assert any("U+0007" in w and "from title" in w for w in rec["warnings"])   # the field's name, as she says it
+    assert any("U+0000" in w and "from Notes" in w for w in rec["warnings"])
     written = (example_repo / rec["file"]).read_text(encoding="utf-8")
     assert "\\x07" not in written and "\\0" not in written and "Sách chuông" in written
 

@@ -103,3 +103,18 @@ def test_harvest_report_groups_notes_and_lists_only_the_record_not_imported(exam
     assert listed == ["biểu ghi 3"]   # the one not imported, by its position (never dropped)
     assert r.output.count("tạo mới") == 1   # the five created are counted in the summary, not listed
     assert "(Thêm --verbose để xem từng biểu ghi với đủ ghi chú.)" in text
+
+
+def test_repaired_fields_are_named_as_in_the_interface(example_repo, cli, tmp_path):
+    from libsync.labels import field_name
+
+    damaged = "Tiếng Việt 9".encode().decode("cp1252")   # UTF-8 read as Windows-1252
+    path = tmp_path / "moji.csv"
+    path.write_text(f"Tên sách,Tác giả\n{damaged},Nguyễn An\n", encoding="utf-8")
+    r = cli("--repo", example_repo, "import", "table", path, "--library", "ND", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "1 dòng: lỗi phông (mojibake) ở nhan đề, đã sửa (dòng 2)" in flat(r.output)
+    v = cli("--repo", example_repo, "import", "table", path, "--library", "ND", "--dry-run", "--verbose")
+    assert "trường nhan đề là UTF-8 bị đọc nhầm" in flat(v.output) and "trường title" not in v.output
+    assert field_name("authors.0") == "tác giả" and field_name("/items/0/status") == "Trạng thái"
+    assert field_name("curriculum.series") == "Bộ sách" and field_name("no_such_field") == "no_such_field"

@@ -462,13 +462,14 @@ def _repair_text(value: Any, path: tuple[str | int, ...], warnings: list[Message
     if isinstance(value, str):
         text = value
         if xmlchars.ILLEGAL.search(text):
-            warnings.append(("interchange.warn.control_chars", {"field": _field_name(path),
+            warnings.append(("interchange.warn.control_chars", {"field": labels.field_name(_field_name(path)),
                                                                  "chars": xmlchars.codes(xmlchars.illegal(text))}))
             text = xmlchars.strip(text)
         if not text.isascii():
             fixed = legacy.fix_mojibake(text)
             if fixed is not None:
-                warnings.append(("interchange.warn.mojibake", {"field": _field_name(path), "before": text[:60],
+                warnings.append(("interchange.warn.mojibake", {"field": labels.field_name(_field_name(path)),
+                                                               "before": text[:60],
                                                                "after": fixed[:60]}))
                 text = fixed
         return text
@@ -780,7 +781,7 @@ def plan_import(repo: Repository, read: ReadResult, options: Options) -> Plan:
             outcome.changes = _changed_fields(base, merged)
             for key, entries in kept:
                 outcome.warnings.append(("interchange.warn.list_kept", {
-                    "field": key, "n": len(entries), "values": "; ".join(_entry_text(e) for e in entries[:10])
+                    "field": labels.field_name(key), "n": len(entries), "values": "; ".join(_entry_text(e) for e in entries[:10])
                     + ("; …" if len(entries) > 10 else "")}))
         else:
             rid = new_id(record, taken)
