@@ -70,3 +70,14 @@ def test_public_table_names_languages_and_reads_them_back_as_codes(example_repo,
     langs = sorted(line for p in written for line in p.read_text(encoding="utf-8").splitlines()
                    if line.startswith("language:"))
     assert langs == ["language: eng", "language: vie"]
+
+
+def test_the_edit_sheet_reads_a_language_by_name_too():
+    from libsync.interchange import editsheet
+
+    column = next(c for c in editsheet.COLUMNS if c.name == "language")
+    assert editsheet.parse(column, "Tiếng Tây Ban Nha") == ("spa", None)
+    assert editsheet.parse(column, "Japanese") == ("jpn", None)
+    assert editsheet.parse(column, "vie") == ("vie", None)
+    value, problem = editsheet.parse(column, "không rõ")
+    assert value is None and problem is not None

@@ -56,7 +56,7 @@ from libsync.i18n import has, t
 from libsync.interchange import importer
 from libsync.interchange.importer import Options, Outcome, Plan, Record
 from libsync.interchange.model import Message, parse_date, parse_price, parse_year
-from libsync.interchange.tables import STATUS_WORDS, TYPE_WORDS
+from libsync.interchange.tables import STATUS_WORDS, TYPE_WORDS, language_code
 from libsync.model.enums import ACCESS_DEFAULT, ACCESS_LEVELS, ITEM_STATUSES, RECORD_TYPES, SHARE_DEFAULT, SHARE_LEVELS
 from libsync.repository import Repository
 from libsync.store.copies import barcode_owners
@@ -163,8 +163,6 @@ CODE_WORDS = {
     "access": {"muc luc": "catalog", "chi muc luc": "catalog", "doc": "read", "doc truc tuyen": "read",
                "tai ve": "download"},
 }
-LANGUAGE_WORDS = {"tieng viet": "vie", "viet": "vie", "vi": "vie", "tieng anh": "eng", "anh": "eng", "en": "eng",
-                  "tieng phap": "fre", "phap": "fre"}
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -304,8 +302,8 @@ def parse(column: Column, raw: object) -> tuple[Any, Message | None]:
             code = code.zfill(8)
         return (f"{code[:4]}-{code[4:]}", None) if len(code) == 8 else (None, _bad(column, text, "issn"))
     if kind == "language":
-        lang = LANGUAGE_WORDS.get(fold(text), text.lower())
-        return (lang, None) if re.fullmatch(r"[a-z]{3}", lang) else (None, _bad(column, text, "language"))
+        lang = language_code(text)   # a code, or a language's name as the public table shows it
+        return (lang, None) if lang else (None, _bad(column, text, "language"))
     # a coded column: the code itself (any case, spaces for hyphens) or a Vietnamese word for it
     key = fold(text).replace("_", "-")
     for code in column.choices:
