@@ -163,3 +163,24 @@ def test_undo_refuses_a_file_changed_between_the_question_and_the_answer(example
     with pytest.raises(LibsyncError) as err:
         apply_undo(Repository(example_repo), plan)
     assert err.value.key == "write.changed_meanwhile" and snapshot(example_repo) == before
+
+
+def test_one_wrong_isbn_on_many_books_is_one_warning_per_book(example_repo, cli):
+    """The same ISBN typed on five different books: five warnings (one per book, each naming the
+    other four and counting), not twenty — and the pair message with its reasons when only two."""
+    mine = record(example_repo, "records/HD/hd-am-nhac-6-cd.yaml")
+    others = [p for p in sorted((example_repo / "records/XS").glob("*.yaml"))
+              if "isbn" in yaml.safe_load(p.read_text(encoding="utf-8")) and "am-nhac" not in p.name
+              and "toan" not in p.name][:4]
+    assert len(others) == 4
+    for path in others:
+        theirs = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(path.read_text(encoding="utf-8").replace(str(theirs["isbn"]), str(mine["isbn"])),
+                        encoding="utf-8")
+    result = cli("--repo", example_repo, "validate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    warnings = [w for w in json.loads(result.stdout)["warnings"] if w["rule"] == "isbn-conflict"]
+    assert len(warnings) == 5 and len({w["file"] for w in warnings}) == 5
+    assert all("với 4 biểu ghi khác" in w["message"] and "libsync merge decide" in w["message"] for w in warnings)
+    english = cli("--repo", example_repo, "--lang", "en", "validate")
+    assert "shares ISBN" in english.output and "with 4 other records" in english.output

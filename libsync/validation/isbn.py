@@ -24,6 +24,7 @@ from libsync.problems import WARNING, Problem, msg
 from libsync.validation.crossfile import Checked
 
 OVERRIDES = "catalog/overrides.yaml"
+MANY_SHOWN = 5   # a record at odds with more records than this names the first few and counts the rest
 
 
 def candidate_groups(results: Mapping[str, Checked]) -> list[list[str]]:
@@ -49,7 +50,9 @@ def decided_pairs(results: Mapping[str, Checked]) -> set[frozenset[str]]:
 
 def conflicts(root: Path, results: Mapping[str, Checked],
               documents: Callable[[list[str]], Iterable[tuple[str, dict[str, Any]]]]) -> list[Problem]:
-    """A warning on each record of each unresolved conflict, at its ``isbn`` line.
+    """One warning on each record in an unresolved conflict, at its ``isbn`` line: the pair and
+    why when it is at odds with one record, the first few and a count when with more (a
+    wrong ISBN typed on 40 books is 40 warnings, not 1,560).
     ``documents(relpaths)`` gives the usable documents of those files (the store's)."""
     groups = candidate_groups(results)
     if not groups:
@@ -59,7 +62,8 @@ def conflicts(root: Path, results: Mapping[str, Checked],
     decided = decided_pairs(results)
     wanted = sorted({rel for group in groups for rel in group})
     feats = {rel: match.features(doc) for rel, doc in documents(wanted)}
-    problems: list[Problem] = []
+    # the records each record conflicts with: one warning per record, however large its group
+    others: dict[str, list[str]] = defaultdict(list)
     for group in groups:
         for a, b in combinations(sorted(rel for rel in group if rel in feats), 2):
             fa, fb = feats[a], feats[b]
@@ -68,14 +72,26 @@ def conflicts(root: Path, results: Mapping[str, Checked],
             decision = match.compare(fa, fb)
             if decision.outcome != "conflict":
                 continue
-            reasons = [msg(f"catalog.reason.{r}") for r in decision.reasons]
-            for here, there in ((a, fb), (b, fa)):
-                try:
-                    text = (Path(root) / here).read_bytes().decode("utf-8", "replace")
-                except OSError:
-                    text = ""
-                line, col = yamlio.locate(text, ["isbn"])
-                problems.append(Problem(here, line, col, "isbn-conflict", "rule.isbn_conflict",
-                                        {"isbn": fa.isbn, "other": there.key, "reasons": reasons,
-                                         "a": fa.key, "b": fb.key}, WARNING, "/isbn"))
+            others[a].append(b)
+            others[b].append(a)
+    problems: list[Problem] = []
+    for here in sorted(others):
+        try:
+            text = (Path(root) / here).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            text = ""
+        line, col = yamlio.locate(text, ["isbn"])
+        mine, found = feats[here], others[here]
+        if len(found) == 1:   # the pair, and why the catalogue keeps it apart
+            there = found[0]
+            reasons = [msg(f"catalog.reason.{r}") for r in match.compare(mine, feats[there]).reasons]
+            params: dict[str, object] = {"isbn": mine.isbn, "other": feats[there].key, "reasons": reasons,
+                                         "a": mine.key, "b": feats[there].key}
+            problems.append(Problem(here, line, col, "isbn-conflict", "rule.isbn_conflict", params, WARNING, "/isbn"))
+            continue
+        keys = sorted(feats[there].key for there in found)
+        shown = ", ".join(keys[:MANY_SHOWN]) + (f" … (+{len(keys) - MANY_SHOWN})" if len(keys) > MANY_SHOWN else "")
+        problems.append(Problem(here, line, col, "isbn-conflict", "rule.isbn_conflict_many",
+                                {"isbn": mine.isbn, "a": mine.key, "count": len(keys), "others": shown,
+                                 "b": keys[0]}, WARNING, "/isbn"))
     return problems
