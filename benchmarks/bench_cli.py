@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 
 from synth import baseline_tree, make_network, process  # noqa: E402
 
-ROUNDS = 5
+ROUNDS = 3
 EXAMPLE = ("network.yaml", "records", "exchanges", "inventories")
 COMMANDS = [
     ("--version",),
