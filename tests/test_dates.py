@@ -109,15 +109,9 @@ def _future() -> str:
 
 
 def _git(root):
-    import git
+    from test_rotation_support import committed
 
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cw:
-        cw.set_value("user", "name", "Phạm Thị Thu Hà")
-        cw.set_value("user", "email", "thuvien-xuanson@example.invalid")
-    repo.git.add("--all")
-    repo.git.commit("-m", "mạng mẫu")
-    return repo
+    return committed(root)
 
 
 def test_on_a_terminal_a_step_in_the_future_is_asked_about_and_no_is_the_default(example_repo, cli, monkeypatch):

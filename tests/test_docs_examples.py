@@ -29,6 +29,7 @@ import git
 import pytest
 from typer.testing import CliRunner
 
+from test_rotation_support import committed
 from tests.conftest import PROJECT, copy_example
 
 PAGES = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
@@ -150,12 +151,7 @@ def network(tmp: Path) -> Path:
     shutil.copytree(PROJECT / "tests" / "data", root / "tests" / "data")
     for sample in (PROJECT / "tests" / "data" / "docs").iterdir():
         shutil.copy2(sample, root / sample.name)
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cw:
-        cw.set_value("user", "name", "Phạm Thị Thu Hà")
-        cw.set_value("user", "email", "thuvien-xuanson@example.invalid")
-    repo.git.add("--all")
-    repo.git.commit("-m", "mạng mẫu")
+    repo = committed(root)
     bare = tmp / "remote.git"   # where --push sends a proposal
     git.Repo.init(bare, bare=True, initial_branch="main")
     repo.create_remote("origin", str(bare))
