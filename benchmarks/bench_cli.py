@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,10 +25,9 @@ PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(HERE))
 
-from synth import baseline_tree, make_network, process  # noqa: E402
+from synth import baseline_tree, copy_example, make_network, process  # noqa: E402
 
 ROUNDS = 3
-EXAMPLE = ("network.yaml", "records", "exchanges", "inventories")
 COMMANDS = [
     ("--version",),
     ("--help",),
@@ -39,15 +37,6 @@ COMMANDS = [
     ("exchange", "list"),
     ("merge", "--format", "json"),
 ]
-
-
-def example_copy(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for part in EXAMPLE:
-        source = PROJECT / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, dest / part)
-    subprocess.run(["git", "init", "-q", str(dest)], check=True)
-    return dest
 
 
 def measure(code_root: Path, repo: Path, args: tuple[str, ...], cache: Path) -> tuple[float, float, float]:
@@ -90,7 +79,7 @@ def main(argv: list[str]) -> None:
           f"load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory(prefix="libsync-bench-cli-") as tmp_name:
         tmp = Path(tmp_name)
-        example = example_copy(tmp / "example")
+        example = copy_example(tmp / "example")
         big = tmp / "big"
         make_network(big, libraries=10, records=30_000, manifests=300)
         subprocess.run(["git", "init", "-q", str(big)], check=True)

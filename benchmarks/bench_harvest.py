@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,11 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))
-from synth import reference_record  # noqa: E402
+from synth import copy_example, reference_record  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
 PAGE = 100
-EXAMPLE_PARTS = ("network.yaml", "records", "exchanges", "inventories", "catalog")
 
 
 def make_record(i: int) -> dict:
@@ -61,21 +59,6 @@ def provider_main(data_dir: str, port_file: str) -> None:
     server = create_server(App(Catalogue(items), page_size=PAGE), host="127.0.0.1", port=0, threads=2)
     Path(port_file).write_text(str(server.effective_port))
     server.run()
-
-
-def copy_example(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for part in EXAMPLE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        elif src.is_file():
-            shutil.copy2(src, dest / part)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.vn", "GIT_COMMITTER_NAME": "b",
-           "GIT_COMMITTER_EMAIL": "b@example.vn"}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "mạng mẫu"]):
-        subprocess.run(["git", "-C", str(dest), *args], check=True, env=env, capture_output=True)
-    return dest
 
 
 def measure(label: str, args: list[str], cache: Path) -> dict:
@@ -112,7 +95,7 @@ def main() -> None:
         marcxml = tmp / "records.xml"
         marcxml.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">'
                            + "".join(records) + "</collection>\n", encoding="utf-8")
-        imported, harvested = copy_example(tmp / "import"), copy_example(tmp / "harvest")
+        imported, harvested = copy_example(tmp / "import", commit=True), copy_example(tmp / "harvest", commit=True)
         port_file = tmp / "port"
         provider = subprocess.Popen([sys.executable, "-W", "ignore", __file__, "--provider", str(tmp), str(port_file)],
                                     cwd=ROOT)

@@ -39,13 +39,12 @@ import pymarc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import reference_record  # noqa: E402
+from synth import copy_example, reference_record  # noqa: E402
 
 from libsync.interchange import exporter, importer, marc, tables  # noqa: E402
 from libsync.repository import Repository  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-EXAMPLE_PARTS = ("network.yaml", "records", "exchanges", "inventories", "catalog")
 
 
 def make_record(i: int) -> dict:
@@ -70,17 +69,6 @@ class Timer:
         self.cpu = cpu_seconds() - self.cpu0
 
 
-def copy_example(dest: Path) -> Repository:
-    dest.mkdir()
-    for part in EXAMPLE_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        elif src.is_file():
-            shutil.copy2(src, dest / part)
-    return Repository(dest)
-
-
 def line(label: str, n: int, wall: float, cpu: float, reference: float | None = None, extra: str = "") -> None:
     share = f"{reference / wall:7.1%} of pymarc" if reference else " " * 17
     print(f"{label:42s} {n / wall:8,.0f} records/s  wall {wall:6.2f} s  cpu {cpu:6.2f} s  {share}  {extra}".rstrip(),
@@ -91,7 +79,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["LIBSYNC_CACHE_DIR"] = str(tmp / "cache")   # cold: no parsed-record cache yet
-        repo = copy_example(tmp / "net")
+        repo = Repository(copy_example(tmp / "net"))
         records = [make_record(i) for i in range(N)]
         mrc = tmp / "bench.mrc"
         mrc.write_bytes(b"".join(part for r in records for part in marc.record_to_iso2709(r)))
@@ -142,7 +130,7 @@ def main() -> None:
         write = real_t.wall - dry_t.wall - render_t.wall
         print(f"  of which the rest (Transaction, fsync of {N:,} files) ≈ {write:5.2f} s wall", flush=True)
 
-        repo2 = copy_example(tmp / "net2")
+        repo2 = Repository(copy_example(tmp / "net2"))
         with Timer() as tdry_t:
             tread = tables.read_table(csv_path.read_bytes(), str(csv_path))
             tplan = importer.plan_import(repo2, tread, options)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import subprocess
 import sys
@@ -165,6 +166,30 @@ def process(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, 
     if not last or last[0] != "LIBSYNC-BENCH":
         return 0.0, 0.0, 0.0, proc.returncode or 99, err
     return float(last[1]), float(last[2]), int(last[3]) / 1024, proc.returncode, err
+
+
+EXAMPLE_PARTS = ("network.yaml", "records", "exchanges", "inventories", "catalog")
+
+
+def copy_example(dest: Path, commit: bool = False) -> Path:
+    """A private copy of the example network at ``dest`` (a new Git repository; committed on
+    ``main`` by a benchmark author when ``commit``)."""
+    import shutil
+
+    project = Path(__file__).resolve().parent.parent
+    dest.mkdir(parents=True)
+    for part in EXAMPLE_PARTS:
+        src = project / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.vn", "GIT_COMMITTER_NAME": "b",
+           "GIT_COMMITTER_EMAIL": "b@example.vn"}
+    steps = [["init", "-q", "-b", "main"]] + ([["add", "-A"], ["commit", "-q", "-m", "mạng mẫu"]] if commit else [])
+    for args in steps:
+        subprocess.run(["git", "-C", str(dest), *args], check=True, env=env, capture_output=True)
+    return dest
 
 
 @contextlib.contextmanager
